@@ -1,0 +1,136 @@
+//! The command line: clap derive definitions for every subcommand and its options.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::aggregate::Granularity;
+
+/// Turn reports of war casualties into maps.
+#[derive(Debug, Parser)]
+#[command(name = "tollmap", version, about, long_about = None)]
+pub struct Cli {
+    /// Print nothing but errors.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Extract claims, resolve places and write the map layers into a folder.
+    ///
+    /// Writes claims.geojson, places.geojson, origins.geojson, claims.csv, cumulative.csv,
+    /// unresolved.csv and manifest.json, each atomically: a failed run leaves the previous
+    /// output intact.
+    ///
+    /// Example: tollmap build examples/ --out output/
+    Build(BuildArgs),
+    /// Print the claims found in the inputs.
+    ///
+    /// Example: tollmap extract --format jsonl article.txt --published 2016-08-08
+    Extract(ExtractArgs),
+    /// Look place names up in the gazetteer.
+    ///
+    /// Exit code 0 when every name resolved, 1 when some did not.
+    ///
+    /// Example: tollmap geocode Jableh "Beit Yashout" --format jsonl
+    Geocode(GeocodeArgs),
+    /// Inspect or rebuild the bundled gazetteer.
+    #[command(subcommand)]
+    Gazetteer(GazetteerCommand),
+}
+
+/// Options shared by the commands that read documents.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Input files (.txt, .md, .jsonl) or folders of them.
+    #[arg(required = true, value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+    /// Publication date (YYYY-MM-DD) of text files that carry none; relative dates such as
+    /// "on Thursday" are resolved against it.
+    #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
+    pub published: Option<jiff::civil::Date>,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output folder (created if missing).
+    #[arg(short, long, value_name = "DIR", default_value = "output")]
+    pub out: PathBuf,
+    /// Period the place layers are summed by.
+    #[arg(long, value_enum, default_value_t = Granularity::Month)]
+    pub period: Granularity,
+    /// Exit with code 1 when any place mention stays unresolved (outputs are still written).
+    #[arg(long)]
+    pub strict: bool,
+    /// Exit with code 1 when more than N place mentions stay unresolved.
+    #[arg(long, value_name = "N")]
+    pub max_unresolved: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Jsonl)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct GeocodeArgs {
+    /// Place names to look up.
+    #[arg(required = true, value_name = "NAME")]
+    pub names: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Jsonl)]
+    pub format: Format,
+    /// Nearby text or a governorate name that helps choose among namesakes
+    /// (e.g. "Tartous" for the coastal Baniyas).
+    #[arg(long, value_name = "TEXT")]
+    pub context: Option<String>,
+    /// How many other candidates to list.
+    #[arg(long, default_value_t = 3)]
+    pub alternatives: usize,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GazetteerCommand {
+    /// Counts of the bundled gazetteer by kind and country.
+    ///
+    /// Example: tollmap gazetteer stats --format json
+    Stats {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Rebuild gazetteer/places.tsv from the source datasets.
+    ///
+    /// Example: tollmap gazetteer build --data ../shared/data --out gazetteer/
+    Build {
+        /// The shared data folder (with gazetteer/ and boundaries/).
+        #[arg(long, value_name = "DIR", default_value = "../shared/data")]
+        data: PathBuf,
+        /// Where to write places.tsv.
+        #[arg(long, value_name = "DIR", default_value = "gazetteer")]
+        out: PathBuf,
+    },
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// One JSON object per line.
+    Jsonl,
+    /// One JSON document.
+    Json,
+    /// Lines for people.
+    Text,
+}
+
+fn parse_date_arg(s: &str) -> Result<jiff::civil::Date, String> {
+    crate::ingest::parse_date(s).ok_or_else(|| format!("`{s}` is not a date (expected YYYY-MM-DD)"))
+}

@@ -1,0 +1,280 @@
+//! When the deaths of a claim happened: date words in its sentence resolved against the publication date.
+//!
+//! Weekday names are the latest such day on or before publication; "yesterday" and "today"
+//! count from it; "in five weeks", "in the past three days" are ranges ending on it; "since
+//! May" and "since the start of the battle" are ranges ending on it (the latter with an open
+//! start); explicit dates ("6 March 2025", "March 6") are days. With no publication date,
+//! relative words stay unresolved: precision `unknown`, never an invented date.
+
+use jiff::civil::{Date, Weekday};
+use jiff::ToSpan;
+
+use super::text::Token;
+use crate::model::{ClaimDate, DatePrecision};
+
+const WEEKDAYS: &[(&str, Weekday)] = &[
+    ("monday", Weekday::Monday),
+    ("tuesday", Weekday::Tuesday),
+    ("wednesday", Weekday::Wednesday),
+    ("thursday", Weekday::Thursday),
+    ("friday", Weekday::Friday),
+    ("saturday", Weekday::Saturday),
+    ("sunday", Weekday::Sunday),
+];
+
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+fn month_of(w: &str) -> Option<i8> {
+    let w = w.trim_end_matches('.');
+    MONTHS
+        .iter()
+        .position(|m| *m == w || (w.len() >= 3 && m.starts_with(w) && w != "mar" && w != "may"))
+        .or_else(|| MONTHS.iter().position(|m| *m == w))
+        .map(|p| p as i8 + 1)
+}
+
+fn small_number(w: &str) -> Option<i64> {
+    if let Ok(n) = w.parse::<i64>() {
+        return (1..=60).contains(&n).then_some(n);
+    }
+    let words = [
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+        "twelve",
+    ];
+    words
+        .iter()
+        .position(|x| *x == w)
+        .map(|p| p as i64 + 1)
+        .or(match w {
+            "a" | "an" | "the" => Some(1),
+            _ => None,
+        })
+}
+
+/// The date of a claim from the tokens of its sentence and the publication date.
+pub fn date_of(sentence: &str, toks: &[Token<'_>], published: Option<Date>) -> ClaimDate {
+    let lw: Vec<String> = toks.iter().map(|t| t.lower()).collect();
+    let text_of = |a: usize, b: usize| sentence[toks[a].start..toks[b - 1].end()].to_string();
+    let mut found: Option<ClaimDate> = None;
+    let mut set = |d: ClaimDate| {
+        if found.is_none() {
+            found = Some(d);
+        }
+    };
+    for i in 0..toks.len() {
+        let w = lw[i].as_str();
+        // Explicit dates: "6 March 2025", "March 6, 2025", "March 6".
+        if let Some(m) = month_of(w) {
+            if toks[i].is_capitalized() {
+                let day_before = i
+                    .checked_sub(1)
+                    .and_then(|k| lw[k].parse::<i8>().ok())
+                    .filter(|d| (1..=31).contains(d));
+                let day_after = lw
+                    .get(i + 1)
+                    .and_then(|x| x.parse::<i8>().ok())
+                    .filter(|d| (1..=31).contains(d));
+                let (day, a, mut b) = match (day_before, day_after) {
+                    (Some(d), _) => (Some(d), i - 1, i + 1),
+                    (None, Some(d)) => (Some(d), i, i + 2),
+                    _ => (None, i, i + 1),
+                };
+                let mut k = b;
+                if lw.get(k).map(String::as_str) == Some(",") {
+                    k += 1;
+                }
+                let year = lw
+                    .get(k)
+                    .and_then(|y| y.parse::<i16>().ok())
+                    .filter(|y| (1900..=2100).contains(y));
+                if year.is_some() {
+                    b = k + 1;
+                }
+                // "since May", "Since the deal went into effect in May, ...".
+                let since = (a.saturating_sub(16)..a).any(|k| lw[k] == "since")
+                    && !(a.saturating_sub(16)..a).any(|k| matches!(lw[k].as_str(), "," | ";"));
+                let year = year.or_else(|| {
+                    // Without a year: the latest such month on or before publication.
+                    published.map(|p| if m <= p.month() { p.year() } else { p.year() - 1 })
+                });
+                if let Some(y) = year {
+                    let text = text_of(a, b);
+                    match day {
+                        Some(d) => {
+                            if let Ok(date) = Date::new(y, m, d) {
+                                if since {
+                                    set(range(Some(date), published, text));
+                                } else {
+                                    set(day_date(date, text));
+                                }
+                            }
+                        }
+                        None => {
+                            if let Ok(first) = Date::new(y, m, 1) {
+                                if since {
+                                    set(range(Some(first), published, text));
+                                } else {
+                                    set(ClaimDate {
+                                        start: Some(first),
+                                        end: Some(first.last_of_month()),
+                                        precision: DatePrecision::Month,
+                                        text: Some(text),
+                                    });
+                                }
+                            }
+                        }
+                    }
+                }
+                continue;
+            }
+        }
+        let Some(p) = published else {
+            continue;
+        };
+        if let Some(&(_, wd)) = WEEKDAYS.iter().find(|(n, _)| *n == w) {
+            let back = (p.weekday().to_monday_zero_offset() - wd.to_monday_zero_offset())
+                .rem_euclid(7);
+            if let Ok(d) = p.checked_sub((back as i64).days()) {
+                set(day_date(d, text_of(i, i + 1)));
+            }
+            continue;
+        }
+        match w {
+            "yesterday" => {
+                if let Ok(d) = p.checked_sub(1.day()) {
+                    set(day_date(d, text_of(i, i + 1)));
+                }
+            }
+            "today" | "tonight" => set(day_date(p, text_of(i, i + 1))),
+            "since" => {
+                // "since the start of the battle": open start, ends at publication.
+                let next = lw.get(i + 1).map(String::as_str);
+                if matches!(next, Some("the")) {
+                    let end = (i + 7).min(toks.len());
+                    let phrase = &lw[i + 1..end];
+                    if phrase
+                        .iter()
+                        .any(|x| matches!(x.as_str(), "start" | "beginning" | "outbreak"))
+                    {
+                        let stop = phrase
+                            .iter()
+                            .position(|x| {
+                                matches!(
+                                    x.as_str(),
+                                    "battle" | "offensive" | "war" | "conflict" | "assault"
+                                        | "campaign" | "fighting" | "clashes" | "operation"
+                                )
+                            })
+                            .map(|k| i + 1 + k + 1)
+                            .unwrap_or(end);
+                        set(range(None, Some(p), text_of(i, stop)));
+                    }
+                }
+            }
+            "in" | "over" | "past" | "last" => {
+                // "in five weeks", "over the past three days", "in the last week".
+                let mut k = i + 1;
+                while lw
+                    .get(k)
+                    .is_some_and(|x| matches!(x.as_str(), "the" | "past" | "last" | "recent"))
+                {
+                    k += 1;
+                }
+                let (n, unit_at) = match lw.get(k).and_then(|x| small_number(x)) {
+                    Some(n) if lw.get(k).is_some_and(|x| x != "the") => (n, k + 1),
+                    _ => (1, k),
+                };
+                let unit = lw.get(unit_at).map(String::as_str);
+                let days = match unit {
+                    Some("day" | "days") => n,
+                    Some("week" | "weeks") => 7 * n,
+                    Some("month" | "months") => 30 * n,
+                    _ => continue,
+                };
+                if unit_at == k && k == i + 1 {
+                    continue; // "in week" is not a span
+                }
+                if let Ok(start) = p.checked_sub((days - 1).days()) {
+                    set(range(Some(start), Some(p), text_of(i, unit_at + 1)));
+                }
+            }
+            _ => {}
+        }
+    }
+    found.unwrap_or_else(|| ClaimDate::unknown(published))
+}
+
+fn day_date(d: Date, text: String) -> ClaimDate {
+    ClaimDate {
+        start: Some(d),
+        end: Some(d),
+        precision: DatePrecision::Day,
+        text: Some(text),
+    }
+}
+
+fn range(start: Option<Date>, end: Option<Date>, text: String) -> ClaimDate {
+    ClaimDate {
+        start,
+        end,
+        precision: DatePrecision::Range,
+        text: Some(text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::text::tokens;
+    use super::*;
+    use jiff::civil::date;
+
+    fn d(s: &str, published: Option<Date>) -> (Option<String>, Option<String>, &'static str) {
+        let t = tokens(s);
+        let c = date_of(s, &t, published);
+        (
+            c.start.map(|x| x.to_string()),
+            c.end.map(|x| x.to_string()),
+            c.precision.as_str(),
+        )
+    }
+
+    #[test]
+    fn dates_table() {
+        // 2016-08-08 was a Monday.
+        let p = Some(date(2016, 8, 8));
+        let s = |x: &str| Some(x.to_string());
+        let cases: &[(&str, Option<Date>, (Option<String>, Option<String>, &str))] = &[
+            ("killed on Thursday", p, (s("2016-08-04"), s("2016-08-04"), "day")),
+            ("killed on Monday", p, (s("2016-08-08"), s("2016-08-08"), "day")),
+            ("killed yesterday", p, (s("2016-08-07"), s("2016-08-07"), "day")),
+            ("killed in five weeks", p, (s("2016-07-05"), s("2016-08-08"), "range")),
+            (
+                "dead since the start of the battle",
+                p,
+                (None, s("2016-08-08"), "range"),
+            ),
+            ("killed on 6 March 2025", p, (s("2025-03-06"), s("2025-03-06"), "day")),
+            ("killed on March 6", p, (s("2016-03-06"), s("2016-03-06"), "day")),
+            ("since May, hundreds died", p, (s("2016-05-01"), s("2016-08-08"), "range")),
+            ("killed in December", p, (s("2015-12-01"), s("2015-12-31"), "month")),
+            ("killed on Thursday", None, (None, None, "unknown")),
+            ("eight were killed", p, (None, s("2016-08-08"), "unknown")),
+        ];
+        for (text, published, want) in cases {
+            assert_eq!(&d(text, *published), want, "{text}");
+        }
+    }
+}

@@ -1,0 +1,774 @@
+//! Claim extraction: from a document's sentences to claims of people killed, wounded, captured or missing.
+//!
+//! A claim is a count of people tied to an outcome word in the same clause ("at least 75
+//! regime troops were killed", "killing 34", "the deaths of 35 government forces"). Counts of
+//! things that are not people ("15 villages", "14 years") are passed over. Each claim takes
+//! its victims from the words around the count, its claimant from "according to X" or "X
+//! said", its date from the sentence, its scope (event or running total), and its places from
+//! the sentence (or, when the sentence names none, from the sentences before it in the same
+//! paragraph, then the document title).
+
+pub mod dates;
+pub mod numbers;
+pub mod places;
+pub mod text;
+
+use crate::gazetteer::{Context, Gazetteer};
+use crate::model::{Claim, Document, Outcome, Place, PlaceKind, PlaceRole, Scope, Victims};
+use numbers::CountMatch;
+use text::Token;
+
+/// Words that mean people were killed.
+const KILLED: &[&str] = &[
+    "killed", "kill", "kills", "killing", "dead", "death", "deaths", "died", "die", "dies",
+    "fatalities", "slain", "perished", "massacred", "executed", "lives", "toll", "bodies",
+    "martyred", "martyrs", "funeral", "funerals", "buried",
+];
+const WOUNDED: &[&str] = &["wounded", "wounding", "injured", "injuring", "injuries", "hurt", "wounds"];
+const CAPTURED: &[&str] = &[
+    "captured", "seized", "abducted", "kidnapped", "detained", "arrested", "prisoner",
+    "prisoners", "captive", "captives", "hostage", "hostages",
+];
+const MISSING: &[&str] = &["missing", "disappeared"];
+/// Words that mean killed or wounded, undistinguished.
+const CASUALTIES: &[&str] = &["casualties", "casualty"];
+
+/// Nouns for people: a count followed by one of them counts people.
+const PEOPLE: &[&str] = &[
+    "people", "persons", "person", "civilians", "civilian", "children", "child", "women",
+    "men", "man", "woman", "soldiers", "soldier", "troops", "fighters", "fighter", "militants",
+    "militiamen", "rebels", "insurgents", "jihadists", "members", "residents", "officers",
+    "officer", "loyalists", "forces", "personnel", "policemen", "workers", "students",
+    "journalists", "doctors", "volunteers", "combatants", "gunmen", "recruits", "conscripts",
+    "commanders", "commander", "guards", "others", "victims", "dead", "deaths", "fatalities",
+    "casualties", "bodies", "boys", "girls", "infants", "babies", "family", "relatives",
+    "worshippers", "patients", "refugees", "detainees", "prisoners", "inmates", "protesters",
+    "demonstrators", "youths", "elderly", "sons", "martyrs", "killed", "wounded", "injured",
+];
+
+/// Nouns that make a number a count of things that are not casualties.
+const NOT_PEOPLE: &[&str] = &[
+    "years", "year", "months", "month", "weeks", "week", "days", "day", "hours", "hour",
+    "minutes", "villages", "towns", "cities", "attacks", "strikes", "airstrikes", "raids",
+    "km", "kilometres", "kilometers", "miles", "meters", "metres", "percent", "%", "tons",
+    "tonnes", "dollars", "million", "billion", "times", "points", "positions", "homes",
+    "houses", "buildings", "vehicles", "tanks", "rockets", "missiles", "shells", "bombs",
+    "barrel", "sorties", "trucks", "decades", "decade", "hospitals", "schools", "checkpoints",
+    "provinces", "districts", "neighbourhoods", "neighborhoods", "areas", "hills", "sites",
+    "refugees", "displaced", "families", "am", "pm", "o'clock", "gmt", "locations",
+];
+
+/// Victim words and their category, checked in order (the first hit wins).
+const VICTIM_WORDS: &[(&str, Victims)] = &[
+    ("civilians", Victims::Civilians),
+    ("civilian", Victims::Civilians),
+    ("children", Victims::Civilians),
+    ("child", Victims::Civilians),
+    ("women", Victims::Civilians),
+    ("students", Victims::Civilians),
+    ("journalists", Victims::Civilians),
+    ("doctors", Victims::Civilians),
+    ("worshippers", Victims::Civilians),
+    ("patients", Victims::Civilians),
+    ("infants", Victims::Civilians),
+    ("babies", Victims::Civilians),
+    ("protesters", Victims::Civilians),
+    ("demonstrators", Victims::Civilians),
+    ("russian", Victims::ForeignForces),
+    ("turkish", Victims::ForeignForces),
+    ("american", Victims::ForeignForces),
+    ("coalition", Victims::ForeignForces),
+    ("isis", Victims::Jihadist),
+    ("isil", Victims::Jihadist),
+    ("daesh", Victims::Jihadist),
+    ("jihadists", Victims::Jihadist),
+    ("jihadist", Victims::Jihadist),
+    ("nusra", Victims::Jihadist),
+    ("qaeda", Victims::Jihadist),
+    ("sdf", Victims::KurdishForces),
+    ("ypg", Victims::KurdishForces),
+    ("kurdish", Victims::KurdishForces),
+    ("asayish", Victims::KurdishForces),
+    ("regime", Victims::ProGovernment),
+    ("pro-regime", Victims::ProGovernment),
+    ("pro-assad", Victims::ProGovernment),
+    ("pro-government", Victims::ProGovernment),
+    ("government", Victims::ProGovernment),
+    ("troops", Victims::ProGovernment),
+    ("soldiers", Victims::ProGovernment),
+    ("army", Victims::ProGovernment),
+    ("loyalists", Victims::ProGovernment),
+    ("loyalist", Victims::ProGovernment),
+    ("militiamen", Victims::ProGovernment),
+    ("ndf", Victims::ProGovernment),
+    ("hezbollah", Victims::ProGovernment),
+    ("shabiha", Victims::ProGovernment),
+    ("rebels", Victims::Opposition),
+    ("rebel", Victims::Opposition),
+    ("opposition", Victims::Opposition),
+    ("fsa", Victims::Opposition),
+    ("insurgents", Victims::Opposition),
+];
+
+/// Verbs that introduce who says so.
+const SAYS: &[&str] = &[
+    "said", "says", "reported", "reports", "confirmed", "told", "announced", "disclosed",
+    "stated", "claimed", "estimated", "documented", "recorded", "indicated", "added", "noted",
+];
+
+/// Extracts every claim of a document, resolving places through the gazetteer.
+pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
+    let sentences = text::sentences(&doc.text);
+    let ctx = document_context(doc, &sentences, gaz);
+    let title_places: Vec<Place> = doc
+        .title
+        .as_deref()
+        .map(|t| {
+            let toks = text::tokens(t);
+            places::mentions(&toks, t, text::is_headline(t), gaz)
+                .into_iter()
+                .filter(|m| m.known)
+                .map(|m| resolve(gaz, &m.text, PlaceRole::Event, m.kind_hint, &ctx))
+                .collect()
+        })
+        .unwrap_or_default();
+
+    let mut out: Vec<Claim> = Vec::new();
+    // Event places of earlier sentences in the current paragraph, for sentences that name none.
+    let mut paragraph_places: (usize, Vec<Place>) = (usize::MAX, Vec::new());
+    for s in &sentences {
+        let toks = text::tokens(s.text);
+        let mentions = places::mentions(&toks, s.text, s.headline, gaz);
+        let sentence_places: Vec<Place> = mentions
+            .iter()
+            .map(|m| {
+                if m.known {
+                    resolve(gaz, &m.text, m.role, m.kind_hint, &ctx)
+                } else {
+                    unresolved(&m.text, m.role)
+                }
+            })
+            .collect();
+        if paragraph_places.0 != s.paragraph {
+            paragraph_places = (s.paragraph, Vec::new());
+        }
+        let counts = numbers::counts(s.text, &toks);
+        let sentence_claims = claims_in_sentence(s.text, &toks, &counts);
+        let first_id = out.len();
+        for (k, sc) in sentence_claims.iter().enumerate() {
+            let mut places = sentence_places.clone();
+            let has_event = places
+                .iter()
+                .any(|p| p.role == PlaceRole::Event && p.is_resolved() && in_syria_or_unknown(p));
+            if !has_event {
+                // A Syrian place named with no cue in the sentence is where it happened.
+                if let Some(p) = places
+                    .iter_mut()
+                    .find(|p| p.role == PlaceRole::Mentioned && p.is_resolved() && in_syria(p))
+                {
+                    p.role = PlaceRole::Event;
+                } else if let Some(p) = paragraph_places.1.first().or(title_places.first()) {
+                    places.push(p.clone());
+                }
+            }
+            let scope = scope_of(s.text, &toks, sc);
+            let mut part_of = sc
+                .part_of_first
+                .then(|| out.get(first_id).map(|c: &Claim| c.id.clone()))
+                .flatten();
+            if sc.of_the_counted && part_of.is_none() {
+                part_of = out
+                    .iter()
+                    .rev()
+                    .take(8)
+                    .find(|t| t.outcome == sc.outcome && t.part_of.is_none() && t.count.low >= sc.count.count.low)
+                    .map(|t| t.id.clone());
+            }
+            let n = out.len() + 1;
+            let claimant = claimant_of(s.text, &toks).or_else(|| headline_claimant(s));
+            let quote = s.text.to_string();
+            let _ = k;
+            out.push(Claim {
+                id: format!("{}#{n}", doc.id),
+                doc: doc.id.clone(),
+                published: doc.published,
+                quote,
+                span: [s.start, s.end()],
+                count: sc.count.count.clone(),
+                outcome: sc.outcome,
+                victims: sc.victims,
+                victims_text: sc.victims_text.clone(),
+                claimant,
+                scope,
+                part_of,
+                date: {
+                    let mut d = dates::date_of(s.text, &toks, doc.published);
+                    if scope == Scope::Cumulative && d.precision != crate::model::DatePrecision::Unknown {
+                        // A running total counts from its date to publication.
+                        if d.end < doc.published {
+                            d.end = doc.published;
+                            d.precision = crate::model::DatePrecision::Range;
+                        }
+                    }
+                    d
+                },
+                places,
+            });
+        }
+        // A list of parts with no total of its own breaks down an earlier total.
+        if sentence_claims.len() >= 2 && !sentence_claims.iter().any(|c| c.part_of_first) {
+            link_breakdown(&mut out, first_id);
+        }
+        inherit_total_places(&mut out, first_id, &sentence_places);
+        for p in sentence_places {
+            if p.role == PlaceRole::Event && p.is_resolved() && in_syria(&p) {
+                paragraph_places.1.push(p);
+            }
+        }
+    }
+    out
+}
+
+fn unresolved(mention: &str, role: PlaceRole) -> Place {
+    Place {
+        mention: mention.to_string(),
+        role,
+        name: None,
+        gazetteer_id: None,
+        lat: None,
+        lon: None,
+        admin1: None,
+        admin2: None,
+        kind: None,
+        precision: None,
+    }
+}
+
+fn in_syria(p: &Place) -> bool {
+    p.admin1.is_some() || p.gazetteer_id.as_deref() == Some("geonames:163843")
+}
+
+fn in_syria_or_unknown(p: &Place) -> bool {
+    in_syria(p)
+}
+
+fn resolve(
+    gaz: &Gazetteer,
+    mention: &str,
+    role: PlaceRole,
+    kind_hint: Option<PlaceKind>,
+    ctx: &Context,
+) -> Place {
+    let ctx = Context {
+        kind_hint,
+        ..ctx.clone()
+    };
+    gaz.place(mention, role, &ctx)
+}
+
+/// Governorates the document names, and points of its unambiguous places, as context.
+fn document_context(doc: &Document, sentences: &[text::Sentence<'_>], gaz: &Gazetteer) -> Context {
+    let mut ctx = Context::default();
+    let mut texts: Vec<(&str, bool)> = sentences.iter().map(|s| (s.text, s.headline)).collect();
+    if let Some(t) = doc.title.as_deref() {
+        texts.push((t, text::is_headline(t)));
+    }
+    for (t, headline) in texts {
+        let toks = text::tokens(t);
+        for m in places::mentions(&toks, t, headline, gaz) {
+            if !m.known {
+                continue;
+            }
+            let cands = gaz.candidates(&m.text, &Context::default());
+            if let Some(best) = cands.first() {
+                let e = best.entry;
+                if matches!(e.kind, PlaceKind::Governorate) || m.kind_hint.is_some() {
+                    if let Some(a1) = &e.admin1 {
+                        if !ctx.admin1.contains(a1) {
+                            ctx.admin1.push(a1.clone());
+                        }
+                    }
+                }
+                // Cities are strong anchors: their governorate is context too.
+                if matches!(e.kind, PlaceKind::City) && e.country == "SY" && cands.len() == 1 {
+                    ctx.points.push((e.lat, e.lon));
+                }
+            }
+        }
+    }
+    ctx
+}
+
+/// Context from free text (a governorate, a sentence): the governorates of every place it names.
+pub fn context_of_text(t: &str, gaz: &Gazetteer) -> Context {
+    let mut ctx = Context::default();
+    for s in text::sentences(t) {
+        let toks = text::tokens(s.text);
+        for m in places::mentions(&toks, s.text, true, gaz).into_iter().filter(|m| m.known) {
+            if let Some(best) = gaz.resolve(&m.text, &Context::default()) {
+                if let Some(a1) = &best.entry.admin1 {
+                    if !ctx.admin1.contains(a1) {
+                        ctx.admin1.push(a1.clone());
+                    }
+                }
+            }
+        }
+    }
+    ctx
+}
+
+/// A claim found in a sentence before places and dates are attached.
+#[derive(Debug, Clone)]
+struct SentenceClaim {
+    count: CountMatch,
+    outcome: Outcome,
+    victims: Victims,
+    victims_text: Option<String>,
+    /// True when the count follows "including" / "among them" after the sentence's first claim.
+    part_of_first: bool,
+    /// True for "four of the wounded", "two of them": a part of an earlier total.
+    of_the_counted: bool,
+}
+
+fn claims_in_sentence(sentence: &str, toks: &[Token<'_>], counts: &[CountMatch]) -> Vec<SentenceClaim> {
+    let lw: Vec<String> = toks.iter().map(|t| t.lower()).collect();
+    let mut out: Vec<SentenceClaim> = Vec::new();
+    for (ci, c) in counts.iter().enumerate() {
+        // What follows the number: "of its residents", "regime troops", "fighters from X".
+        let mut k = c.end;
+        if lw.get(k).map(String::as_str) == Some("of") {
+            k += 1;
+            while lw
+                .get(k)
+                .is_some_and(|w| matches!(w.as_str(), "its" | "their" | "the" | "them" | "his" | "whom"))
+            {
+                k += 1;
+            }
+        }
+        let noun_end = (k..(k + 5).min(toks.len()))
+            .find(|&j| {
+                let w = lw[j].as_str();
+                PEOPLE.contains(&w) || NOT_PEOPLE.contains(&w) || toks[j].is_punct()
+            })
+            .unwrap_or(k);
+        let head = lw.get(noun_end).map(String::as_str).unwrap_or("");
+        if NOT_PEOPLE.contains(&head) {
+            continue;
+        }
+        let has_people_noun = PEOPLE.contains(&head);
+        // The outcome: forward in the clause, or just before the count.
+        let next_count_start = counts.get(ci + 1).map(|n| n.first).unwrap_or(toks.len());
+        let outcome = outcome_forward(&lw, toks, noun_end, next_count_start)
+            .or_else(|| outcome_backward(&lw, toks, c.first, counts, ci));
+        // "the number of dead among regime forces ... estimated at higher than 60".
+        let subject = if outcome.is_none() || (!has_people_noun && !outcome_adjacent(&lw, c)) {
+            toll_subject(&lw, c.first)
+        } else {
+            None
+        };
+        let outcome = match (subject, outcome) {
+            (Some((o, _)), _) => Some(o),
+            (None, o) if has_people_noun || outcome_adjacent(&lw, c) => o,
+            _ => None,
+        };
+        let Some(outcome) = outcome else {
+            continue;
+        };
+        // Victims: the words from the number to the head noun (and "from X" after it).
+        let vt_end = if has_people_noun { noun_end + 1 } else { c.end };
+        let mut vt_end2 = vt_end;
+        if lw.get(vt_end).map(String::as_str) == Some("from")
+            && toks.get(vt_end + 1).is_some_and(|t| t.is_capitalized())
+        {
+            vt_end2 = vt_end + 2;
+        }
+        let victims_text = if let Some((_, (a, b))) = subject {
+            Some(sentence[toks[a].start..toks[b - 1].end()].to_string())
+        } else {
+            (vt_end2 > c.end)
+            .then(|| sentence[toks[c.end].start..toks[vt_end2 - 1].end()].trim().to_string())
+            .map(|t| t.trim_start_matches("of ").to_string())
+        };
+        let mut victims = victims_of(&lw[c.first..vt_end2.max(c.end)]);
+        if let Some((_, (a, b))) = subject {
+            victims = victims_of(&lw[a..b]);
+        }
+        if victims == Victims::Unknown {
+            // "killing 12 civilians" is covered above; "regime lost 20" looks just before.
+            let mut a = c.first;
+            while a > 0 && c.first - a < 2 && !toks[a - 1].is_punct() {
+                a -= 1;
+            }
+            victims = victims_of(&lw[a..c.first]);
+        }
+        let included = (out.first().is_some())
+            && lw[..c.first]
+                .iter()
+                .rev()
+                .take(12)
+                .any(|w| matches!(w.as_str(), "including" | "among" | "whom"));
+        let of_the_counted = lw.get(c.end).map(String::as_str) == Some("of")
+            && matches!(lw.get(c.end + 1).map(String::as_str), Some("the" | "them" | "those"))
+            && (lw.get(c.end + 1).map(String::as_str) == Some("them")
+                || lw.get(c.end + 2).and_then(|w| outcome_word(w)).is_some());
+        out.push(SentenceClaim {
+            count: c.clone(),
+            outcome,
+            victims,
+            victims_text,
+            part_of_first: included,
+            of_the_counted,
+        });
+    }
+    out
+}
+
+/// "number of dead/deaths/killed ... [among X]" or "death toll" earlier in the sentence:
+/// the outcome, and the token span saying who ("regime forces and allied militias").
+fn toll_subject(lw: &[String], before: usize) -> Option<(Outcome, (usize, usize))> {
+    for i in 0..before.saturating_sub(1) {
+        let phrase = lw[i] == "number" && lw.get(i + 1).map(String::as_str) == Some("of");
+        let toll = lw[i] == "toll" && i > 0 && lw[i - 1] == "death";
+        if !(phrase || toll) {
+            continue;
+        }
+        let o = if toll {
+            Outcome::Killed
+        } else {
+            lw.get(i + 2).and_then(|w| outcome_word(w))?
+        };
+        // Who: after "among" / "of" up to the next function word that ends the noun phrase.
+        let from = (i..before).find(|&k| matches!(lw[k].as_str(), "among" | "amongst"));
+        let span = from.map(|f| {
+            let a = f + 1;
+            let b = (a..before)
+                .find(|&k| {
+                    matches!(lw[k].as_str(), "since" | "in" | "during" | "were" | "was" | "is" | "are" | "," | "had" | "has" | "have")
+                })
+                .unwrap_or(before);
+            (a, b.max(a + 1).min(before))
+        });
+        return Some((o, span.unwrap_or((i, i + 3))));
+    }
+    None
+}
+
+fn outcome_word(w: &str) -> Option<Outcome> {
+    if KILLED.contains(&w) {
+        Some(Outcome::Killed)
+    } else if WOUNDED.contains(&w) {
+        Some(Outcome::Wounded)
+    } else if CASUALTIES.contains(&w) {
+        Some(Outcome::KilledOrWounded)
+    } else if CAPTURED.contains(&w) {
+        Some(Outcome::Captured)
+    } else if MISSING.contains(&w) {
+        Some(Outcome::Missing)
+    } else {
+        None
+    }
+}
+
+/// "killed and wounded" -> killed_or_wounded; otherwise the word's own outcome.
+fn combine(lw: &[String], i: usize, first: Outcome) -> Outcome {
+    let joined = lw.get(i + 1).is_some_and(|w| w == "and" || w == "or");
+    let second = lw.get(i + 2).and_then(|w| outcome_word(w));
+    match (first, joined, second) {
+        (Outcome::Killed, true, Some(Outcome::Wounded))
+        | (Outcome::Wounded, true, Some(Outcome::Killed)) => Outcome::KilledOrWounded,
+        _ => first,
+    }
+}
+
+fn is_clause_break(t: &Token<'_>) -> bool {
+    matches!(t.text, ";" | ":" | "—" | "–" | "(" | ")")
+}
+
+fn outcome_forward(lw: &[String], toks: &[Token<'_>], from: usize, limit: usize) -> Option<Outcome> {
+    let end = (from + 14).min(toks.len()).min(limit.max(from));
+    for i in from..end {
+        if is_clause_break(&toks[i]) {
+            return None;
+        }
+        let w = lw[i].as_str();
+        if matches!(w, "that" | "but" | "while" | "whereas" | "although" | "because" | "though") {
+            return None;
+        }
+        // "lives" and "toll" only in "lost their lives" / "death toll".
+        if w == "lives" && !(i >= 2 && lw[i - 2].starts_with("lost")) {
+            continue;
+        }
+        if w == "bodies" || w == "toll" {
+            continue;
+        }
+        if let Some(o) = outcome_word(w) {
+            return Some(combine(lw, i, o));
+        }
+    }
+    None
+}
+
+fn outcome_backward(
+    lw: &[String],
+    toks: &[Token<'_>],
+    first: usize,
+    counts: &[CountMatch],
+    ci: usize,
+) -> Option<Outcome> {
+    // Counts listed together ("the deaths of 35 ..., 32 ... and four ...") share the word
+    // before the first of them.
+    let mut start = first;
+    let mut j = ci;
+    while j > 0 {
+        let prev = &counts[j - 1];
+        let between = &lw[prev.end..counts[j].first];
+        if between.len() <= 6 && between.iter().any(|w| w == "," || w == "and") {
+            start = prev.first;
+            j -= 1;
+        } else {
+            break;
+        }
+    }
+    let lo = start.saturating_sub(6);
+    for i in (lo..start).rev() {
+        if is_clause_break(&toks[i]) {
+            return None;
+        }
+        let w = lw[i].as_str();
+        if w == "lives" || w == "bodies" {
+            continue;
+        }
+        if let Some(o) = outcome_word(w) {
+            // "toll" counts only as "death toll"; "dead" before a count ("dead 5") is rare.
+            return Some(combine(lw, i, o));
+        }
+    }
+    None
+}
+
+/// True when an outcome word touches the count: "34 killed", "killing 34", "34 dead".
+fn outcome_adjacent(lw: &[String], c: &CountMatch) -> bool {
+    let after = lw.get(c.end).map(String::as_str).unwrap_or("");
+    let after2 = lw.get(c.end + 1).map(String::as_str).unwrap_or("");
+    let before = c.first.checked_sub(1).map(|i| lw[i].as_str()).unwrap_or("");
+    let before2 = c.first.checked_sub(2).map(|i| lw[i].as_str()).unwrap_or("");
+    outcome_word(after).is_some()
+        || (matches!(after, "were" | "was" | "are" | "have" | "had") && outcome_word(after2).is_some())
+        || outcome_word(before).is_some()
+        || (matches!(before, "to" | "at" | "of") && outcome_word(before2).is_some())
+}
+
+fn victims_of(words: &[String]) -> Victims {
+    for (w, v) in VICTIM_WORDS {
+        if words.iter().any(|x| x == w) {
+            return *v;
+        }
+    }
+    Victims::Unknown
+}
+
+/// Running totals: "since 2011", "since the start of the war", national figures of 20,000 or more.
+fn scope_of(sentence: &str, toks: &[Token<'_>], c: &SentenceClaim) -> Scope {
+    let lw: Vec<String> = toks.iter().map(|t| t.lower()).collect();
+    for (i, w) in lw.iter().enumerate() {
+        if w == "since" {
+            if let Some(next) = toks.get(i + 1) {
+                if let Ok(y) = next.text.parse::<u32>() {
+                    if (1900..=2100).contains(&y) {
+                        return Scope::Cumulative;
+                    }
+                }
+            }
+            let phrase: Vec<&str> = lw[i + 1..(i + 7).min(lw.len())]
+                .iter()
+                .map(String::as_str)
+                .collect();
+            if phrase
+                .iter()
+                .any(|x| matches!(*x, "war" | "conflict" | "uprising" | "revolution" | "crisis"))
+            {
+                return Scope::Cumulative;
+            }
+        }
+    }
+    let _ = sentence;
+    if c.count.count.low >= 20_000 {
+        return Scope::Cumulative;
+    }
+    if lw
+        .windows(2)
+        .any(|w| w[0] == "new" && matches!(w[1].as_str(), "estimate" | "tally" | "toll"))
+        || lw.iter().any(|w| w == "overall" || w == "cumulative")
+    {
+        return Scope::Cumulative;
+    }
+    Scope::Event
+}
+
+/// "according to X", "X said ...": who says so.
+fn claimant_of(sentence: &str, toks: &[Token<'_>]) -> Option<String> {
+    let lw: Vec<String> = toks.iter().map(|t| t.lower()).collect();
+    let slice = |a: usize, b: usize| sentence[toks[a].start..toks[b - 1].end()].to_string();
+    for i in 0..toks.len() {
+        if lw[i] == "according" && lw.get(i + 1).map(String::as_str) == Some("to") {
+            let a = i + 2;
+            let mut b = a;
+            while b < toks.len() && !matches!(toks[b].text, "." | "," | ";" | ":" | "—" | ")") {
+                b += 1;
+            }
+            if b > a {
+                return Some(clean_claimant(&slice(a, b)));
+            }
+        }
+    }
+    // "..., a war monitor said on Friday."
+    for i in (1..toks.len()).rev() {
+        if !SAYS.contains(&lw[i].as_str()) {
+            continue;
+        }
+        let tail_ok = lw[i + 1..].iter().all(|w| {
+            w.chars().all(|c| !c.is_alphanumeric())
+                || matches!(w.as_str(), "on" | "in" | "late" | "early" | "yesterday" | "today" | "last" | "week" | "night")
+                || dates_word(w)
+        });
+        if !tail_ok {
+            break;
+        }
+        if let Some(comma) = (0..i).rev().find(|&k| toks[k].text == ",") {
+            if i - comma - 1 >= 1 && i - comma - 1 <= 8 {
+                return Some(clean_claimant(&slice(comma + 1, i)));
+            }
+        }
+        break;
+    }
+    // "X said/reported ..." with X at the start of the sentence.
+    for i in 1..toks.len() {
+        if SAYS.contains(&lw[i].as_str()) {
+            let mut a = 0;
+            // "Ahmed told Al-Souria Net": the subject is before the verb.
+            let subject_end = i;
+            if lw[..subject_end].iter().any(|w| outcome_word(w).is_some()) {
+                return None;
+            }
+            while a < subject_end && toks[a].is_punct() {
+                a += 1;
+            }
+            if a >= subject_end {
+                return None;
+            }
+            let subject = slice(a, subject_end);
+            let subject = subject.trim_end_matches([',', ' ']).to_string();
+            // Keep the name and the body it speaks for: "Ahmed al-Ahmed, ... in the Sham Legion".
+            if let Some((name, rest)) = subject.split_once(',') {
+                let org = rest
+                    .split(['—', '–'])
+                    .next()
+                    .unwrap_or(rest)
+                    .rsplit_once(" the ")
+                    .map(|(_, o)| o.trim().to_string());
+                return Some(clean_claimant(&match org {
+                    Some(o) if o.chars().next().is_some_and(char::is_uppercase) => {
+                        format!("{}, {}", name.trim(), o)
+                    }
+                    _ => name.trim().to_string(),
+                }));
+            }
+            if subject.split_whitespace().count() <= 8 {
+                return Some(clean_claimant(&subject));
+            }
+            return None;
+        }
+    }
+    None
+}
+
+fn dates_word(w: &str) -> bool {
+    matches!(
+        w,
+        "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday" | "morning" | "evening"
+    )
+}
+
+/// A headline's trailing ": NGO", ": monitor", ": Rebels".
+fn headline_claimant(s: &text::Sentence<'_>) -> Option<String> {
+    if !s.headline {
+        return None;
+    }
+    let (_, tail) = s.text.rsplit_once(':')?;
+    let tail = tail.trim();
+    (!tail.is_empty() && tail.split_whitespace().count() <= 4).then(|| clean_claimant(tail))
+}
+
+fn clean_claimant(s: &str) -> String {
+    let mut s = s.trim();
+    // "a new estimate by the Syrian Observatory" -> the body that made it.
+    for sep in [" by ", " from "] {
+        if let Some((head, tail)) = s.split_once(sep) {
+            let h = head.to_lowercase();
+            if ["estimate", "report", "tally", "count", "statement", "figures", "toll"]
+                .iter()
+                .any(|w| h.ends_with(w))
+            {
+                s = tail;
+                break;
+            }
+        }
+    }
+    let s = s
+        .strip_prefix("The ")
+        .or_else(|| s.strip_prefix("the "))
+        .unwrap_or(s);
+    s.chars().take(120).collect::<String>().trim().to_string()
+}
+
+/// Parts whose own sentence names no event place happened where their total did.
+fn inherit_total_places(out: &mut [Claim], first: usize, sentence_places: &[Place]) {
+    let own_event = sentence_places
+        .iter()
+        .any(|p| p.role == PlaceRole::Event && p.is_resolved() && in_syria(p));
+    if own_event {
+        return;
+    }
+    for i in first..out.len() {
+        let Some(parent) = out[i].part_of.clone() else { continue };
+        let Some(total) = out[..first].iter().find(|c| c.id == parent) else { continue };
+        let places: Vec<Place> = total
+            .places
+            .iter()
+            .filter(|p| p.role == PlaceRole::Event)
+            .cloned()
+            .collect();
+        if places.is_empty() {
+            continue;
+        }
+        let claim = &mut out[i];
+        claim.places.retain(|p| p.role != PlaceRole::Event);
+        claim.places.extend(places);
+    }
+}
+
+/// Links the claims from `first` on (a list of parts) to an earlier total of the same outcome
+/// whose range their sum fits.
+fn link_breakdown(out: &mut [Claim], first: usize) {
+    let (before, parts) = out.split_at_mut(first);
+    let sum: u64 = parts.iter().map(|c| c.count.low).sum();
+    let outcome_of_parts = parts[0].outcome;
+    let total = before.iter().rev().take(8).find(|t| {
+        t.part_of.is_none()
+            && (t.outcome == outcome_of_parts
+                || (t.outcome == Outcome::Killed && outcome_of_parts == Outcome::Killed))
+            && t.count.low <= sum
+            && t.count.high.is_none_or(|h| h >= sum)
+            && sum <= t.count.low.saturating_mul(2)
+    });
+    if let Some(t) = total {
+        let id = t.id.clone();
+        for p in parts.iter_mut() {
+            p.part_of = Some(id.clone());
+            p.scope = t.scope;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,375 @@
+//! Counts of people in text: digits, number words, vague quantities, and their qualifiers.
+//!
+//! Vague quantities become documented conservative ranges: "several" 3–9, "dozens" 24–99,
+//! "scores" 40–199, "hundreds" 200–999, "thousands" 2,000–9,999, "tens of thousands"
+//! 20,000–99,999, "hundreds of thousands" 200,000–999,999. "About N" allows N ± 10%,
+//! "nearly N" N − 10% to N − 1, "more than N" N + 1 and up, "up to N" 1 to N.
+//! Four-digit numbers from 1800 to 2100 without a separator are years, never counts.
+
+use super::text::Token;
+use crate::model::{Count, Qualifier};
+
+/// A count found in a sentence's tokens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountMatch {
+    /// The count.
+    pub count: Count,
+    /// Index of the first token (the qualifier's, when there is one).
+    pub first: usize,
+    /// Index one past the last token of the number.
+    pub end: usize,
+}
+
+const UNITS: &[(&str, u64)] = &[
+    ("one", 1),
+    ("two", 2),
+    ("three", 3),
+    ("four", 4),
+    ("five", 5),
+    ("six", 6),
+    ("seven", 7),
+    ("eight", 8),
+    ("nine", 9),
+    ("ten", 10),
+    ("eleven", 11),
+    ("twelve", 12),
+    ("thirteen", 13),
+    ("fourteen", 14),
+    ("fifteen", 15),
+    ("sixteen", 16),
+    ("seventeen", 17),
+    ("eighteen", 18),
+    ("nineteen", 19),
+    ("twenty", 20),
+    ("thirty", 30),
+    ("forty", 40),
+    ("fifty", 50),
+    ("sixty", 60),
+    ("seventy", 70),
+    ("eighty", 80),
+    ("ninety", 90),
+];
+
+fn unit_value(w: &str) -> Option<u64> {
+    if let Some(&(_, v)) = UNITS.iter().find(|(n, _)| *n == w) {
+        return Some(v);
+    }
+    // "thirty-five"
+    let (tens, unit) = w.split_once('-')?;
+    let t = UNITS.iter().find(|(n, _)| *n == tens)?.1;
+    let u = UNITS.iter().find(|(n, _)| *n == unit)?.1;
+    (t >= 20 && t % 10 == 0 && u < 10).then_some(t + u)
+}
+
+fn multiplier(w: &str) -> Option<u64> {
+    match w {
+        "hundred" => Some(100),
+        "thousand" => Some(1_000),
+        "million" => Some(1_000_000),
+        _ => None,
+    }
+}
+
+/// Parses a plain number (digits or words) starting at token `i`: its value and end index.
+fn number_at(toks: &[Token<'_>], i: usize) -> Option<(u64, usize)> {
+    let t = toks.get(i)?;
+    if t.text.chars().next()?.is_ascii_digit() {
+        if t.text.contains('.') {
+            return None;
+        }
+        let has_sep = t.text.contains(',');
+        if has_sep && !valid_thousands(t.text) {
+            return None;
+        }
+        let digits: String = t.text.chars().filter(char::is_ascii_digit).collect();
+        if digits.len() != t.text.chars().filter(|c| *c != ',').count() {
+            return None; // "3rd", "10km"
+        }
+        let v: u64 = digits.parse().ok()?;
+        if !has_sep && digits.len() == 4 && (1800..=2100).contains(&v) {
+            return None;
+        }
+        let mut end = i + 1;
+        let mut value = v;
+        if let Some(m) = toks.get(end).and_then(|n| multiplier(&n.lower())) {
+            value = value.checked_mul(m)?;
+            end += 1;
+        }
+        return Some((value, end));
+    }
+    // Words: [a|an|unit] (hundred|thousand)? [and]? [unit]? ...
+    let mut value: u64 = 0;
+    let mut current: u64 = 0;
+    let mut end = i;
+    let mut any = false;
+    let mut k = i;
+    while k < toks.len() {
+        let w = toks[k].lower();
+        if let Some(u) = unit_value(&w) {
+            if current % 100 != 0 && current > 0 {
+                break; // "five six"
+            }
+            current += u;
+            any = true;
+            k += 1;
+            end = k;
+            continue;
+        }
+        if (w == "a" || w == "an") && !any {
+            // "a hundred", "a dozen"
+            let next = toks.get(k + 1).map(|t| t.lower());
+            match next.as_deref() {
+                Some("hundred" | "thousand" | "million" | "dozen") => {
+                    current = 1;
+                    any = true;
+                    k += 1;
+                    continue;
+                }
+                _ => return None,
+            }
+        }
+        if w == "dozen" && any {
+            current *= 12;
+            k += 1;
+            end = k;
+            continue;
+        }
+        if let Some(m) = multiplier(&w) {
+            if !any {
+                return None;
+            }
+            if m == 100 {
+                current = current.max(1) * 100;
+            } else {
+                value += current.max(1) * m;
+                current = 0;
+            }
+            k += 1;
+            end = k;
+            continue;
+        }
+        if w == "and" && any && k + 1 < toks.len() && unit_value(&toks[k + 1].lower()).is_some()
+        {
+            k += 1;
+            continue;
+        }
+        break;
+    }
+    if !any || end == i {
+        return None;
+    }
+    Some((value + current, end))
+}
+
+fn valid_thousands(s: &str) -> bool {
+    let mut parts = s.split(',');
+    let first = parts.next().unwrap_or("");
+    !first.is_empty() && first.len() <= 3 && parts.all(|p| p.len() == 3)
+}
+
+/// A vague quantity at token `i`: (low, high, end index).
+fn vague_at(toks: &[Token<'_>], i: usize) -> Option<(u64, u64, usize)> {
+    let w = |k: usize| toks.get(k).map(|t| t.lower()).unwrap_or_default();
+    let first = w(i);
+    match first.as_str() {
+        "tens" | "hundreds" if w(i + 1) == "of" && w(i + 2) == "thousands" => {
+            let (lo, hi) = if first == "tens" {
+                (20_000, 99_999)
+            } else {
+                (200_000, 999_999)
+            };
+            Some((lo, hi, i + 3))
+        }
+        "several" => Some((3, 9, i + 1)),
+        "dozens" => Some((24, 99, i + 1)),
+        "scores" => Some((40, 199, i + 1)),
+        "hundreds" => Some((200, 999, i + 1)),
+        "thousands" => Some((2_000, 9_999, i + 1)),
+        _ => None,
+    }
+}
+
+/// Qualifier words ending just before token `i`: (qualifier, index of their first token).
+fn qualifier_before(toks: &[Token<'_>], i: usize) -> Option<(Qualifier, usize)> {
+    let w = |k: usize| toks.get(k).map(|t| t.lower()).unwrap_or_default();
+    let two = if i >= 2 {
+        format!("{} {}", w(i - 2), w(i - 1))
+    } else {
+        String::new()
+    };
+    let three = if i >= 3 {
+        format!("{} {} {}", w(i - 3), w(i - 2), w(i - 1))
+    } else {
+        String::new()
+    };
+    match three.as_str() {
+        "in excess of" => return Some((Qualifier::MoreThan, i - 3)),
+        "as many as" | "no more than" | "not more than" => return Some((Qualifier::AtMost, i - 3)),
+        _ => {}
+    }
+    match two.as_str() {
+        "at least" | "no fewer" | "no less" => return Some((Qualifier::AtLeast, i - 2)),
+        "more than" | "higher than" | "greater than" | "upwards of" => {
+            return Some((Qualifier::MoreThan, i - 2))
+        }
+        "up to" | "at most" | "fewer than" | "less than" => return Some((Qualifier::AtMost, i - 2)),
+        "close to" | "just under" => return Some((Qualifier::About, i - 2)),
+        _ => {}
+    }
+    if i == 0 {
+        return None;
+    }
+    match w(i - 1).as_str() {
+        "over" | "exceeding" | "passes" | "passed" | "exceeds" | "exceeded" | "surpassed" => {
+            Some((Qualifier::MoreThan, i - 1))
+        }
+        "about" | "around" | "approximately" | "roughly" | "some" | "nearly" | "almost"
+        | "estimated" | "circa" => Some((Qualifier::About, i - 1)),
+        _ => None,
+    }
+}
+
+/// Every count in a sentence's tokens, left to right, not overlapping.
+pub fn counts(sentence: &str, toks: &[Token<'_>]) -> Vec<CountMatch> {
+    let mut out = Vec::new();
+    let mut i = 0usize;
+    while i < toks.len() {
+        if let Some((low, high, end)) = vague_at(toks, i) {
+            out.push(CountMatch {
+                count: Count {
+                    low,
+                    high: Some(high),
+                    text: span_text(sentence, toks, i, end),
+                    qualifier: Qualifier::Vague,
+                },
+                first: i,
+                end,
+            });
+            i = end;
+            continue;
+        }
+        let Some((n, end)) = number_at(toks, i) else {
+            i += 1;
+            continue;
+        };
+        // "between X and Y", "X to Y", "X-Y"
+        let lw = |k: usize| toks.get(k).map(|t| t.lower()).unwrap_or_default();
+        if lw(end) == "to" || lw(end) == "and" || lw(end) == "-" {
+            if let Some((m, end2)) = number_at(toks, end + 1) {
+                if m > n && (lw(end) != "and" || (i > 0 && lw(i - 1) == "between")) {
+                    let first = if i > 0 && lw(i - 1) == "between" {
+                        i - 1
+                    } else {
+                        i
+                    };
+                    out.push(CountMatch {
+                        count: Count {
+                            low: n,
+                            high: Some(m),
+                            text: span_text(sentence, toks, first, end2),
+                            qualifier: Qualifier::Range,
+                        },
+                        first,
+                        end: end2,
+                    });
+                    i = end2;
+                    continue;
+                }
+            }
+        }
+        let (qualifier, first) = qualifier_before(toks, i).unwrap_or((Qualifier::Exact, i));
+        let near = |n: u64| (n / 10).max(1);
+        let (low, high) = match qualifier {
+            Qualifier::Exact => (n, Some(n)),
+            Qualifier::AtLeast => (n, None),
+            Qualifier::MoreThan => (n.saturating_add(1), None),
+            Qualifier::AtMost => (n.min(1), Some(n)),
+            Qualifier::About => {
+                let nearly = matches!(
+                    lw(i.saturating_sub(1)).as_str(),
+                    "nearly" | "almost" | "under"
+                ) || lw(first) == "close";
+                if nearly && n >= 2 {
+                    (n.saturating_sub(near(n)).max(1), Some(n - 1))
+                } else {
+                    (n.saturating_sub(near(n)).max(1), Some(n + near(n)))
+                }
+            }
+            Qualifier::Range | Qualifier::Vague => (n, Some(n)),
+        };
+        out.push(CountMatch {
+            count: Count {
+                low,
+                high,
+                text: span_text(sentence, toks, first, end),
+                qualifier,
+            },
+            first,
+            end,
+        });
+        i = end;
+    }
+    out
+}
+
+fn span_text(sentence: &str, toks: &[Token<'_>], first: usize, end: usize) -> String {
+    let a = toks[first].start;
+    let b = toks[end - 1].end();
+    sentence[a..b].to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::text::tokens;
+    use super::*;
+
+    fn one(s: &str) -> Option<(u64, Option<u64>, Qualifier, String)> {
+        let t = tokens(s);
+        counts(s, &t)
+            .into_iter()
+            .next()
+            .map(|m| (m.count.low, m.count.high, m.count.qualifier, m.count.text))
+    }
+
+    #[test]
+    fn counts_table() {
+        use Qualifier::*;
+        let cases: &[(&str, Option<(u64, Option<u64>, Qualifier, &str)>)] = &[
+            ("eight were killed", Some((8, Some(8), Exact, "eight"))),
+            ("35 soldiers", Some((35, Some(35), Exact, "35"))),
+            ("1,556 fighters", Some((1556, Some(1556), Exact, "1,556"))),
+            ("119,000 troops", Some((119000, Some(119000), Exact, "119,000"))),
+            ("at least 75 troops", Some((75, None, AtLeast, "at least 75"))),
+            ("more than 60 dead", Some((61, None, MoreThan, "more than 60"))),
+            ("higher than 60", Some((61, None, MoreThan, "higher than 60"))),
+            ("over 70 fatalities", Some((71, None, MoreThan, "over 70"))),
+            ("about 100 people", Some((90, Some(110), About, "about 100"))),
+            ("nearly 100 people", Some((90, Some(99), About, "nearly 100"))),
+            ("up to 20 people", Some((1, Some(20), AtMost, "up to 20"))),
+            ("between 10 and 15 people", Some((10, Some(15), Range, "between 10 and 15"))),
+            ("10 to 15 people", Some((10, Some(15), Range, "10 to 15"))),
+            ("thirty-five men", Some((35, Some(35), Exact, "thirty-five"))),
+            ("two hundred men", Some((200, Some(200), Exact, "two hundred"))),
+            ("a dozen men", Some((12, Some(12), Exact, "a dozen"))),
+            ("dozens of fighters", Some((24, Some(99), Vague, "dozens"))),
+            ("scores of fighters", Some((40, Some(199), Vague, "scores"))),
+            ("tens of thousands", Some((20000, Some(99999), Vague, "tens of thousands"))),
+            ("in 2011 it began", None),
+            ("a large number of bodies", None),
+            ("3.5 km away", None),
+        ];
+        for (s, want) in cases {
+            let got = one(s);
+            let want = want.map(|(l, h, q, t)| (l, h, q, t.to_string()));
+            assert_eq!(got, want, "{s}");
+        }
+    }
+
+    #[test]
+    fn several_counts_in_one_sentence() {
+        let s = "the deaths of 35 government forces, 32 Assad loyalists, and four civilians";
+        let t = tokens(s);
+        let lows: Vec<u64> = counts(s, &t).iter().map(|m| m.count.low).collect();
+        assert_eq!(lows, [35, 32, 4]);
+    }
+}

@@ -1,0 +1,423 @@
+//! Place mentions in a sentence: gazetteer names found in runs of capitalized words, with their roles.
+//!
+//! A name counts only when it fills a whole run of capitalized words (less a leading
+//! function word and a trailing "Province", "City" ...), so "Bashar al-Assad" or "Al-Souria
+//! Net" never yield a village; in headlines, whose every word is capitalized, any sub-span
+//! may match. Unknown capitalized words after "in", "at", "near" or "from" are kept as
+//! unresolved mentions, so that nothing is dropped silently.
+
+use super::text::Token;
+use crate::gazetteer::{normalize, Context, Gazetteer, MatchKind};
+use crate::model::{PlaceKind, PlaceRole};
+
+/// A place mention in a sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mention {
+    /// The words as written.
+    pub text: String,
+    /// First token index.
+    pub first: usize,
+    /// One past the last token index.
+    pub end: usize,
+    /// The role the surrounding words give it.
+    pub role: PlaceRole,
+    /// The kind the words ask for ("Idlib province" -> governorate).
+    pub kind_hint: Option<PlaceKind>,
+    /// True when the gazetteer has a name for it.
+    pub known: bool,
+}
+
+/// Capitalized words that are never place names on their own in this domain.
+const NOT_PLACES: &[&str] = &[
+    "the", "a", "an", "in", "on", "at", "of", "and", "or", "for", "from", "to", "by", "with",
+    "as", "but", "after", "before", "since", "during", "while", "when", "where", "this", "that",
+    "these", "those", "it", "its", "he", "she", "they", "we", "his", "her", "their", "our",
+    "some", "most", "many", "more", "other", "another", "all", "both", "each", "one", "two",
+    "three", "four", "five", "six", "seven", "eight", "nine", "ten", "at", "about", "among",
+    "despite", "under", "over", "according", "also", "but", "however", "meanwhile", "yesterday",
+    "today", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "syrian", "syrians", "russian", "iranian", "iraqi",
+    "lebanese", "turkish", "kurdish", "arab", "alawite", "alawites", "sunni", "shia", "shiite",
+    "islamist", "islamic", "state", "army", "forces", "regime", "government", "president",
+    "minister", "observatory", "human", "rights", "monitor", "media", "news", "rebels", "rebel",
+    "opposition", "hezbollah", "daesh", "isis", "isil", "nusra", "fsa", "sdf", "ypg", "hts",
+    "ndf", "assad", "bashar", "reuters", "afp", "ap", "sana", "facebook", "twitter",
+    "residents", "fighters", "troops", "soldiers", "civilians", "children", "activists",
+    "activist", "source", "sources", "official", "officials", "kremlin", "un", "united",
+    "nations", "comments", "photo", "related", "latest", "source", "breaking", "logo", "watch",
+    "helpful", "keywords", "please", "local", "council", "front", "legion", "movement",
+    "brigade", "brigades", "battalion", "division", "eastern", "western", "northern",
+    "southern", "central", "east", "west", "north", "south", "new", "old", "greater", "city",
+    "province", "governorate", "district", "countryside", "village", "town", "area", "suburb",
+    "dozens", "scores", "hundreds", "thousands", "killed", "dead", "death", "deaths",
+    "wounded", "injured", "mourn", "mourns", "battle", "battles", "clashes", "attack",
+    "fighting", "air", "base", "airbase", "strike", "strikes", "ahmed", "ahmad", "mohammad",
+    "mohammed", "muhammad", "ali", "hassan", "hussein", "omar", "abdulrahman", "rami",
+];
+
+/// Words dropped from the start of a capitalized run ("In Damascus", "The Bahlawaliyet area").
+const LEADING_FUNCTION_WORDS: &[&str] = &[
+    "the", "a", "an", "in", "on", "at", "of", "and", "from", "to", "by", "for", "with", "near",
+    "since", "after", "during", "while", "when", "as", "this", "despite", "across", "outside",
+    "inside", "around", "also",
+];
+
+/// Capitalized words that may stand next to a place name in one run without making the run
+/// a name of something else ("Eastern Aleppo", "Aleppo Battles"); organisation words
+/// ("Legion", "Front", "Army") are not among them: "Sham Legion" is no place.
+const SAFE_LEFTOVERS: &[&str] = &[
+    "the", "in", "on", "at", "of", "and", "from", "to", "eastern", "western", "northern",
+    "southern", "central", "east", "west", "north", "south", "rural", "greater", "city",
+    "province", "governorate", "district", "countryside", "village", "town", "area", "suburb",
+    "suburbs", "outskirts", "battles", "battle", "clashes", "fighting", "killed", "dead",
+    "mourn", "mourns", "residents", "countryside", "syria", "syrian",
+];
+
+/// Words after a name that say what kind of place it is.
+fn kind_word(w: &str) -> Option<PlaceKind> {
+    match w {
+        "province" | "provinces" | "governorate" | "governorates" => Some(PlaceKind::Governorate),
+        "district" | "districts" => Some(PlaceKind::District),
+        "city" | "town" | "village" | "countryside" | "suburbs" | "outskirts" | "area"
+        | "region" | "camp" | "neighbourhood" | "neighborhood" => None,
+        _ => None,
+    }
+}
+
+fn is_trailing_generic(w: &str) -> bool {
+    matches!(
+        w,
+        "province"
+            | "provinces"
+            | "governorate"
+            | "city"
+            | "town"
+            | "village"
+            | "district"
+            | "countryside"
+            | "suburbs"
+            | "area"
+            | "region"
+            | "battles"
+            | "battle"
+            | "front"
+    )
+}
+
+/// Words that, just before a place, make it the place of the event.
+const EVENT_CUES: &[&str] = &[
+    "in", "at", "near", "outside", "around", "across", "inside", "into", "on", "over", "of",
+    "for", "toward", "towards", "within", "throughout",
+];
+/// Words that, just before a place, make it where the dead came from.
+const ORIGIN_CUES: &[&str] = &["from", "native", "natives", "residents", "sons", "locals"];
+/// Words before a place that make it where the remains went.
+const REMAINS_CUES: &[&str] = &[
+    "morgue", "morgues", "hospital", "hospitals", "cemetery", "buried", "funeral", "funerals",
+];
+
+/// Finds the place mentions of a sentence.
+pub fn mentions(toks: &[Token<'_>], sentence: &str, headline: bool, gaz: &Gazetteer) -> Vec<Mention> {
+    let mut out: Vec<Mention> = Vec::new();
+    let mut i = 0usize;
+    while i < toks.len() {
+        if !starts_run(toks, i) {
+            i += 1;
+            continue;
+        }
+        let mut end = i;
+        while end < toks.len() && in_run(toks, end, i) {
+            end += 1;
+        }
+        find_in_run(toks, sentence, i, end, headline, gaz, &mut out);
+        i = end.max(i + 1);
+    }
+    for k in 0..out.len() {
+        let role = role_of(toks, &out, k);
+        out[k].role = role;
+        // "the countryside of Idlib", "the province of Hama": the governorate.
+        let lw = |i: usize| toks.get(i).map(|t| t.lower()).unwrap_or_default();
+        let f = out[k].first;
+        if f >= 2
+            && lw(f - 1) == "of"
+            && matches!(lw(f - 2).as_str(), "countryside" | "province" | "governorate")
+        {
+            out[k].kind_hint = Some(PlaceKind::Governorate);
+        }
+    }
+    // "Idlib and Hama provinces": the plural applies to both.
+    for k in (1..out.len()).rev() {
+        let (a, b) = out.split_at_mut(k);
+        let prev = &mut a[k - 1];
+        if b[0].kind_hint.is_some()
+            && prev.kind_hint.is_none()
+            && b[0].first == prev.end + 1
+            && matches!(toks[prev.end].text, "and" | ",")
+        {
+            prev.kind_hint = b[0].kind_hint;
+        }
+    }
+    out
+}
+
+fn arabic(t: &Token<'_>) -> bool {
+    t.text
+        .chars()
+        .next()
+        .is_some_and(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
+}
+
+fn starts_run(toks: &[Token<'_>], i: usize) -> bool {
+    let t = &toks[i];
+    (t.is_word() && t.is_capitalized()) || arabic(t) || is_article_prefixed(t.text)
+}
+
+fn is_article_prefixed(w: &str) -> bool {
+    // "al-Bab", "el-Hol", "ad-Dana": a lower-case article joined to a capitalized name.
+    w.split_once('-').is_some_and(|(a, rest)| {
+        matches!(a, "al" | "el" | "ad" | "ar" | "as" | "ash" | "at" | "az" | "an" | "ed" | "ez")
+            && rest.chars().next().is_some_and(char::is_uppercase)
+    })
+}
+
+fn in_run(toks: &[Token<'_>], k: usize, first: usize) -> bool {
+    let t = &toks[k];
+    if k == first {
+        return true;
+    }
+    if t.is_word() && (t.is_capitalized() || is_article_prefixed(t.text)) {
+        return true;
+    }
+    if arabic(t) {
+        return true;
+    }
+    // Bare articles inside a name: "Deir ez Zor", "Ras al Ain".
+    let lw = t.lower();
+    matches!(lw.as_str(), "al" | "el" | "ez" | "ad" | "as" | "ash" | "an" | "ar" | "az")
+        && toks.get(k + 1).is_some_and(|n| n.is_capitalized())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn find_in_run(
+    toks: &[Token<'_>],
+    sentence: &str,
+    first: usize,
+    end: usize,
+    headline: bool,
+    gaz: &Gazetteer,
+    out: &mut Vec<Mention>,
+) {
+    let lower = |k: usize| toks[k].lower();
+    // Drop leading function words ("In Damascus", "The Bahlawaliyet area").
+    let mut a = first;
+    while a < end && LEADING_FUNCTION_WORDS.contains(&lower(a).as_str()) {
+        a += 1;
+    }
+    // Drop trailing generic words, remembering the kind they ask for.
+    let mut b = end;
+    let mut hint = toks.get(end).and_then(|t| kind_word(&t.lower()));
+    while b > a && is_trailing_generic(&lower(b - 1)) {
+        hint = hint.or_else(|| kind_word(&lower(b - 1)));
+        b -= 1;
+    }
+    if a >= b {
+        return;
+    }
+    let text_of = |x: usize, y: usize| sentence[toks[x].start..toks[y - 1].end()].to_string();
+    let sentence_initial = first == 0;
+    let whole = text_of(a, b);
+    if accept(gaz, &whole, sentence_initial && a == first) {
+        out.push(Mention {
+            text: whole,
+            first: a,
+            end: b,
+            role: PlaceRole::Mentioned,
+            kind_hint: hint,
+            known: true,
+        });
+        return;
+    }
+    if headline || b - a > 1 {
+        // Longest known sub-spans, left to right; in prose only when the rest of the run is
+        // made of words that are never names themselves.
+        let mut x = a;
+        let mut found = Vec::new();
+        while x < b {
+            let mut matched = None;
+            for y in (x + 1..=b).rev() {
+                let t = text_of(x, y);
+                if y - x == 1 && NOT_PLACES.contains(&lower(x).as_str()) {
+                    continue;
+                }
+                if accept(gaz, &t, true) {
+                    matched = Some(y);
+                    break;
+                }
+            }
+            match matched {
+                Some(y) => {
+                    found.push((x, y));
+                    x = y;
+                }
+                None => x += 1,
+            }
+        }
+        let leftovers_are_safe = (a..b).all(|k| {
+            found.iter().any(|&(x, y)| x <= k && k < y) || SAFE_LEFTOVERS.contains(&lower(k).as_str())
+        });
+        if headline || leftovers_are_safe {
+            for (x, y) in found {
+                out.push(Mention {
+                    text: text_of(x, y),
+                    first: x,
+                    end: y,
+                    role: PlaceRole::Mentioned,
+                    kind_hint: if y == b { hint } else { None },
+                    known: true,
+                });
+            }
+            return;
+        }
+    }
+    // Unknown name after a locative preposition: keep it, unresolved.
+    let prev = a.checked_sub(1).map(lower);
+    let cue = prev
+        .as_deref()
+        .is_some_and(|p| matches!(p, "in" | "at" | "near" | "from"));
+    let leading_article = first < a && lower(first) == "the";
+    let followed_by_area = toks.get(end).is_some_and(|t| {
+        matches!(
+            t.lower().as_str(),
+            "area" | "village" | "town" | "district" | "neighbourhood" | "neighborhood"
+        )
+    });
+    let all_names = (a..b).all(|k| !NOT_PLACES.contains(&lower(k).as_str()));
+    if !headline && all_names && (cue || (leading_article && followed_by_area)) && b - a <= 4 {
+        out.push(Mention {
+            text: whole,
+            first: a,
+            end: b,
+            role: PlaceRole::Mentioned,
+            kind_hint: hint,
+            known: false,
+        });
+    }
+}
+
+/// Whether a span names a gazetteer place well enough to take it from running text.
+fn accept(gaz: &Gazetteer, text: &str, risky_position: bool) -> bool {
+    let key = normalize::key(text);
+    if key.chars().count() < 3 {
+        return false;
+    }
+    if NOT_PLACES.contains(&key.as_str()) {
+        return false;
+    }
+    let Some(best) = gaz.resolve(text, &Context::default()) else {
+        return false;
+    };
+    match best.matched {
+        MatchKind::Exact => true,
+        // A loose match must be close, long enough, and not where any capitalized word stands.
+        MatchKind::Loose => {
+            !risky_position && best.similarity >= 0.8 && key.chars().count() >= 6
+        }
+    }
+}
+
+fn role_of(toks: &[Token<'_>], all: &[Mention], k: usize) -> PlaceRole {
+    let m = &all[k];
+    let lw = |i: usize| toks.get(i).map(|t| t.lower()).unwrap_or_default();
+    let before = |n: usize| -> Vec<String> {
+        (m.first.saturating_sub(n)..m.first).map(lw).collect()
+    };
+    let near = before(4);
+    // "X, a suburb of Y": Y shares X's role.
+    let joined = matches!(lw(m.first.wrapping_sub(1)).as_str(), "and" | "'s" | "’s" | ",");
+    if near.iter().any(|w| w == "suburb") || joined {
+        if let Some(prev) = k.checked_sub(1).map(|p| &all[p]) {
+            if m.first - prev.end <= 5 {
+                return role_of(toks, all, k - 1);
+            }
+        }
+    }
+    let window = before(6);
+    if window.iter().any(|w| REMAINS_CUES.contains(&w.as_str())) {
+        return PlaceRole::Remains;
+    }
+    let prev = lw(m.first.wrapping_sub(1));
+    if ORIGIN_CUES.contains(&prev.as_str())
+        || (prev == "of" && ORIGIN_CUES.contains(&lw(m.first.wrapping_sub(2)).as_str()))
+    {
+        return PlaceRole::Origin;
+    }
+    // "The Bahlawaliyet area also mourned": a place that mourns its dead is their origin.
+    let after: Vec<String> = (m.end..(m.end + 4).min(toks.len())).map(lw).collect();
+    if after.iter().any(|w| w.starts_with("mourn")) {
+        return PlaceRole::Origin;
+    }
+    if EVENT_CUES.contains(&prev.as_str()) {
+        return PlaceRole::Event;
+    }
+    PlaceRole::Mentioned
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::text::tokens;
+    use super::*;
+
+    fn found(s: &str, headline: bool) -> Vec<(String, PlaceRole, bool)> {
+        let g = Gazetteer::bundled().unwrap();
+        let t = tokens(s);
+        mentions(&t, s, headline, &g)
+            .into_iter()
+            .map(|m| (m.text, m.role, m.known))
+            .collect()
+    }
+
+    #[test]
+    fn mentions_table() {
+        use PlaceRole::*;
+        let cases: &[(&str, bool, &[(&str, PlaceRole, bool)])] = &[
+            (
+                "Locals from Beit Yashout said eight were killed in Aleppo.",
+                false,
+                &[("Beit Yashout", Origin, true), ("Aleppo", Event, true)],
+            ),
+            (
+                "President Bashar al-Assad spoke on Monday.",
+                false,
+                &[],
+            ),
+            (
+                "Rebels attacked in Idlib and Hama provinces.",
+                false,
+                &[("Idlib", Event, true), ("Hama", Event, true)],
+            ),
+            (
+                "Bodies were taken to hospital morgues in Tartous and Jableh.",
+                false,
+                &[("Tartous", Remains, true), ("Jableh", Remains, true)],
+            ),
+            (
+                "Barrel Bombs Kill 13 in Syria's Aleppo",
+                true,
+                &[("Syria", Event, true), ("Aleppo", Event, true)],
+            ),
+            (
+                "Fighters from Kfar Zibbanoun, a suburb of Latakia, died.",
+                false,
+                &[("Kfar Zibbanoun", Origin, false), ("Latakia", Origin, true)],
+            ),
+        ];
+        for (s, headline, want) in cases {
+            let want: Vec<(String, PlaceRole, bool)> = want
+                .iter()
+                .map(|(a, r, k)| (a.to_string(), *r, *k))
+                .collect();
+            assert_eq!(found(s, *headline), want, "{s}");
+        }
+    }
+}

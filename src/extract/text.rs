@@ -1,0 +1,281 @@
+//! Sentences and word tokens of a document, each with its byte offsets in the document text.
+
+/// A sentence (or a headline line) of a document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sentence<'a> {
+    /// The sentence text, trimmed.
+    pub text: &'a str,
+    /// Byte offset of `text` in the document.
+    pub start: usize,
+    /// Index of the paragraph (block of lines between blank lines) it belongs to.
+    pub paragraph: usize,
+    /// True when the line looks like a headline (Title Case, no final full stop).
+    pub headline: bool,
+}
+
+impl Sentence<'_> {
+    /// Byte offset one past the sentence's end in the document.
+    pub fn end(&self) -> usize {
+        self.start + self.text.len()
+    }
+}
+
+/// A word, number or punctuation mark of a sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Token<'a> {
+    /// The token text.
+    pub text: &'a str,
+    /// Byte offset in the sentence.
+    pub start: usize,
+}
+
+impl<'a> Token<'a> {
+    /// Byte offset one past the token in the sentence.
+    pub fn end(&self) -> usize {
+        self.start + self.text.len()
+    }
+
+    /// True for a word token starting with an upper-case letter.
+    pub fn is_capitalized(&self) -> bool {
+        self.text.chars().next().is_some_and(char::is_uppercase)
+    }
+
+    /// True for a token made of letters (and inner hyphens or apostrophes).
+    pub fn is_word(&self) -> bool {
+        self.text.chars().next().is_some_and(char::is_alphabetic)
+    }
+
+    /// True for punctuation.
+    pub fn is_punct(&self) -> bool {
+        !self.text.chars().next().is_some_and(char::is_alphanumeric)
+    }
+
+    /// Lower-cased text.
+    pub fn lower(&self) -> String {
+        self.text.to_lowercase()
+    }
+}
+
+/// Abbreviations after which a full stop does not end a sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "st", "gen", "col", "lt", "maj", "capt", "sgt", "no", "jan", "feb",
+    "aug", "sept", "oct", "nov", "dec", "u.s", "u.n", "vs", "approx", "km",
+];
+
+/// Splits a document text into sentences: at line breaks, and after `.`, `!` or `?` followed
+/// by white space and an upper-case letter, a digit or a quote.
+pub fn sentences(text: &str) -> Vec<Sentence<'_>> {
+    let mut out = Vec::new();
+    let mut paragraph = 0usize;
+    let mut line_start = 0usize;
+    let mut blank_run = false;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        if body.trim().is_empty() {
+            if !blank_run && !out.is_empty() {
+                paragraph += 1;
+            }
+            blank_run = true;
+            line_start += line.len();
+            continue;
+        }
+        blank_run = false;
+        split_line(body, line_start, paragraph, &mut out);
+        line_start += line.len();
+    }
+    out
+}
+
+fn split_line<'a>(line: &'a str, offset: usize, paragraph: usize, out: &mut Vec<Sentence<'a>>) {
+    let headline = is_headline(line);
+    let bytes = line.as_bytes();
+    let mut start = 0usize;
+    let mut i = 0usize;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if matches!(b, b'.' | b'!' | b'?') && i + 1 < bytes.len() && bytes[i + 1] == b' ' {
+            let next = line[i + 1..].trim_start();
+            let next_ok = next
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || "\"“'‘(".contains(c));
+            let word_before = line[start..i]
+                .rsplit(|c: char| c.is_whitespace())
+                .next()
+                .unwrap_or("")
+                .trim_start_matches(['(', '"', '“'])
+                .to_lowercase();
+            let single_initial = word_before.chars().count() == 1
+                && word_before.chars().all(char::is_alphabetic);
+            if next_ok
+                && b == b'.'
+                && (ABBREVIATIONS.contains(&word_before.as_str()) || single_initial)
+            {
+                i += 1;
+                continue;
+            }
+            if next_ok {
+                push_trimmed(line, start, i + 1, offset, paragraph, headline, out);
+                start = i + 1;
+            }
+        }
+        i += 1;
+    }
+    push_trimmed(line, start, line.len(), offset, paragraph, headline, out);
+}
+
+fn push_trimmed<'a>(
+    line: &'a str,
+    from: usize,
+    to: usize,
+    offset: usize,
+    paragraph: usize,
+    headline: bool,
+    out: &mut Vec<Sentence<'a>>,
+) {
+    let raw = &line[from..to];
+    let lead = raw.len() - raw.trim_start().len();
+    let text = raw.trim();
+    if !text.is_empty() {
+        out.push(Sentence {
+            text,
+            start: offset + from + lead,
+            paragraph,
+            headline,
+        });
+    }
+}
+
+/// A line is a headline when it has no final full stop and most of its long words are
+/// capitalized ("Barrel Bombs Kill 13 in Aleppo").
+pub fn is_headline(line: &str) -> bool {
+    let t = line.trim();
+    if t.ends_with('.') {
+        return false;
+    }
+    let words: Vec<&str> = t
+        .split_whitespace()
+        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() > 3)
+        .collect();
+    if words.len() < 2 {
+        return false;
+    }
+    let caps = words
+        .iter()
+        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
+        .count();
+    caps * 10 >= words.len() * 7
+}
+
+/// Splits a sentence into tokens: words (with inner hyphens and apostrophes), numbers (with
+/// thousands separators and decimals) and single punctuation marks. A possessive `'s` is a
+/// token of its own.
+pub fn tokens(s: &str) -> Vec<Token<'_>> {
+    let mut out = Vec::new();
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    let n = chars.len();
+    let mut i = 0usize;
+    let end_of = |k: usize| if k < n { chars[k].0 } else { s.len() };
+    while i < n {
+        let (pos, c) = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        if c.is_alphanumeric() {
+            let numeric = c.is_ascii_digit();
+            let mut j = i + 1;
+            while j < n {
+                let cj = chars[j].1;
+                if cj.is_alphanumeric() {
+                    j += 1;
+                    continue;
+                }
+                // Inner joiners: 1,556 and 3.5 in numbers; al-Assad, Ma'arrat in words.
+                let next_alnum = j + 1 < n && chars[j + 1].1.is_alphanumeric();
+                let joins = if numeric {
+                    matches!(cj, ',' | '.') && j + 1 < n && chars[j + 1].1.is_ascii_digit()
+                } else {
+                    matches!(cj, '-' | '\'' | '’' | '‘' | 'ʿ' | '`') && next_alnum
+                };
+                // A possessive 's ends the word.
+                let possessive = matches!(cj, '\'' | '’')
+                    && j + 1 < n
+                    && matches!(chars[j + 1].1, 's' | 'S')
+                    && (j + 2 >= n || !chars[j + 2].1.is_alphanumeric());
+                if joins && !possessive {
+                    j += 1;
+                    continue;
+                }
+                break;
+            }
+            out.push(Token {
+                text: &s[pos..end_of(j)],
+                start: pos,
+            });
+            i = j;
+            continue;
+        }
+        let possessive = matches!(c, '\'' | '’')
+            && i + 1 < n
+            && matches!(chars[i + 1].1, 's' | 'S')
+            && (i + 2 >= n || !chars[i + 2].1.is_alphanumeric());
+        let len = if possessive { 2 } else { 1 };
+        out.push(Token {
+            text: &s[pos..end_of(i + len)],
+            start: pos,
+        });
+        i += len;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_split_at_stops_and_lines_with_offsets() {
+        let text = "Headline Of The Day\n\nFive were killed. Mr. Smith said so.\nAnother line";
+        let s = sentences(text);
+        let texts: Vec<&str> = s.iter().map(|s| s.text).collect();
+        assert_eq!(
+            texts,
+            [
+                "Headline Of The Day",
+                "Five were killed.",
+                "Mr. Smith said so.",
+                "Another line"
+            ]
+        );
+        for x in &s {
+            assert_eq!(&text[x.start..x.end()], x.text);
+        }
+        assert!(s[0].headline);
+        assert!(!s[1].headline);
+        assert_eq!(s[0].paragraph, 0);
+        assert_eq!(s[1].paragraph, 1);
+    }
+
+    #[test]
+    fn tokens_keep_numbers_names_and_possessives() {
+        let toks: Vec<&str> = tokens("Assad's 1,556 fighters in al-Bab, Ma'arrat (3.5 km).")
+            .iter()
+            .map(|t| t.text)
+            .collect();
+        assert_eq!(
+            toks,
+            [
+                "Assad", "'s", "1,556", "fighters", "in", "al-Bab", ",", "Ma'arrat", "(", "3.5",
+                "km", ")", "."
+            ]
+        );
+    }
+
+    #[test]
+    fn tokens_handle_multibyte_text() {
+        let toks = tokens("قتل ٨ في حلب — “eight”");
+        assert!(toks.iter().any(|t| t.text == "حلب"));
+        assert!(toks.iter().any(|t| t.text == "eight"));
+    }
+}

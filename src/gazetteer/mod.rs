@@ -1,0 +1,498 @@
+//! The gazetteer: place records with all their names, the name index, and resolving a mention to a place.
+//!
+//! The bundled data (`gazetteer/places.tsv`, built by `tollmap gazetteer build` from
+//! `../shared/data`) is compiled into the binary, so a fresh clone needs no download.
+
+pub mod build;
+pub mod normalize;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::model::{Place, PlaceKind, PlaceRole};
+
+/// The bundled gazetteer, as written by `tollmap gazetteer build`.
+pub const BUNDLED_TSV: &str = include_str!("../../gazetteer/places.tsv");
+
+/// The column header of the gazetteer TSV format.
+pub const TSV_HEADER: &str =
+    "id\tkind\tname\tlat\tlon\tcountry\tadmin1\tadmin2\tpopulation\tsources\tnames";
+
+/// What can go wrong loading or building a gazetteer.
+#[derive(Debug, thiserror::Error)]
+pub enum GazetteerError {
+    /// A gazetteer line that does not fit the format.
+    #[error("{source_name}:{line}: {message}")]
+    Format {
+        source_name: String,
+        line: usize,
+        message: String,
+    },
+    /// A source file that could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A source file whose content does not fit what the builder expects.
+    #[error("{path}: {message}")]
+    Data { path: PathBuf, message: String },
+}
+
+/// One place of the gazetteer, with every name it is known by.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// `geonames:N`, `wof:N`, `ocha:PCODE` or `opensyria:ID`.
+    pub id: String,
+    /// Kind of place.
+    pub kind: PlaceKind,
+    /// Display name (English).
+    pub name: String,
+    /// Latitude, WGS 84.
+    pub lat: f64,
+    /// Longitude, WGS 84.
+    pub lon: f64,
+    /// ISO 3166-1 alpha-2 country code.
+    pub country: String,
+    /// Governorate (OCHA English name) for Syrian places.
+    pub admin1: Option<String>,
+    /// District (OCHA English name) for Syrian places.
+    pub admin2: Option<String>,
+    /// Population, 0 when unknown.
+    pub population: u64,
+    /// The sources the record was merged from.
+    pub sources: Vec<String>,
+    /// Every name, the display name first.
+    pub names: Vec<String>,
+}
+
+impl Entry {
+    /// One TSV line (no newline) in the bundled format.
+    pub fn to_tsv(&self) -> String {
+        let clean = |s: &str| s.replace(['\t', '\n', '\r', '|'], " ");
+        format!(
+            "{}\t{}\t{}\t{:.5}\t{:.5}\t{}\t{}\t{}\t{}\t{}\t{}",
+            self.id,
+            self.kind.as_str(),
+            clean(&self.name),
+            self.lat,
+            self.lon,
+            self.country,
+            self.admin1.as_deref().map(clean).unwrap_or_default(),
+            self.admin2.as_deref().map(clean).unwrap_or_default(),
+            self.population,
+            self.sources.join("|"),
+            self.names
+                .iter()
+                .map(|n| clean(n))
+                .collect::<Vec<_>>()
+                .join("|"),
+        )
+    }
+
+    /// How important the place is on its own, before any context: kind and population.
+    fn importance(&self) -> f64 {
+        // A bare name means the city more often than the governorate or district named after
+        // it ("Aleppo", "Hama"); "X province" passes a kind hint that outweighs this.
+        let kind = match self.kind {
+            PlaceKind::Country => 0.7,
+            PlaceKind::City => 0.5,
+            PlaceKind::Town => 0.3,
+            PlaceKind::Governorate => 0.25,
+            PlaceKind::Region => 0.2,
+            PlaceKind::District => 0.05,
+            PlaceKind::Village | PlaceKind::Landmark => 0.0,
+            PlaceKind::Subdistrict => -0.05,
+            PlaceKind::Neighbourhood => -0.1,
+        };
+        let populated = matches!(
+            self.kind,
+            PlaceKind::City | PlaceKind::Town | PlaceKind::Village
+        );
+        let pop = if populated { self.population } else { 0 };
+        kind + ((pop as f64) + 1.0).log10() / 20.0
+    }
+}
+
+/// How a name matched a gazetteer entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchKind {
+    /// The strict keys are equal.
+    Exact,
+    /// The loose keys are equal and the strict keys close.
+    Loose,
+}
+
+/// A possible place for a mention, with its score.
+#[derive(Debug, Clone)]
+pub struct Candidate<'g> {
+    /// The gazetteer entry.
+    pub entry: &'g Entry,
+    /// How the name matched.
+    pub matched: MatchKind,
+    /// Similarity of the mention to the closest name of the entry, in [0, 1].
+    pub similarity: f64,
+    /// The overall score: similarity, importance and context.
+    pub score: f64,
+}
+
+/// What the rest of a document says about where its places are.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// Governorates (OCHA names) the document names.
+    pub admin1: Vec<String>,
+    /// Points of places already resolved in the document.
+    pub points: Vec<(f64, f64)>,
+    /// A preferred kind, when the text says "X province" or "X city".
+    pub kind_hint: Option<PlaceKind>,
+}
+
+/// The lowest similarity a loose match must reach to count.
+const LOOSE_MIN_SIMILARITY: f64 = 0.7;
+
+/// A loaded gazetteer with its name index.
+#[derive(Debug, Clone)]
+pub struct Gazetteer {
+    entries: Vec<Entry>,
+    exact: HashMap<String, Vec<u32>>,
+    loose: HashMap<String, Vec<u32>>,
+    /// Content hash of the data it was loaded from.
+    version: String,
+}
+
+impl Gazetteer {
+    /// The gazetteer compiled into the binary.
+    pub fn bundled() -> Result<Gazetteer, GazetteerError> {
+        Gazetteer::from_tsv(BUNDLED_TSV, "bundled gazetteer/places.tsv")
+    }
+
+    /// Loads a gazetteer TSV file.
+    pub fn from_path(path: &Path) -> Result<Gazetteer, GazetteerError> {
+        let text = std::fs::read_to_string(path).map_err(|source| GazetteerError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Gazetteer::from_tsv(&text, &path.display().to_string())
+    }
+
+    /// Parses the TSV format that `tollmap gazetteer build` writes.
+    pub fn from_tsv(text: &str, source_name: &str) -> Result<Gazetteer, GazetteerError> {
+        let mut entries = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            if i == 0 {
+                if line != TSV_HEADER {
+                    return Err(GazetteerError::Format {
+                        source_name: source_name.to_string(),
+                        line: 1,
+                        message: format!("expected the header `{TSV_HEADER}`"),
+                    });
+                }
+                continue;
+            }
+            if line.is_empty() {
+                continue;
+            }
+            entries.push(parse_line(line).map_err(|message| GazetteerError::Format {
+                source_name: source_name.to_string(),
+                line: i + 1,
+                message,
+            })?);
+        }
+        Ok(Gazetteer::from_entries(entries, &sha256_hex(text.as_bytes())))
+    }
+
+    /// Builds the index over entries.
+    pub fn from_entries(entries: Vec<Entry>, version: &str) -> Gazetteer {
+        let mut exact: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut loose: HashMap<String, Vec<u32>> = HashMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            let idx = i as u32;
+            for n in &e.names {
+                let k = normalize::key(n);
+                if k.is_empty() {
+                    continue;
+                }
+                let list = exact.entry(k).or_default();
+                if list.last() != Some(&idx) {
+                    list.push(idx);
+                }
+                let lk = normalize::loose_key(n);
+                let list = loose.entry(lk).or_default();
+                if list.last() != Some(&idx) {
+                    list.push(idx);
+                }
+            }
+        }
+        Gazetteer {
+            entries,
+            exact,
+            loose,
+            version: version.chars().take(16).collect(),
+        }
+    }
+
+    /// Every entry.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// Short content hash identifying the data.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// Number of distinct strict keys (names) in the index.
+    pub fn name_count(&self) -> usize {
+        self.exact.len()
+    }
+
+    /// True when some entry has exactly this strict key.
+    pub fn has_exact(&self, mention: &str) -> bool {
+        self.exact.contains_key(&normalize::key(mention))
+    }
+
+    /// Every entry the mention may name, best first.
+    pub fn candidates(&self, mention: &str, ctx: &Context) -> Vec<Candidate<'_>> {
+        let k = normalize::key(mention);
+        if k.is_empty() {
+            return Vec::new();
+        }
+        let mut out: Vec<Candidate<'_>> = Vec::new();
+        if let Some(ids) = self.exact.get(&k) {
+            for &i in ids {
+                let entry = &self.entries[i as usize];
+                out.push(Candidate {
+                    entry,
+                    matched: MatchKind::Exact,
+                    similarity: 1.0,
+                    score: 0.0,
+                });
+            }
+        }
+        if let Some(ids) = self.loose.get(&normalize::loose_key(mention)) {
+            for &i in ids {
+                let entry = &self.entries[i as usize];
+                if out.iter().any(|c| std::ptr::eq(c.entry, entry)) {
+                    continue;
+                }
+                let similarity = entry
+                    .names
+                    .iter()
+                    .map(|n| normalize::similarity(&k, &normalize::key(n)))
+                    .fold(0.0, f64::max);
+                if similarity >= LOOSE_MIN_SIMILARITY {
+                    out.push(Candidate {
+                        entry,
+                        matched: MatchKind::Loose,
+                        similarity,
+                        score: 0.0,
+                    });
+                }
+            }
+        }
+        for c in &mut out {
+            c.score = score(c, ctx);
+        }
+        out.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then_with(|| a.entry.id.cmp(&b.entry.id))
+        });
+        out
+    }
+
+    /// The best place for a mention in its context, or `None` when nothing fits.
+    pub fn resolve(&self, mention: &str, ctx: &Context) -> Option<Candidate<'_>> {
+        self.candidates(mention, ctx).into_iter().next()
+    }
+
+    /// A claim place for a mention: resolved when the gazetteer knows it, else with nulls.
+    pub fn place(&self, mention: &str, role: PlaceRole, ctx: &Context) -> Place {
+        match self.resolve(mention, ctx) {
+            Some(c) => place_from_entry(mention, role, c.entry),
+            None => Place {
+                mention: mention.to_string(),
+                role,
+                name: None,
+                gazetteer_id: None,
+                lat: None,
+                lon: None,
+                admin1: None,
+                admin2: None,
+                kind: None,
+                precision: None,
+            },
+        }
+    }
+}
+
+/// A claim place at a gazetteer entry.
+pub fn place_from_entry(mention: &str, role: PlaceRole, e: &Entry) -> Place {
+    Place {
+        mention: mention.to_string(),
+        role,
+        name: Some(e.name.clone()),
+        gazetteer_id: Some(e.id.clone()),
+        lat: Some(e.lat),
+        lon: Some(e.lon),
+        admin1: e.admin1.clone(),
+        admin2: e.admin2.clone(),
+        kind: Some(e.kind),
+        precision: Some(e.kind.precision()),
+    }
+}
+
+fn score(c: &Candidate<'_>, ctx: &Context) -> f64 {
+    let e = c.entry;
+    let mut s = match c.matched {
+        MatchKind::Exact => 1.0,
+        MatchKind::Loose => 0.8 * c.similarity,
+    };
+    s += e.importance();
+    if let Some(a1) = &e.admin1 {
+        if ctx.admin1.iter().any(|h| h == a1) {
+            s += 0.5;
+        }
+    }
+    if let Some(d) = ctx
+        .points
+        .iter()
+        .map(|&(lat, lon)| distance_km(lat, lon, e.lat, e.lon))
+        .reduce(f64::min)
+    {
+        s += 0.4 * (-d / 50.0).exp();
+    }
+    if let Some(hint) = ctx.kind_hint {
+        if e.kind == hint {
+            s += 1.0;
+        }
+    }
+    if e.country != "SY" && !ctx.admin1.is_empty() {
+        s -= 0.2;
+    }
+    s
+}
+
+/// Great-circle distance in kilometres.
+pub fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
+    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
+    let dp = p2 - p1;
+    let dl = (lon2 - lon1).to_radians();
+    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
+    2.0 * 6371.0088 * a.sqrt().asin()
+}
+
+fn parse_line(line: &str) -> Result<Entry, String> {
+    let f: Vec<&str> = line.split('\t').collect();
+    if f.len() != 11 {
+        return Err(format!("expected 11 tab-separated fields, found {}", f.len()));
+    }
+    let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
+    let kind = PlaceKind::parse(f[1]).ok_or_else(|| format!("unknown kind `{}`", f[1]))?;
+    let lat: f64 = f[3].parse().map_err(|_| format!("bad latitude `{}`", f[3]))?;
+    let lon: f64 = f[4].parse().map_err(|_| format!("bad longitude `{}`", f[4]))?;
+    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+        return Err(format!("coordinates out of range: {lat}, {lon}"));
+    }
+    let population: u64 = f[8]
+        .parse()
+        .map_err(|_| format!("bad population `{}`", f[8]))?;
+    let split = |s: &str| -> Vec<String> {
+        s.split('|')
+            .filter(|x| !x.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    Ok(Entry {
+        id: f[0].to_string(),
+        kind,
+        name: f[2].to_string(),
+        lat,
+        lon,
+        country: f[5].to_string(),
+        admin1: opt(f[6]),
+        admin2: opt(f[7]),
+        population,
+        sources: split(f[9]),
+        names: split(f[10]),
+    })
+}
+
+/// Lower-case hex SHA-256 of bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gaz() -> Gazetteer {
+        Gazetteer::bundled().expect("bundled gazetteer loads")
+    }
+
+    fn resolve_name(g: &Gazetteer, name: &str) -> Option<Entry> {
+        g.resolve(name, &Context::default()).map(|c| c.entry.clone())
+    }
+
+    #[test]
+    fn bundled_gazetteer_resolves_the_seed_places() {
+        let g = gaz();
+        // (mention, expected admin1, expected lat, lon within 10 km)
+        for (name, admin1, lat, lon) in [
+            ("Aleppo", "Aleppo", 36.20, 37.16),
+            ("Idlib", "Idleb", 35.93, 36.63),
+            ("Lattakia", "Lattakia", 35.53, 35.79),
+            ("Latakia", "Lattakia", 35.53, 35.79),
+            ("Jableh", "Lattakia", 35.36, 35.93),
+            ("Qardaha", "Lattakia", 35.46, 36.06),
+            ("Baniyas", "Tartous", 35.18, 35.95),
+            ("Tartous", "Tartous", 34.89, 35.89),
+            ("Damascus", "Damascus", 33.51, 36.29),
+            ("Beit Yashout", "Lattakia", 35.31, 36.12),
+            ("Deir Ezzor", "Deir-ez-Zor", 35.34, 40.14),
+        ] {
+            let e = resolve_name(&g, name).unwrap_or_else(|| panic!("{name} unresolved"));
+            assert_eq!(e.admin1.as_deref(), Some(admin1), "{name}: {e:?}");
+            let d = distance_km(e.lat, e.lon, lat, lon);
+            assert!(d < 10.0, "{name}: {d} km off ({e:?})");
+        }
+    }
+
+    #[test]
+    fn province_hint_prefers_the_governorate() {
+        let g = gaz();
+        let ctx = Context {
+            kind_hint: Some(PlaceKind::Governorate),
+            ..Context::default()
+        };
+        let c = g.resolve("Idlib", &ctx).expect("resolves");
+        assert_eq!(c.entry.kind, PlaceKind::Governorate);
+        assert_eq!(c.entry.kind.precision(), 4);
+    }
+
+    #[test]
+    fn foreign_capital_is_not_a_syrian_village() {
+        let g = gaz();
+        let e = resolve_name(&g, "Moscow").expect("resolves");
+        assert_eq!(e.country, "RU");
+    }
+
+    #[test]
+    fn nonsense_stays_unresolved() {
+        let g = gaz();
+        assert!(resolve_name(&g, "Xqzzvw Plorb").is_none());
+    }
+
+    #[test]
+    fn malformed_line_names_source_and_line() {
+        let text = format!("{TSV_HEADER}\nx\tcity\tX\tnot-a-number\t1\tSY\t\t\t0\t\tX\n");
+        let err = Gazetteer::from_tsv(&text, "overlay.tsv").unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("overlay.tsv:2:"), "{msg}");
+        assert!(msg.contains("latitude"), "{msg}");
+    }
+}

@@ -1,0 +1,360 @@
+//! Reading inputs into documents: text and Markdown files, JSON Lines files, and directories of them.
+//!
+//! - `.txt` / `.md`: the file is the text and its stem the id. An optional front-matter block
+//!   at the top (`---` lines around `key: value` lines: `id`, `title`, `published`, `url`,
+//!   `outlet`) gives its metadata; the text starts after it. `--published` dates files that
+//!   have no `published` of their own.
+//! - `.jsonl`: one document per line with `id` and `text` (required), `title`, `url`,
+//!   `outlet`, `published` (ISO 8601 date or date-time). Unknown fields are ignored.
+//! - Directories are walked recursively in name order; files of other types in them are
+//!   skipped and reported.
+
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+use serde_json::Value;
+
+use crate::model::Document;
+
+/// What can go wrong reading inputs. Each names the input and, where it has lines, the line.
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    /// An input that does not exist or cannot be read.
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A line of an input that does not fit its format.
+    #[error("{path}:{line}: {message}")]
+    Line {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+    /// An input of a type tollmap does not read.
+    #[error("{path}: unsupported input type (expected .txt, .md or .jsonl, or a directory)")]
+    Unsupported { path: PathBuf },
+    /// Two documents with the same id.
+    #[error("{path}: document id `{id}` already used by {first}")]
+    DuplicateId {
+        path: String,
+        id: String,
+        first: String,
+    },
+}
+
+/// Options for reading inputs.
+#[derive(Debug, Clone, Default)]
+pub struct IngestOptions {
+    /// Publication date for text files that do not carry their own.
+    pub published: Option<Date>,
+}
+
+/// An input file read, for the manifest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputFile {
+    /// The path as given or found.
+    pub path: PathBuf,
+    /// SHA-256 of the bytes read.
+    pub sha256: String,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// Documents it held.
+    pub documents: usize,
+}
+
+/// Everything read from the inputs.
+#[derive(Debug, Clone, Default)]
+pub struct Ingested {
+    /// The documents, in input order.
+    pub documents: Vec<Document>,
+    /// The files read.
+    pub files: Vec<InputFile>,
+    /// Files skipped inside directories (unsupported type).
+    pub skipped: Vec<PathBuf>,
+}
+
+/// Reads every input (files or directories) into documents.
+pub fn documents(inputs: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, IngestError> {
+    let mut out = Ingested::default();
+    for input in inputs {
+        let meta = std::fs::metadata(input).map_err(|source| IngestError::Io {
+            path: input.clone(),
+            source,
+        })?;
+        if meta.is_dir() {
+            let mut files = Vec::new();
+            walk(input, &mut files)?;
+            files.sort();
+            for f in files {
+                if kind_of(&f).is_some() {
+                    read_file(&f, opts, &mut out)?;
+                } else if !is_sidecar(&f) {
+                    out.skipped.push(f);
+                }
+            }
+        } else {
+            if kind_of(input).is_none() {
+                return Err(IngestError::Unsupported {
+                    path: input.clone(),
+                });
+            }
+            read_file(input, opts, &mut out)?;
+        }
+    }
+    let mut seen: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for d in &out.documents {
+        if let Some(first) = seen.insert(&d.id, &d.source) {
+            return Err(IngestError::DuplicateId {
+                path: d.source.clone(),
+                id: d.id.clone(),
+                first: first.to_string(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn is_sidecar(p: &Path) -> bool {
+    matches!(
+        p.file_name().and_then(|n| n.to_str()),
+        Some("README" | "README.md" | ".gitkeep")
+    )
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Text,
+    Jsonl,
+}
+
+fn kind_of(p: &Path) -> Option<Kind> {
+    if p.file_name().and_then(|n| n.to_str()) == Some("README.md") {
+        return None;
+    }
+    match p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("txt" | "md" | "text" | "markdown") => Some(Kind::Text),
+        Some("jsonl" | "ndjson") => Some(Kind::Jsonl),
+        _ => None,
+    }
+}
+
+fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), IngestError> {
+    let rd = std::fs::read_dir(dir).map_err(|source| IngestError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    for entry in rd {
+        let entry = entry.map_err(|source| IngestError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let p = entry.path();
+        let ft = entry.file_type().map_err(|source| IngestError::Io {
+            path: p.clone(),
+            source,
+        })?;
+        if p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'))
+        {
+            continue;
+        }
+        if ft.is_dir() {
+            walk(&p, files)?;
+        } else {
+            files.push(p);
+        }
+    }
+    Ok(())
+}
+
+fn read_file(path: &Path, opts: &IngestOptions, out: &mut Ingested) -> Result<(), IngestError> {
+    let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let text = String::from_utf8(bytes.clone()).map_err(|e| {
+        let upto = &bytes[..e.utf8_error().valid_up_to()];
+        let line = upto.iter().filter(|&&b| b == b'\n').count() + 1;
+        IngestError::Line {
+            path: path.to_path_buf(),
+            line,
+            message: format!(
+                "not valid UTF-8 (byte {})",
+                e.utf8_error().valid_up_to()
+            ),
+        }
+    })?;
+    let before = out.documents.len();
+    match kind_of(path) {
+        Some(Kind::Jsonl) => read_jsonl(path, &text, &mut out.documents)?,
+        Some(Kind::Text) => out.documents.push(read_text(path, &text, opts)?),
+        None => return Err(IngestError::Unsupported { path: path.to_path_buf() }),
+    }
+    out.files.push(InputFile {
+        path: path.to_path_buf(),
+        sha256: crate::gazetteer::sha256_hex(&bytes),
+        bytes: bytes.len() as u64,
+        documents: out.documents.len() - before,
+    });
+    Ok(())
+}
+
+/// Parses an ISO 8601 date or date-time ("2016-08-08", "2016-08-08T10:00:00Z") to its date.
+pub fn parse_date(s: &str) -> Option<Date> {
+    let s = s.trim();
+    if let Ok(d) = s.parse::<Date>() {
+        return Some(d);
+    }
+    if let Ok(ts) = s.parse::<jiff::Timestamp>() {
+        return Some(ts.to_zoned(jiff::tz::TimeZone::UTC).date());
+    }
+    if let Ok(dt) = s.parse::<jiff::civil::DateTime>() {
+        return Some(dt.date());
+    }
+    s.get(..10).and_then(|d| d.parse::<Date>().ok())
+}
+
+fn read_text(path: &Path, text: &str, opts: &IngestOptions) -> Result<Document, IngestError> {
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("document")
+        .to_string();
+    let mut doc = Document {
+        id: stem,
+        title: None,
+        text: text.to_string(),
+        source: path.display().to_string(),
+        url: None,
+        outlet: None,
+        published: opts.published,
+    };
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some(rest) = body.strip_prefix("---\n").or_else(|| body.strip_prefix("---\r\n")) {
+        let Some(close) = rest.find("\n---") else {
+            return Err(IngestError::Line {
+                path: path.to_path_buf(),
+                line: 1,
+                message: "front matter opened with `---` is never closed".into(),
+            });
+        };
+        for (i, line) in rest[..close].lines().enumerate() {
+            let line_no = i + 2;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let Some((k, v)) = line.split_once(':') else {
+                return Err(IngestError::Line {
+                    path: path.to_path_buf(),
+                    line: line_no,
+                    message: format!("expected `key: value` in front matter, found `{line}`"),
+                });
+            };
+            let v = v.trim().trim_matches('"').to_string();
+            match k.trim() {
+                "id" => doc.id = v,
+                "title" => doc.title = Some(v),
+                "url" => doc.url = Some(v),
+                "outlet" => doc.outlet = Some(v),
+                "published" => {
+                    doc.published = Some(parse_date(&v).ok_or_else(|| IngestError::Line {
+                        path: path.to_path_buf(),
+                        line: line_no,
+                        message: format!("`published: {v}` is not an ISO 8601 date"),
+                    })?)
+                }
+                _ => {}
+            }
+        }
+        let after = &rest[close + 4..];
+        let after = after.strip_prefix('\n').or_else(|| after.strip_prefix("\r\n")).unwrap_or(after);
+        doc.text = after.to_string();
+    }
+    Ok(doc)
+}
+
+fn read_jsonl(path: &Path, text: &str, docs: &mut Vec<Document>) -> Result<(), IngestError> {
+    for (i, line) in text.lines().enumerate() {
+        let line_no = i + 1;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let err = |message: String| IngestError::Line {
+            path: path.to_path_buf(),
+            line: line_no,
+            message,
+        };
+        let v: Value = serde_json::from_str(line)
+            .map_err(|e| err(format!("invalid JSON at column {}: {e}", e.column())))?;
+        let obj = v
+            .as_object()
+            .ok_or_else(|| err("expected a JSON object".into()))?;
+        let string = |k: &str| -> Result<Option<String>, IngestError> {
+            match obj.get(k) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s.clone())),
+                Some(Value::Number(n)) if k == "id" => Ok(Some(n.to_string())),
+                Some(_) => Err(err(format!("field `{k}` must be a string"))),
+            }
+        };
+        let id = string("id")?.ok_or_else(|| err("missing required field `id`".into()))?;
+        let text = string("text")?.ok_or_else(|| err("missing required field `text`".into()))?;
+        let published = match string("published")? {
+            None => None,
+            Some(p) if p.is_empty() => None,
+            Some(p) => Some(
+                parse_date(&p)
+                    .ok_or_else(|| err(format!("`published` value `{p}` is not an ISO 8601 date")))?,
+            ),
+        };
+        docs.push(Document {
+            id,
+            title: string("title")?,
+            text,
+            source: format!("{}:{line_no}", path.display()),
+            url: string("url")?,
+            outlet: string("outlet")?,
+            published,
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_parse_from_iso_forms() {
+        for s in ["2016-08-08", "2016-08-08T10:00:00Z", "2016-08-08T10:00:00+03:00", "2016-08-08T10:00:00"] {
+            assert_eq!(parse_date(s), Some(jiff::civil::date(2016, 8, 8)), "{s}");
+        }
+        assert_eq!(parse_date("8 August"), None);
+    }
+
+    #[test]
+    fn front_matter_sets_metadata_and_text() {
+        let text = "---\ntitle: Five killed\npublished: 2020-01-02\n---\nFive were killed.\n";
+        let d = read_text(Path::new("x/a.md"), text, &IngestOptions::default()).unwrap();
+        assert_eq!(d.id, "a");
+        assert_eq!(d.title.as_deref(), Some("Five killed"));
+        assert_eq!(d.published, Some(jiff::civil::date(2020, 1, 2)));
+        assert_eq!(d.text, "Five were killed.\n");
+    }
+
+    #[test]
+    fn jsonl_errors_name_the_line() {
+        let mut docs = Vec::new();
+        let text = "{\"id\":\"a\",\"text\":\"x\"}\n\n{\"id\":\"b\"}\n";
+        let e = read_jsonl(Path::new("in.jsonl"), text, &mut docs).unwrap_err();
+        assert_eq!(e.to_string(), "in.jsonl:3: missing required field `text`");
+        let e = read_jsonl(Path::new("in.jsonl"), "{\"id\": 1, \"text\": \"x\"}\n{oops\n", &mut docs)
+            .unwrap_err();
+        assert!(e.to_string().starts_with("in.jsonl:2: invalid JSON"), "{e}");
+    }
+}

@@ -1,0 +1,124 @@
+//! tollmap turns reports of war casualties into maps.
+//!
+//! It reads news articles (text, Markdown, JSON Lines), extracts each *claim* of people
+//! killed, wounded, captured or missing (how many as a range, who, where, when, and who says
+//! so), resolves the places through a bundled gazetteer of Syrian place names, and aggregates
+//! the claims by place and period into GeoJSON layers and CSV tables.
+//!
+//! ```no_run
+//! use tollmap::{Pipeline, aggregate::Granularity};
+//! let pipeline = Pipeline::new()?.period(Granularity::Month);
+//! let run = pipeline.build(&["examples".into()])?;
+//! run.files.write("output".as_ref())?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+pub mod aggregate;
+pub mod cli;
+pub mod extract;
+pub mod gazetteer;
+pub mod ingest;
+pub mod model;
+pub mod output;
+
+use std::path::PathBuf;
+
+use aggregate::Granularity;
+use gazetteer::{Gazetteer, GazetteerError};
+use ingest::{IngestError, IngestOptions, Ingested};
+use model::{Claim, Document};
+use output::BuildFiles;
+
+/// Any error of the pipeline, by stage.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Gazetteer(#[from] GazetteerError),
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+    #[error(transparent)]
+    Output(#[from] output::OutputError),
+}
+
+/// The stages of tollmap, configured once and run on inputs.
+#[derive(Debug, Clone)]
+pub struct Pipeline {
+    gazetteer: Gazetteer,
+    ingest: IngestOptions,
+    period: Granularity,
+}
+
+/// What `Pipeline::build` produced: the documents, their claims, and the files to write.
+#[derive(Debug, Clone)]
+pub struct BuildRun {
+    /// Everything read.
+    pub ingested: Ingested,
+    /// Every claim, in document order.
+    pub claims: Vec<Claim>,
+    /// The output files, made but not yet written.
+    pub files: BuildFiles,
+}
+
+impl Pipeline {
+    /// A pipeline with the bundled gazetteer, monthly periods and no default publication date.
+    pub fn new() -> Result<Pipeline, Error> {
+        Ok(Pipeline::with_gazetteer(Gazetteer::bundled()?))
+    }
+
+    /// A pipeline over a given gazetteer.
+    pub fn with_gazetteer(gazetteer: Gazetteer) -> Pipeline {
+        Pipeline {
+            gazetteer,
+            ingest: IngestOptions::default(),
+            period: Granularity::Month,
+        }
+    }
+
+    /// The publication date of text inputs that carry none.
+    pub fn published(mut self, date: Option<jiff::civil::Date>) -> Pipeline {
+        self.ingest.published = date;
+        self
+    }
+
+    /// The period layers are summed by.
+    pub fn period(mut self, period: Granularity) -> Pipeline {
+        self.period = period;
+        self
+    }
+
+    /// The gazetteer in use.
+    pub fn gazetteer(&self) -> &Gazetteer {
+        &self.gazetteer
+    }
+
+    /// Reads inputs into documents.
+    pub fn ingest(&self, inputs: &[PathBuf]) -> Result<Ingested, Error> {
+        Ok(ingest::documents(inputs, &self.ingest)?)
+    }
+
+    /// Extracts the claims of documents, in document order.
+    pub fn extract(&self, docs: &[Document]) -> Vec<Claim> {
+        docs.iter()
+            .flat_map(|d| extract::claims(d, &self.gazetteer))
+            .collect()
+    }
+
+    /// Reads, extracts and aggregates; nothing is written until `files.write` is called, so a
+    /// failure here leaves any previous output untouched.
+    pub fn build(&self, inputs: &[PathBuf]) -> Result<BuildRun, Error> {
+        let ingested = self.ingest(inputs)?;
+        let claims = self.extract(&ingested.documents);
+        let files = output::build_files(
+            &ingested.documents,
+            &claims,
+            &ingested.files,
+            &self.gazetteer,
+            self.period,
+        );
+        Ok(BuildRun {
+            ingested,
+            claims,
+            files,
+        })
+    }
+}

@@ -1,0 +1,212 @@
+//! The `tollmap` binary: parses the command line, runs the library, maps errors to exit codes.
+//!
+//! Exit codes: 0 success; 1 finished, but a `--strict`/`--max-unresolved` policy was breached
+//! (or, for `geocode`, some name did not resolve); 2 usage or fatal error.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result};
+use clap::Parser;
+use serde_json::json;
+
+use tollmap::cli::{Cli, Command, Format, GazetteerCommand};
+use tollmap::gazetteer::{self, Gazetteer};
+use tollmap::Pipeline;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(code) => code,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "tollmap: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn say(quiet: bool, msg: &str) {
+    if !quiet {
+        let _ = writeln!(std::io::stderr(), "{msg}");
+    }
+}
+
+fn run(cli: &Cli) -> Result<ExitCode> {
+    let quiet = cli.quiet;
+    match &cli.command {
+        Command::Build(args) => {
+            let pipeline = Pipeline::new()?
+                .published(args.input.published)
+                .period(args.period);
+            let run = pipeline.build(&args.input.inputs)?;
+            for skipped in &run.ingested.skipped {
+                say(quiet, &format!("tollmap: skipped {} (not .txt, .md or .jsonl)", skipped.display()));
+            }
+            run.files
+                .write(&args.out)
+                .with_context(|| format!("writing outputs to {}", args.out.display()))?;
+            let c = run.files.counts;
+            say(
+                quiet,
+                &format!(
+                    "tollmap: {} documents, {} claims ({} on the map, {} cumulative), {} place-periods, {} unresolved mentions -> {}",
+                    c.documents,
+                    c.claims,
+                    c.claims_on_map,
+                    c.cumulative_claims,
+                    c.place_periods,
+                    c.unresolved_mentions,
+                    args.out.display()
+                ),
+            );
+            let limit = if args.strict { Some(0) } else { args.max_unresolved };
+            if let Some(max) = limit {
+                if c.unresolved_mentions > max {
+                    say(
+                        quiet,
+                        &format!(
+                            "tollmap: {} unresolved place mentions exceed the limit of {max} (see unresolved.csv)",
+                            c.unresolved_mentions
+                        ),
+                    );
+                    return Ok(ExitCode::from(1));
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Extract(args) => {
+            let pipeline = Pipeline::new()?.published(args.input.published);
+            let ingested = pipeline.ingest(&args.input.inputs)?;
+            let claims = pipeline.extract(&ingested.documents);
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            match args.format {
+                Format::Jsonl => {
+                    for c in &claims {
+                        writeln!(out, "{}", serde_json::to_string(c)?)?;
+                    }
+                }
+                Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&claims)?)?,
+                Format::Text => {
+                    for c in &claims {
+                        let place = c
+                            .event_place()
+                            .and_then(|p| p.name.clone())
+                            .unwrap_or_else(|| "(no place)".into());
+                        writeln!(
+                            out,
+                            "{}\t{} {} {} at {} [{}]{}",
+                            c.id,
+                            c.count.text,
+                            c.victims.as_str(),
+                            c.outcome.as_str(),
+                            place,
+                            c.scope.as_str(),
+                            c.claimant
+                                .as_deref()
+                                .map(|s| format!(" according to {s}"))
+                                .unwrap_or_default()
+                        )?;
+                    }
+                }
+            }
+            out.flush()?;
+            say(quiet, &format!("tollmap: {} documents, {} claims", ingested.documents.len(), claims.len()));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Geocode(args) => {
+            let gaz = Gazetteer::bundled()?;
+            let ctx = args
+                .context
+                .as_deref()
+                .map(|t| tollmap::extract::context_of_text(t, &gaz))
+                .unwrap_or_default();
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let mut all = true;
+            for name in &args.names {
+                let cands = gaz.candidates(name, &ctx);
+                let best = cands.first();
+                all &= best.is_some();
+                let alts: Vec<serde_json::Value> = cands
+                    .iter()
+                    .skip(1)
+                    .take(args.alternatives)
+                    .map(|c| {
+                        json!({"name": c.entry.name, "gazetteer_id": c.entry.id, "lat": c.entry.lat,
+                               "lon": c.entry.lon, "kind": c.entry.kind, "admin1": c.entry.admin1,
+                               "country": c.entry.country, "score": (c.score * 1000.0).round() / 1000.0})
+                    })
+                    .collect();
+                let line = match best {
+                    Some(c) => json!({
+                        "query": name, "name": c.entry.name, "gazetteer_id": c.entry.id,
+                        "lat": c.entry.lat, "lon": c.entry.lon, "kind": c.entry.kind,
+                        "admin1": c.entry.admin1, "admin2": c.entry.admin2, "country": c.entry.country,
+                        "precision": c.entry.kind.precision(),
+                        "score": (c.score * 1000.0).round() / 1000.0, "alternatives": alts,
+                    }),
+                    None => json!({
+                        "query": name, "name": null, "gazetteer_id": null, "lat": null, "lon": null,
+                        "kind": null, "admin1": null, "admin2": null, "country": null,
+                        "precision": null, "score": null, "alternatives": [],
+                    }),
+                };
+                match args.format {
+                    Format::Text => match best {
+                        Some(c) => writeln!(
+                            out,
+                            "{name}\t{}\t{}\t{:.5}, {:.5}\t{}\t{}",
+                            c.entry.name,
+                            c.entry.id,
+                            c.entry.lat,
+                            c.entry.lon,
+                            c.entry.kind.as_str(),
+                            c.entry.admin1.as_deref().unwrap_or(&c.entry.country)
+                        )?,
+                        None => writeln!(out, "{name}\t(not found)")?,
+                    },
+                    _ => writeln!(out, "{line}")?,
+                }
+            }
+            out.flush()?;
+            Ok(if all { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Command::Gazetteer(GazetteerCommand::Stats { format }) => {
+            let gaz = Gazetteer::bundled()?;
+            let mut by_kind: std::collections::BTreeMap<&str, usize> = Default::default();
+            let mut syrian = 0;
+            for e in gaz.entries() {
+                *by_kind.entry(e.kind.as_str()).or_default() += 1;
+                syrian += usize::from(e.country == "SY");
+            }
+            let stats = json!({
+                "entries": gaz.entries().len(), "names": gaz.name_count(), "syrian": syrian,
+                "foreign": gaz.entries().len() - syrian, "by_kind": by_kind, "version": gaz.version(),
+            });
+            match format {
+                Format::Text => {
+                    println!("entries\t{}\nnames\t{}\nsyrian\t{syrian}\nforeign\t{}\nversion\t{}", gaz.entries().len(), gaz.name_count(), gaz.entries().len() - syrian, gaz.version());
+                    for (k, n) in by_kind {
+                        println!("kind:{k}\t{n}");
+                    }
+                }
+                _ => println!("{stats}"),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Gazetteer(GazetteerCommand::Build { data, out }) => {
+            let report = gazetteer::build::write_bundle(data, out)?;
+            say(
+                quiet,
+                &format!(
+                    "tollmap: wrote {} ({} Syrian, {} foreign entries; {} records merged) by kind {:?}",
+                    out.join("places.tsv").display(),
+                    report.syrian,
+                    report.foreign,
+                    report.merged,
+                    report.by_kind
+                ),
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}

@@ -1,0 +1,421 @@
+//! The types every stage shares: documents in, claims with counts, dates and places out.
+//!
+//! Field names and values follow the claim contract of `DESIGN.md`; changing them breaks
+//! the tools and checks that read `tollmap extract --format jsonl`.
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+/// One input text: an article, a page or a line of a JSON Lines file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    /// Stable identifier: the file stem, or the `id` field of a JSON Lines record.
+    pub id: String,
+    /// Title, when the input has one (JSON Lines `title`, HTML `<title>`).
+    pub title: Option<String>,
+    /// The text the extractor reads.
+    pub text: String,
+    /// Where the text came from: a path, or `path:line` for JSON Lines.
+    pub source: String,
+    /// The article's address, when known.
+    pub url: Option<String>,
+    /// The outlet that published it, when known.
+    pub outlet: Option<String>,
+    /// Publication date; `None` leaves relative dates unresolved.
+    pub published: Option<Date>,
+}
+
+/// How a number of people was stated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Qualifier {
+    /// "eight", "35".
+    Exact,
+    /// "at least 75".
+    AtLeast,
+    /// "more than 60", "over 70", "higher than 60".
+    MoreThan,
+    /// "up to 20", "at most".
+    AtMost,
+    /// "about", "around", "nearly", "some".
+    About,
+    /// "between 10 and 15", "10 to 15".
+    Range,
+    /// "dozens", "scores", "hundreds".
+    Vague,
+}
+
+/// The range of people a count's words allow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Count {
+    /// The smallest number the words allow.
+    pub low: u64,
+    /// The largest number the words allow; `None` when unbounded ("at least 75").
+    pub high: Option<u64>,
+    /// The words of the count as written.
+    pub text: String,
+    /// How the count was qualified.
+    pub qualifier: Qualifier,
+}
+
+/// What happened to the people counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Killed,
+    Wounded,
+    KilledOrWounded,
+    Captured,
+    Missing,
+}
+
+impl Outcome {
+    /// The contract's spelling, as used in CSV columns and property names.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Killed => "killed",
+            Outcome::Wounded => "wounded",
+            Outcome::KilledOrWounded => "killed_or_wounded",
+            Outcome::Captured => "captured",
+            Outcome::Missing => "missing",
+        }
+    }
+}
+
+/// Who the people counted were.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Victims {
+    Civilians,
+    ProGovernment,
+    Opposition,
+    Jihadist,
+    KurdishForces,
+    ForeignForces,
+    Unknown,
+}
+
+impl Victims {
+    /// Every category, in the contract's order.
+    pub const ALL: [Victims; 7] = [
+        Victims::Civilians,
+        Victims::ProGovernment,
+        Victims::Opposition,
+        Victims::Jihadist,
+        Victims::KurdishForces,
+        Victims::ForeignForces,
+        Victims::Unknown,
+    ];
+
+    /// The contract's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Victims::Civilians => "civilians",
+            Victims::ProGovernment => "pro_government",
+            Victims::Opposition => "opposition",
+            Victims::Jihadist => "jihadist",
+            Victims::KurdishForces => "kurdish_forces",
+            Victims::ForeignForces => "foreign_forces",
+            Victims::Unknown => "unknown",
+        }
+    }
+}
+
+/// Whether a claim reports deaths at a time and place or a running total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// Deaths at a time and place: enters the event layers.
+    Event,
+    /// A running total ("more than 500,000 deaths since 2011"): never enters event layers.
+    Cumulative,
+}
+
+impl Scope {
+    /// The contract's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Event => "event",
+            Scope::Cumulative => "cumulative",
+        }
+    }
+}
+
+/// How precisely a claim's date is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DatePrecision {
+    /// One day: `start == end`.
+    Day,
+    /// One week.
+    Week,
+    /// One month.
+    Month,
+    /// One year.
+    Year,
+    /// A span from `start` to `end` ("since the start of the battle", "in five weeks").
+    Range,
+    /// Nothing in the text dates the deaths. With a publication date, `end` is that date
+    /// (the deaths happened no later) and `start` is null; without one, both are null.
+    Unknown,
+}
+
+impl DatePrecision {
+    /// The contract's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DatePrecision::Day => "day",
+            DatePrecision::Week => "week",
+            DatePrecision::Month => "month",
+            DatePrecision::Year => "year",
+            DatePrecision::Range => "range",
+            DatePrecision::Unknown => "unknown",
+        }
+    }
+}
+
+/// When the deaths a claim reports happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ClaimDate {
+    /// First day, or `None` when unbounded or unknown.
+    pub start: Option<Date>,
+    /// Last day, or `None` when unknown.
+    pub end: Option<Date>,
+    /// How precisely the span is known.
+    pub precision: DatePrecision,
+    /// The words that dated it, or `None` when nothing did.
+    pub text: Option<String>,
+}
+
+impl ClaimDate {
+    /// A date nothing in the text fixes: bounded above by the publication date if known.
+    pub fn unknown(published: Option<Date>) -> Self {
+        ClaimDate {
+            start: None,
+            end: published,
+            precision: DatePrecision::Unknown,
+            text: None,
+        }
+    }
+}
+
+/// What a place is to a claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlaceRole {
+    /// Where the deaths happened.
+    Event,
+    /// Where the dead came from ("eight of its residents").
+    Origin,
+    /// Where the remains went: funerals, morgues, burials.
+    Remains,
+    /// Named near the claim, with no stated relation to it.
+    Mentioned,
+}
+
+impl PlaceRole {
+    /// The contract's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlaceRole::Event => "event",
+            PlaceRole::Origin => "origin",
+            PlaceRole::Remains => "remains",
+            PlaceRole::Mentioned => "mentioned",
+        }
+    }
+}
+
+/// What kind of place a gazetteer record is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlaceKind {
+    Country,
+    Governorate,
+    District,
+    Subdistrict,
+    Region,
+    City,
+    Town,
+    Village,
+    Neighbourhood,
+    Landmark,
+}
+
+impl PlaceKind {
+    /// The contract's spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlaceKind::Country => "country",
+            PlaceKind::Governorate => "governorate",
+            PlaceKind::District => "district",
+            PlaceKind::Subdistrict => "subdistrict",
+            PlaceKind::Region => "region",
+            PlaceKind::City => "city",
+            PlaceKind::Town => "town",
+            PlaceKind::Village => "village",
+            PlaceKind::Neighbourhood => "neighbourhood",
+            PlaceKind::Landmark => "landmark",
+        }
+    }
+
+    /// Parses the contract's spelling.
+    pub fn parse(s: &str) -> Option<PlaceKind> {
+        Some(match s {
+            "country" => PlaceKind::Country,
+            "governorate" => PlaceKind::Governorate,
+            "district" => PlaceKind::District,
+            "subdistrict" => PlaceKind::Subdistrict,
+            "region" => PlaceKind::Region,
+            "city" => PlaceKind::City,
+            "town" => PlaceKind::Town,
+            "village" => PlaceKind::Village,
+            "neighbourhood" => PlaceKind::Neighbourhood,
+            "landmark" => PlaceKind::Landmark,
+            _ => return None,
+        })
+    }
+
+    /// The UCDP GED `where_prec` code of a place of this kind named exactly.
+    pub fn precision(self) -> u8 {
+        match self {
+            PlaceKind::Country => 6,
+            PlaceKind::Governorate => 4,
+            PlaceKind::Region => 5,
+            PlaceKind::District | PlaceKind::Subdistrict => 3,
+            PlaceKind::City
+            | PlaceKind::Town
+            | PlaceKind::Village
+            | PlaceKind::Neighbourhood
+            | PlaceKind::Landmark => 1,
+        }
+    }
+}
+
+/// A place mention in a claim, resolved through the gazetteer or not.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Place {
+    /// The words of the text that name the place.
+    pub mention: String,
+    /// What the place is to the claim.
+    pub role: PlaceRole,
+    /// The gazetteer's name, or `None` when unresolved.
+    pub name: Option<String>,
+    /// The gazetteer record, e.g. `geonames:170063`.
+    pub gazetteer_id: Option<String>,
+    /// Latitude (WGS 84), `None` when unresolved.
+    pub lat: Option<f64>,
+    /// Longitude (WGS 84), `None` when unresolved.
+    pub lon: Option<f64>,
+    /// Governorate (OCHA name).
+    pub admin1: Option<String>,
+    /// District (OCHA name).
+    pub admin2: Option<String>,
+    /// The gazetteer record's kind.
+    pub kind: Option<PlaceKind>,
+    /// UCDP GED `where_prec`: 1 exact ... 7 international waters; `None` when unresolved.
+    pub precision: Option<u8>,
+}
+
+impl Place {
+    /// True when the gazetteer gave the mention coordinates.
+    pub fn is_resolved(&self) -> bool {
+        self.lat.is_some() && self.lon.is_some()
+    }
+}
+
+/// One claim of people killed, wounded, captured or missing, as a reader can check it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Claim {
+    /// `doc#n`, n counting claims in document order from 1.
+    pub id: String,
+    /// The document's id.
+    pub doc: String,
+    /// The document's publication date.
+    pub published: Option<Date>,
+    /// The sentence (or headline) the claim came from.
+    pub quote: String,
+    /// Byte offsets of the quote in the document text, `[start, end)`.
+    pub span: [usize; 2],
+    /// How many.
+    pub count: Count,
+    /// What happened to them.
+    pub outcome: Outcome,
+    /// Who they were.
+    pub victims: Victims,
+    /// The words that say who they were.
+    pub victims_text: Option<String>,
+    /// Who says so; `None` when the article asserts it.
+    pub claimant: Option<String>,
+    /// Event or running total.
+    pub scope: Scope,
+    /// The id of the total this claim breaks down, if any.
+    pub part_of: Option<String>,
+    /// When.
+    pub date: ClaimDate,
+    /// Where, with roles.
+    pub places: Vec<Place>,
+}
+
+impl Claim {
+    /// The first resolved place with role `event`: where the claim goes on the map.
+    pub fn event_place(&self) -> Option<&Place> {
+        self.places
+            .iter()
+            .find(|p| p.role == PlaceRole::Event && p.is_resolved())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn claim_serialises_with_contract_field_names() {
+        let claim = Claim {
+            id: "d#1".into(),
+            doc: "d".into(),
+            published: Some(jiff::civil::date(2016, 8, 1)),
+            quote: "q".into(),
+            span: [0, 1],
+            count: Count {
+                low: 61,
+                high: None,
+                text: "higher than 60".into(),
+                qualifier: Qualifier::MoreThan,
+            },
+            outcome: Outcome::Killed,
+            victims: Victims::ProGovernment,
+            victims_text: Some("regime forces".into()),
+            claimant: None,
+            scope: Scope::Event,
+            part_of: None,
+            date: ClaimDate::unknown(None),
+            places: vec![],
+        };
+        let v = serde_json::to_value(&claim).unwrap();
+        let keys: Vec<&str> = v.as_object().unwrap().keys().map(|k| k.as_str()).collect();
+        for k in [
+            "id",
+            "doc",
+            "published",
+            "quote",
+            "span",
+            "count",
+            "outcome",
+            "victims",
+            "victims_text",
+            "claimant",
+            "scope",
+            "part_of",
+            "date",
+            "places",
+        ] {
+            assert!(keys.contains(&k), "missing {k}");
+        }
+        assert_eq!(v["published"], "2016-08-01");
+        assert_eq!(v["count"]["qualifier"], "more_than");
+        assert_eq!(v["count"]["high"], serde_json::Value::Null);
+        assert_eq!(v["victims"], "pro_government");
+        assert_eq!(v["date"]["precision"], "unknown");
+    }
+}
