@@ -7,6 +7,9 @@
 //! - Within one document, the claims of one place, period and outcome are restatements of
 //!   one figure (headline, lead and body; "75 on Thursday" inside "180 in five weeks"): the
 //!   largest counts, the others are listed but not added.
+//! - Within one document, a country-level claim ("Scores Killed in Syria") restates the
+//!   document's more precise claims of the same outcome and period when there are any, and
+//!   is not added.
 //! - A claim is put in the period of its date's end (the publication date when the text
 //!   gives no date); a claim with no date at all goes to the period `undated`.
 //! - `*_high` is null when any claim added into it is unbounded ("at least 75").
@@ -150,14 +153,15 @@ pub fn by_place_and_period(claims: &[Claim], role: PlaceRole, g: Granularity) ->
         if c.scope != Scope::Event {
             continue;
         }
-        if c
-            .part_of
+        if c.part_of
             .as_deref()
             .is_some_and(|t| counted_totals.contains(t))
         {
             continue;
         }
-        let Some(place) = place_of(c, role) else { continue };
+        let Some(place) = place_of(c, role) else {
+            continue;
+        };
         let Some(pid) = place.gazetteer_id.clone() else {
             continue;
         };
@@ -180,11 +184,27 @@ pub fn by_place_and_period(claims: &[Claim], role: PlaceRole, g: Granularity) ->
             Some(_) => {}
         }
     }
+    // Country-level claims of a document that also has more precise ones restate them.
+    let precise: HashSet<(String, Period, Outcome)> = chosen
+        .iter()
+        .filter(|(_, c)| {
+            place_of(c, role)
+                .and_then(|p| p.precision)
+                .is_some_and(|p| p < 6)
+        })
+        .map(|((doc, _, period, outcome), _)| (doc.clone(), period.clone(), *outcome))
+        .collect();
     let mut rows: BTreeMap<(Period, String), PlacePeriod> = BTreeMap::new();
     for key in order {
         let c = chosen[&key];
+        let country_level = place_of(c, role).and_then(|p| p.precision) == Some(6);
+        if country_level && precise.contains(&(key.0.clone(), key.2.clone(), key.3)) {
+            continue;
+        }
         let (_, pid, period, _) = key.clone();
-        let Some(place) = place_of(c, role) else { continue };
+        let Some(place) = place_of(c, role) else {
+            continue;
+        };
         let row = rows
             .entry((period.clone(), pid))
             .or_insert_with(|| PlacePeriod {

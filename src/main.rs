@@ -40,7 +40,13 @@ fn run(cli: &Cli) -> Result<ExitCode> {
                 .period(args.period);
             let run = pipeline.build(&args.input.inputs)?;
             for skipped in &run.ingested.skipped {
-                say(quiet, &format!("tollmap: skipped {} (not .txt, .md or .jsonl)", skipped.display()));
+                say(
+                    quiet,
+                    &format!(
+                        "tollmap: skipped {} (not .txt, .md or .jsonl)",
+                        skipped.display()
+                    ),
+                );
             }
             run.files
                 .write(&args.out)
@@ -59,7 +65,11 @@ fn run(cli: &Cli) -> Result<ExitCode> {
                     args.out.display()
                 ),
             );
-            let limit = if args.strict { Some(0) } else { args.max_unresolved };
+            let limit = if args.strict {
+                Some(0)
+            } else {
+                args.max_unresolved
+            };
             if let Some(max) = limit {
                 if c.unresolved_mentions > max {
                     say(
@@ -110,7 +120,14 @@ fn run(cli: &Cli) -> Result<ExitCode> {
                 }
             }
             out.flush()?;
-            say(quiet, &format!("tollmap: {} documents, {} claims", ingested.documents.len(), claims.len()));
+            say(
+                quiet,
+                &format!(
+                    "tollmap: {} documents, {} claims",
+                    ingested.documents.len(),
+                    claims.len()
+                ),
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Geocode(args) => {
@@ -168,7 +185,11 @@ fn run(cli: &Cli) -> Result<ExitCode> {
                 }
             }
             out.flush()?;
-            Ok(if all { ExitCode::SUCCESS } else { ExitCode::from(1) })
+            Ok(if all {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
         }
         Command::Gazetteer(GazetteerCommand::Stats { format }) => {
             let gaz = Gazetteer::bundled()?;
@@ -184,7 +205,13 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             });
             match format {
                 Format::Text => {
-                    println!("entries\t{}\nnames\t{}\nsyrian\t{syrian}\nforeign\t{}\nversion\t{}", gaz.entries().len(), gaz.name_count(), gaz.entries().len() - syrian, gaz.version());
+                    println!(
+                        "entries\t{}\nnames\t{}\nsyrian\t{syrian}\nforeign\t{}\nversion\t{}",
+                        gaz.entries().len(),
+                        gaz.name_count(),
+                        gaz.entries().len() - syrian,
+                        gaz.version()
+                    );
                     for (k, n) in by_kind {
                         println!("kind:{k}\t{n}");
                     }

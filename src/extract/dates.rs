@@ -108,7 +108,13 @@ pub fn date_of(sentence: &str, toks: &[Token<'_>], published: Option<Date>) -> C
                     && !(a.saturating_sub(16)..a).any(|k| matches!(lw[k].as_str(), "," | ";"));
                 let year = year.or_else(|| {
                     // Without a year: the latest such month on or before publication.
-                    published.map(|p| if m <= p.month() { p.year() } else { p.year() - 1 })
+                    published.map(|p| {
+                        if m <= p.month() {
+                            p.year()
+                        } else {
+                            p.year() - 1
+                        }
+                    })
                 });
                 if let Some(y) = year {
                     let text = text_of(a, b);
@@ -145,8 +151,8 @@ pub fn date_of(sentence: &str, toks: &[Token<'_>], published: Option<Date>) -> C
             continue;
         };
         if let Some(&(_, wd)) = WEEKDAYS.iter().find(|(n, _)| *n == w) {
-            let back = (p.weekday().to_monday_zero_offset() - wd.to_monday_zero_offset())
-                .rem_euclid(7);
+            let back =
+                (p.weekday().to_monday_zero_offset() - wd.to_monday_zero_offset()).rem_euclid(7);
             if let Ok(d) = p.checked_sub((back as i64).days()) {
                 set(day_date(d, text_of(i, i + 1)));
             }
@@ -174,8 +180,15 @@ pub fn date_of(sentence: &str, toks: &[Token<'_>], published: Option<Date>) -> C
                             .position(|x| {
                                 matches!(
                                     x.as_str(),
-                                    "battle" | "offensive" | "war" | "conflict" | "assault"
-                                        | "campaign" | "fighting" | "clashes" | "operation"
+                                    "battle"
+                                        | "offensive"
+                                        | "war"
+                                        | "conflict"
+                                        | "assault"
+                                        | "campaign"
+                                        | "fighting"
+                                        | "clashes"
+                                        | "operation"
                                 )
                             })
                             .map(|k| i + 1 + k + 1)
@@ -252,24 +265,57 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::type_complexity)]
     fn dates_table() {
         // 2016-08-08 was a Monday.
         let p = Some(date(2016, 8, 8));
         let s = |x: &str| Some(x.to_string());
         let cases: &[(&str, Option<Date>, (Option<String>, Option<String>, &str))] = &[
-            ("killed on Thursday", p, (s("2016-08-04"), s("2016-08-04"), "day")),
-            ("killed on Monday", p, (s("2016-08-08"), s("2016-08-08"), "day")),
-            ("killed yesterday", p, (s("2016-08-07"), s("2016-08-07"), "day")),
-            ("killed in five weeks", p, (s("2016-07-05"), s("2016-08-08"), "range")),
+            (
+                "killed on Thursday",
+                p,
+                (s("2016-08-04"), s("2016-08-04"), "day"),
+            ),
+            (
+                "killed on Monday",
+                p,
+                (s("2016-08-08"), s("2016-08-08"), "day"),
+            ),
+            (
+                "killed yesterday",
+                p,
+                (s("2016-08-07"), s("2016-08-07"), "day"),
+            ),
+            (
+                "killed in five weeks",
+                p,
+                (s("2016-07-05"), s("2016-08-08"), "range"),
+            ),
             (
                 "dead since the start of the battle",
                 p,
                 (None, s("2016-08-08"), "range"),
             ),
-            ("killed on 6 March 2025", p, (s("2025-03-06"), s("2025-03-06"), "day")),
-            ("killed on March 6", p, (s("2016-03-06"), s("2016-03-06"), "day")),
-            ("since May, hundreds died", p, (s("2016-05-01"), s("2016-08-08"), "range")),
-            ("killed in December", p, (s("2015-12-01"), s("2015-12-31"), "month")),
+            (
+                "killed on 6 March 2025",
+                p,
+                (s("2025-03-06"), s("2025-03-06"), "day"),
+            ),
+            (
+                "killed on March 6",
+                p,
+                (s("2016-03-06"), s("2016-03-06"), "day"),
+            ),
+            (
+                "since May, hundreds died",
+                p,
+                (s("2016-05-01"), s("2016-08-08"), "range"),
+            ),
+            (
+                "killed in December",
+                p,
+                (s("2015-12-01"), s("2015-12-31"), "month"),
+            ),
             ("killed on Thursday", None, (None, None, "unknown")),
             ("eight were killed", p, (None, s("2016-08-08"), "unknown")),
         ];

@@ -20,14 +20,46 @@ use text::Token;
 
 /// Words that mean people were killed.
 const KILLED: &[&str] = &[
-    "killed", "kill", "kills", "killing", "dead", "death", "deaths", "died", "die", "dies",
-    "fatalities", "slain", "perished", "massacred", "executed", "lives", "toll", "bodies",
-    "martyred", "martyrs", "funeral", "funerals", "buried",
+    "killed",
+    "kill",
+    "kills",
+    "killing",
+    "dead",
+    "death",
+    "deaths",
+    "died",
+    "die",
+    "dies",
+    "fatalities",
+    "slain",
+    "perished",
+    "massacred",
+    "executed",
+    "lives",
+    "toll",
+    "bodies",
+    "martyred",
+    "martyrs",
+    "funeral",
+    "funerals",
+    "buried",
 ];
-const WOUNDED: &[&str] = &["wounded", "wounding", "injured", "injuring", "injuries", "hurt", "wounds"];
+const WOUNDED: &[&str] = &[
+    "wounded", "wounding", "injured", "injuring", "injuries", "hurt", "wounds",
+];
 const CAPTURED: &[&str] = &[
-    "captured", "seized", "abducted", "kidnapped", "detained", "arrested", "prisoner",
-    "prisoners", "captive", "captives", "hostage", "hostages",
+    "captured",
+    "seized",
+    "abducted",
+    "kidnapped",
+    "detained",
+    "arrested",
+    "prisoner",
+    "prisoners",
+    "captive",
+    "captives",
+    "hostage",
+    "hostages",
 ];
 const MISSING: &[&str] = &["missing", "disappeared"];
 /// Words that mean killed or wounded, undistinguished.
@@ -35,27 +67,145 @@ const CASUALTIES: &[&str] = &["casualties", "casualty"];
 
 /// Nouns for people: a count followed by one of them counts people.
 const PEOPLE: &[&str] = &[
-    "people", "persons", "person", "civilians", "civilian", "children", "child", "women",
-    "men", "man", "woman", "soldiers", "soldier", "troops", "fighters", "fighter", "militants",
-    "militiamen", "rebels", "insurgents", "jihadists", "members", "residents", "officers",
-    "officer", "loyalists", "forces", "personnel", "policemen", "workers", "students",
-    "journalists", "doctors", "volunteers", "combatants", "gunmen", "recruits", "conscripts",
-    "commanders", "commander", "guards", "others", "victims", "dead", "deaths", "fatalities",
-    "casualties", "bodies", "boys", "girls", "infants", "babies", "family", "relatives",
-    "worshippers", "patients", "refugees", "detainees", "prisoners", "inmates", "protesters",
-    "demonstrators", "youths", "elderly", "sons", "martyrs", "killed", "wounded", "injured",
+    "people",
+    "persons",
+    "person",
+    "civilians",
+    "civilian",
+    "children",
+    "child",
+    "women",
+    "men",
+    "man",
+    "woman",
+    "soldiers",
+    "soldier",
+    "troops",
+    "fighters",
+    "fighter",
+    "militants",
+    "militiamen",
+    "rebels",
+    "insurgents",
+    "jihadists",
+    "members",
+    "residents",
+    "officers",
+    "officer",
+    "loyalists",
+    "forces",
+    "personnel",
+    "policemen",
+    "workers",
+    "students",
+    "journalists",
+    "doctors",
+    "volunteers",
+    "combatants",
+    "gunmen",
+    "recruits",
+    "conscripts",
+    "commanders",
+    "commander",
+    "guards",
+    "others",
+    "victims",
+    "dead",
+    "deaths",
+    "fatalities",
+    "casualties",
+    "bodies",
+    "boys",
+    "girls",
+    "infants",
+    "babies",
+    "family",
+    "relatives",
+    "worshippers",
+    "patients",
+    "refugees",
+    "detainees",
+    "prisoners",
+    "inmates",
+    "protesters",
+    "demonstrators",
+    "youths",
+    "elderly",
+    "sons",
+    "martyrs",
+    "killed",
+    "wounded",
+    "injured",
 ];
 
 /// Nouns that make a number a count of things that are not casualties.
 const NOT_PEOPLE: &[&str] = &[
-    "years", "year", "months", "month", "weeks", "week", "days", "day", "hours", "hour",
-    "minutes", "villages", "towns", "cities", "attacks", "strikes", "airstrikes", "raids",
-    "km", "kilometres", "kilometers", "miles", "meters", "metres", "percent", "%", "tons",
-    "tonnes", "dollars", "million", "billion", "times", "points", "positions", "homes",
-    "houses", "buildings", "vehicles", "tanks", "rockets", "missiles", "shells", "bombs",
-    "barrel", "sorties", "trucks", "decades", "decade", "hospitals", "schools", "checkpoints",
-    "provinces", "districts", "neighbourhoods", "neighborhoods", "areas", "hills", "sites",
-    "refugees", "displaced", "families", "am", "pm", "o'clock", "gmt", "locations",
+    "years",
+    "year",
+    "months",
+    "month",
+    "weeks",
+    "week",
+    "days",
+    "day",
+    "hours",
+    "hour",
+    "minutes",
+    "villages",
+    "towns",
+    "cities",
+    "attacks",
+    "strikes",
+    "airstrikes",
+    "raids",
+    "km",
+    "kilometres",
+    "kilometers",
+    "miles",
+    "meters",
+    "metres",
+    "percent",
+    "%",
+    "tons",
+    "tonnes",
+    "dollars",
+    "million",
+    "billion",
+    "times",
+    "points",
+    "positions",
+    "homes",
+    "houses",
+    "buildings",
+    "vehicles",
+    "tanks",
+    "rockets",
+    "missiles",
+    "shells",
+    "bombs",
+    "barrel",
+    "sorties",
+    "trucks",
+    "decades",
+    "decade",
+    "hospitals",
+    "schools",
+    "checkpoints",
+    "provinces",
+    "districts",
+    "neighbourhoods",
+    "neighborhoods",
+    "areas",
+    "hills",
+    "sites",
+    "refugees",
+    "displaced",
+    "families",
+    "am",
+    "pm",
+    "o'clock",
+    "gmt",
+    "locations",
 ];
 
 /// Victim words and their category, checked in order (the first hit wins).
@@ -112,8 +262,22 @@ const VICTIM_WORDS: &[(&str, Victims)] = &[
 
 /// Verbs that introduce who says so.
 const SAYS: &[&str] = &[
-    "said", "says", "reported", "reports", "confirmed", "told", "announced", "disclosed",
-    "stated", "claimed", "estimated", "documented", "recorded", "indicated", "added", "noted",
+    "said",
+    "says",
+    "reported",
+    "reports",
+    "confirmed",
+    "told",
+    "announced",
+    "disclosed",
+    "stated",
+    "claimed",
+    "estimated",
+    "documented",
+    "recorded",
+    "indicated",
+    "added",
+    "noted",
 ];
 
 /// Extracts every claim of a document, resolving places through the gazetteer.
@@ -181,7 +345,11 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
                     .iter()
                     .rev()
                     .take(8)
-                    .find(|t| t.outcome == sc.outcome && t.part_of.is_none() && t.count.low >= sc.count.count.low)
+                    .find(|t| {
+                        t.outcome == sc.outcome
+                            && t.part_of.is_none()
+                            && t.count.low >= sc.count.count.low
+                    })
                     .map(|t| t.id.clone());
             }
             let n = out.len() + 1;
@@ -203,7 +371,9 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
                 part_of,
                 date: {
                     let mut d = dates::date_of(s.text, &toks, doc.published);
-                    if scope == Scope::Cumulative && d.precision != crate::model::DatePrecision::Unknown {
+                    if scope == Scope::Cumulative
+                        && d.precision != crate::model::DatePrecision::Unknown
+                    {
                         // A running total counts from its date to publication.
                         if d.end < doc.published {
                             d.end = doc.published;
@@ -245,7 +415,10 @@ fn unresolved(mention: &str, role: PlaceRole) -> Place {
 }
 
 fn in_syria(p: &Place) -> bool {
-    p.admin1.is_some() || p.gazetteer_id.as_deref() == Some("geonames:163843")
+    // Every Syrian entry has a governorate but the country itself and the bundled regions.
+    p.admin1.is_some()
+        || p.gazetteer_id.as_deref() == Some("geonames:163843")
+        || p.kind == Some(PlaceKind::Region)
 }
 
 fn in_syria_or_unknown(p: &Place) -> bool {
@@ -304,7 +477,10 @@ pub fn context_of_text(t: &str, gaz: &Gazetteer) -> Context {
     let mut ctx = Context::default();
     for s in text::sentences(t) {
         let toks = text::tokens(s.text);
-        for m in places::mentions(&toks, s.text, true, gaz).into_iter().filter(|m| m.known) {
+        for m in places::mentions(&toks, s.text, true, gaz)
+            .into_iter()
+            .filter(|m| m.known)
+        {
             if let Some(best) = gaz.resolve(&m.text, &Context::default()) {
                 if let Some(a1) = &best.entry.admin1 {
                     if !ctx.admin1.contains(a1) {
@@ -330,7 +506,11 @@ struct SentenceClaim {
     of_the_counted: bool,
 }
 
-fn claims_in_sentence(sentence: &str, toks: &[Token<'_>], counts: &[CountMatch]) -> Vec<SentenceClaim> {
+fn claims_in_sentence(
+    sentence: &str,
+    toks: &[Token<'_>],
+    counts: &[CountMatch],
+) -> Vec<SentenceClaim> {
     let lw: Vec<String> = toks.iter().map(|t| t.lower()).collect();
     let mut out: Vec<SentenceClaim> = Vec::new();
     for (ci, c) in counts.iter().enumerate() {
@@ -338,10 +518,12 @@ fn claims_in_sentence(sentence: &str, toks: &[Token<'_>], counts: &[CountMatch])
         let mut k = c.end;
         if lw.get(k).map(String::as_str) == Some("of") {
             k += 1;
-            while lw
-                .get(k)
-                .is_some_and(|w| matches!(w.as_str(), "its" | "their" | "the" | "them" | "his" | "whom"))
-            {
+            while lw.get(k).is_some_and(|w| {
+                matches!(
+                    w.as_str(),
+                    "its" | "their" | "the" | "them" | "his" | "whom"
+                )
+            }) {
                 k += 1;
             }
         }
@@ -386,8 +568,12 @@ fn claims_in_sentence(sentence: &str, toks: &[Token<'_>], counts: &[CountMatch])
             Some(sentence[toks[a].start..toks[b - 1].end()].to_string())
         } else {
             (vt_end2 > c.end)
-            .then(|| sentence[toks[c.end].start..toks[vt_end2 - 1].end()].trim().to_string())
-            .map(|t| t.trim_start_matches("of ").to_string())
+                .then(|| {
+                    sentence[toks[c.end].start..toks[vt_end2 - 1].end()]
+                        .trim()
+                        .to_string()
+                })
+                .map(|t| t.trim_start_matches("of ").to_string())
         };
         let mut victims = victims_of(&lw[c.first..vt_end2.max(c.end)]);
         if let Some((_, (a, b))) = subject {
@@ -401,14 +587,17 @@ fn claims_in_sentence(sentence: &str, toks: &[Token<'_>], counts: &[CountMatch])
             }
             victims = victims_of(&lw[a..c.first]);
         }
-        let included = (out.first().is_some())
+        let included = !out.is_empty()
             && lw[..c.first]
                 .iter()
                 .rev()
                 .take(12)
                 .any(|w| matches!(w.as_str(), "including" | "among" | "whom"));
         let of_the_counted = lw.get(c.end).map(String::as_str) == Some("of")
-            && matches!(lw.get(c.end + 1).map(String::as_str), Some("the" | "them" | "those"))
+            && matches!(
+                lw.get(c.end + 1).map(String::as_str),
+                Some("the" | "them" | "those")
+            )
             && (lw.get(c.end + 1).map(String::as_str) == Some("them")
                 || lw.get(c.end + 2).and_then(|w| outcome_word(w)).is_some());
         out.push(SentenceClaim {
@@ -443,7 +632,20 @@ fn toll_subject(lw: &[String], before: usize) -> Option<(Outcome, (usize, usize)
             let a = f + 1;
             let b = (a..before)
                 .find(|&k| {
-                    matches!(lw[k].as_str(), "since" | "in" | "during" | "were" | "was" | "is" | "are" | "," | "had" | "has" | "have")
+                    matches!(
+                        lw[k].as_str(),
+                        "since"
+                            | "in"
+                            | "during"
+                            | "were"
+                            | "was"
+                            | "is"
+                            | "are"
+                            | ","
+                            | "had"
+                            | "has"
+                            | "have"
+                    )
                 })
                 .unwrap_or(before);
             (a, b.max(a + 1).min(before))
@@ -484,14 +686,22 @@ fn is_clause_break(t: &Token<'_>) -> bool {
     matches!(t.text, ";" | ":" | "—" | "–" | "(" | ")")
 }
 
-fn outcome_forward(lw: &[String], toks: &[Token<'_>], from: usize, limit: usize) -> Option<Outcome> {
+fn outcome_forward(
+    lw: &[String],
+    toks: &[Token<'_>],
+    from: usize,
+    limit: usize,
+) -> Option<Outcome> {
     let end = (from + 14).min(toks.len()).min(limit.max(from));
     for i in from..end {
         if is_clause_break(&toks[i]) {
             return None;
         }
         let w = lw[i].as_str();
-        if matches!(w, "that" | "but" | "while" | "whereas" | "although" | "because" | "though") {
+        if matches!(
+            w,
+            "that" | "but" | "while" | "whereas" | "although" | "because" | "though"
+        ) {
             return None;
         }
         // "lives" and "toll" only in "lost their lives" / "death toll".
@@ -553,7 +763,8 @@ fn outcome_adjacent(lw: &[String], c: &CountMatch) -> bool {
     let before = c.first.checked_sub(1).map(|i| lw[i].as_str()).unwrap_or("");
     let before2 = c.first.checked_sub(2).map(|i| lw[i].as_str()).unwrap_or("");
     outcome_word(after).is_some()
-        || (matches!(after, "were" | "was" | "are" | "have" | "had") && outcome_word(after2).is_some())
+        || (matches!(after, "were" | "was" | "are" | "have" | "had")
+            && outcome_word(after2).is_some())
         || outcome_word(before).is_some()
         || (matches!(before, "to" | "at" | "of") && outcome_word(before2).is_some())
 }
@@ -583,10 +794,12 @@ fn scope_of(sentence: &str, toks: &[Token<'_>], c: &SentenceClaim) -> Scope {
                 .iter()
                 .map(String::as_str)
                 .collect();
-            if phrase
-                .iter()
-                .any(|x| matches!(*x, "war" | "conflict" | "uprising" | "revolution" | "crisis"))
-            {
+            if phrase.iter().any(|x| {
+                matches!(
+                    *x,
+                    "war" | "conflict" | "uprising" | "revolution" | "crisis"
+                )
+            }) {
                 return Scope::Cumulative;
             }
         }
@@ -628,14 +841,24 @@ fn claimant_of(sentence: &str, toks: &[Token<'_>]) -> Option<String> {
         }
         let tail_ok = lw[i + 1..].iter().all(|w| {
             w.chars().all(|c| !c.is_alphanumeric())
-                || matches!(w.as_str(), "on" | "in" | "late" | "early" | "yesterday" | "today" | "last" | "week" | "night")
+                || matches!(
+                    w.as_str(),
+                    "on" | "in"
+                        | "late"
+                        | "early"
+                        | "yesterday"
+                        | "today"
+                        | "last"
+                        | "week"
+                        | "night"
+                )
                 || dates_word(w)
         });
         if !tail_ok {
             break;
         }
         if let Some(comma) = (0..i).rev().find(|&k| toks[k].text == ",") {
-            if i - comma - 1 >= 1 && i - comma - 1 <= 8 {
+            if i - comma > 1 && i - comma - 1 <= 8 {
                 return Some(clean_claimant(&slice(comma + 1, i)));
             }
         }
@@ -685,7 +908,15 @@ fn claimant_of(sentence: &str, toks: &[Token<'_>]) -> Option<String> {
 fn dates_word(w: &str) -> bool {
     matches!(
         w,
-        "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday" | "morning" | "evening"
+        "monday"
+            | "tuesday"
+            | "wednesday"
+            | "thursday"
+            | "friday"
+            | "saturday"
+            | "sunday"
+            | "morning"
+            | "evening"
     )
 }
 
@@ -705,9 +936,17 @@ fn clean_claimant(s: &str) -> String {
     for sep in [" by ", " from "] {
         if let Some((head, tail)) = s.split_once(sep) {
             let h = head.to_lowercase();
-            if ["estimate", "report", "tally", "count", "statement", "figures", "toll"]
-                .iter()
-                .any(|w| h.ends_with(w))
+            if [
+                "estimate",
+                "report",
+                "tally",
+                "count",
+                "statement",
+                "figures",
+                "toll",
+            ]
+            .iter()
+            .any(|w| h.ends_with(w))
             {
                 s = tail;
                 break;
@@ -730,8 +969,12 @@ fn inherit_total_places(out: &mut [Claim], first: usize, sentence_places: &[Plac
         return;
     }
     for i in first..out.len() {
-        let Some(parent) = out[i].part_of.clone() else { continue };
-        let Some(total) = out[..first].iter().find(|c| c.id == parent) else { continue };
+        let Some(parent) = out[i].part_of.clone() else {
+            continue;
+        };
+        let Some(total) = out[..first].iter().find(|c| c.id == parent) else {
+            continue;
+        };
         let places: Vec<Place> = total
             .places
             .iter()

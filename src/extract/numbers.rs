@@ -148,8 +148,7 @@ fn number_at(toks: &[Token<'_>], i: usize) -> Option<(u64, usize)> {
             end = k;
             continue;
         }
-        if w == "and" && any && k + 1 < toks.len() && unit_value(&toks[k + 1].lower()).is_some()
-        {
+        if w == "and" && any && k + 1 < toks.len() && unit_value(&toks[k + 1].lower()).is_some() {
             k += 1;
             continue;
         }
@@ -212,7 +211,9 @@ fn qualifier_before(toks: &[Token<'_>], i: usize) -> Option<(Qualifier, usize)> 
         "more than" | "higher than" | "greater than" | "upwards of" => {
             return Some((Qualifier::MoreThan, i - 2))
         }
-        "up to" | "at most" | "fewer than" | "less than" => return Some((Qualifier::AtMost, i - 2)),
+        "up to" | "at most" | "fewer than" | "less than" => {
+            return Some((Qualifier::AtMost, i - 2))
+        }
         "close to" | "just under" => return Some((Qualifier::About, i - 2)),
         _ => {}
     }
@@ -332,28 +333,59 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::type_complexity)]
     fn counts_table() {
         use Qualifier::*;
         let cases: &[(&str, Option<(u64, Option<u64>, Qualifier, &str)>)] = &[
             ("eight were killed", Some((8, Some(8), Exact, "eight"))),
             ("35 soldiers", Some((35, Some(35), Exact, "35"))),
             ("1,556 fighters", Some((1556, Some(1556), Exact, "1,556"))),
-            ("119,000 troops", Some((119000, Some(119000), Exact, "119,000"))),
-            ("at least 75 troops", Some((75, None, AtLeast, "at least 75"))),
-            ("more than 60 dead", Some((61, None, MoreThan, "more than 60"))),
-            ("higher than 60", Some((61, None, MoreThan, "higher than 60"))),
+            (
+                "119,000 troops",
+                Some((119000, Some(119000), Exact, "119,000")),
+            ),
+            (
+                "at least 75 troops",
+                Some((75, None, AtLeast, "at least 75")),
+            ),
+            (
+                "more than 60 dead",
+                Some((61, None, MoreThan, "more than 60")),
+            ),
+            (
+                "higher than 60",
+                Some((61, None, MoreThan, "higher than 60")),
+            ),
             ("over 70 fatalities", Some((71, None, MoreThan, "over 70"))),
-            ("about 100 people", Some((90, Some(110), About, "about 100"))),
-            ("nearly 100 people", Some((90, Some(99), About, "nearly 100"))),
+            (
+                "about 100 people",
+                Some((90, Some(110), About, "about 100")),
+            ),
+            (
+                "nearly 100 people",
+                Some((90, Some(99), About, "nearly 100")),
+            ),
             ("up to 20 people", Some((1, Some(20), AtMost, "up to 20"))),
-            ("between 10 and 15 people", Some((10, Some(15), Range, "between 10 and 15"))),
+            (
+                "between 10 and 15 people",
+                Some((10, Some(15), Range, "between 10 and 15")),
+            ),
             ("10 to 15 people", Some((10, Some(15), Range, "10 to 15"))),
-            ("thirty-five men", Some((35, Some(35), Exact, "thirty-five"))),
-            ("two hundred men", Some((200, Some(200), Exact, "two hundred"))),
+            (
+                "thirty-five men",
+                Some((35, Some(35), Exact, "thirty-five")),
+            ),
+            (
+                "two hundred men",
+                Some((200, Some(200), Exact, "two hundred")),
+            ),
             ("a dozen men", Some((12, Some(12), Exact, "a dozen"))),
             ("dozens of fighters", Some((24, Some(99), Vague, "dozens"))),
             ("scores of fighters", Some((40, Some(199), Vague, "scores"))),
-            ("tens of thousands", Some((20000, Some(99999), Vague, "tens of thousands"))),
+            (
+                "tens of thousands",
+                Some((20000, Some(99999), Vague, "tens of thousands")),
+            ),
             ("in 2011 it began", None),
             ("a large number of bodies", None),
             ("3.5 km away", None),

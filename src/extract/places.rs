@@ -29,31 +29,234 @@ pub struct Mention {
 
 /// Capitalized words that are never place names on their own in this domain.
 const NOT_PLACES: &[&str] = &[
-    "the", "a", "an", "in", "on", "at", "of", "and", "or", "for", "from", "to", "by", "with",
-    "as", "but", "after", "before", "since", "during", "while", "when", "where", "this", "that",
-    "these", "those", "it", "its", "he", "she", "they", "we", "his", "her", "their", "our",
-    "some", "most", "many", "more", "other", "another", "all", "both", "each", "one", "two",
-    "three", "four", "five", "six", "seven", "eight", "nine", "ten", "at", "about", "among",
-    "despite", "under", "over", "according", "also", "but", "however", "meanwhile", "yesterday",
-    "today", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december", "syrian", "syrians", "russian", "iranian", "iraqi",
-    "lebanese", "turkish", "kurdish", "arab", "alawite", "alawites", "sunni", "shia", "shiite",
-    "islamist", "islamic", "state", "army", "forces", "regime", "government", "president",
-    "minister", "observatory", "human", "rights", "monitor", "media", "news", "rebels", "rebel",
-    "opposition", "hezbollah", "daesh", "isis", "isil", "nusra", "fsa", "sdf", "ypg", "hts",
-    "ndf", "assad", "bashar", "reuters", "afp", "ap", "sana", "facebook", "twitter",
-    "residents", "fighters", "troops", "soldiers", "civilians", "children", "activists",
-    "activist", "source", "sources", "official", "officials", "kremlin", "un", "united",
-    "nations", "comments", "photo", "related", "latest", "source", "breaking", "logo", "watch",
-    "helpful", "keywords", "please", "local", "council", "front", "legion", "movement",
-    "brigade", "brigades", "battalion", "division", "eastern", "western", "northern",
-    "southern", "central", "east", "west", "north", "south", "new", "old", "greater", "city",
-    "province", "governorate", "district", "countryside", "village", "town", "area", "suburb",
-    "dozens", "scores", "hundreds", "thousands", "killed", "dead", "death", "deaths",
-    "wounded", "injured", "mourn", "mourns", "battle", "battles", "clashes", "attack",
-    "fighting", "air", "base", "airbase", "strike", "strikes", "ahmed", "ahmad", "mohammad",
-    "mohammed", "muhammad", "ali", "hassan", "hussein", "omar", "abdulrahman", "rami",
+    "the",
+    "a",
+    "an",
+    "in",
+    "on",
+    "at",
+    "of",
+    "and",
+    "or",
+    "for",
+    "from",
+    "to",
+    "by",
+    "with",
+    "as",
+    "but",
+    "after",
+    "before",
+    "since",
+    "during",
+    "while",
+    "when",
+    "where",
+    "this",
+    "that",
+    "these",
+    "those",
+    "it",
+    "its",
+    "he",
+    "she",
+    "they",
+    "we",
+    "his",
+    "her",
+    "their",
+    "our",
+    "some",
+    "most",
+    "many",
+    "more",
+    "other",
+    "another",
+    "all",
+    "both",
+    "each",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "at",
+    "about",
+    "among",
+    "despite",
+    "under",
+    "over",
+    "according",
+    "also",
+    "but",
+    "however",
+    "meanwhile",
+    "yesterday",
+    "today",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "syrian",
+    "syrians",
+    "russian",
+    "iranian",
+    "iraqi",
+    "lebanese",
+    "turkish",
+    "kurdish",
+    "arab",
+    "alawite",
+    "alawites",
+    "sunni",
+    "shia",
+    "shiite",
+    "islamist",
+    "islamic",
+    "state",
+    "army",
+    "forces",
+    "regime",
+    "government",
+    "president",
+    "minister",
+    "observatory",
+    "human",
+    "rights",
+    "monitor",
+    "media",
+    "news",
+    "rebels",
+    "rebel",
+    "opposition",
+    "hezbollah",
+    "daesh",
+    "isis",
+    "isil",
+    "nusra",
+    "fsa",
+    "sdf",
+    "ypg",
+    "hts",
+    "ndf",
+    "assad",
+    "bashar",
+    "reuters",
+    "afp",
+    "ap",
+    "sana",
+    "facebook",
+    "twitter",
+    "residents",
+    "fighters",
+    "troops",
+    "soldiers",
+    "civilians",
+    "children",
+    "activists",
+    "activist",
+    "source",
+    "sources",
+    "official",
+    "officials",
+    "kremlin",
+    "un",
+    "united",
+    "nations",
+    "comments",
+    "photo",
+    "related",
+    "latest",
+    "source",
+    "breaking",
+    "logo",
+    "watch",
+    "helpful",
+    "keywords",
+    "please",
+    "local",
+    "council",
+    "front",
+    "legion",
+    "movement",
+    "brigade",
+    "brigades",
+    "battalion",
+    "division",
+    "eastern",
+    "western",
+    "northern",
+    "southern",
+    "central",
+    "east",
+    "west",
+    "north",
+    "south",
+    "new",
+    "old",
+    "greater",
+    "city",
+    "province",
+    "governorate",
+    "district",
+    "countryside",
+    "village",
+    "town",
+    "area",
+    "suburb",
+    "dozens",
+    "scores",
+    "hundreds",
+    "thousands",
+    "killed",
+    "dead",
+    "death",
+    "deaths",
+    "wounded",
+    "injured",
+    "mourn",
+    "mourns",
+    "battle",
+    "battles",
+    "clashes",
+    "attack",
+    "fighting",
+    "air",
+    "base",
+    "airbase",
+    "strike",
+    "strikes",
+    "ahmed",
+    "ahmad",
+    "mohammad",
+    "mohammed",
+    "muhammad",
+    "ali",
+    "hassan",
+    "hussein",
+    "omar",
+    "abdulrahman",
+    "rami",
 ];
 
 /// Words dropped from the start of a capitalized run ("In Damascus", "The Bahlawaliyet area").
@@ -67,11 +270,48 @@ const LEADING_FUNCTION_WORDS: &[&str] = &[
 /// a name of something else ("Eastern Aleppo", "Aleppo Battles"); organisation words
 /// ("Legion", "Front", "Army") are not among them: "Sham Legion" is no place.
 const SAFE_LEFTOVERS: &[&str] = &[
-    "the", "in", "on", "at", "of", "and", "from", "to", "eastern", "western", "northern",
-    "southern", "central", "east", "west", "north", "south", "rural", "greater", "city",
-    "province", "governorate", "district", "countryside", "village", "town", "area", "suburb",
-    "suburbs", "outskirts", "battles", "battle", "clashes", "fighting", "killed", "dead",
-    "mourn", "mourns", "residents", "countryside", "syria", "syrian",
+    "the",
+    "in",
+    "on",
+    "at",
+    "of",
+    "and",
+    "from",
+    "to",
+    "eastern",
+    "western",
+    "northern",
+    "southern",
+    "central",
+    "east",
+    "west",
+    "north",
+    "south",
+    "rural",
+    "greater",
+    "city",
+    "province",
+    "governorate",
+    "district",
+    "countryside",
+    "village",
+    "town",
+    "area",
+    "suburb",
+    "suburbs",
+    "outskirts",
+    "battles",
+    "battle",
+    "clashes",
+    "fighting",
+    "killed",
+    "dead",
+    "mourn",
+    "mourns",
+    "residents",
+    "countryside",
+    "syria",
+    "syrian",
 ];
 
 /// Words after a name that say what kind of place it is.
@@ -107,18 +347,44 @@ fn is_trailing_generic(w: &str) -> bool {
 
 /// Words that, just before a place, make it the place of the event.
 const EVENT_CUES: &[&str] = &[
-    "in", "at", "near", "outside", "around", "across", "inside", "into", "on", "over", "of",
-    "for", "toward", "towards", "within", "throughout",
+    "in",
+    "at",
+    "near",
+    "outside",
+    "around",
+    "across",
+    "inside",
+    "into",
+    "on",
+    "over",
+    "of",
+    "for",
+    "toward",
+    "towards",
+    "within",
+    "throughout",
 ];
 /// Words that, just before a place, make it where the dead came from.
 const ORIGIN_CUES: &[&str] = &["from", "native", "natives", "residents", "sons", "locals"];
 /// Words before a place that make it where the remains went.
 const REMAINS_CUES: &[&str] = &[
-    "morgue", "morgues", "hospital", "hospitals", "cemetery", "buried", "funeral", "funerals",
+    "morgue",
+    "morgues",
+    "hospital",
+    "hospitals",
+    "cemetery",
+    "buried",
+    "funeral",
+    "funerals",
 ];
 
 /// Finds the place mentions of a sentence.
-pub fn mentions(toks: &[Token<'_>], sentence: &str, headline: bool, gaz: &Gazetteer) -> Vec<Mention> {
+pub fn mentions(
+    toks: &[Token<'_>],
+    sentence: &str,
+    headline: bool,
+    gaz: &Gazetteer,
+) -> Vec<Mention> {
     let mut out: Vec<Mention> = Vec::new();
     let mut i = 0usize;
     while i < toks.len() {
@@ -133,6 +399,8 @@ pub fn mentions(toks: &[Token<'_>], sentence: &str, headline: bool, gaz: &Gazett
         find_in_run(toks, sentence, i, end, headline, gaz, &mut out);
         i = end.max(i + 1);
     }
+    coastal_phrases(toks, sentence, gaz, &mut out);
+    out.sort_by_key(|m| m.first);
     for k in 0..out.len() {
         let role = role_of(toks, &out, k);
         out[k].role = role;
@@ -141,7 +409,10 @@ pub fn mentions(toks: &[Token<'_>], sentence: &str, headline: bool, gaz: &Gazett
         let f = out[k].first;
         if f >= 2
             && lw(f - 1) == "of"
-            && matches!(lw(f - 2).as_str(), "countryside" | "province" | "governorate")
+            && matches!(
+                lw(f - 2).as_str(),
+                "countryside" | "province" | "governorate"
+            )
         {
             out[k].kind_hint = Some(PlaceKind::Governorate);
         }
@@ -161,6 +432,32 @@ pub fn mentions(toks: &[Token<'_>], sentence: &str, headline: bool, gaz: &Gazett
     out
 }
 
+/// Lower-case names of the coast: "the (western) coastal region", "coastal areas", "the coastline".
+fn coastal_phrases(toks: &[Token<'_>], sentence: &str, gaz: &Gazetteer, out: &mut Vec<Mention>) {
+    for i in 0..toks.len() {
+        let w = toks[i].text;
+        let end = match w {
+            "coastal" => match toks.get(i + 1).map(|t| t.text) {
+                Some("region" | "regions" | "areas" | "province" | "provinces") => i + 2,
+                _ => continue,
+            },
+            "coastline" => i + 1,
+            _ => continue,
+        };
+        let text = sentence[toks[i].start..toks[end - 1].end()].to_string();
+        if gaz.has_exact(&text) && !out.iter().any(|m| m.first <= i && i < m.end) {
+            out.push(Mention {
+                text,
+                first: i,
+                end,
+                role: PlaceRole::Mentioned,
+                kind_hint: None,
+                known: true,
+            });
+        }
+    }
+}
+
 fn arabic(t: &Token<'_>) -> bool {
     t.text
         .chars()
@@ -176,8 +473,10 @@ fn starts_run(toks: &[Token<'_>], i: usize) -> bool {
 fn is_article_prefixed(w: &str) -> bool {
     // "al-Bab", "el-Hol", "ad-Dana": a lower-case article joined to a capitalized name.
     w.split_once('-').is_some_and(|(a, rest)| {
-        matches!(a, "al" | "el" | "ad" | "ar" | "as" | "ash" | "at" | "az" | "an" | "ed" | "ez")
-            && rest.chars().next().is_some_and(char::is_uppercase)
+        matches!(
+            a,
+            "al" | "el" | "ad" | "ar" | "as" | "ash" | "at" | "az" | "an" | "ed" | "ez"
+        ) && rest.chars().next().is_some_and(char::is_uppercase)
     })
 }
 
@@ -194,8 +493,10 @@ fn in_run(toks: &[Token<'_>], k: usize, first: usize) -> bool {
     }
     // Bare articles inside a name: "Deir ez Zor", "Ras al Ain".
     let lw = t.lower();
-    matches!(lw.as_str(), "al" | "el" | "ez" | "ad" | "as" | "ash" | "an" | "ar" | "az")
-        && toks.get(k + 1).is_some_and(|n| n.is_capitalized())
+    matches!(
+        lw.as_str(),
+        "al" | "el" | "ez" | "ad" | "as" | "ash" | "an" | "ar" | "az"
+    ) && toks.get(k + 1).is_some_and(|n| n.is_capitalized())
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -264,7 +565,8 @@ fn find_in_run(
             }
         }
         let leftovers_are_safe = (a..b).all(|k| {
-            found.iter().any(|&(x, y)| x <= k && k < y) || SAFE_LEFTOVERS.contains(&lower(k).as_str())
+            found.iter().any(|&(x, y)| x <= k && k < y)
+                || SAFE_LEFTOVERS.contains(&lower(k).as_str())
         });
         if headline || leftovers_are_safe {
             for (x, y) in found {
@@ -320,21 +622,21 @@ fn accept(gaz: &Gazetteer, text: &str, risky_position: bool) -> bool {
     match best.matched {
         MatchKind::Exact => true,
         // A loose match must be close, long enough, and not where any capitalized word stands.
-        MatchKind::Loose => {
-            !risky_position && best.similarity >= 0.8 && key.chars().count() >= 6
-        }
+        MatchKind::Loose => !risky_position && best.similarity >= 0.8 && key.chars().count() >= 6,
     }
 }
 
 fn role_of(toks: &[Token<'_>], all: &[Mention], k: usize) -> PlaceRole {
     let m = &all[k];
     let lw = |i: usize| toks.get(i).map(|t| t.lower()).unwrap_or_default();
-    let before = |n: usize| -> Vec<String> {
-        (m.first.saturating_sub(n)..m.first).map(lw).collect()
-    };
+    let before =
+        |n: usize| -> Vec<String> { (m.first.saturating_sub(n)..m.first).map(lw).collect() };
     let near = before(4);
     // "X, a suburb of Y": Y shares X's role.
-    let joined = matches!(lw(m.first.wrapping_sub(1)).as_str(), "and" | "'s" | "’s" | ",");
+    let joined = matches!(
+        lw(m.first.wrapping_sub(1)).as_str(),
+        "and" | "'s" | "’s" | ","
+    );
     if near.iter().any(|w| w == "suburb") || joined {
         if let Some(prev) = k.checked_sub(1).map(|p| &all[p]) {
             if m.first - prev.end <= 5 {
@@ -369,15 +671,16 @@ mod tests {
     use super::*;
 
     fn found(s: &str, headline: bool) -> Vec<(String, PlaceRole, bool)> {
-        let g = Gazetteer::bundled().unwrap();
+        let g = Gazetteer::shared().unwrap();
         let t = tokens(s);
-        mentions(&t, s, headline, &g)
+        mentions(&t, s, headline, g)
             .into_iter()
             .map(|m| (m.text, m.role, m.known))
             .collect()
     }
 
     #[test]
+    #[allow(clippy::type_complexity)]
     fn mentions_table() {
         use PlaceRole::*;
         let cases: &[(&str, bool, &[(&str, PlaceRole, bool)])] = &[
@@ -386,11 +689,7 @@ mod tests {
                 false,
                 &[("Beit Yashout", Origin, true), ("Aleppo", Event, true)],
             ),
-            (
-                "President Bashar al-Assad spoke on Monday.",
-                false,
-                &[],
-            ),
+            ("President Bashar al-Assad spoke on Monday.", false, &[]),
             (
                 "Rebels attacked in Idlib and Hama provinces.",
                 false,

@@ -1,1 +1,192 @@
+//! Table-driven extractor tests: a sentence in, the claims expected out.
 
+use super::*;
+use crate::model::{DatePrecision, Qualifier};
+use jiff::civil::date;
+
+fn doc(text: &str) -> Document {
+    Document {
+        id: "t".into(),
+        title: None,
+        text: text.into(),
+        source: "test".into(),
+        url: None,
+        outlet: None,
+        // A Monday.
+        published: Some(date(2016, 8, 8)),
+    }
+}
+
+fn extract(text: &str) -> Vec<Claim> {
+    claims(&doc(text), Gazetteer::shared().expect("gazetteer"))
+}
+
+/// What a test expects of one claim: low, high, outcome, victims, event place name.
+type Want = (u64, Option<u64>, Outcome, Victims, Option<&'static str>);
+
+#[test]
+fn sentences_to_claims() {
+    use Outcome::*;
+    use Victims::*;
+    let cases: &[(&str, &[Want])] = &[
+        (
+            "Eight people were killed in Jableh on Friday.",
+            &[(8, Some(8), Killed, Unknown, Some("Jablah"))],
+        ),
+        (
+            "At least 75 regime troops were killed near Idlib.",
+            &[(75, None, Killed, ProGovernment, Some("Idleb"))],
+        ),
+        (
+            "Air strikes on Douma killed 12 civilians, medics said.",
+            &[(12, Some(12), Killed, Civilians, Some("Duma"))],
+        ),
+        (
+            "More than 60 rebels died in clashes in Hama.",
+            &[(61, None, Killed, Opposition, Some("Hama"))],
+        ),
+        (
+            "Thirty-five soldiers were wounded in Homs.",
+            &[(35, Some(35), Wounded, ProGovernment, Some("Homs"))],
+        ),
+        (
+            "Shelling injured 1,250 people in Aleppo over the week.",
+            &[(1250, Some(1250), Wounded, Unknown, Some("Aleppo"))],
+        ),
+        (
+            "Dozens of fighters were killed and wounded in Deir Ezzor.",
+            &[(24, Some(99), KilledOrWounded, Unknown, Some("Deir-ez-Zor"))],
+        ),
+        (
+            "Rebels said they seized 40 soldiers in Daraa.",
+            &[(40, Some(40), Captured, ProGovernment, Some("Dar'a"))],
+        ),
+        (
+            "Twelve people remain missing after the raid on Raqqa.",
+            &[(12, Some(12), Missing, Unknown, Some("Ar-Raqqa"))],
+        ),
+        (
+            "Between 10 and 15 ISIS militants were killed in Palmyra.",
+            &[(10, Some(15), Killed, Jihadist, Some("Tadmor"))],
+        ),
+        (
+            "About 30 SDF fighters died in Manbij.",
+            &[(27, Some(33), Killed, KurdishForces, Some("Menbij"))],
+        ),
+        (
+            "Two Russian soldiers were killed in Latakia.",
+            &[(2, Some(2), Killed, ForeignForces, Some("Lattakia"))],
+        ),
+        // Not casualties.
+        ("Government forces captured 15 villages near Hama.", &[]),
+        ("The war has lasted 14 years.", &[]),
+        ("Some 30,000 residents fled Idlib in five months.", &[]),
+        ("The deadline for talks in Geneva passed in 2016.", &[]),
+        ("The deadlock over Aleppo lasted 20 days.", &[]),
+    ];
+    for (text, want) in cases {
+        let got: Vec<Want> = extract(text)
+            .iter()
+            .map(|c| {
+                let place = c.event_place().and_then(|p| p.name.clone());
+                let place: Option<&'static str> = place.map(|p| &*Box::leak(p.into_boxed_str()));
+                (c.count.low, c.count.high, c.outcome, c.victims, place)
+            })
+            .collect();
+        assert_eq!(&got, want, "{text}");
+    }
+}
+
+#[test]
+fn qualifiers_claimants_and_dates() {
+    let c = &extract(
+        "At least 21 civilians were killed in Douma on Tuesday, according to local medics.",
+    )[0];
+    assert_eq!(c.count.qualifier, Qualifier::AtLeast);
+    assert_eq!(c.claimant.as_deref(), Some("local medics"));
+    assert_eq!(c.date.start, Some(date(2016, 8, 2)));
+    assert_eq!(c.date.precision, DatePrecision::Day);
+
+    let c = &extract("Nine soldiers were killed in Hama yesterday, a military source said.")[0];
+    assert_eq!(c.claimant.as_deref(), Some("a military source"));
+    assert_eq!(c.date.start, Some(date(2016, 8, 7)));
+
+    let c =
+        &extract("The Syrian Observatory for Human Rights said 14 rebels were killed in Aleppo.")
+            [0];
+    assert_eq!(
+        c.claimant.as_deref(),
+        Some("Syrian Observatory for Human Rights")
+    );
+
+    let c = &extract("Five civilians were killed in Idlib.")[0];
+    assert_eq!(c.claimant, None);
+    assert_eq!(c.date.precision, DatePrecision::Unknown);
+    assert_eq!(c.date.end, Some(date(2016, 8, 8)));
+    assert_eq!(c.date.start, None);
+}
+
+#[test]
+fn cumulative_tolls_and_breakdowns() {
+    let cs = extract("More than 400,000 people have been killed since 2011, the monitor said.");
+    assert_eq!(cs.len(), 1);
+    assert_eq!(cs[0].scope, Scope::Cumulative);
+
+    let cs = extract(
+        "Over 50 people were killed in Jableh, a monitor said.\n\
+         The dead included 30 soldiers, 15 gunmen and six civilians.",
+    );
+    assert_eq!(cs.len(), 4, "{cs:#?}");
+    assert_eq!(cs[0].count.low, 51);
+    for part in &cs[1..] {
+        assert_eq!(part.part_of.as_deref(), Some("t#1"));
+        assert_eq!(
+            part.event_place().and_then(|p| p.name.as_deref()),
+            Some("Jablah")
+        );
+    }
+
+    let cs = extract("The toll reached 2,000 deaths, including 450 children.");
+    assert_eq!(cs.len(), 2);
+    assert_eq!(cs[1].part_of.as_deref(), Some("t#1"));
+}
+
+#[test]
+fn places_get_roles() {
+    let cs = extract("Five fighters from Qardaha were killed in Aleppo, and their bodies were taken to a hospital in Latakia.");
+    assert_eq!(cs.len(), 1);
+    let roles: Vec<(&str, PlaceRole)> = cs[0]
+        .places
+        .iter()
+        .map(|p| (p.mention.as_str(), p.role))
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            ("Qardaha", PlaceRole::Origin),
+            ("Aleppo", PlaceRole::Event),
+            ("Latakia", PlaceRole::Remains)
+        ]
+    );
+}
+
+#[test]
+fn a_sentence_without_a_place_takes_the_paragraphs() {
+    let cs =
+        extract("Fighting raged in Tartous on Sunday.\nSix soldiers were killed, the army said.");
+    assert_eq!(cs.len(), 1);
+    assert_eq!(
+        cs[0].event_place().and_then(|p| p.name.as_deref()),
+        Some("Tartous")
+    );
+}
+
+#[test]
+fn spans_point_at_the_quote() {
+    let text = "Intro line.\n\nThree civilians were killed in Hama. Another sentence.";
+    let cs = extract(text);
+    assert_eq!(cs.len(), 1);
+    let [a, b] = cs[0].span;
+    assert_eq!(&text[a..b], cs[0].quote);
+    assert_eq!(cs[0].quote, "Three civilians were killed in Hama.");
+}

@@ -105,8 +105,8 @@ fn split_line<'a>(line: &'a str, offset: usize, paragraph: usize, out: &mut Vec<
                 .unwrap_or("")
                 .trim_start_matches(['(', '"', '“'])
                 .to_lowercase();
-            let single_initial = word_before.chars().count() == 1
-                && word_before.chars().all(char::is_alphabetic);
+            let single_initial =
+                word_before.chars().count() == 1 && word_before.chars().all(char::is_alphabetic);
             if next_ok
                 && b == b'.'
                 && (ABBREVIATIONS.contains(&word_before.as_str()) || single_initial)
@@ -236,13 +236,13 @@ mod tests {
 
     #[test]
     fn sentences_split_at_stops_and_lines_with_offsets() {
-        let text = "Headline Of The Day\n\nFive were killed. Mr. Smith said so.\nAnother line";
+        let text = "Barrel Bombs Kill Thirteen Around Aleppo\n\nFive were killed. Mr. Smith said so.\nAnother line";
         let s = sentences(text);
         let texts: Vec<&str> = s.iter().map(|s| s.text).collect();
         assert_eq!(
             texts,
             [
-                "Headline Of The Day",
+                "Barrel Bombs Kill Thirteen Around Aleppo",
                 "Five were killed.",
                 "Mr. Smith said so.",
                 "Another line"

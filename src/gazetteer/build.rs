@@ -48,7 +48,11 @@ pub struct BuildReport {
 pub fn entries_from_data(data: &Path) -> Result<(Vec<Entry>, BuildReport), GazetteerError> {
     let gz = data.join("gazetteer");
     let bd = data.join("boundaries");
-    let adm1 = read_areas(&bd.join("ocha_syr_adm1_governorates.geojson"), "adm1_name", None)?;
+    let adm1 = read_areas(
+        &bd.join("ocha_syr_adm1_governorates.geojson"),
+        "adm1_name",
+        None,
+    )?;
     let adm2 = read_areas(
         &bd.join("ocha_syr_adm2_districts.geojson"),
         "adm2_name",
@@ -58,6 +62,7 @@ pub fn entries_from_data(data: &Path) -> Result<(Vec<Entry>, BuildReport), Gazet
 
     let mut b = Builder::default();
     b.add_syria(&bd.join("ocha_syr_adm0.geojson"))?;
+    b.add_coast(&adm1);
     b.add_opensyria(&gz.join("opensyria_admin_units.tsv"), &pcode_names)?;
     b.add_wof(&gz.join("wof_sy_places.tsv"))?;
     b.add_cities500_sy(&gz.join("geonames_sy_cities500.tsv"))?;
@@ -98,7 +103,10 @@ pub fn entries_from_data(data: &Path) -> Result<(Vec<Entry>, BuildReport), Gazet
         merged: b.merged,
     };
     for e in &entries {
-        *report.by_kind.entry(e.kind.as_str().to_string()).or_default() += 1;
+        *report
+            .by_kind
+            .entry(e.kind.as_str().to_string())
+            .or_default() += 1;
         if e.country == "SY" {
             report.syrian += 1;
         } else {
@@ -206,6 +214,55 @@ impl Builder {
             ],
         });
         Ok(())
+    }
+
+    /// The Syrian coast: Lattakia and Tartous governorates together, at their joint centroid
+    /// (precision 5: larger than a governorate). News names it in lower case ("the western
+    /// coastal region", "coastal areas"); `extract::places` finds those phrases.
+    fn add_coast(&mut self, adm1: &[Area]) {
+        use geo::{Area as _, Centroid};
+        let parts: Vec<&Area> = adm1
+            .iter()
+            .filter(|a| a.name == "Lattakia" || a.name == "Tartous")
+            .collect();
+        let (mut sx, mut sy, mut sw) = (0.0, 0.0, 0.0);
+        for a in &parts {
+            if let Some(c) = a.shape.centroid() {
+                let w = a.shape.unsigned_area();
+                sx += c.x() * w;
+                sy += c.y() * w;
+                sw += w;
+            }
+        }
+        if sw == 0.0 {
+            return;
+        }
+        self.push(Entry {
+            id: "tollmap:region-syrian-coast".into(),
+            kind: PlaceKind::Region,
+            name: "Syrian coast".into(),
+            lat: sy / sw,
+            lon: sx / sw,
+            country: "SY".into(),
+            admin1: None,
+            admin2: None,
+            population: 0,
+            sources: vec!["ocha-adm1 (Lattakia + Tartous)".into()],
+            names: [
+                "Syrian coast",
+                "Syrian coastal region",
+                "coastal region",
+                "coastal regions",
+                "coastal areas",
+                "coastal province",
+                "coastal provinces",
+                "coastline",
+                "الساحل السوري",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        });
     }
 
     fn add_opensyria(
@@ -488,7 +545,9 @@ impl Builder {
             let lat = parse_f64(get("latitude"), cities)?;
             let lon = parse_f64(get("longitude"), cities)?;
             if is_capital {
-                let slot = capital_points.entry(cc.to_string()).or_insert((lat, lon, 0));
+                let slot = capital_points
+                    .entry(cc.to_string())
+                    .or_insert((lat, lon, 0));
                 if population >= slot.2 {
                     *slot = (lat, lon, population);
                 }
@@ -572,8 +631,9 @@ fn populated_kind(code: &str, population: u64) -> PlaceKind {
 
 fn is_latin(s: &str) -> bool {
     s.chars().any(|c| c.is_alphabetic())
-        && s.chars()
-            .all(|c| !c.is_alphabetic() || (c as u32) < 0x0250 || ('\u{1E00}'..='\u{1EFF}').contains(&c))
+        && s.chars().all(|c| {
+            !c.is_alphabetic() || (c as u32) < 0x0250 || ('\u{1E00}'..='\u{1EFF}').contains(&c)
+        })
 }
 
 fn is_latin_or_arabic(s: &str) -> bool {

@@ -167,6 +167,16 @@ impl Gazetteer {
         Gazetteer::from_tsv(BUNDLED_TSV, "bundled gazetteer/places.tsv")
     }
 
+    /// The bundled gazetteer, loaded once per process and shared.
+    pub fn shared() -> Result<&'static Gazetteer, GazetteerError> {
+        static SHARED: std::sync::OnceLock<Gazetteer> = std::sync::OnceLock::new();
+        if let Some(g) = SHARED.get() {
+            return Ok(g);
+        }
+        let g = Gazetteer::bundled()?;
+        Ok(SHARED.get_or_init(|| g))
+    }
+
     /// Loads a gazetteer TSV file.
     pub fn from_path(path: &Path) -> Result<Gazetteer, GazetteerError> {
         let text = std::fs::read_to_string(path).map_err(|source| GazetteerError::Io {
@@ -199,7 +209,10 @@ impl Gazetteer {
                 message,
             })?);
         }
-        Ok(Gazetteer::from_entries(entries, &sha256_hex(text.as_bytes())))
+        Ok(Gazetteer::from_entries(
+            entries,
+            &sha256_hex(text.as_bytes()),
+        ))
     }
 
     /// Builds the index over entries.
@@ -386,12 +399,19 @@ pub fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
 fn parse_line(line: &str) -> Result<Entry, String> {
     let f: Vec<&str> = line.split('\t').collect();
     if f.len() != 11 {
-        return Err(format!("expected 11 tab-separated fields, found {}", f.len()));
+        return Err(format!(
+            "expected 11 tab-separated fields, found {}",
+            f.len()
+        ));
     }
     let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
     let kind = PlaceKind::parse(f[1]).ok_or_else(|| format!("unknown kind `{}`", f[1]))?;
-    let lat: f64 = f[3].parse().map_err(|_| format!("bad latitude `{}`", f[3]))?;
-    let lon: f64 = f[4].parse().map_err(|_| format!("bad longitude `{}`", f[4]))?;
+    let lat: f64 = f[3]
+        .parse()
+        .map_err(|_| format!("bad latitude `{}`", f[3]))?;
+    let lon: f64 = f[4]
+        .parse()
+        .map_err(|_| format!("bad longitude `{}`", f[4]))?;
     if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
         return Err(format!("coordinates out of range: {lat}, {lon}"));
     }
@@ -430,12 +450,13 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
-    fn gaz() -> Gazetteer {
-        Gazetteer::bundled().expect("bundled gazetteer loads")
+    fn gaz() -> &'static Gazetteer {
+        Gazetteer::shared().expect("bundled gazetteer loads")
     }
 
     fn resolve_name(g: &Gazetteer, name: &str) -> Option<Entry> {
-        g.resolve(name, &Context::default()).map(|c| c.entry.clone())
+        g.resolve(name, &Context::default())
+            .map(|c| c.entry.clone())
     }
 
     #[test]
@@ -455,7 +476,7 @@ mod tests {
             ("Beit Yashout", "Lattakia", 35.31, 36.12),
             ("Deir Ezzor", "Deir-ez-Zor", 35.34, 40.14),
         ] {
-            let e = resolve_name(&g, name).unwrap_or_else(|| panic!("{name} unresolved"));
+            let e = resolve_name(g, name).unwrap_or_else(|| panic!("{name} unresolved"));
             assert_eq!(e.admin1.as_deref(), Some(admin1), "{name}: {e:?}");
             let d = distance_km(e.lat, e.lon, lat, lon);
             assert!(d < 10.0, "{name}: {d} km off ({e:?})");
@@ -477,14 +498,14 @@ mod tests {
     #[test]
     fn foreign_capital_is_not_a_syrian_village() {
         let g = gaz();
-        let e = resolve_name(&g, "Moscow").expect("resolves");
+        let e = resolve_name(g, "Moscow").expect("resolves");
         assert_eq!(e.country, "RU");
     }
 
     #[test]
     fn nonsense_stays_unresolved() {
         let g = gaz();
-        assert!(resolve_name(&g, "Xqzzvw Plorb").is_none());
+        assert!(resolve_name(g, "Xqzzvw Plorb").is_none());
     }
 
     #[test]

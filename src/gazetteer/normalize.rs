@@ -26,7 +26,8 @@ pub fn key(name: &str) -> String {
         }
         match c {
             // ʿayn, hamza and apostrophe look-alikes vanish.
-            '\'' | '`' | '´' | '‘' | '’' | 'ʿ' | 'ʾ' | 'ʻ' | 'ʼ' | '"' | '“' | '”' | 'ʹ' => {}
+            '\'' | '`' | '´' | '‘' | '’' | 'ʿ' | 'ʾ' | 'ʻ' | 'ʼ' | '"' | '“' | '”' | 'ʹ' =>
+                {}
             // Arabic tatweel and harakat vanish.
             '\u{0640}' | '\u{064B}'..='\u{065F}' | '\u{0670}' => {}
             'أ' | 'إ' | 'آ' | 'ٱ' => folded.push('ا'),
@@ -133,8 +134,7 @@ fn skeleton(word: &str, out: &mut String) {
         .replace("ph", "f")
         .replace("dj", "j")
         .replace("ck", "k")
-        .replace('q', "k")
-        .replace('c', "k");
+        .replace(['q', 'c'], "k");
     let mut last: Option<char> = None;
     let start = out.len();
     for (i, c) in w.chars().enumerate() {

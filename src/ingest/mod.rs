@@ -134,7 +134,12 @@ fn kind_of(p: &Path) -> Option<Kind> {
     if p.file_name().and_then(|n| n.to_str()) == Some("README.md") {
         return None;
     }
-    match p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+    match p
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
         Some("txt" | "md" | "text" | "markdown") => Some(Kind::Text),
         Some("jsonl" | "ndjson") => Some(Kind::Jsonl),
         _ => None,
@@ -156,8 +161,7 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), IngestError> {
             path: p.clone(),
             source,
         })?;
-        if p
-            .file_name()
+        if p.file_name()
             .and_then(|n| n.to_str())
             .is_some_and(|n| n.starts_with('.'))
         {
@@ -183,17 +187,18 @@ fn read_file(path: &Path, opts: &IngestOptions, out: &mut Ingested) -> Result<()
         IngestError::Line {
             path: path.to_path_buf(),
             line,
-            message: format!(
-                "not valid UTF-8 (byte {})",
-                e.utf8_error().valid_up_to()
-            ),
+            message: format!("not valid UTF-8 (byte {})", e.utf8_error().valid_up_to()),
         }
     })?;
     let before = out.documents.len();
     match kind_of(path) {
         Some(Kind::Jsonl) => read_jsonl(path, &text, &mut out.documents)?,
         Some(Kind::Text) => out.documents.push(read_text(path, &text, opts)?),
-        None => return Err(IngestError::Unsupported { path: path.to_path_buf() }),
+        None => {
+            return Err(IngestError::Unsupported {
+                path: path.to_path_buf(),
+            })
+        }
     }
     out.files.push(InputFile {
         path: path.to_path_buf(),
@@ -235,7 +240,10 @@ fn read_text(path: &Path, text: &str, opts: &IngestOptions) -> Result<Document, 
         published: opts.published,
     };
     let body = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if let Some(rest) = body.strip_prefix("---\n").or_else(|| body.strip_prefix("---\r\n")) {
+    if let Some(rest) = body
+        .strip_prefix("---\n")
+        .or_else(|| body.strip_prefix("---\r\n"))
+    {
         let Some(close) = rest.find("\n---") else {
             return Err(IngestError::Line {
                 path: path.to_path_buf(),
@@ -272,7 +280,10 @@ fn read_text(path: &Path, text: &str, opts: &IngestOptions) -> Result<Document, 
             }
         }
         let after = &rest[close + 4..];
-        let after = after.strip_prefix('\n').or_else(|| after.strip_prefix("\r\n")).unwrap_or(after);
+        let after = after
+            .strip_prefix('\n')
+            .or_else(|| after.strip_prefix("\r\n"))
+            .unwrap_or(after);
         doc.text = after.to_string();
     }
     Ok(doc)
@@ -304,14 +315,14 @@ fn read_jsonl(path: &Path, text: &str, docs: &mut Vec<Document>) -> Result<(), I
         };
         let id = string("id")?.ok_or_else(|| err("missing required field `id`".into()))?;
         let text = string("text")?.ok_or_else(|| err("missing required field `text`".into()))?;
-        let published = match string("published")? {
-            None => None,
-            Some(p) if p.is_empty() => None,
-            Some(p) => Some(
-                parse_date(&p)
-                    .ok_or_else(|| err(format!("`published` value `{p}` is not an ISO 8601 date")))?,
-            ),
-        };
+        let published =
+            match string("published")? {
+                None => None,
+                Some(p) if p.is_empty() => None,
+                Some(p) => Some(parse_date(&p).ok_or_else(|| {
+                    err(format!("`published` value `{p}` is not an ISO 8601 date"))
+                })?),
+            };
         docs.push(Document {
             id,
             title: string("title")?,
@@ -331,7 +342,12 @@ mod tests {
 
     #[test]
     fn dates_parse_from_iso_forms() {
-        for s in ["2016-08-08", "2016-08-08T10:00:00Z", "2016-08-08T10:00:00+03:00", "2016-08-08T10:00:00"] {
+        for s in [
+            "2016-08-08",
+            "2016-08-08T10:00:00Z",
+            "2016-08-08T10:00:00+03:00",
+            "2016-08-08T10:00:00",
+        ] {
             assert_eq!(parse_date(s), Some(jiff::civil::date(2016, 8, 8)), "{s}");
         }
         assert_eq!(parse_date("8 August"), None);
@@ -353,8 +369,12 @@ mod tests {
         let text = "{\"id\":\"a\",\"text\":\"x\"}\n\n{\"id\":\"b\"}\n";
         let e = read_jsonl(Path::new("in.jsonl"), text, &mut docs).unwrap_err();
         assert_eq!(e.to_string(), "in.jsonl:3: missing required field `text`");
-        let e = read_jsonl(Path::new("in.jsonl"), "{\"id\": 1, \"text\": \"x\"}\n{oops\n", &mut docs)
-            .unwrap_err();
+        let e = read_jsonl(
+            Path::new("in.jsonl"),
+            "{\"id\": 1, \"text\": \"x\"}\n{oops\n",
+            &mut docs,
+        )
+        .unwrap_err();
         assert!(e.to_string().starts_with("in.jsonl:2: invalid JSON"), "{e}");
     }
 }

@@ -17,11 +17,13 @@ pub fn round6(x: f64) -> f64 {
 }
 
 fn date_value(d: Option<jiff::civil::Date>) -> Value {
-    d.map(|d| Value::String(d.to_string())).unwrap_or(Value::Null)
+    d.map(|d| Value::String(d.to_string()))
+        .unwrap_or(Value::Null)
 }
 
 fn opt(s: Option<&str>) -> Value {
-    s.map(|s| Value::String(s.to_string())).unwrap_or(Value::Null)
+    s.map(|s| Value::String(s.to_string()))
+        .unwrap_or(Value::Null)
 }
 
 fn collection(features: Vec<(String, f64, f64, BTreeMap<String, Value>)>) -> String {

@@ -1,0 +1,368 @@
+//! Integration tests: the real `tollmap` binary on fixtures written for this project.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn tollmap(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tollmap"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run tollmap")
+}
+
+fn examples() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .display()
+        .to_string()
+}
+
+fn read_json(p: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+const LAYERS: &[&str] = &["claims.geojson", "places.geojson", "origins.geojson"];
+const FILES: &[&str] = &[
+    "claims.geojson",
+    "places.geojson",
+    "origins.geojson",
+    "claims.csv",
+    "cumulative.csv",
+    "unresolved.csv",
+    "manifest.json",
+];
+
+#[test]
+fn build_writes_rfc7946_layers_inside_syria() {
+    let out = tempfile::tempdir().unwrap();
+    let o = tollmap(&["build", &examples(), "--out", out.path().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    for f in FILES {
+        assert!(out.path().join(f).is_file(), "{f} missing");
+    }
+    for layer in LAYERS {
+        let v = read_json(&out.path().join(layer));
+        assert_eq!(v["type"], "FeatureCollection", "{layer}");
+        assert!(v.get("crs").is_none(), "{layer} has a crs member");
+        for f in v["features"].as_array().unwrap() {
+            assert_eq!(f["type"], "Feature");
+            assert_eq!(f["geometry"]["type"], "Point");
+            let c = f["geometry"]["coordinates"].as_array().unwrap();
+            let (lon, lat) = (c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
+            // Longitude first: Syria spans about 35.7..42.4 E and 32.3..37.4 N.
+            assert!((35.5..42.5).contains(&lon), "{layer}: lon {lon}");
+            assert!((32.2..37.5).contains(&lat), "{layer}: lat {lat}");
+            for x in [lon, lat] {
+                let s = x.to_string();
+                let decimals = s.split('.').nth(1).map_or(0, str::len);
+                assert!(decimals <= 6, "{layer}: {s} has more than 6 decimals");
+            }
+        }
+    }
+    let places = read_json(&out.path().join("places.geojson"));
+    let feats = places["features"].as_array().unwrap();
+    assert!(!feats.is_empty());
+    for f in feats {
+        let p = &f["properties"];
+        for k in [
+            "killed_low",
+            "killed_high",
+            "wounded_low",
+            "wounded_high",
+            "claims",
+            "documents",
+        ] {
+            assert!(p.get(k).is_some(), "places.geojson lacks {k}");
+        }
+        let start = p["period_start"].as_str().unwrap();
+        assert_eq!(start.len(), 10, "ISO date: {start}");
+    }
+}
+
+#[test]
+fn examples_give_the_expected_places_and_totals() {
+    let out = tempfile::tempdir().unwrap();
+    let o = tollmap(&["build", &examples(), "--out", out.path().to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let places = read_json(&out.path().join("places.geojson"));
+    let row = |name: &str| -> Value {
+        places["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["properties"]["name"] == name)
+            .unwrap_or_else(|| panic!("no place {name}"))["properties"]
+            .clone()
+    };
+    // A plain count, repeated in headline and body, counts once.
+    assert_eq!(row("Jisr-Ash-Shugur")["killed_low"], 8);
+    assert_eq!(row("Jisr-Ash-Shugur")["killed_high"], 8);
+    // "At least 21": unbounded above.
+    assert_eq!(row("Duma")["killed_low"], 21);
+    assert_eq!(row("Duma")["killed_high"], Value::Null);
+    // A total and its breakdown count once: "more than 40", not 40 + 41.
+    assert_eq!(row("Kafr Nabudah")["killed_low"], 41);
+    // Wounded are not killed; "four of the wounded" is part of the 17.
+    assert_eq!(row("Aleppo")["wounded_low"], 17);
+    assert_eq!(row("Aleppo")["killed_low"], 0);
+    // The cumulative national toll is in cumulative.csv, not on the map.
+    let cumulative = std::fs::read_to_string(out.path().join("cumulative.csv")).unwrap();
+    assert!(cumulative.contains("380,000"), "{cumulative}");
+    let claims = std::fs::read_to_string(out.path().join("claims.geojson")).unwrap();
+    assert!(!claims.contains("380,000"));
+    // "15 villages", "30,000 residents fled", "eight years" are not casualties.
+    assert!(!claims.contains("06-not-a-casualty-count"), "{claims}");
+    // Where the dead came from.
+    let origins = read_json(&out.path().join("origins.geojson"));
+    assert!(origins["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["properties"]["name"] == "Al-Qardaha" || f["properties"]["name"] == "Qardaha"));
+}
+
+#[test]
+fn two_runs_give_identical_bytes() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    for d in [&a, &b] {
+        let o = tollmap(&["build", &examples(), "--out", d.path().to_str().unwrap()]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    for f in FILES {
+        assert_eq!(
+            std::fs::read(a.path().join(f)).unwrap(),
+            std::fs::read(b.path().join(f)).unwrap(),
+            "{f} differs between runs"
+        );
+    }
+}
+
+/// Builds good output into a folder, runs a failing build into it, and checks the exit code,
+/// the message and that the previous output survived byte for byte.
+fn failing_build_keeps_output(input: &Path, expect_in_message: &str) {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().to_str().unwrap();
+    assert!(tollmap(&["build", &examples(), "--out", dir])
+        .status
+        .success());
+    let before: Vec<Vec<u8>> = FILES
+        .iter()
+        .map(|f| std::fs::read(out.path().join(f)).unwrap())
+        .collect();
+    let o = tollmap(&["build", input.to_str().unwrap(), "--out", dir]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let msg = stderr(&o);
+    assert!(
+        msg.contains(expect_in_message),
+        "message `{msg}` lacks `{expect_in_message}`"
+    );
+    assert!(!msg.contains("panicked"), "{msg}");
+    for (f, old) in FILES.iter().zip(before) {
+        assert_eq!(
+            std::fs::read(out.path().join(f)).unwrap(),
+            old,
+            "{f} changed"
+        );
+    }
+}
+
+#[test]
+fn missing_input_exits_2_naming_it() {
+    let missing = PathBuf::from("/nonexistent/tollmap/article.txt");
+    failing_build_keeps_output(&missing, "/nonexistent/tollmap/article.txt");
+}
+
+#[test]
+fn broken_jsonl_line_3_exits_2_naming_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("docs.jsonl");
+    std::fs::write(
+        &p,
+        "{\"id\":\"a\",\"text\":\"Five civilians were killed in Hama.\"}\n\
+         {\"id\":\"b\",\"text\":\"Two soldiers died in Homs.\"}\n\
+         {\"id\":\"c\",\"text\": \"unterminated\n",
+    )
+    .unwrap();
+    failing_build_keeps_output(&p, &format!("{}:3:", p.display()));
+}
+
+#[test]
+fn unreadable_directory_exits_2_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    // A symbolic link to itself cannot be read by anyone, root included.
+    let looped = dir.path().join("loop");
+    std::os::unix::fs::symlink(&looped, &looped).unwrap();
+    failing_build_keeps_output(&looped, &looped.display().to_string());
+
+    // A folder without permissions, where this user is subject to them (not root).
+    use std::os::unix::fs::PermissionsExt;
+    let locked = dir.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::write(locked.join("a.txt"), "Two soldiers died in Homs.").unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read_dir(&locked).is_err() {
+        failing_build_keeps_output(&locked, &locked.display().to_string());
+    }
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn bad_front_matter_date_names_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("a.md");
+    std::fs::write(
+        &p,
+        "---\ntitle: x\npublished: last Tuesday\n---\nFive died in Hama.\n",
+    )
+    .unwrap();
+    failing_build_keeps_output(&p, &format!("{}:3:", p.display()));
+}
+
+#[test]
+fn extract_jsonl_follows_the_claim_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("report.txt");
+    std::fs::write(
+        &p,
+        "At least 12 civilians were killed in Jableh on Thursday, according to medics.\n",
+    )
+    .unwrap();
+    let o = tollmap(&[
+        "-q",
+        "extract",
+        "--format",
+        "jsonl",
+        "--published",
+        "2025-03-08",
+        p.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = String::from_utf8(o.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 1, "{text}");
+    let c: Value = serde_json::from_str(lines[0]).unwrap();
+    let keys: Vec<&str> = c.as_object().unwrap().keys().map(String::as_str).collect();
+    let mut want = vec![
+        "id",
+        "doc",
+        "published",
+        "quote",
+        "span",
+        "count",
+        "outcome",
+        "victims",
+        "victims_text",
+        "claimant",
+        "scope",
+        "part_of",
+        "date",
+        "places",
+    ];
+    want.sort();
+    let mut got = keys.clone();
+    got.sort();
+    assert_eq!(got, want);
+    assert_eq!(c["id"], "report#1");
+    assert_eq!(c["count"]["low"], 12);
+    assert_eq!(c["count"]["high"], Value::Null);
+    assert_eq!(c["count"]["qualifier"], "at_least");
+    assert_eq!(c["outcome"], "killed");
+    assert_eq!(c["victims"], "civilians");
+    assert_eq!(c["claimant"], "medics");
+    assert_eq!(c["scope"], "event");
+    assert_eq!(c["date"]["start"], "2025-03-06");
+    assert_eq!(c["date"]["precision"], "day");
+    let place = &c["places"][0];
+    for k in [
+        "mention",
+        "role",
+        "name",
+        "gazetteer_id",
+        "lat",
+        "lon",
+        "admin1",
+        "admin2",
+        "kind",
+        "precision",
+    ] {
+        assert!(place.get(k).is_some(), "place lacks {k}");
+    }
+    assert_eq!(place["role"], "event");
+    assert_eq!(place["admin1"], "Lattakia");
+    assert_eq!(place["precision"], 1);
+}
+
+#[test]
+fn geocode_exit_codes_and_nulls() {
+    let o = tollmap(&["geocode", "Jableh", "Lattakia", "--format", "jsonl"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = String::from_utf8(o.stdout).unwrap();
+    let first: Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    assert_eq!(first["query"], "Jableh");
+    assert_eq!(first["admin1"], "Lattakia");
+    for k in [
+        "name",
+        "gazetteer_id",
+        "lat",
+        "lon",
+        "kind",
+        "precision",
+        "score",
+        "alternatives",
+    ] {
+        assert!(first.get(k).is_some(), "geocode lacks {k}");
+    }
+
+    let o = tollmap(&["geocode", "Jableh", "Qwxzzkvb", "--format", "jsonl"]);
+    assert_eq!(o.status.code(), Some(1));
+    let text = String::from_utf8(o.stdout).unwrap();
+    let second: Value = serde_json::from_str(text.lines().nth(1).unwrap()).unwrap();
+    assert_eq!(second["lat"], Value::Null);
+    assert_eq!(second["lon"], Value::Null);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(tollmap(&["build"]).status.code(), Some(2));
+    assert_eq!(tollmap(&["frobnicate"]).status.code(), Some(2));
+    let o = tollmap(&["extract", "--published", "yesterday", "x.txt"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn strict_breach_exits_1_but_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("a.txt");
+    std::fs::write(&p, "Four fighters from Zzyzxville were killed in Hama.\n").unwrap();
+    let out = dir.path().join("out");
+    let o = tollmap(&[
+        "build",
+        p.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--strict",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let unresolved = std::fs::read_to_string(out.join("unresolved.csv")).unwrap();
+    assert!(unresolved.contains("Zzyzxville"), "{unresolved}");
+}
+
+#[test]
+fn help_explains_with_examples() {
+    for sub in ["build", "extract", "geocode"] {
+        let o = tollmap(&[sub, "--help"]);
+        assert!(o.status.success());
+        let text = String::from_utf8(o.stdout).unwrap();
+        assert!(text.contains("Example: tollmap"), "{sub} --help: {text}");
+    }
+    let o = tollmap(&["--version"]);
+    assert!(String::from_utf8(o.stdout).unwrap().starts_with("tollmap "));
+}
