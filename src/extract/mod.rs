@@ -283,26 +283,37 @@ const SAYS: &[&str] = &[
 /// Extracts every claim of a document, resolving places through the gazetteer.
 pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
     let sentences = text::sentences(&doc.text);
-    let ctx = document_context(doc, &sentences, gaz);
-    let title_places: Vec<Place> = doc
+    let analysed: Vec<(Vec<Token<'_>>, Vec<places::Mention>)> = sentences
+        .iter()
+        .map(|s| {
+            let toks = text::tokens(s.text);
+            let mentions = places::mentions(&toks, s.text, s.headline, gaz);
+            (toks, mentions)
+        })
+        .collect();
+    let title_mentions: Vec<places::Mention> = doc
         .title
         .as_deref()
-        .map(|t| {
-            let toks = text::tokens(t);
-            places::mentions(&toks, t, text::is_headline(t), gaz)
-                .into_iter()
-                .filter(|m| m.known)
-                .map(|m| resolve(gaz, &m.text, PlaceRole::Event, m.kind_hint, &ctx))
-                .collect()
-        })
+        .map(|t| places::mentions(&text::tokens(t), t, text::is_headline(t), gaz))
         .unwrap_or_default();
+    let ctx = document_context(
+        analysed
+            .iter()
+            .flat_map(|(_, m)| m.iter())
+            .chain(title_mentions.iter()),
+        gaz,
+    );
+    let title_places: Vec<Place> = title_mentions
+        .iter()
+        .filter(|m| m.known)
+        .map(|m| resolve(gaz, &m.text, PlaceRole::Event, m.kind_hint, &ctx))
+        .collect();
 
     let mut out: Vec<Claim> = Vec::new();
     // Event places of earlier sentences in the current paragraph, for sentences that name none.
     let mut paragraph_places: (usize, Vec<Place>) = (usize::MAX, Vec::new());
-    for s in &sentences {
-        let toks = text::tokens(s.text);
-        let mentions = places::mentions(&toks, s.text, s.headline, gaz);
+    for (s, (toks, mentions)) in sentences.iter().zip(&analysed) {
+        let toks = toks.as_slice();
         let sentence_places: Vec<Place> = mentions
             .iter()
             .map(|m| {
@@ -316,8 +327,8 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
         if paragraph_places.0 != s.paragraph {
             paragraph_places = (s.paragraph, Vec::new());
         }
-        let counts = numbers::counts(s.text, &toks);
-        let sentence_claims = claims_in_sentence(s.text, &toks, &counts);
+        let counts = numbers::counts(s.text, toks);
+        let sentence_claims = claims_in_sentence(s.text, toks, &counts);
         let first_id = out.len();
         for (k, sc) in sentence_claims.iter().enumerate() {
             let mut places = sentence_places.clone();
@@ -335,7 +346,7 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
                     places.push(p.clone());
                 }
             }
-            let scope = scope_of(s.text, &toks, sc);
+            let scope = scope_of(s.text, toks, sc);
             let mut part_of = sc
                 .part_of_first
                 .then(|| out.get(first_id).map(|c: &Claim| c.id.clone()))
@@ -353,7 +364,7 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
                     .map(|t| t.id.clone());
             }
             let n = out.len() + 1;
-            let claimant = claimant_of(s.text, &toks).or_else(|| headline_claimant(s));
+            let claimant = claimant_of(s.text, toks).or_else(|| headline_claimant(s));
             let quote = s.text.to_string();
             let _ = k;
             out.push(Claim {
@@ -370,7 +381,7 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
                 scope,
                 part_of,
                 date: {
-                    let mut d = dates::date_of(s.text, &toks, doc.published);
+                    let mut d = dates::date_of(s.text, toks, doc.published);
                     if scope == Scope::Cumulative
                         && d.precision != crate::model::DatePrecision::Unknown
                     {
@@ -440,32 +451,28 @@ fn resolve(
 }
 
 /// Governorates the document names, and points of its unambiguous places, as context.
-fn document_context(doc: &Document, sentences: &[text::Sentence<'_>], gaz: &Gazetteer) -> Context {
+fn document_context<'m>(
+    mentions: impl Iterator<Item = &'m places::Mention>,
+    gaz: &Gazetteer,
+) -> Context {
     let mut ctx = Context::default();
-    let mut texts: Vec<(&str, bool)> = sentences.iter().map(|s| (s.text, s.headline)).collect();
-    if let Some(t) = doc.title.as_deref() {
-        texts.push((t, text::is_headline(t)));
-    }
-    for (t, headline) in texts {
-        let toks = text::tokens(t);
-        for m in places::mentions(&toks, t, headline, gaz) {
-            if !m.known {
-                continue;
-            }
-            let cands = gaz.candidates(&m.text, &Context::default());
-            if let Some(best) = cands.first() {
-                let e = best.entry;
-                if matches!(e.kind, PlaceKind::Governorate) || m.kind_hint.is_some() {
-                    if let Some(a1) = &e.admin1 {
-                        if !ctx.admin1.contains(a1) {
-                            ctx.admin1.push(a1.clone());
-                        }
+    for m in mentions {
+        if !m.known {
+            continue;
+        }
+        let cands = gaz.candidates(&m.text, &Context::default());
+        if let Some(best) = cands.first() {
+            let e = best.entry;
+            if matches!(e.kind, PlaceKind::Governorate) || m.kind_hint.is_some() {
+                if let Some(a1) = &e.admin1 {
+                    if !ctx.admin1.contains(a1) {
+                        ctx.admin1.push(a1.clone());
                     }
                 }
-                // Cities are strong anchors: their governorate is context too.
-                if matches!(e.kind, PlaceKind::City) && e.country == "SY" && cands.len() == 1 {
-                    ctx.points.push((e.lat, e.lon));
-                }
+            }
+            // Cities are strong anchors: their governorate is context too.
+            if matches!(e.kind, PlaceKind::City) && e.country == "SY" && cands.len() == 1 {
+                ctx.points.push((e.lat, e.lon));
             }
         }
     }

@@ -148,6 +148,28 @@ pub struct Context {
     pub kind_hint: Option<PlaceKind>,
 }
 
+/// A key's matches before scoring: (entry index, how it matched, similarity).
+type RawMatches = std::sync::Arc<Vec<(u32, MatchKind, f64)>>;
+
+/// A bounded, thread-safe memo of `Gazetteer::raw_matches`; a clone starts empty.
+#[derive(Default)]
+struct MatchCache(std::sync::Mutex<HashMap<String, RawMatches>>);
+
+/// Keys kept before the cache is emptied and refilled.
+const CACHE_LIMIT: usize = 200_000;
+
+impl Clone for MatchCache {
+    fn clone(&self) -> Self {
+        MatchCache::default()
+    }
+}
+
+impl std::fmt::Debug for MatchCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MatchCache")
+    }
+}
+
 /// The lowest similarity a loose match must reach to count.
 const LOOSE_MIN_SIMILARITY: f64 = 0.7;
 
@@ -156,7 +178,12 @@ const LOOSE_MIN_SIMILARITY: f64 = 0.7;
 pub struct Gazetteer {
     entries: Vec<Entry>,
     exact: HashMap<String, Vec<u32>>,
-    loose: HashMap<String, Vec<u32>>,
+    /// Loose key -> (entry, index into `name_keys`) of every name with that loose key.
+    loose: HashMap<String, Vec<(u32, u32)>>,
+    /// Strict keys of names, computed once at load.
+    name_keys: Vec<String>,
+    /// Context-free matches of keys already looked up (names repeat across a corpus).
+    cache: MatchCache,
     /// Content hash of the data it was loaded from.
     version: String,
 }
@@ -218,7 +245,9 @@ impl Gazetteer {
     /// Builds the index over entries.
     pub fn from_entries(entries: Vec<Entry>, version: &str) -> Gazetteer {
         let mut exact: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut loose: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut loose: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
+        let mut name_keys: Vec<String> = Vec::new();
+        let mut key_ids: HashMap<String, u32> = HashMap::new();
         for (i, e) in entries.iter().enumerate() {
             let idx = i as u32;
             for n in &e.names {
@@ -226,21 +255,25 @@ impl Gazetteer {
                 if k.is_empty() {
                     continue;
                 }
-                let list = exact.entry(k).or_default();
-                if list.last() != Some(&idx) {
-                    list.push(idx);
+                let list = exact.entry(k.clone()).or_default();
+                if list.last() == Some(&idx) {
+                    continue; // another spelling of the entry with the same key
                 }
-                let lk = normalize::loose_key(n);
-                let list = loose.entry(lk).or_default();
-                if list.last() != Some(&idx) {
-                    list.push(idx);
-                }
+                list.push(idx);
+                let lk = normalize::loose_key_of_key(&k);
+                let kid = *key_ids.entry(k.clone()).or_insert_with(|| {
+                    name_keys.push(k);
+                    (name_keys.len() - 1) as u32
+                });
+                loose.entry(lk).or_default().push((idx, kid));
             }
         }
         Gazetteer {
             entries,
             exact,
             loose,
+            name_keys,
+            cache: MatchCache::default(),
             version: version.chars().take(16).collect(),
         }
     }
@@ -271,39 +304,16 @@ impl Gazetteer {
         if k.is_empty() {
             return Vec::new();
         }
-        let mut out: Vec<Candidate<'_>> = Vec::new();
-        if let Some(ids) = self.exact.get(&k) {
-            for &i in ids {
-                let entry = &self.entries[i as usize];
-                out.push(Candidate {
-                    entry,
-                    matched: MatchKind::Exact,
-                    similarity: 1.0,
-                    score: 0.0,
-                });
-            }
-        }
-        if let Some(ids) = self.loose.get(&normalize::loose_key(mention)) {
-            for &i in ids {
-                let entry = &self.entries[i as usize];
-                if out.iter().any(|c| std::ptr::eq(c.entry, entry)) {
-                    continue;
-                }
-                let similarity = entry
-                    .names
-                    .iter()
-                    .map(|n| normalize::similarity(&k, &normalize::key(n)))
-                    .fold(0.0, f64::max);
-                if similarity >= LOOSE_MIN_SIMILARITY {
-                    out.push(Candidate {
-                        entry,
-                        matched: MatchKind::Loose,
-                        similarity,
-                        score: 0.0,
-                    });
-                }
-            }
-        }
+        let raw = self.raw_matches(&k);
+        let mut out: Vec<Candidate<'_>> = raw
+            .iter()
+            .map(|&(i, matched, similarity)| Candidate {
+                entry: &self.entries[i as usize],
+                matched,
+                similarity,
+                score: 0.0,
+            })
+            .collect();
         for c in &mut out {
             c.score = score(c, ctx);
         }
@@ -312,6 +322,51 @@ impl Gazetteer {
                 .total_cmp(&a.score)
                 .then_with(|| a.entry.id.cmp(&b.entry.id))
         });
+        out
+    }
+
+    /// Exact and loose matches of a strict key, memoised.
+    fn raw_matches(&self, k: &str) -> RawMatches {
+        if let Ok(cache) = self.cache.0.lock() {
+            if let Some(hit) = cache.get(k) {
+                return hit.clone();
+            }
+        }
+        let mut out: Vec<(u32, MatchKind, f64)> = Vec::new();
+        if let Some(ids) = self.exact.get(k) {
+            out.extend(ids.iter().map(|&i| (i, MatchKind::Exact, 1.0)));
+        }
+        if let Some(names) = self.loose.get(&normalize::loose_key_of_key(k)) {
+            let klen = k.chars().count();
+            for &(i, kid) in names {
+                let name_key = &self.name_keys[kid as usize];
+                // Lengths too far apart cannot reach the threshold: skip the edit distance.
+                let nlen = name_key.chars().count();
+                let longer = klen.max(nlen) as f64;
+                if (klen.abs_diff(nlen) as f64) / longer > 1.0 - LOOSE_MIN_SIMILARITY {
+                    continue;
+                }
+                let similarity = normalize::similarity(k, name_key);
+                if similarity < LOOSE_MIN_SIMILARITY {
+                    continue;
+                }
+                match out.iter_mut().find(|c| c.0 == i) {
+                    Some(c) => {
+                        if c.1 == MatchKind::Loose && similarity > c.2 {
+                            c.2 = similarity;
+                        }
+                    }
+                    None => out.push((i, MatchKind::Loose, similarity)),
+                }
+            }
+        }
+        let out = std::sync::Arc::new(out);
+        if let Ok(mut cache) = self.cache.0.lock() {
+            if cache.len() >= CACHE_LIMIT {
+                cache.clear();
+            }
+            cache.insert(k.to_string(), out.clone());
+        }
         out
     }
 

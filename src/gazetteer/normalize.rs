@@ -82,7 +82,11 @@ fn strip_assimilated_article(w: &str) -> Option<String> {
 
 /// The loose key: the consonant skeleton of the strict key, word by word.
 pub fn loose_key(name: &str) -> String {
-    let k = key(name);
+    loose_key_of_key(&key(name))
+}
+
+/// The loose key of an already computed strict key.
+pub fn loose_key_of_key(k: &str) -> String {
     let mut out = String::with_capacity(k.len());
     for (i, w) in k.split_whitespace().enumerate() {
         if i > 0 {
