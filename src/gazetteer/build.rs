@@ -668,9 +668,9 @@ fn parse_f64(s: &str, path: &Path) -> Result<f64, GazetteerError> {
 
 /// Rows of a plain (unquoted) TSV file as maps from column name (or index) to value.
 fn read_tsv(path: &Path, header: bool) -> Result<Vec<HashMap<String, String>>, GazetteerError> {
-    let text = std::fs::read_to_string(path).map_err(|source| GazetteerError::Io {
+    let text = std::fs::read_to_string(path).map_err(|cause| GazetteerError::Io {
         path: path.to_path_buf(),
-        source,
+        cause,
     })?;
     let mut lines = text.lines();
     let cols: Vec<String> = if header {
@@ -695,9 +695,9 @@ fn read_tsv(path: &Path, header: bool) -> Result<Vec<HashMap<String, String>>, G
 }
 
 fn read_geojson(path: &Path) -> Result<geojson::FeatureCollection, GazetteerError> {
-    let text = std::fs::read_to_string(path).map_err(|source| GazetteerError::Io {
+    let text = std::fs::read_to_string(path).map_err(|cause| GazetteerError::Io {
         path: path.to_path_buf(),
-        source,
+        cause,
     })?;
     text.parse::<geojson::FeatureCollection>()
         .map_err(|e| data_err(path, &e.to_string()))
@@ -784,11 +784,15 @@ fn locate(areas: &[Area], lon: f64, lat: f64) -> Option<&Area> {
 /// Builds the gazetteer from `data` and writes `places.tsv` into `out_dir` atomically.
 pub fn write_bundle(data: &Path, out_dir: &Path) -> Result<BuildReport, GazetteerError> {
     let (entries, report) = entries_from_data(data)?;
+    std::fs::create_dir_all(out_dir).map_err(|cause| GazetteerError::Io {
+        path: out_dir.to_path_buf(),
+        cause,
+    })?;
     let path: PathBuf = out_dir.join("places.tsv");
-    crate::output::atomic::write(&path, to_tsv(&entries).as_bytes()).map_err(|source| {
+    crate::output::atomic::write(&path, to_tsv(&entries).as_bytes()).map_err(|cause| {
         GazetteerError::Io {
             path: path.clone(),
-            source,
+            cause,
         }
     })?;
     Ok(report)

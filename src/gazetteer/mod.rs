@@ -29,11 +29,10 @@ pub enum GazetteerError {
         message: String,
     },
     /// A source file that could not be read.
-    #[error("{path}: {source}")]
+    #[error("{path}: {cause}")]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// A source file whose content does not fit what the builder expects.
     #[error("{path}: {message}")]
@@ -206,9 +205,9 @@ impl Gazetteer {
 
     /// Loads a gazetteer TSV file.
     pub fn from_path(path: &Path) -> Result<Gazetteer, GazetteerError> {
-        let text = std::fs::read_to_string(path).map_err(|source| GazetteerError::Io {
+        let text = std::fs::read_to_string(path).map_err(|cause| GazetteerError::Io {
             path: path.to_path_buf(),
-            source,
+            cause,
         })?;
         Gazetteer::from_tsv(&text, &path.display().to_string())
     }

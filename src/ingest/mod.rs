@@ -20,11 +20,10 @@ use crate::model::Document;
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
     /// An input that does not exist or cannot be read.
-    #[error("{path}: {source}")]
+    #[error("{path}: {cause}")]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// A line of an input that does not fit its format.
     #[error("{path}:{line}: {message}")]
@@ -80,9 +79,9 @@ pub struct Ingested {
 pub fn documents(inputs: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, IngestError> {
     let mut out = Ingested::default();
     for input in inputs {
-        let meta = std::fs::metadata(input).map_err(|source| IngestError::Io {
+        let meta = std::fs::metadata(input).map_err(|cause| IngestError::Io {
             path: input.clone(),
-            source,
+            cause,
         })?;
         if meta.is_dir() {
             let mut files = Vec::new();
@@ -147,19 +146,19 @@ fn kind_of(p: &Path) -> Option<Kind> {
 }
 
 fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), IngestError> {
-    let rd = std::fs::read_dir(dir).map_err(|source| IngestError::Io {
+    let rd = std::fs::read_dir(dir).map_err(|cause| IngestError::Io {
         path: dir.to_path_buf(),
-        source,
+        cause,
     })?;
     for entry in rd {
-        let entry = entry.map_err(|source| IngestError::Io {
+        let entry = entry.map_err(|cause| IngestError::Io {
             path: dir.to_path_buf(),
-            source,
+            cause,
         })?;
         let p = entry.path();
-        let ft = entry.file_type().map_err(|source| IngestError::Io {
+        let ft = entry.file_type().map_err(|cause| IngestError::Io {
             path: p.clone(),
-            source,
+            cause,
         })?;
         if p.file_name()
             .and_then(|n| n.to_str())
@@ -177,9 +176,9 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), IngestError> {
 }
 
 fn read_file(path: &Path, opts: &IngestOptions, out: &mut Ingested) -> Result<(), IngestError> {
-    let bytes = std::fs::read(path).map_err(|source| IngestError::Io {
+    let bytes = std::fs::read(path).map_err(|cause| IngestError::Io {
         path: path.to_path_buf(),
-        source,
+        cause,
     })?;
     let text = String::from_utf8(bytes.clone()).map_err(|e| {
         let upto = &bytes[..e.utf8_error().valid_up_to()];

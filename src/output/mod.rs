@@ -18,11 +18,10 @@ use crate::model::{Claim, Document, PlaceRole, Scope};
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
     /// A file or folder that could not be written.
-    #[error("{path}: {source}")]
+    #[error("{path}: {cause}")]
     Io {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 }
 
@@ -122,13 +121,13 @@ pub fn build_files(
 impl BuildFiles {
     /// Writes every file into `dir` (created if needed), each atomically.
     pub fn write(&self, dir: &Path) -> Result<(), OutputError> {
-        std::fs::create_dir_all(dir).map_err(|source| OutputError::Io {
+        std::fs::create_dir_all(dir).map_err(|cause| OutputError::Io {
             path: dir.to_path_buf(),
-            source,
+            cause,
         })?;
         for (name, bytes) in &self.files {
             let path = dir.join(name);
-            atomic::write(&path, bytes).map_err(|source| OutputError::Io { path, source })?;
+            atomic::write(&path, bytes).map_err(|cause| OutputError::Io { path, cause })?;
         }
         Ok(())
     }
