@@ -463,6 +463,9 @@ fn document_context<'m>(
         let cands = gaz.candidates(&m.text, &Context::default());
         if let Some(best) = cands.first() {
             let e = best.entry;
+            if !ctx.countries.contains(&e.country) {
+                ctx.countries.push(e.country.clone());
+            }
             if matches!(e.kind, PlaceKind::Governorate) || m.kind_hint.is_some() {
                 if let Some(a1) = &e.admin1 {
                     if !ctx.admin1.contains(a1) {
@@ -493,6 +496,9 @@ pub fn context_of_text(t: &str, gaz: &Gazetteer) -> Context {
                     if !ctx.admin1.contains(a1) {
                         ctx.admin1.push(a1.clone());
                     }
+                }
+                if !ctx.countries.contains(&best.entry.country) {
+                    ctx.countries.push(best.entry.country.clone());
                 }
             }
         }

@@ -613,7 +613,7 @@ fn accept(gaz: &Gazetteer, text: &str, risky_position: bool) -> bool {
     if key.chars().count() < 3 {
         return false;
     }
-    if NOT_PLACES.contains(&key.as_str()) {
+    if NOT_PLACES.contains(&key.as_str()) || gaz.is_demonym(text) {
         return false;
     }
     let Some(best) = gaz.resolve(text, &Context::default()) else {

@@ -19,6 +19,44 @@ use crate::model::PlaceKind;
 /// How far apart two records of the same name may be and still be merged as one place.
 const MERGE_KM: f64 = 6.0;
 
+/// Country reference points, names and demonyms written for tollmap (see gazetteer/README.md).
+const CURATED_COUNTRIES: &str = include_str!("../../gazetteer/curated-countries.tsv");
+
+/// Continents, seas and regions news names, with representative points written for tollmap.
+const CURATED_REGIONS: &str = include_str!("../../gazetteer/curated-regions.tsv");
+
+/// The OCHA subdistricts (adm3 P-codes) that make up Eastern Ghouta.
+const EASTERN_GHOUTA: &[&str] = &[
+    "SY030106", // Arbin
+    "SY030105", // Kafr Batna
+    "SY030201", // Harasta
+    "SY030200", // Duma
+    "SY030104", // Maliha
+    "SY030204", // Nashabiyeh
+];
+
+/// Curated country: (lat, lon, names, demonyms) by ISO code.
+fn curated_countries() -> HashMap<String, (f64, f64, Vec<String>, Vec<String>)> {
+    let mut out = HashMap::new();
+    for line in CURATED_COUNTRIES.lines().skip(1) {
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.len() < 5 {
+            continue;
+        }
+        let (Ok(lat), Ok(lon)) = (f[1].parse(), f[2].parse()) else {
+            continue;
+        };
+        let split = |s: &str| {
+            s.split('|')
+                .filter(|x| !x.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        out.insert(f[0].to_string(), (lat, lon, split(f[3]), split(f[4])));
+    }
+    out
+}
+
 /// Countries next to Syria: their towns are named in Syrian news (Beirut, Gaziantep, Mosul).
 const NEIGHBOURS: &[&str] = &["LB", "TR", "IQ", "JO", "IL", "PS", "CY"];
 
@@ -61,8 +99,10 @@ pub fn entries_from_data(data: &Path) -> Result<(Vec<Entry>, BuildReport), Gazet
     let pcode_names = read_pcode_names(&bd)?;
 
     let mut b = Builder::default();
-    b.add_syria(&bd.join("ocha_syr_adm0.geojson"))?;
+    b.add_syria()?;
     b.add_coast(&adm1);
+    b.add_eastern_ghouta(&bd.join("ocha_syr_adm3_subdistricts.geojson"))?;
+    b.add_curated_regions();
     b.add_opensyria(&gz.join("opensyria_admin_units.tsv"), &pcode_names)?;
     b.add_wof(&gz.join("wof_sy_places.tsv"))?;
     b.add_cities500_sy(&gz.join("geonames_sy_cities500.tsv"))?;
@@ -183,17 +223,14 @@ impl Builder {
         self.merged += 1;
     }
 
-    fn add_syria(&mut self, adm0: &Path) -> Result<(), GazetteerError> {
-        let fc = read_geojson(adm0)?;
-        let props = fc
-            .features
-            .first()
-            .and_then(|f| f.properties.clone())
-            .ok_or_else(|| data_err(adm0, "no feature"))?;
-        let num = |k: &str| props.get(k).and_then(|v| v.as_f64());
-        let (lat, lon) = num("center_lat")
-            .zip(num("center_lon"))
-            .ok_or_else(|| data_err(adm0, "no center_lat/center_lon"))?;
+    fn add_syria(&mut self) -> Result<(), GazetteerError> {
+        let curated = curated_countries();
+        let (lat, lon, names, demonyms) = curated
+            .get("SY")
+            .cloned()
+            .ok_or_else(|| data_err(Path::new("gazetteer/curated-countries.tsv"), "no SY row"))?;
+        let mut all = names;
+        all.extend(demonyms.iter().map(|d| format!("~{d}")));
         self.push(Entry {
             id: "geonames:163843".into(),
             kind: PlaceKind::Country,
@@ -204,14 +241,92 @@ impl Builder {
             admin1: None,
             admin2: None,
             population: 0,
-            sources: vec!["ocha-adm0".into()],
-            names: vec![
-                "Syria".into(),
-                "Syrian Arab Republic".into(),
-                "سوريا".into(),
-                "سورية".into(),
-                "الجمهورية العربية السورية".into(),
+            sources: vec!["tollmap-curated".into()],
+            names: all,
+        });
+        Ok(())
+    }
+
+    fn add_curated_regions(&mut self) {
+        for line in CURATED_REGIONS.lines().skip(1) {
+            let f: Vec<&str> = line.split('\t').collect();
+            if f.len() < 7 {
+                continue;
+            }
+            let (Ok(lat), Ok(lon), Some(kind)) =
+                (f[3].parse(), f[4].parse(), PlaceKind::parse(f[1]))
+            else {
+                continue;
+            };
+            self.push(Entry {
+                id: f[0].to_string(),
+                kind,
+                name: f[2].to_string(),
+                lat,
+                lon,
+                // Regions spanning countries have none; "ZZ" keeps them out of country context.
+                country: if f[5].is_empty() {
+                    "ZZ".into()
+                } else {
+                    f[5].to_string()
+                },
+                admin1: None,
+                admin2: None,
+                population: 0,
+                sources: vec!["tollmap-curated".into()],
+                names: f[6].split('|').map(str::to_string).collect(),
+            });
+        }
+    }
+
+    /// Eastern Ghouta: the mean of the OCHA centre points of its subdistricts (precision 5).
+    fn add_eastern_ghouta(&mut self, adm3: &Path) -> Result<(), GazetteerError> {
+        let fc = read_geojson(adm3)?;
+        let mut points = Vec::new();
+        for f in &fc.features {
+            let Some(props) = &f.properties else { continue };
+            let code = props
+                .get("adm3_pcode")
+                .and_then(|v| v.as_str())
+                .unwrap_or("");
+            if EASTERN_GHOUTA.contains(&code) {
+                let lat = props.get("center_lat").and_then(|v| v.as_f64());
+                let lon = props.get("center_lon").and_then(|v| v.as_f64());
+                if let (Some(lat), Some(lon)) = (lat, lon) {
+                    points.push((lat, lon));
+                }
+            }
+        }
+        if points.len() != EASTERN_GHOUTA.len() {
+            return Err(data_err(adm3, "Eastern Ghouta subdistricts not all found"));
+        }
+        let n = points.len() as f64;
+        self.push(Entry {
+            id: "tollmap:region-eastern-ghouta".into(),
+            kind: PlaceKind::Region,
+            name: "Eastern Ghouta".into(),
+            lat: points.iter().map(|p| p.0).sum::<f64>() / n,
+            lon: points.iter().map(|p| p.1).sum::<f64>() / n,
+            country: "SY".into(),
+            admin1: Some("Rural Damascus".into()),
+            admin2: None,
+            population: 0,
+            sources: vec![
+                "ocha-adm3 (Arbin, Kafr Batna, Harasta, Duma, Maliha, Nashabiyeh)".into(),
             ],
+            names: [
+                "Eastern Ghouta",
+                "East Ghouta",
+                "Ghouta",
+                "Eastern Ghouta suburbs",
+                "Ghouta al-Sharqiya",
+                "al-Ghouta al-Sharqiyah",
+                "الغوطة الشرقية",
+                "الغوطة",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
         });
         Ok(())
     }
@@ -552,20 +667,27 @@ impl Builder {
                     *slot = (lat, lon, population);
                 }
             }
-            let keep = population >= 1_000_000
-                || (is_capital && population >= 50_000)
-                || (NEIGHBOURS.contains(&cc) && population >= 50_000);
+            let keep = population >= 100_000
+                || (is_capital && population >= 10_000)
+                || (NEIGHBOURS.contains(&cc) && population >= 20_000);
             if !keep {
                 continue;
             }
+            // The name and its Latin-script spellings (Arabic too for the neighbours), each
+            // distinct loose key once: enough for English news, small enough to bundle.
             let mut names = vec![name.to_string()];
-            names.extend(
-                get("alternatenames")
-                    .split('|')
-                    .filter(|n| n.chars().count() >= 4 && is_latin_or_arabic(n))
-                    .filter(|n| !n.chars().all(|c| c.is_ascii_uppercase()))
-                    .map(str::to_string),
-            );
+            let mut keys: HashSet<String> = HashSet::from([loose_key(name)]);
+            let arabic_too = NEIGHBOURS.contains(&cc) || population >= 1_000_000;
+            for n in get("alternatenames").split('|') {
+                let script_ok = is_latin(n) || (arabic_too && is_latin_or_arabic(n));
+                if n.chars().count() < 4 || !script_ok || n.chars().all(|c| c.is_ascii_uppercase())
+                {
+                    continue;
+                }
+                if keys.insert(loose_key(n)) {
+                    names.push(n.to_string());
+                }
+            }
             self.push(Entry {
                 id: format!("geonames:{}", get("geonameid")),
                 kind: if population >= 100_000 || is_capital {
@@ -584,13 +706,24 @@ impl Builder {
                 names,
             });
         }
+        let curated = curated_countries();
         for row in country_rows {
             let get = |k: &str| row.get(k).map(String::as_str).unwrap_or("");
             let iso = get("iso");
             if iso == "SY" {
                 continue;
             }
-            let Some(&(lat, lon, _)) = capital_points.get(iso) else {
+            let mut names = vec![get("name").to_string()];
+            // A curated reference point where tollmap has one, else the capital.
+            let point = match curated.get(iso) {
+                Some((lat, lon, more, demonyms)) => {
+                    names.extend(more.iter().cloned());
+                    names.extend(demonyms.iter().map(|d| format!("~{d}")));
+                    Some((*lat, *lon))
+                }
+                None => capital_points.get(iso).map(|&(lat, lon, _)| (lat, lon)),
+            };
+            let Some((lat, lon)) = point else {
                 continue;
             };
             self.push(Entry {
@@ -604,7 +737,7 @@ impl Builder {
                 admin2: None,
                 population: get("population").parse().unwrap_or(0),
                 sources: vec!["geonames-countries".into()],
-                names: vec![get("name").to_string()],
+                names,
             });
         }
         Ok(())

@@ -39,7 +39,8 @@ pub enum GazetteerError {
     Data { path: PathBuf, message: String },
 }
 
-/// One place of the gazetteer, with every name it is known by.
+/// One place of the gazetteer, with every name it is known by. Names starting with `~` are
+/// demonyms ("~Syrian"): `geocode` resolves them, running text never takes them as places.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Entry {
     /// `geonames:N`, `wof:N`, `ocha:PCODE` or `opensyria:ID`.
@@ -95,7 +96,8 @@ impl Entry {
         // A bare name means the city more often than the governorate or district named after
         // it ("Aleppo", "Hama"); "X province" passes a kind hint that outweighs this.
         let kind = match self.kind {
-            PlaceKind::Country => 0.7,
+            // A country outranks a same-named city ("Armenia", "Jordan").
+            PlaceKind::Country => 0.9,
             PlaceKind::City => 0.5,
             PlaceKind::Town => 0.3,
             PlaceKind::Governorate => 0.25,
@@ -145,6 +147,8 @@ pub struct Context {
     pub points: Vec<(f64, f64)>,
     /// A preferred kind, when the text says "X province" or "X city".
     pub kind_hint: Option<PlaceKind>,
+    /// Countries (ISO codes) the document's places are in.
+    pub countries: Vec<String>,
 }
 
 /// A key's matches before scoring: (entry index, how it matched, similarity).
@@ -183,6 +187,8 @@ pub struct Gazetteer {
     name_keys: Vec<String>,
     /// Context-free matches of keys already looked up (names repeat across a corpus).
     cache: MatchCache,
+    /// Keys that are demonyms ("Syrian"): resolvable, never a place in running text.
+    demonyms: std::collections::HashSet<String>,
     /// Content hash of the data it was loaded from.
     version: String,
 }
@@ -247,12 +253,16 @@ impl Gazetteer {
         let mut loose: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
         let mut name_keys: Vec<String> = Vec::new();
         let mut key_ids: HashMap<String, u32> = HashMap::new();
+        let mut demonyms = std::collections::HashSet::new();
         for (i, e) in entries.iter().enumerate() {
             let idx = i as u32;
             for n in &e.names {
                 let k = normalize::key(n);
                 if k.is_empty() {
                     continue;
+                }
+                if n.starts_with('~') {
+                    demonyms.insert(k.clone());
                 }
                 let list = exact.entry(k.clone()).or_default();
                 if list.last() == Some(&idx) {
@@ -273,6 +283,7 @@ impl Gazetteer {
             loose,
             name_keys,
             cache: MatchCache::default(),
+            demonyms,
             version: version.chars().take(16).collect(),
         }
     }
@@ -290,6 +301,11 @@ impl Gazetteer {
     /// Number of distinct strict keys (names) in the index.
     pub fn name_count(&self) -> usize {
         self.exact.len()
+    }
+
+    /// True when the name is a demonym or adjective of a place ("Syrian", "Turkish").
+    pub fn is_demonym(&self, mention: &str) -> bool {
+        self.demonyms.contains(&normalize::key(mention))
     }
 
     /// True when some entry has exactly this strict key.
@@ -313,8 +329,13 @@ impl Gazetteer {
                 score: 0.0,
             })
             .collect();
+        let demonym = self.demonyms.contains(&k);
         for c in &mut out {
             c.score = score(c, ctx);
+            // "Iraqi" means Iraq, not a village called Al Iraqi.
+            if demonym && matches!(c.entry.kind, PlaceKind::Country | PlaceKind::Region) {
+                c.score += 1.5;
+            }
         }
         out.sort_by(|a, b| {
             b.score
@@ -414,7 +435,9 @@ fn score(c: &Candidate<'_>, ctx: &Context) -> f64 {
     let e = c.entry;
     let mut s = match c.matched {
         MatchKind::Exact => 1.0,
-        MatchKind::Loose => 0.8 * c.similarity,
+        // A spelling variant counts clearly less than an exact name: importance alone
+        // (a big foreign city) must not beat an exact match ("Qardaha" is not Ghardaïa).
+        MatchKind::Loose => c.similarity - 0.45,
     };
     s += e.importance();
     if let Some(a1) = &e.admin1 {
@@ -437,6 +460,9 @@ fn score(c: &Candidate<'_>, ctx: &Context) -> f64 {
     }
     if e.country != "SY" && !ctx.admin1.is_empty() {
         s -= 0.2;
+    }
+    if ctx.countries.iter().any(|c| *c == e.country) {
+        s += 0.3;
     }
     s
 }
