@@ -461,7 +461,7 @@ fn score(c: &Candidate<'_>, ctx: &Context) -> f64 {
     if e.country != "SY" && !ctx.admin1.is_empty() {
         s -= 0.2;
     }
-    if ctx.countries.iter().any(|c| *c == e.country) {
+    if ctx.countries.contains(&e.country) {
         s += 0.3;
     }
     s
