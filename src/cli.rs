@@ -90,7 +90,8 @@ pub struct GeocodeArgs {
     #[arg(long, value_enum, default_value_t = Format::Jsonl)]
     pub format: Format,
     /// Nearby text or a governorate name that helps choose among namesakes
-    /// (e.g. "Tartous" for the coastal Baniyas).
+    /// (e.g. "Tartous" for the coastal Baniyas). A name nothing fits falls back to the
+    /// place the context is about, with precision 2 and "fallback": true (exit code 1).
     #[arg(long, value_name = "TEXT")]
     pub context: Option<String>,
     /// How many other candidates to list.

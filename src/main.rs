@@ -153,22 +153,41 @@ fn run(cli: &Cli) -> Result<ExitCode> {
                                "country": c.entry.country, "score": (c.score * 1000.0).round() / 1000.0})
                     })
                     .collect();
-                let line = match best {
-                    Some(c) => json!({
+                // Nothing fits: with a context, the place the context is about (precision 2).
+                let fallback = if best.is_none() {
+                    ctx.anchor.as_ref()
+                } else {
+                    None
+                };
+                let line = match (best, fallback) {
+                    (Some(c), _) => json!({
                         "query": name, "name": c.entry.name, "gazetteer_id": c.entry.id,
                         "lat": c.entry.lat, "lon": c.entry.lon, "kind": c.entry.kind,
                         "admin1": c.entry.admin1, "admin2": c.entry.admin2, "country": c.entry.country,
                         "precision": c.entry.kind.precision(),
                         "score": (c.score * 1000.0).round() / 1000.0, "alternatives": alts,
+                        "fallback": false,
                     }),
-                    None => json!({
+                    (None, Some(e)) => json!({
+                        "query": name, "name": e.name, "gazetteer_id": e.id,
+                        "lat": e.lat, "lon": e.lon, "kind": e.kind,
+                        "admin1": e.admin1, "admin2": e.admin2, "country": e.country,
+                        "precision": gazetteer::FALLBACK_PRECISION, "score": null,
+                        "alternatives": [], "fallback": true,
+                    }),
+                    (None, None) => json!({
                         "query": name, "name": null, "gazetteer_id": null, "lat": null, "lon": null,
                         "kind": null, "admin1": null, "admin2": null, "country": null,
-                        "precision": null, "score": null, "alternatives": [],
+                        "precision": null, "score": null, "alternatives": [], "fallback": false,
                     }),
                 };
                 match args.format {
                     Format::Text => match best {
+                        None if fallback.is_some() => writeln!(
+                            out,
+                            "{name}\t(not found; within about 25 km of {})",
+                            fallback.map(|e| e.name.as_str()).unwrap_or_default()
+                        )?,
                         Some(c) => writeln!(
                             out,
                             "{name}\t{}\t{}\t{:.5}, {:.5}\t{}\t{}",

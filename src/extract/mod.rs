@@ -320,7 +320,10 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
                 if m.known {
                     resolve(gaz, &m.text, m.role, m.kind_hint, &ctx)
                 } else {
-                    unresolved(&m.text, m.role)
+                    match enclosing(gaz, toks, mentions, m, &ctx) {
+                        Some(e) => crate::gazetteer::fallback_place(&m.text, m.role, &e),
+                        None => unresolved(&m.text, m.role),
+                    }
                 }
             })
             .collect();
@@ -410,6 +413,52 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
     out
 }
 
+/// The known place that encloses an unknown mention: one named right after it ("Al-Daatour,
+/// a suburb of Lattakia city", "the Hikmeh school in Aleppo"), else the document's anchor.
+fn enclosing(
+    gaz: &Gazetteer,
+    toks: &[Token<'_>],
+    mentions: &[places::Mention],
+    m: &places::Mention,
+    ctx: &Context,
+) -> Option<crate::gazetteer::Entry> {
+    let linked = mentions.iter().find(|n| {
+        n.known
+            && n.first >= m.end
+            && n.first - m.end <= 6
+            && toks[m.end..n.first].iter().any(|t| {
+                matches!(
+                    t.lower().as_str(),
+                    "suburb"
+                        | "near"
+                        | "outside"
+                        | "in"
+                        | "of"
+                        | "outskirts"
+                        | "district"
+                        | "neighbourhood"
+                        | "neighborhood"
+                        | "countryside"
+                        | "east"
+                        | "west"
+                        | "north"
+                        | "south"
+                )
+            })
+    });
+    if let Some(n) = linked {
+        let c = gaz.resolve(&n.text, ctx)?;
+        if c.entry.country == "SY" {
+            return Some(c.entry.clone());
+        }
+    }
+    // Where the dead came from or were taken is elsewhere by nature: no anchor for those.
+    match m.role {
+        PlaceRole::Origin | PlaceRole::Remains => None,
+        _ => ctx.anchor.clone(),
+    }
+}
+
 fn unresolved(mention: &str, role: PlaceRole) -> Place {
     Place {
         mention: mention.to_string(),
@@ -456,6 +505,7 @@ fn document_context<'m>(
     gaz: &Gazetteer,
 ) -> Context {
     let mut ctx = Context::default();
+    let mut anchors = Anchors::default();
     for m in mentions {
         if !m.known {
             continue;
@@ -463,6 +513,7 @@ fn document_context<'m>(
         let cands = gaz.candidates(&m.text, &Context::default());
         if let Some(best) = cands.first() {
             let e = best.entry;
+            anchors.add(e);
             if !ctx.countries.contains(&e.country) {
                 ctx.countries.push(e.country.clone());
             }
@@ -479,12 +530,45 @@ fn document_context<'m>(
             }
         }
     }
+    ctx.anchor = anchors.best();
     ctx
+}
+
+/// Counts of the Syrian populated places a text names, to find what it is about.
+#[derive(Default)]
+struct Anchors(Vec<(crate::gazetteer::Entry, usize)>);
+
+impl Anchors {
+    fn add(&mut self, e: &crate::gazetteer::Entry) {
+        let populated = matches!(
+            e.kind,
+            PlaceKind::City | PlaceKind::Town | PlaceKind::Village | PlaceKind::Neighbourhood
+        );
+        if !populated || e.country != "SY" {
+            return;
+        }
+        match self.0.iter_mut().find(|(x, _)| x.id == e.id) {
+            Some((_, n)) => *n += 1,
+            None => self.0.push((e.clone(), 1)),
+        }
+    }
+
+    /// The most-named place; the first named among equals.
+    fn best(self) -> Option<crate::gazetteer::Entry> {
+        let mut best: Option<(crate::gazetteer::Entry, usize)> = None;
+        for (e, n) in self.0 {
+            if best.as_ref().is_none_or(|(_, m)| n > *m) {
+                best = Some((e, n));
+            }
+        }
+        best.map(|(e, _)| e)
+    }
 }
 
 /// Context from free text (a governorate, a sentence): the governorates of every place it names.
 pub fn context_of_text(t: &str, gaz: &Gazetteer) -> Context {
     let mut ctx = Context::default();
+    let mut anchors = Anchors::default();
     for s in text::sentences(t) {
         let toks = text::tokens(s.text);
         for m in places::mentions(&toks, s.text, true, gaz)
@@ -492,6 +576,7 @@ pub fn context_of_text(t: &str, gaz: &Gazetteer) -> Context {
             .filter(|m| m.known)
         {
             if let Some(best) = gaz.resolve(&m.text, &Context::default()) {
+                anchors.add(best.entry);
                 if let Some(a1) = &best.entry.admin1 {
                     if !ctx.admin1.contains(a1) {
                         ctx.admin1.push(a1.clone());
@@ -503,6 +588,7 @@ pub fn context_of_text(t: &str, gaz: &Gazetteer) -> Context {
             }
         }
     }
+    ctx.anchor = anchors.best();
     ctx
 }
 

@@ -190,3 +190,27 @@ fn spans_point_at_the_quote() {
     assert_eq!(&text[a..b], cs[0].quote);
     assert_eq!(cs[0].quote, "Three civilians were killed in Hama.");
 }
+
+#[test]
+fn unknown_places_fall_back_to_the_enclosing_place_with_precision_2() {
+    let cs = extract(
+        "Three fighters from Al-Daatour, a suburb of Lattakia city, were killed in Aleppo.",
+    );
+    let p = cs[0]
+        .places
+        .iter()
+        .find(|p| p.mention == "Al-Daatour")
+        .expect("Al-Daatour kept");
+    assert_eq!(p.role, PlaceRole::Origin);
+    assert_eq!(p.precision, Some(2));
+    assert_eq!(p.admin1.as_deref(), Some("Lattakia"));
+
+    let cs = extract(
+        "Rebels fought for Aleppo all week.\nNine soldiers were killed at the Hikmeh school, rebels said.",
+    );
+    assert_eq!(cs.len(), 1);
+    let p = cs[0].event_place().expect("event place");
+    assert_eq!(p.mention, "Hikmeh school");
+    assert_eq!(p.name.as_deref(), Some("Aleppo"));
+    assert_eq!(p.precision, Some(2));
+}

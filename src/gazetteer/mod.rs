@@ -123,6 +123,8 @@ pub enum MatchKind {
     Exact,
     /// The loose keys are equal and the strict keys close.
     Loose,
+    /// Nothing matched exactly or loosely; a key within one or two edits did.
+    Fuzzy,
 }
 
 /// A possible place for a mention, with its score.
@@ -149,6 +151,9 @@ pub struct Context {
     pub kind_hint: Option<PlaceKind>,
     /// Countries (ISO codes) the document's places are in.
     pub countries: Vec<String>,
+    /// The place the document is about (its most-named Syrian populated place): where a
+    /// mention nothing fits falls back to, with precision 2.
+    pub anchor: Option<Entry>,
 }
 
 /// A key's matches before scoring: (entry index, how it matched, similarity).
@@ -157,6 +162,22 @@ type RawMatches = std::sync::Arc<Vec<(u32, MatchKind, f64)>>;
 /// A bounded, thread-safe memo of `Gazetteer::raw_matches`; a clone starts empty.
 #[derive(Default)]
 struct MatchCache(std::sync::Mutex<HashMap<String, RawMatches>>);
+
+/// The fst set of strict keys for fuzzy look-ups, built once when first needed.
+#[derive(Default)]
+struct FuzzyIndex(std::sync::OnceLock<Option<fst::Set<Vec<u8>>>>);
+
+impl Clone for FuzzyIndex {
+    fn clone(&self) -> Self {
+        FuzzyIndex::default()
+    }
+}
+
+impl std::fmt::Debug for FuzzyIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FuzzyIndex")
+    }
+}
 
 /// Keys kept before the cache is emptied and refilled.
 const CACHE_LIMIT: usize = 200_000;
@@ -189,6 +210,8 @@ pub struct Gazetteer {
     cache: MatchCache,
     /// Keys that are demonyms ("Syrian"): resolvable, never a place in running text.
     demonyms: std::collections::HashSet<String>,
+    /// Every strict key as an fst set, built on the first fuzzy look-up.
+    fuzzy: FuzzyIndex,
     /// Content hash of the data it was loaded from.
     version: String,
 }
@@ -284,6 +307,7 @@ impl Gazetteer {
             name_keys,
             cache: MatchCache::default(),
             demonyms,
+            fuzzy: FuzzyIndex::default(),
             version: version.chars().take(16).collect(),
         }
     }
@@ -380,12 +404,55 @@ impl Gazetteer {
                 }
             }
         }
+        if out.is_empty() {
+            out = self.fuzzy_matches(k);
+        }
         let out = std::sync::Arc::new(out);
         if let Ok(mut cache) = self.cache.0.lock() {
             if cache.len() >= CACHE_LIMIT {
                 cache.clear();
             }
             cache.insert(k.to_string(), out.clone());
+        }
+        out
+    }
+
+    /// Entries whose names are within one edit (keys of 5 to 7 characters) or two edits
+    /// (longer keys) of the key, and similar enough to count.
+    fn fuzzy_matches(&self, k: &str) -> Vec<(u32, MatchKind, f64)> {
+        use fst::{IntoStreamer, Streamer};
+        let len = k.chars().count();
+        let distance = match len {
+            0..=4 => return Vec::new(),
+            5..=7 => 1,
+            _ => 2,
+        };
+        let set = self.fuzzy.0.get_or_init(|| {
+            let mut keys: Vec<&str> = self.exact.keys().map(String::as_str).collect();
+            keys.sort_unstable();
+            fst::Set::from_iter(keys).ok()
+        });
+        let Some(set) = set else { return Vec::new() };
+        let Ok(automaton) = fst::automaton::Levenshtein::new(k, distance) else {
+            return Vec::new();
+        };
+        let mut stream = set.search(automaton).into_stream();
+        let mut out: Vec<(u32, MatchKind, f64)> = Vec::new();
+        while let Some(bytes) = stream.next() {
+            let Ok(name_key) = std::str::from_utf8(bytes) else {
+                continue;
+            };
+            let similarity = normalize::similarity(k, name_key);
+            if similarity < LOOSE_MIN_SIMILARITY {
+                continue;
+            }
+            for &i in self.exact.get(name_key).into_iter().flatten() {
+                match out.iter_mut().find(|c| c.0 == i) {
+                    Some(c) if similarity > c.2 => c.2 = similarity,
+                    Some(_) => {}
+                    None => out.push((i, MatchKind::Fuzzy, similarity)),
+                }
+            }
         }
         out
     }
@@ -415,6 +482,18 @@ impl Gazetteer {
     }
 }
 
+/// A mention nothing in the gazetteer fits, placed at the known place that encloses it
+/// ("Al-Daatour, a suburb of Lattakia"): precision 2 (within about 25 km of a named place),
+/// the original words kept in `mention`.
+pub fn fallback_place(mention: &str, role: PlaceRole, enclosing: &Entry) -> Place {
+    let mut p = place_from_entry(mention, role, enclosing);
+    p.precision = Some(FALLBACK_PRECISION);
+    p
+}
+
+/// The precision of a fallback place; no gazetteer entry has it of its own.
+pub const FALLBACK_PRECISION: u8 = 2;
+
 /// A claim place at a gazetteer entry.
 pub fn place_from_entry(mention: &str, role: PlaceRole, e: &Entry) -> Place {
     Place {
@@ -438,6 +517,7 @@ fn score(c: &Candidate<'_>, ctx: &Context) -> f64 {
         // A spelling variant counts clearly less than an exact name: importance alone
         // (a big foreign city) must not beat an exact match ("Qardaha" is not Ghardaïa).
         MatchKind::Loose => c.similarity - 0.45,
+        MatchKind::Fuzzy => c.similarity - 0.55,
     };
     s += e.importance();
     if let Some(a1) = &e.admin1 {
@@ -463,6 +543,9 @@ fn score(c: &Candidate<'_>, ctx: &Context) -> f64 {
     }
     if ctx.countries.contains(&e.country) {
         s += 0.3;
+    } else if e.country != "SY" && c.matched != MatchKind::Exact {
+        // Syria is the default context: a spelling variant abroad needs its country named.
+        s -= 0.4;
     }
     s
 }
@@ -561,6 +644,58 @@ mod tests {
             let d = distance_km(e.lat, e.lon, lat, lon);
             assert!(d < 10.0, "{name}: {d} km off ({e:?})");
         }
+    }
+
+    #[test]
+    fn spelling_variants_and_regions_resolve() {
+        let g = gaz();
+        for (name, id_or_admin1, precision) in [
+            ("Bahlawaliyet", "Lattakia", 1),
+            ("Beit Yashoot", "Lattakia", 1),
+            ("Lattakiya", "Lattakia", 1),
+            ("Jebleh", "Lattakia", 1),
+            ("Tartus", "Tartous", 1),
+            ("Hama", "Hama", 1),
+            ("Eastern Ghouta", "Rural Damascus", 5),
+            ("اللاذقية", "Lattakia", 1),
+            ("Al-Ladhiqiyah", "Lattakia", 1),
+        ] {
+            let e = resolve_name(g, name).unwrap_or_else(|| panic!("{name} unresolved"));
+            assert_eq!(e.admin1.as_deref(), Some(id_or_admin1), "{name}: {e:?}");
+            assert_eq!(e.kind.precision(), precision, "{name}: {e:?}");
+        }
+        let hama = resolve_name(g, "Hama").unwrap();
+        assert_eq!(hama.kind, PlaceKind::City);
+    }
+
+    #[test]
+    fn demonyms_resolve_to_countries_not_villages() {
+        let g = gaz();
+        for (name, iso) in [
+            ("Iraqi", "IQ"),
+            ("Turkish", "TR"),
+            ("Syrian", "SY"),
+            ("U.S.", "US"),
+        ] {
+            let e = resolve_name(g, name).unwrap_or_else(|| panic!("{name}"));
+            assert_eq!(
+                (e.kind, e.country.as_str()),
+                (PlaceKind::Country, iso),
+                "{name}"
+            );
+        }
+        assert!(g.is_demonym("Syrian"));
+        assert!(!g.is_demonym("Syria"));
+    }
+
+    #[test]
+    fn fallback_places_have_precision_2_and_keep_the_mention() {
+        let g = gaz();
+        let aleppo = resolve_name(g, "Aleppo").unwrap();
+        let p = fallback_place("the Hikmeh school", PlaceRole::Event, &aleppo);
+        assert_eq!(p.mention, "the Hikmeh school");
+        assert_eq!(p.precision, Some(2));
+        assert_eq!(p.name.as_deref(), Some("Aleppo"));
     }
 
     #[test]

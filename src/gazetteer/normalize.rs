@@ -109,6 +109,8 @@ fn skeleton(word: &str, out: &mut String) {
     // Endings: -iyeh, -iyah, -iya, -ieh, -ia, -ie, -iye -> i; final -eh, -ah, -a, -e -> nothing.
     for (from, to) in [
         ("iyyah", "i"),
+        ("iyet", "i"),
+        ("iyat", "i"),
         ("iyyeh", "i"),
         ("iyeh", "i"),
         ("iyah", "i"),

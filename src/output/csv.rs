@@ -111,7 +111,8 @@ pub fn cumulative_csv(claims: &[Claim]) -> Vec<u8> {
 }
 
 /// `unresolved.csv`: place mentions of claims that nothing in the gazetteer fits, with how
-/// often and where they occur, most frequent first.
+/// often and where they occur, most frequent first. Mentions placed at an enclosing place
+/// (precision 2) are listed too, with that place in `fallback_to`.
 pub fn unresolved_csv(claims: &[Claim]) -> Vec<u8> {
     #[derive(Default)]
     struct Row {
@@ -119,11 +120,17 @@ pub fn unresolved_csv(claims: &[Claim]) -> Vec<u8> {
         documents: BTreeSet<String>,
         claims: Vec<String>,
         roles: BTreeSet<&'static str>,
+        fallback_to: BTreeSet<String>,
     }
     let mut rows: BTreeMap<String, Row> = BTreeMap::new();
     for c in claims {
-        for p in c.places.iter().filter(|p| !p.is_resolved()) {
+        let fallback =
+            |p: &&crate::model::Place| p.precision == Some(crate::gazetteer::FALLBACK_PRECISION);
+        for p in c.places.iter().filter(|p| !p.is_resolved() || fallback(p)) {
             let r = rows.entry(p.mention.clone()).or_default();
+            if let (true, Some(name)) = (fallback(&p), &p.name) {
+                r.fallback_to.insert(name.clone());
+            }
             r.occurrences += 1;
             r.documents.insert(c.doc.clone());
             r.claims.push(c.id.clone());
@@ -133,13 +140,21 @@ pub fn unresolved_csv(claims: &[Claim]) -> Vec<u8> {
     let mut sorted: Vec<(String, Row)> = rows.into_iter().collect();
     sorted.sort_by(|a, b| b.1.occurrences.cmp(&a.1.occurrences).then(a.0.cmp(&b.0)));
     let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(["mention", "occurrences", "documents", "roles", "claims"]);
+    let _ = w.write_record([
+        "mention",
+        "occurrences",
+        "documents",
+        "roles",
+        "fallback_to",
+        "claims",
+    ]);
     for (mention, r) in sorted {
         let _ = w.write_record([
             mention,
             r.occurrences.to_string(),
             r.documents.into_iter().collect::<Vec<_>>().join(" "),
             r.roles.into_iter().collect::<Vec<_>>().join(" "),
+            r.fallback_to.into_iter().collect::<Vec<_>>().join("; "),
             r.claims.join(" "),
         ]);
     }

@@ -75,7 +75,9 @@ pub fn build_files(
         unresolved_mentions: claims
             .iter()
             .flat_map(|c| c.places.iter())
-            .filter(|p| !p.is_resolved())
+            .filter(|p| {
+                !p.is_resolved() || p.precision == Some(crate::gazetteer::FALLBACK_PRECISION)
+            })
             .count(),
     };
     let mut files: Vec<(String, Vec<u8>)> = vec![
