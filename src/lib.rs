@@ -43,7 +43,7 @@ pub enum Error {
 /// The stages of tollmap, configured once and run on inputs.
 #[derive(Debug, Clone)]
 pub struct Pipeline {
-    gazetteer: Gazetteer,
+    gazetteer: std::sync::Arc<Gazetteer>,
     ingest: IngestOptions,
     period: Granularity,
 }
@@ -68,7 +68,7 @@ impl Pipeline {
     /// A pipeline over a given gazetteer.
     pub fn with_gazetteer(gazetteer: Gazetteer) -> Pipeline {
         Pipeline {
-            gazetteer,
+            gazetteer: std::sync::Arc::new(gazetteer),
             ingest: IngestOptions::default(),
             period: Granularity::Month,
         }

@@ -214,21 +214,21 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             let gaz = Gazetteer::bundled()?;
             let mut by_kind: std::collections::BTreeMap<&str, usize> = Default::default();
             let mut syrian = 0;
-            for e in gaz.entries() {
+            for e in gaz.iter() {
                 *by_kind.entry(e.kind.as_str()).or_default() += 1;
                 syrian += usize::from(e.country == "SY");
             }
             let stats = json!({
-                "entries": gaz.entries().len(), "names": gaz.name_count(), "syrian": syrian,
-                "foreign": gaz.entries().len() - syrian, "by_kind": by_kind, "version": gaz.version(),
+                "entries": gaz.len(), "names": gaz.name_count(), "syrian": syrian,
+                "foreign": gaz.len() - syrian, "by_kind": by_kind, "version": gaz.version(),
             });
             match format {
                 Format::Text => {
                     println!(
                         "entries\t{}\nnames\t{}\nsyrian\t{syrian}\nforeign\t{}\nversion\t{}",
-                        gaz.entries().len(),
+                        gaz.len(),
                         gaz.name_count(),
-                        gaz.entries().len() - syrian,
+                        gaz.len() - syrian,
                         gaz.version()
                     );
                     for (k, n) in by_kind {

@@ -4,10 +4,15 @@
 //! `../shared/data`) is compiled into the binary, so a fresh clone needs no download.
 
 pub mod build;
+pub mod index;
 pub mod normalize;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use index::Index;
 
 use crate::model::{Place, PlaceKind, PlaceRole};
 
@@ -163,22 +168,6 @@ type RawMatches = std::sync::Arc<Vec<(u32, MatchKind, f64)>>;
 #[derive(Default)]
 struct MatchCache(std::sync::Mutex<HashMap<String, RawMatches>>);
 
-/// The fst set of strict keys for fuzzy look-ups, built once when first needed.
-#[derive(Default)]
-struct FuzzyIndex(std::sync::OnceLock<Option<fst::Set<Vec<u8>>>>);
-
-impl Clone for FuzzyIndex {
-    fn clone(&self) -> Self {
-        FuzzyIndex::default()
-    }
-}
-
-impl std::fmt::Debug for FuzzyIndex {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("FuzzyIndex")
-    }
-}
-
 /// Keys kept before the cache is emptied and refilled.
 const CACHE_LIMIT: usize = 200_000;
 
@@ -197,34 +186,61 @@ impl std::fmt::Debug for MatchCache {
 /// The lowest similarity a loose match must reach to count.
 const LOOSE_MIN_SIMILARITY: f64 = 0.7;
 
-/// A loaded gazetteer with its name index.
-#[derive(Debug, Clone)]
+/// A loaded gazetteer: entries (parsed when first used) and the name index.
+#[derive(Debug)]
 pub struct Gazetteer {
-    entries: Vec<Entry>,
-    exact: HashMap<String, Vec<u32>>,
-    /// Loose key -> (entry, index into `name_keys`) of every name with that loose key.
-    loose: HashMap<String, Vec<(u32, u32)>>,
-    /// Strict keys of names, computed once at load.
-    name_keys: Vec<String>,
+    /// The TSV text the entries come from (empty when built from entries).
+    text: Cow<'static, str>,
+    /// Byte ranges of the entry lines in `text`.
+    lines: Vec<(usize, usize)>,
+    /// Entries, parsed on first access (`None`: a line that does not parse).
+    entries: Vec<OnceLock<Option<Entry>>>,
+    index: Index,
     /// Context-free matches of keys already looked up (names repeat across a corpus).
     cache: MatchCache,
-    /// Keys that are demonyms ("Syrian"): resolvable, never a place in running text.
-    demonyms: std::collections::HashSet<String>,
-    /// Every strict key as an fst set, built on the first fuzzy look-up.
-    fuzzy: FuzzyIndex,
     /// Content hash of the data it was loaded from.
     version: String,
 }
 
+fn bundled_bytes(b: &'static [u8]) -> Cow<'static, [u8]> {
+    Cow::Borrowed(b)
+}
+
 impl Gazetteer {
-    /// The gazetteer compiled into the binary.
+    /// The gazetteer compiled into the binary, with the index `build.rs` made for it.
     pub fn bundled() -> Result<Gazetteer, GazetteerError> {
-        Gazetteer::from_tsv(BUNDLED_TSV, "bundled gazetteer/places.tsv")
+        let out = |message: &str| GazetteerError::Format {
+            source_name: "bundled gazetteer/places.tsv".into(),
+            line: 1,
+            message: message.into(),
+        };
+        let index = Index::from_parts(
+            bundled_bytes(include_bytes!(concat!(env!("OUT_DIR"), "/exact.fst"))),
+            bundled_bytes(include_bytes!(concat!(env!("OUT_DIR"), "/loose.fst"))),
+            bundled_bytes(include_bytes!(concat!(env!("OUT_DIR"), "/postings.bin"))),
+            bundled_bytes(include_bytes!(concat!(env!("OUT_DIR"), "/keys.txt"))),
+            bundled_bytes(include_bytes!(concat!(env!("OUT_DIR"), "/key_offsets.bin"))),
+            include_bytes!(concat!(env!("OUT_DIR"), "/demonyms.txt")),
+        )
+        .ok_or_else(|| out("the compiled index is not valid"))?;
+        let text = BUNDLED_TSV;
+        if !text.starts_with(TSV_HEADER) {
+            return Err(out(&format!("expected the header `{TSV_HEADER}`")));
+        }
+        let lines = line_ranges(text);
+        Ok(Gazetteer {
+            entries: (0..lines.len()).map(|_| OnceLock::new()).collect(),
+            lines,
+            text: Cow::Borrowed(text),
+            index,
+            cache: MatchCache::default(),
+            version: include_str!(concat!(env!("OUT_DIR"), "/version.txt")).to_string(),
+        })
     }
 
     /// The bundled gazetteer, loaded once per process and shared.
     pub fn shared() -> Result<&'static Gazetteer, GazetteerError> {
-        static SHARED: std::sync::OnceLock<Gazetteer> = std::sync::OnceLock::new();
+        static SHARED: OnceLock<Gazetteer> = OnceLock::new();
         if let Some(g) = SHARED.get() {
             return Ok(g);
         }
@@ -241,7 +257,7 @@ impl Gazetteer {
         Gazetteer::from_tsv(&text, &path.display().to_string())
     }
 
-    /// Parses the TSV format that `tollmap gazetteer build` writes.
+    /// Parses (and checks) the TSV format that `tollmap gazetteer build` writes.
     pub fn from_tsv(text: &str, source_name: &str) -> Result<Gazetteer, GazetteerError> {
         let mut entries = Vec::new();
         for (i, line) in text.lines().enumerate() {
@@ -264,57 +280,63 @@ impl Gazetteer {
                 message,
             })?);
         }
-        Ok(Gazetteer::from_entries(
-            entries,
-            &sha256_hex(text.as_bytes()),
-        ))
+        Gazetteer::from_entries(entries, &sha256_hex(text.as_bytes()))
     }
 
-    /// Builds the index over entries.
-    pub fn from_entries(entries: Vec<Entry>, version: &str) -> Gazetteer {
-        let mut exact: HashMap<String, Vec<u32>> = HashMap::new();
-        let mut loose: HashMap<String, Vec<(u32, u32)>> = HashMap::new();
-        let mut name_keys: Vec<String> = Vec::new();
-        let mut key_ids: HashMap<String, u32> = HashMap::new();
-        let mut demonyms = std::collections::HashSet::new();
-        for (i, e) in entries.iter().enumerate() {
-            let idx = i as u32;
-            for n in &e.names {
-                let k = normalize::key(n);
-                if k.is_empty() {
-                    continue;
-                }
-                if n.starts_with('~') {
-                    demonyms.insert(k.clone());
-                }
-                let list = exact.entry(k.clone()).or_default();
-                if list.last() == Some(&idx) {
-                    continue; // another spelling of the entry with the same key
-                }
-                list.push(idx);
-                let lk = normalize::loose_key_of_key(&k);
-                let kid = *key_ids.entry(k.clone()).or_insert_with(|| {
-                    name_keys.push(k);
-                    (name_keys.len() - 1) as u32
-                });
-                loose.entry(lk).or_default().push((idx, kid));
-            }
-        }
-        Gazetteer {
-            entries,
-            exact,
-            loose,
-            name_keys,
+    /// A gazetteer over entries, its index built in memory.
+    pub fn from_entries(entries: Vec<Entry>, version: &str) -> Result<Gazetteer, GazetteerError> {
+        let names: Vec<Vec<&str>> = entries
+            .iter()
+            .map(|e| e.names.iter().map(String::as_str).collect())
+            .collect();
+        let parts = index::build(
+            names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (i as u32, n.as_slice())),
+        );
+        let index = Index::from_built(parts).ok_or_else(|| GazetteerError::Format {
+            source_name: "index built in memory".into(),
+            line: 0,
+            message: "the fst index is not valid".into(),
+        })?;
+        Ok(Gazetteer {
+            text: Cow::Borrowed(""),
+            lines: Vec::new(),
+            entries: entries
+                .into_iter()
+                .map(|e| OnceLock::from(Some(e)))
+                .collect(),
+            index,
             cache: MatchCache::default(),
-            demonyms,
-            fuzzy: FuzzyIndex::default(),
             version: version.chars().take(16).collect(),
-        }
+        })
     }
 
-    /// Every entry.
-    pub fn entries(&self) -> &[Entry] {
-        &self.entries
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when there is no entry.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Entry `i`, parsed on first use; `None` for a line that does not parse.
+    pub fn entry(&self, i: usize) -> Option<&Entry> {
+        self.entries
+            .get(i)?
+            .get_or_init(|| {
+                let (a, b) = *self.lines.get(i)?;
+                parse_line(self.text.get(a..b)?).ok()
+            })
+            .as_ref()
+    }
+
+    /// Every entry that parses, in file order.
+    pub fn iter(&self) -> impl Iterator<Item = &Entry> {
+        (0..self.len()).filter_map(|i| self.entry(i))
     }
 
     /// Short content hash identifying the data.
@@ -324,17 +346,17 @@ impl Gazetteer {
 
     /// Number of distinct strict keys (names) in the index.
     pub fn name_count(&self) -> usize {
-        self.exact.len()
-    }
-
-    /// True when the name is a demonym or adjective of a place ("Syrian", "Turkish").
-    pub fn is_demonym(&self, mention: &str) -> bool {
-        self.demonyms.contains(&normalize::key(mention))
+        self.index.len()
     }
 
     /// True when some entry has exactly this strict key.
     pub fn has_exact(&self, mention: &str) -> bool {
-        self.exact.contains_key(&normalize::key(mention))
+        self.index.exact(&normalize::key(mention)).next().is_some()
+    }
+
+    /// True when the name is a demonym or adjective of a place ("Syrian", "Turkish").
+    pub fn is_demonym(&self, mention: &str) -> bool {
+        self.index.is_demonym(&normalize::key(mention))
     }
 
     /// Every entry the mention may name, best first.
@@ -346,14 +368,16 @@ impl Gazetteer {
         let raw = self.raw_matches(&k);
         let mut out: Vec<Candidate<'_>> = raw
             .iter()
-            .map(|&(i, matched, similarity)| Candidate {
-                entry: &self.entries[i as usize],
-                matched,
-                similarity,
-                score: 0.0,
+            .filter_map(|&(i, matched, similarity)| {
+                Some(Candidate {
+                    entry: self.entry(i as usize)?,
+                    matched,
+                    similarity,
+                    score: 0.0,
+                })
             })
             .collect();
-        let demonym = self.demonyms.contains(&k);
+        let demonym = self.index.is_demonym(&k);
         for c in &mut out {
             c.score = score(c, ctx);
             // "Iraqi" means Iraq, not a village called Al Iraqi.
@@ -369,39 +393,38 @@ impl Gazetteer {
         out
     }
 
-    /// Exact and loose matches of a strict key, memoised.
+    /// Exact, loose, and (when neither finds anything) fuzzy matches of a strict key, memoised.
     fn raw_matches(&self, k: &str) -> RawMatches {
         if let Ok(cache) = self.cache.0.lock() {
             if let Some(hit) = cache.get(k) {
                 return hit.clone();
             }
         }
-        let mut out: Vec<(u32, MatchKind, f64)> = Vec::new();
-        if let Some(ids) = self.exact.get(k) {
-            out.extend(ids.iter().map(|&i| (i, MatchKind::Exact, 1.0)));
-        }
-        if let Some(names) = self.loose.get(&normalize::loose_key_of_key(k)) {
-            let klen = k.chars().count();
-            for &(i, kid) in names {
-                let name_key = &self.name_keys[kid as usize];
-                // Lengths too far apart cannot reach the threshold: skip the edit distance.
-                let nlen = name_key.chars().count();
-                let longer = klen.max(nlen) as f64;
-                if (klen.abs_diff(nlen) as f64) / longer > 1.0 - LOOSE_MIN_SIMILARITY {
-                    continue;
-                }
-                let similarity = normalize::similarity(k, name_key);
-                if similarity < LOOSE_MIN_SIMILARITY {
-                    continue;
-                }
-                match out.iter_mut().find(|c| c.0 == i) {
-                    Some(c) => {
-                        if c.1 == MatchKind::Loose && similarity > c.2 {
-                            c.2 = similarity;
-                        }
+        let mut out: Vec<(u32, MatchKind, f64)> = self
+            .index
+            .exact(k)
+            .map(|i| (i, MatchKind::Exact, 1.0))
+            .collect();
+        let klen = k.chars().count();
+        for (i, kid) in self.index.loose(&normalize::loose_key_of_key(k)) {
+            let name_key = self.index.key(kid);
+            // Lengths too far apart cannot reach the threshold: skip the edit distance.
+            let nlen = name_key.chars().count();
+            let longer = klen.max(nlen).max(1) as f64;
+            if (klen.abs_diff(nlen) as f64) / longer > 1.0 - LOOSE_MIN_SIMILARITY {
+                continue;
+            }
+            let similarity = normalize::similarity(k, name_key);
+            if similarity < LOOSE_MIN_SIMILARITY {
+                continue;
+            }
+            match out.iter_mut().find(|c| c.0 == i) {
+                Some(c) => {
+                    if c.1 == MatchKind::Loose && similarity > c.2 {
+                        c.2 = similarity;
                     }
-                    None => out.push((i, MatchKind::Loose, similarity)),
                 }
+                None => out.push((i, MatchKind::Loose, similarity)),
             }
         }
         if out.is_empty() {
@@ -420,33 +443,18 @@ impl Gazetteer {
     /// Entries whose names are within one edit (keys of 5 to 7 characters) or two edits
     /// (longer keys) of the key, and similar enough to count.
     fn fuzzy_matches(&self, k: &str) -> Vec<(u32, MatchKind, f64)> {
-        use fst::{IntoStreamer, Streamer};
-        let len = k.chars().count();
-        let distance = match len {
+        let distance = match k.chars().count() {
             0..=4 => return Vec::new(),
             5..=7 => 1,
             _ => 2,
         };
-        let set = self.fuzzy.0.get_or_init(|| {
-            let mut keys: Vec<&str> = self.exact.keys().map(String::as_str).collect();
-            keys.sort_unstable();
-            fst::Set::from_iter(keys).ok()
-        });
-        let Some(set) = set else { return Vec::new() };
-        let Ok(automaton) = fst::automaton::Levenshtein::new(k, distance) else {
-            return Vec::new();
-        };
-        let mut stream = set.search(automaton).into_stream();
         let mut out: Vec<(u32, MatchKind, f64)> = Vec::new();
-        while let Some(bytes) = stream.next() {
-            let Ok(name_key) = std::str::from_utf8(bytes) else {
-                continue;
-            };
-            let similarity = normalize::similarity(k, name_key);
+        for name_key in self.index.fuzzy(k, distance) {
+            let similarity = normalize::similarity(k, &name_key);
             if similarity < LOOSE_MIN_SIMILARITY {
                 continue;
             }
-            for &i in self.exact.get(name_key).into_iter().flatten() {
+            for i in self.index.exact(&name_key) {
                 match out.iter_mut().find(|c| c.0 == i) {
                     Some(c) if similarity > c.2 => c.2 = similarity,
                     Some(_) => {}
@@ -480,6 +488,22 @@ impl Gazetteer {
             },
         }
     }
+}
+
+/// Byte ranges of the non-empty lines after the header.
+fn line_ranges(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    let mut first = true;
+    for line in text.split_inclusive('\n') {
+        let end = start + line.trim_end_matches(['\n', '\r']).len();
+        if !first && end > start {
+            out.push((start, end));
+        }
+        first = false;
+        start += line.len();
+    }
+    out
 }
 
 /// A mention nothing in the gazetteer fits, placed at the known place that encloses it
@@ -696,6 +720,38 @@ mod tests {
         assert_eq!(p.mention, "the Hikmeh school");
         assert_eq!(p.precision, Some(2));
         assert_eq!(p.name.as_deref(), Some("Aleppo"));
+    }
+
+    #[test]
+    fn every_bundled_line_parses() {
+        let g = gaz();
+        assert!(g.len() > 18_000);
+        assert_eq!(g.iter().count(), g.len());
+        assert!(g.name_count() > 80_000, "{}", g.name_count());
+    }
+
+    #[test]
+    fn index_built_in_memory_matches_the_compiled_one() {
+        let g = gaz();
+        let entries: Vec<Entry> = g.iter().cloned().collect();
+        let h = Gazetteer::from_entries(entries, "test").unwrap();
+        for name in [
+            "Aleppo",
+            "Jableh",
+            "Bahlawaliyet",
+            "Beit Yashout",
+            "Moscow",
+            "Syrian",
+        ] {
+            let a = g
+                .resolve(name, &Context::default())
+                .map(|c| c.entry.id.clone());
+            let b = h
+                .resolve(name, &Context::default())
+                .map(|c| c.entry.id.clone());
+            assert_eq!(a, b, "{name}");
+        }
+        assert_eq!(g.name_count(), h.name_count());
     }
 
     #[test]

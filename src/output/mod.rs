@@ -103,7 +103,7 @@ pub fn build_files(
         .collect();
     let manifest = json!({
         "tool": {"name": "tollmap", "version": env!("CARGO_PKG_VERSION")},
-        "gazetteer": {"version": gaz.version(), "entries": gaz.entries().len()},
+        "gazetteer": {"version": gaz.version(), "entries": gaz.len()},
         "options": {"period": period.as_str()},
         "inputs": inputs.iter().map(|f| json!({
             "path": f.path.display().to_string(),
