@@ -52,6 +52,17 @@ pub struct InputArgs {
     /// "on Thursday" are resolved against it.
     #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]
     pub published: Option<jiff::civil::Date>,
+    #[command(flatten)]
+    pub gazetteer: GazetteerArgs,
+}
+
+/// Options that change the gazetteer.
+#[derive(Debug, Args)]
+pub struct GazetteerArgs {
+    /// Extra places and aliases (CSV or GeoJSON) that win over the bundled gazetteer;
+    /// repeatable. See README "Gazetteer overlays".
+    #[arg(long = "gazetteer-overlay", value_name = "FILE")]
+    pub overlays: Vec<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -97,6 +108,8 @@ pub struct GeocodeArgs {
     /// How many other candidates to list.
     #[arg(long, default_value_t = 3)]
     pub alternatives: usize,
+    #[command(flatten)]
+    pub gazetteer: GazetteerArgs,
 }
 
 #[derive(Debug, Subcommand)]

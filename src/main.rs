@@ -31,11 +31,17 @@ fn say(quiet: bool, msg: &str) {
     }
 }
 
+/// The bundled gazetteer with the command's overlays layered over it.
+fn gazetteer_of(args: &tollmap::cli::GazetteerArgs) -> Result<Gazetteer> {
+    let paths: Vec<&std::path::Path> = args.overlays.iter().map(|p| p.as_path()).collect();
+    Ok(Gazetteer::bundled()?.with_overlays(&paths)?)
+}
+
 fn run(cli: &Cli) -> Result<ExitCode> {
     let quiet = cli.quiet;
     match &cli.command {
         Command::Build(args) => {
-            let pipeline = Pipeline::new()?
+            let pipeline = Pipeline::with_gazetteer(gazetteer_of(&args.input.gazetteer)?)
                 .published(args.input.published)
                 .period(args.period);
             let run = pipeline.build(&args.input.inputs)?;
@@ -85,7 +91,8 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Extract(args) => {
-            let pipeline = Pipeline::new()?.published(args.input.published);
+            let pipeline = Pipeline::with_gazetteer(gazetteer_of(&args.input.gazetteer)?)
+                .published(args.input.published);
             let ingested = pipeline.ingest(&args.input.inputs)?;
             let claims = pipeline.extract(&ingested.documents);
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
@@ -131,7 +138,7 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Geocode(args) => {
-            let gaz = Gazetteer::bundled()?;
+            let gaz = gazetteer_of(&args.gazetteer)?;
             let ctx = args
                 .context
                 .as_deref()

@@ -366,3 +366,84 @@ fn help_explains_with_examples() {
     let o = tollmap(&["--version"]);
     assert!(String::from_utf8(o.stdout).unwrap().starts_with("tollmap "));
 }
+
+#[test]
+fn overlays_add_places_and_aliases_that_win() {
+    let dir = tempfile::tempdir().unwrap();
+    let article = dir.path().join("a.txt");
+    std::fs::write(
+        &article,
+        "Four fighters from Zzyzxville were killed in Hama.\n",
+    )
+    .unwrap();
+    let csv = dir.path().join("places.csv");
+    std::fs::write(
+        &csv,
+        "name,aliases,lat,lon,kind,same_as\n\
+         Zzyzxville,Zzyzx,35.40,35.95,village,\n\
+         Banias-on-Sea,,,,,geonames:171830\n\
+         Hama,,35.0,37.0,landmark,\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = tollmap(&[
+        "build",
+        article.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--strict",
+        "--gazetteer-overlay",
+        csv.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let origins = read_json(&out.join("origins.geojson"));
+    let f = &origins["features"][0];
+    assert_eq!(f["properties"]["name"], "Zzyzxville");
+    // Filled from the nearest bundled place: the point lies in Lattakia governorate.
+    assert_eq!(f["properties"]["admin1"], "Lattakia");
+
+    let geo = dir.path().join("more.geojson");
+    std::fs::write(
+        &geo,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Point","coordinates":[36.2,33.5]},"properties":{"name":"Qwertyton","aliases":["Qwerty Town"],"kind":"neighbourhood"}}]}"#,
+    )
+    .unwrap();
+    let o = tollmap(&[
+        "geocode",
+        "Banias-on-Sea",
+        "Qwerty Town",
+        "Hama",
+        "--gazetteer-overlay",
+        csv.to_str().unwrap(),
+        "--gazetteer-overlay",
+        geo.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let lines: Vec<Value> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["gazetteer_id"], "geonames:171830");
+    assert_eq!(lines[1]["name"], "Qwertyton");
+    assert_eq!(lines[1]["kind"], "neighbourhood");
+    // The overlay wins over the bundled city of the same name.
+    assert_eq!(lines[2]["kind"], "landmark");
+}
+
+#[test]
+fn bad_overlay_row_exits_2_naming_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("bad.csv");
+    std::fs::write(&csv, "name,lat,lon\nGood,35,36\nBad,north,36\n").unwrap();
+    let o = tollmap(&[
+        "geocode",
+        "Aleppo",
+        "--gazetteer-overlay",
+        csv.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let msg = stderr(&o);
+    assert!(msg.contains(&format!("{}:3:", csv.display())), "{msg}");
+    assert!(msg.contains("lat"), "{msg}");
+}

@@ -6,6 +6,7 @@
 pub mod build;
 pub mod index;
 pub mod normalize;
+pub mod overlay;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -200,7 +201,12 @@ pub struct Gazetteer {
     cache: MatchCache,
     /// Content hash of the data it was loaded from.
     version: String,
+    /// User places that win over these (`--gazetteer-overlay`).
+    overlay: Option<Box<Gazetteer>>,
 }
+
+/// How much an overlay candidate's score is raised: it wins over any bundled one.
+const OVERLAY_BONUS: f64 = 5.0;
 
 fn bundled_bytes(b: &'static [u8]) -> Cow<'static, [u8]> {
     Cow::Borrowed(b)
@@ -235,6 +241,7 @@ impl Gazetteer {
             index,
             cache: MatchCache::default(),
             version: include_str!(concat!(env!("OUT_DIR"), "/version.txt")).to_string(),
+            overlay: None,
         })
     }
 
@@ -310,7 +317,29 @@ impl Gazetteer {
             index,
             cache: MatchCache::default(),
             version: version.chars().take(16).collect(),
+            overlay: None,
         })
+    }
+
+    /// This gazetteer with the places of overlay files (CSV or GeoJSON) layered over it:
+    /// where an overlay place fits a name, it wins.
+    pub fn with_overlays(mut self, paths: &[&Path]) -> Result<Gazetteer, GazetteerError> {
+        if paths.is_empty() {
+            return Ok(self);
+        }
+        let entries = overlay::read(paths, &self)?;
+        let mut hashes = String::new();
+        for p in paths {
+            let bytes = std::fs::read(p).map_err(|cause| GazetteerError::Io {
+                path: p.to_path_buf(),
+                cause,
+            })?;
+            hashes.push_str(&sha256_hex(&bytes));
+        }
+        let layer = Gazetteer::from_entries(entries, &sha256_hex(hashes.as_bytes()))?;
+        self.version = format!("{}+{}", self.version, layer.version);
+        self.overlay = Some(Box::new(layer));
+        Ok(self)
     }
 
     /// Number of entries.
@@ -352,11 +381,17 @@ impl Gazetteer {
     /// True when some entry has exactly this strict key.
     pub fn has_exact(&self, mention: &str) -> bool {
         self.index.exact(&normalize::key(mention)).next().is_some()
+            || self.overlay.as_ref().is_some_and(|o| o.has_exact(mention))
     }
 
     /// True when the name is a demonym or adjective of a place ("Syrian", "Turkish").
     pub fn is_demonym(&self, mention: &str) -> bool {
         self.index.is_demonym(&normalize::key(mention))
+    }
+
+    /// Number of overlay places layered over this gazetteer.
+    pub fn overlay_len(&self) -> usize {
+        self.overlay.as_ref().map_or(0, |o| o.len())
     }
 
     /// Every entry the mention may name, best first.
@@ -384,6 +419,15 @@ impl Gazetteer {
             if demonym && matches!(c.entry.kind, PlaceKind::Country | PlaceKind::Region) {
                 c.score += 1.5;
             }
+        }
+        if let Some(layer) = &self.overlay {
+            let mut mine = layer.candidates(mention, ctx);
+            for c in &mut mine {
+                c.score += OVERLAY_BONUS;
+            }
+            // An overlay alias of a bundled place (`same_as`) replaces that place.
+            out.retain(|c| !mine.iter().any(|m| m.entry.id == c.entry.id));
+            out.extend(mine);
         }
         out.sort_by(|a, b| {
             b.score
