@@ -166,7 +166,7 @@ impl Index {
     }
 
     /// Entries with exactly this strict key.
-    pub fn exact(&self, key: &str) -> impl Iterator<Item = u32> + '_ {
+    pub fn exact(&self, key: &str) -> impl Iterator<Item = u32> + use<'_> {
         let (start, n) = match self.exact.get(key) {
             Some(p) => (p as usize + 1, u32_at(&self.postings, p as usize) as usize),
             None => (0, 0),
@@ -201,11 +201,15 @@ impl Index {
         self.demonyms.contains(key)
     }
 
-    /// Strict keys within `distance` edits of `key`.
-    pub fn fuzzy(&self, key: &str, distance: u32) -> Vec<String> {
+    /// Strict keys within `distance` byte edits of `key` that start with its first byte.
+    pub fn fuzzy(&self, key: &str, distance: u8) -> Vec<String> {
         use fst::{IntoStreamer, Streamer};
-        let Ok(automaton) = fst::automaton::Levenshtein::new(key, distance) else {
+        if key.is_empty() || key.len() > MAX_FUZZY {
             return Vec::new();
+        }
+        let automaton = EditDistance {
+            query: key.as_bytes(),
+            distance,
         };
         let mut stream = self.exact.search(automaton).into_stream();
         let mut out = Vec::new();
@@ -215,5 +219,68 @@ impl Index {
             }
         }
         out
+    }
+}
+
+/// Keys within `distance` byte edits (Levenshtein) of `query` and with its first byte: a
+/// lazy automaton that keeps one row of the edit-distance table per fst state, so nothing is
+/// built ahead of a look-up. Rows live in fixed arrays: queries are at most `MAX_FUZZY` bytes.
+struct EditDistance<'q> {
+    query: &'q [u8],
+    distance: u8,
+}
+
+/// The longest key the fuzzy search takes.
+pub const MAX_FUZZY: usize = 47;
+
+impl fst::Automaton for EditDistance<'_> {
+    /// The current row (entries 0..=query length); `None` once no key below can be close.
+    type State = Option<[u8; MAX_FUZZY + 1]>;
+
+    fn start(&self) -> Self::State {
+        let mut row = [0u8; MAX_FUZZY + 1];
+        for (i, v) in row.iter_mut().enumerate().take(self.query.len() + 1) {
+            *v = i as u8;
+        }
+        Some(row)
+    }
+
+    fn is_match(&self, state: &Self::State) -> bool {
+        state
+            .as_ref()
+            .is_some_and(|row| row[self.query.len()] <= self.distance)
+    }
+
+    fn can_match(&self, state: &Self::State) -> bool {
+        state.is_some()
+    }
+
+    fn accept(&self, state: &Self::State, byte: u8) -> Self::State {
+        let row = state.as_ref()?;
+        // Row 0 is the start: the first byte must be the query's.
+        if row[0] == 0 && self.query.first() != Some(&byte) {
+            return None;
+        }
+        let n = self.query.len();
+        let d = usize::from(self.distance);
+        // Cells farther than `distance` from the diagonal exceed it: only the band is computed,
+        // the rest is set just past the limit.
+        let out_of_band = self.distance.saturating_add(1);
+        let mut next = [out_of_band; MAX_FUZZY + 1];
+        let depth = usize::from(row[0]) + 1;
+        next[0] = u8::try_from(depth).unwrap_or(u8::MAX);
+        let mut best = next[0];
+        let lo = depth.saturating_sub(d).max(1);
+        let hi = (depth + d).min(n);
+        for i in lo..=hi {
+            let cost = u8::from(self.query[i - 1] != byte);
+            let v = (row[i - 1].saturating_add(cost))
+                .min(row[i].saturating_add(1))
+                .min(next[i - 1].saturating_add(1))
+                .min(out_of_band);
+            next[i] = v;
+            best = best.min(v);
+        }
+        (best <= self.distance).then_some(next)
     }
 }

@@ -389,6 +389,15 @@ impl Gazetteer {
         self.index.is_demonym(&normalize::key(mention))
     }
 
+    /// The entries with exactly this name (up to case, marks and articles): the index alone,
+    /// no spelling variants and no ranking.
+    pub fn exact(&self, name: &str) -> impl Iterator<Item = &Entry> {
+        let k = normalize::key(name);
+        self.index
+            .exact(&k)
+            .filter_map(move |i| self.entry(i as usize))
+    }
+
     /// Number of overlay places layered over this gazetteer.
     pub fn overlay_len(&self) -> usize {
         self.overlay.as_ref().map_or(0, |o| o.len())
@@ -484,16 +493,24 @@ impl Gazetteer {
         out
     }
 
-    /// Entries whose names are within one edit (keys of 5 to 7 characters) or two edits
-    /// (longer keys) of the key, and similar enough to count.
+    /// Entries whose names are within one edit of the key, or (for keys of 8 characters or
+    /// more, when none is) two edits, start with its first letter, and are similar enough.
     fn fuzzy_matches(&self, k: &str) -> Vec<(u32, MatchKind, f64)> {
-        let distance = match k.chars().count() {
+        let max_distance = match k.chars().count() {
             0..=4 => return Vec::new(),
             5..=7 => 1,
             _ => 2,
         };
+        // One edit first (most misspellings), two only when one finds nothing.
+        let mut found = Vec::new();
+        for distance in 1..=max_distance {
+            found = self.index.fuzzy(k, distance);
+            if !found.is_empty() {
+                break;
+            }
+        }
         let mut out: Vec<(u32, MatchKind, f64)> = Vec::new();
-        for name_key in self.index.fuzzy(k, distance) {
+        for name_key in found {
             let similarity = normalize::similarity(k, &name_key);
             if similarity < LOOSE_MIN_SIMILARITY {
                 continue;

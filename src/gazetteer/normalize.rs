@@ -20,7 +20,13 @@ const ARTICLES: &[&str] = &[
 /// The strict key of a name: equal keys are the same spelling up to case, marks and articles.
 pub fn key(name: &str) -> String {
     let mut folded = String::with_capacity(name.len());
-    for c in name.nfkd() {
+    // Plain ASCII needs no decomposition.
+    let decomposed: Box<dyn Iterator<Item = char>> = if name.is_ascii() {
+        Box::new(name.chars())
+    } else {
+        Box::new(name.nfkd())
+    };
+    for c in decomposed {
         if is_combining_mark(c) {
             continue;
         }
@@ -39,43 +45,40 @@ pub fn key(name: &str) -> String {
             _ => folded.push(' '),
         }
     }
-    let words: Vec<&str> = folded.split_whitespace().collect();
-    let mut kept: Vec<String> = Vec::with_capacity(words.len());
-    for (i, w) in words.iter().enumerate() {
-        if ARTICLES.contains(w) && words.len() > 1 {
+    let count = folded.split_whitespace().count();
+    let mut out = String::with_capacity(folded.len());
+    for (i, w) in folded.split_whitespace().enumerate() {
+        if count > 1 && ARTICLES.contains(&w) {
             continue;
         }
-        // Arabic article attached to the word: القرداحة -> قرداحة.
-        if let Some(rest) = w.strip_prefix("ال") {
-            if rest.chars().count() >= 2 {
-                kept.push(rest.to_string());
-                continue;
-            }
+        let word: &str = match w.strip_prefix("ال") {
+            // Arabic article attached to the word: القرداحة -> قرداحة.
+            Some(rest) if rest.chars().count() >= 2 => rest,
+            // Assimilated article written into a word after the first: "Deir Ezzor" -> zor.
+            _ if i > 0 => strip_assimilated_article(w).unwrap_or(w),
+            _ => w,
+        };
+        if !out.is_empty() {
+            out.push(' ');
         }
-        // Assimilated article written into the word after the first: "Deir Ezzor" -> zor.
-        if i > 0 {
-            if let Some(rest) = strip_assimilated_article(w) {
-                kept.push(rest);
-                continue;
-            }
-        }
-        kept.push((*w).to_string());
+        out.push_str(word);
     }
-    if kept.is_empty() {
-        return words.join(" ");
+    if out.is_empty() {
+        // Only articles ("Al"): keep them.
+        return folded.split_whitespace().collect::<Vec<_>>().join(" ");
     }
-    kept.join(" ")
+    out
 }
 
 /// "ezzor" -> "zor", "arraqqa" -> "raqqa": a vowel, then a doubled sun letter.
-fn strip_assimilated_article(w: &str) -> Option<String> {
+fn strip_assimilated_article(w: &str) -> Option<&str> {
     let b = w.as_bytes();
     if b.len() >= 5
         && matches!(b[0], b'a' | b'e')
         && b[1] == b[2]
         && matches!(b[1], b'd' | b'r' | b's' | b't' | b'z' | b'n')
     {
-        return Some(w[2..].to_string());
+        return Some(&w[2..]);
     }
     None
 }
@@ -128,33 +131,45 @@ fn skeleton(word: &str, out: &mut String) {
             break;
         }
     }
-    // Digraphs to single symbols, before vowels go.
-    let w = w
-        .replace("sch", "S")
-        .replace("sh", "S")
-        .replace("ch", "S")
-        .replace("kh", "X")
-        .replace("gh", "G")
-        .replace("dh", "z")
-        .replace("th", "t")
-        .replace("ph", "f")
-        .replace("dj", "j")
-        .replace("ck", "k")
-        .replace(['q', 'c'], "k");
+    // Digraphs to single symbols (sch/sh/ch -> S, kh -> X, gh -> G, dh -> z, th -> t, ph -> f,
+    // dj -> j, ck/q/c -> k), then vowels (and a non-initial h) dropped and doubled consonants
+    // collapsed, in one pass.
+    let chars: Vec<char> = w.chars().collect();
     let mut last: Option<char> = None;
     let start = out.len();
-    for (i, c) in w.chars().enumerate() {
+    let mut i = 0usize;
+    let mut pos = 0usize;
+    while i < chars.len() {
+        let c = chars[i];
+        let n1 = chars.get(i + 1).copied();
+        let n2 = chars.get(i + 2).copied();
+        let (sym, len) = match (c, n1, n2) {
+            ('s', Some('c'), Some('h')) => ('S', 3),
+            ('s' | 'c', Some('h'), _) => ('S', 2),
+            ('k', Some('h'), _) => ('X', 2),
+            ('g', Some('h'), _) => ('G', 2),
+            ('d', Some('h'), _) => ('z', 2),
+            ('t', Some('h'), _) => ('t', 2),
+            ('p', Some('h'), _) => ('f', 2),
+            ('d', Some('j'), _) => ('j', 2),
+            ('c', Some('k'), _) => ('k', 2),
+            ('q' | 'c', _, _) => ('k', 1),
+            _ => (c, 1),
+        };
+        i += len;
         // A word-initial h is a consonant (Hama, Homs); elsewhere it carries a vowel (-ah).
-        let is_vowel = matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'w') || (c == 'h' && i > 0);
+        let is_vowel =
+            matches!(sym, 'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'w') || (sym == 'h' && pos > 0);
+        pos += 1;
         if is_vowel {
             last = None;
             continue;
         }
-        if Some(c) == last {
+        if Some(sym) == last {
             continue;
         }
-        out.push(c);
-        last = Some(c);
+        out.push(sym);
+        last = Some(sym);
     }
     if out.len() == start {
         // An all-vowel word ("Ain") keeps a marker so that it still counts as a word.
