@@ -5,6 +5,7 @@ For every gold toponym with coordinates, resolves the gold mention text with
 `tollmap geocode --context <article text>` and measures the distance to the gold point.
 Prints accuracy within 161 km and 10 km and lists every miss with its cause.
 Usage: python3 bench/geoparse_eval.py [CORPUS_DIR] [--binary target/release/tollmap]
+                                      [--gazetteer-world DIR]
 """
 import json
 import math
@@ -13,11 +14,24 @@ import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-args = [a for a in sys.argv[1:] if not a.startswith("--")]
-corpus = Path(args[0] if args else "../shared/data/events/geoparsing_corpora_syria")
+argv = sys.argv[1:]
 binary = "target/release/tollmap"
-if "--binary" in sys.argv:
-    binary = sys.argv[sys.argv.index("--binary") + 1]
+extra = []
+positional = []
+i = 0
+while i < len(argv):
+    if argv[i] == "--binary":
+        binary = argv[i + 1]
+        i += 2
+    elif argv[i] == "--gazetteer-world":
+        extra = ["--gazetteer-world", argv[i + 1]]
+        i += 2
+    else:
+        positional.append(argv[i])
+        i += 1
+corpus = Path(positional[0] if positional else "../shared/data/events/geoparsing_corpora_syria")
+if not list(corpus.glob("*.xml")):
+    sys.exit(f"no *.xml gold corpus in {corpus}")
 
 
 def km(a, b):
@@ -53,7 +67,7 @@ for name, i, text, gold in articles():
     if not gold:
         continue
     names = [g[0] for g in gold]
-    out = subprocess.run([binary, "geocode", "--format", "jsonl", "--context", text, "--", *names],
+    out = subprocess.run([binary, "geocode", "--format", "jsonl", *extra, "--context", text, "--", *names],
                          capture_output=True, text=True)
     if out.returncode == 2:
         sys.exit(f"{binary} failed: {out.stderr}")

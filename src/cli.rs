@@ -63,6 +63,10 @@ pub struct GazetteerArgs {
     /// repeatable. See README "Gazetteer overlays".
     #[arg(long = "gazetteer-overlay", value_name = "FILE")]
     pub overlays: Vec<PathBuf>,
+    /// A gazetteer folder written by `tollmap gazetteer import` (e.g. the world's cities),
+    /// consulted after the bundled one for what it does not hold.
+    #[arg(long = "gazetteer-world", value_name = "DIR")]
+    pub world: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -130,6 +134,26 @@ pub enum GazetteerCommand {
         data: PathBuf,
         /// Where to write places.tsv.
         #[arg(long, value_name = "DIR", default_value = "gazetteer")]
+        out: PathBuf,
+    },
+    /// Import another gazetteer into a folder that --gazetteer-world opens (memory-mapped).
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// A GeoNames dump: the standard 19-column format (allCountries.txt, SY.txt,
+    /// cities500.txt) or a headered TSV with geonameid, name, latitude, longitude,
+    /// country_code, population and |-separated alternatenames.
+    ///
+    /// Example: tollmap gazetteer import geonames ../shared/data/gazetteer/world_cities500.tsv --out world/
+    Geonames {
+        /// The dump file.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The folder to write (created if missing).
+        #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
 }

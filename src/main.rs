@@ -10,7 +10,7 @@ use anyhow::{Context as _, Result};
 use clap::Parser;
 use serde_json::json;
 
-use tollmap::cli::{Cli, Command, Format, GazetteerCommand};
+use tollmap::cli::{Cli, Command, Format, GazetteerCommand, ImportCommand};
 use tollmap::gazetteer::{self, Gazetteer};
 use tollmap::Pipeline;
 
@@ -34,7 +34,11 @@ fn say(quiet: bool, msg: &str) {
 /// The bundled gazetteer with the command's overlays layered over it.
 fn gazetteer_of(args: &tollmap::cli::GazetteerArgs) -> Result<Gazetteer> {
     let paths: Vec<&std::path::Path> = args.overlays.iter().map(|p| p.as_path()).collect();
-    Ok(Gazetteer::bundled()?.with_overlays(&paths)?)
+    let mut g = Gazetteer::bundled()?;
+    if let Some(dir) = &args.world {
+        g = g.with_world(dir)?;
+    }
+    Ok(g.with_overlays(&paths)?)
 }
 
 fn run(cli: &Cli) -> Result<ExitCode> {
@@ -244,6 +248,23 @@ fn run(cli: &Cli) -> Result<ExitCode> {
                 }
                 _ => println!("{stats}"),
             }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Gazetteer(GazetteerCommand::Import(ImportCommand::Geonames { file, out })) => {
+            let started = std::time::Instant::now();
+            let report = gazetteer::import::import_geonames(file, out)?;
+            say(
+                quiet,
+                &format!(
+                    "tollmap: imported {} places ({} names, {} distinct keys) from {} into {} in {:.1} s",
+                    report.entries,
+                    report.names,
+                    report.keys,
+                    file.display(),
+                    out.display(),
+                    started.elapsed().as_secs_f64()
+                ),
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Gazetteer(GazetteerCommand::Build { data, out }) => {

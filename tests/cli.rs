@@ -447,3 +447,126 @@ fn bad_overlay_row_exits_2_naming_file_and_line() {
     assert!(msg.contains(&format!("{}:3:", csv.display())), "{msg}");
     assert!(msg.contains("lat"), "{msg}");
 }
+
+#[test]
+fn geonames_import_opens_as_a_world_layer() {
+    let dir = tempfile::tempdir().unwrap();
+    // Invented places in the GeoNames 19-column format (tab-separated, no header).
+    let dump = dir.path().join("XX.txt");
+    let row = |id: u32,
+               name: &str,
+               alt: &str,
+               lat: f64,
+               lon: f64,
+               class: &str,
+               code: &str,
+               cc: &str,
+               pop: u64| {
+        format!(
+            "{id}\t{name}\t{name}\t{alt}\t{lat}\t{lon}\t{class}\t{code}\t{cc}\t\t01\t\t\t\t{pop}\t\t100\tEurope/Nowhere\t2024-01-01\n"
+        )
+    };
+    let text = [
+        row(
+            9_900_001,
+            "Quillonbrook",
+            "Quillon Brook,Kwillonbruk",
+            47.1,
+            8.2,
+            "P",
+            "PPL",
+            "CH",
+            1200,
+        ),
+        row(
+            9_900_002,
+            "Mount Vexaline",
+            "",
+            46.5,
+            9.1,
+            "T",
+            "MT",
+            "CH",
+            0,
+        ),
+        row(9_900_003, "Aleppo", "", 10.0, 10.0, "P", "PPL", "NG", 50),
+    ]
+    .concat();
+    std::fs::write(&dump, text).unwrap();
+    let world = dir.path().join("world");
+    let o = tollmap(&[
+        "gazetteer",
+        "import",
+        "geonames",
+        dump.to_str().unwrap(),
+        "--out",
+        world.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("imported 3 places"), "{}", stderr(&o));
+    let o = tollmap(&[
+        "geocode",
+        "Kwillonbruk",
+        "Mount Vexaline",
+        "Aleppo",
+        "--gazetteer-world",
+        world.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let lines: Vec<Value> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["gazetteer_id"], "geonames:9900001");
+    assert_eq!(lines[0]["country"], "CH");
+    assert_eq!(lines[1]["kind"], "landmark");
+    // The bundled Syrian city still wins over a small imported namesake.
+    assert_eq!(lines[2]["gazetteer_id"], "geonames:170063");
+
+    // A broken line: exit 2, file and line named, nothing half-written.
+    let bad = dir.path().join("bad.txt");
+    std::fs::write(
+        &bad,
+        format!(
+            "{}9900004\tX\tX\t\tnorth\t8.0\tP\tPPL\tCH\t\t\t\t\t\t0\n",
+            row(
+                9_900_001,
+                "Quillonbrook",
+                "",
+                47.1,
+                8.2,
+                "P",
+                "PPL",
+                "CH",
+                1
+            )
+        ),
+    )
+    .unwrap();
+    let out2 = dir.path().join("world2");
+    let o = tollmap(&[
+        "gazetteer",
+        "import",
+        "geonames",
+        bad.to_str().unwrap(),
+        "--out",
+        out2.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(&format!("{}:2:", bad.display())),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out2.exists());
+    // A folder that is not an import.
+    let o = tollmap(&[
+        "geocode",
+        "Aleppo",
+        "--gazetteer-world",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("places.tsv"), "{}", stderr(&o));
+}

@@ -752,7 +752,7 @@ fn is_admin(kind: PlaceKind) -> bool {
 }
 
 /// City, town or village from a GeoNames feature code and population.
-fn populated_kind(code: &str, population: u64) -> PlaceKind {
+pub(crate) fn populated_kind(code: &str, population: u64) -> PlaceKind {
     match code {
         "PPLC" | "PPLA" => PlaceKind::City,
         _ if population >= 100_000 => PlaceKind::City,

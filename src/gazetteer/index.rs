@@ -11,7 +11,6 @@
 //!   key i in it.
 //! - `demonyms`: strict keys of demonym names (marked `~` in the TSV), `\n`-separated.
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use super::normalize;
@@ -94,7 +93,39 @@ pub fn build<'a>(entries: impl Iterator<Item = (u32, &'a [&'a str])>) -> Parts {
     }
 }
 
-type Bytes = Cow<'static, [u8]>;
+/// Index or data bytes: compiled into the binary, built in memory, or memory-mapped.
+#[derive(Clone)]
+pub enum Bytes {
+    /// Compiled into the binary.
+    Static(&'static [u8]),
+    /// Built in memory.
+    Owned(std::sync::Arc<Vec<u8>>),
+    /// A file mapped into memory (or any other shared buffer).
+    Shared(std::sync::Arc<dyn AsRef<[u8]> + Send + Sync>),
+}
+
+impl AsRef<[u8]> for Bytes {
+    fn as_ref(&self) -> &[u8] {
+        match self {
+            Bytes::Static(b) => b,
+            Bytes::Owned(v) => v.as_slice(),
+            Bytes::Shared(s) => (**s).as_ref(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Bytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Bytes({} bytes)", self.as_ref().len())
+    }
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        self.as_ref()
+    }
+}
 
 /// A loaded index over borrowed (bundled) or owned (built at load) bytes.
 pub struct Index {
@@ -145,12 +176,13 @@ impl Index {
 
     /// An index built in memory.
     pub fn from_built(p: Parts) -> Option<Index> {
+        let own = |v: Vec<u8>| Bytes::Owned(std::sync::Arc::new(v));
         Index::from_parts(
-            Cow::Owned(p.exact),
-            Cow::Owned(p.loose),
-            Cow::Owned(p.postings),
-            Cow::Owned(p.keys),
-            Cow::Owned(p.key_offsets),
+            own(p.exact),
+            own(p.loose),
+            own(p.postings),
+            own(p.keys),
+            own(p.key_offsets),
             &p.demonyms,
         )
     }

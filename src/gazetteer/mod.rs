@@ -4,16 +4,16 @@
 //! `../shared/data`) is compiled into the binary, so a fresh clone needs no download.
 
 pub mod build;
+pub mod import;
 pub mod index;
 pub mod normalize;
 pub mod overlay;
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use index::Index;
+use index::{Bytes, Index};
 
 use crate::model::{Place, PlaceKind, PlaceRole};
 
@@ -191,7 +191,7 @@ const LOOSE_MIN_SIMILARITY: f64 = 0.7;
 #[derive(Debug)]
 pub struct Gazetteer {
     /// The TSV text the entries come from (empty when built from entries).
-    text: Cow<'static, str>,
+    text: Bytes,
     /// Byte ranges of the entry lines in `text`.
     lines: Vec<(usize, usize)>,
     /// Entries, parsed on first access (`None`: a line that does not parse).
@@ -203,13 +203,15 @@ pub struct Gazetteer {
     version: String,
     /// User places that win over these (`--gazetteer-overlay`).
     overlay: Option<Box<Gazetteer>>,
+    /// A larger imported gazetteer consulted after this one (`--gazetteer-world`).
+    world: Option<Box<Gazetteer>>,
 }
 
 /// How much an overlay candidate's score is raised: it wins over any bundled one.
 const OVERLAY_BONUS: f64 = 5.0;
 
-fn bundled_bytes(b: &'static [u8]) -> Cow<'static, [u8]> {
-    Cow::Borrowed(b)
+fn bundled_bytes(b: &'static [u8]) -> Bytes {
+    Bytes::Static(b)
 }
 
 impl Gazetteer {
@@ -237,11 +239,12 @@ impl Gazetteer {
         Ok(Gazetteer {
             entries: (0..lines.len()).map(|_| OnceLock::new()).collect(),
             lines,
-            text: Cow::Borrowed(text),
+            text: Bytes::Static(text.as_bytes()),
             index,
             cache: MatchCache::default(),
             version: include_str!(concat!(env!("OUT_DIR"), "/version.txt")).to_string(),
             overlay: None,
+            world: None,
         })
     }
 
@@ -308,7 +311,7 @@ impl Gazetteer {
             message: "the fst index is not valid".into(),
         })?;
         Ok(Gazetteer {
-            text: Cow::Borrowed(""),
+            text: Bytes::Static(b""),
             lines: Vec::new(),
             entries: entries
                 .into_iter()
@@ -318,6 +321,46 @@ impl Gazetteer {
             cache: MatchCache::default(),
             version: version.chars().take(16).collect(),
             overlay: None,
+            world: None,
+        })
+    }
+
+    /// This gazetteer with an imported one (`tollmap gazetteer import`) consulted after it.
+    pub fn with_world(mut self, dir: &Path) -> Result<Gazetteer, GazetteerError> {
+        let world = import::open(dir)?;
+        self.version = format!("{}+{}", self.version, world.version);
+        self.world = Some(Box::new(world));
+        Ok(self)
+    }
+
+    /// A gazetteer over TSV text already in memory (or mapped), with an index of its own.
+    pub(crate) fn from_parts(
+        text: Bytes,
+        index: Index,
+        version: String,
+    ) -> Result<Gazetteer, GazetteerError> {
+        let s = std::str::from_utf8(&text).map_err(|e| GazetteerError::Format {
+            source_name: "imported places.tsv".into(),
+            line: 0,
+            message: format!("not UTF-8: {e}"),
+        })?;
+        if !s.starts_with(TSV_HEADER) {
+            return Err(GazetteerError::Format {
+                source_name: "imported places.tsv".into(),
+                line: 1,
+                message: format!("expected the header `{TSV_HEADER}`"),
+            });
+        }
+        let lines = line_ranges(s);
+        Ok(Gazetteer {
+            entries: (0..lines.len()).map(|_| OnceLock::new()).collect(),
+            lines,
+            text,
+            index,
+            cache: MatchCache::default(),
+            version,
+            overlay: None,
+            world: None,
         })
     }
 
@@ -358,7 +401,7 @@ impl Gazetteer {
             .get(i)?
             .get_or_init(|| {
                 let (a, b) = *self.lines.get(i)?;
-                parse_line(self.text.get(a..b)?).ok()
+                parse_line(std::str::from_utf8(self.text.get(a..b)?).ok()?).ok()
             })
             .as_ref()
     }
@@ -427,6 +470,15 @@ impl Gazetteer {
             // "Iraqi" means Iraq, not a village called Al Iraqi.
             if demonym && matches!(c.entry.kind, PlaceKind::Country | PlaceKind::Region) {
                 c.score += 1.5;
+            }
+        }
+        if let Some(world) = &self.world {
+            // The imported layer adds what the bundled data does not hold; a place both hold
+            // (same id) comes from the bundled data, with its governorate and district.
+            for c in world.candidates(mention, ctx) {
+                if !out.iter().any(|o| o.entry.id == c.entry.id) {
+                    out.push(c);
+                }
             }
         }
         if let Some(layer) = &self.overlay {

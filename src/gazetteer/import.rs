@@ -1,0 +1,299 @@
+//! Importing a GeoNames dump into an on-disk gazetteer with its name index, memory-mapped when opened.
+//!
+//! `tollmap gazetteer import geonames FILE --out DIR` reads either the standard GeoNames dump
+//! format (19 tab-separated columns, no header: `allCountries.txt`, `SY.txt`, `cities500.txt`)
+//! or a headered TSV with `geonameid`, `name`, `latitude`, `longitude`, `country_code`,
+//! `population` and `|`-separated `alternatenames` columns (as in `shared/data`), and writes
+//! into DIR: `places.tsv` (the bundled format) and the index files of `index.rs`. `open` maps
+//! them into memory, so a large world file opens in milliseconds and pages in as it is used.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::index::{self, Bytes, Index};
+use super::{sha256_hex, Entry, Gazetteer, GazetteerError, TSV_HEADER};
+use crate::model::PlaceKind;
+
+/// The files an imported gazetteer folder holds.
+const FILES: &[&str] = &[
+    "places.tsv",
+    "exact.fst",
+    "loose.fst",
+    "postings.bin",
+    "keys.txt",
+    "key_offsets.bin",
+    "demonyms.txt",
+    "version.txt",
+];
+
+/// What an import wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportReport {
+    /// Places written.
+    pub entries: usize,
+    /// Names indexed (all spellings of all places).
+    pub names: usize,
+    /// Distinct strict keys in the index.
+    pub keys: usize,
+}
+
+fn io(path: &Path, cause: std::io::Error) -> GazetteerError {
+    GazetteerError::Io {
+        path: path.to_path_buf(),
+        cause,
+    }
+}
+
+fn line_err(path: &Path, line: usize, message: String) -> GazetteerError {
+    GazetteerError::Format {
+        source_name: path.display().to_string(),
+        line,
+        message,
+    }
+}
+
+/// Imports a GeoNames dump (file) into `out_dir`.
+pub fn import_geonames(input: &Path, out_dir: &Path) -> Result<ImportReport, GazetteerError> {
+    let bytes = std::fs::read(input).map_err(|e| io(input, e))?;
+    if bytes.starts_with(b"PK\x03\x04") {
+        return Err(line_err(
+            input,
+            1,
+            "a zip archive: unzip it first (tollmap reads the .txt inside)".into(),
+        ));
+    }
+    let text = std::str::from_utf8(&bytes).map_err(|e| {
+        let line = bytes[..e.valid_up_to()]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1;
+        line_err(input, line, format!("not valid UTF-8: {e}"))
+    })?;
+    let entries = parse(input, text)?;
+    write(&entries, &sha256_hex(&bytes), out_dir)
+}
+
+/// Places of a GeoNames dump, in file order.
+pub fn parse(input: &Path, text: &str) -> Result<Vec<Entry>, GazetteerError> {
+    let mut lines = text.lines().enumerate().peekable();
+    let header: Option<Vec<&str>> = match lines.peek() {
+        Some((_, l)) if l.starts_with("geonameid\t") => {
+            let cols = l.split('\t').collect();
+            lines.next();
+            Some(cols)
+        }
+        _ => None,
+    };
+    let mut out = Vec::new();
+    for (i, line) in lines {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let f: Vec<&str> = line.split('\t').collect();
+        let entry = match &header {
+            Some(cols) => headered(&f, cols),
+            None => standard(&f),
+        }
+        .map_err(|m| line_err(input, i + 1, m))?;
+        out.push(entry);
+    }
+    Ok(out)
+}
+
+fn number<T: std::str::FromStr>(s: &str, what: &str) -> Result<T, String> {
+    s.trim()
+        .parse()
+        .map_err(|_| format!("`{what}` is not a number: `{s}`"))
+}
+
+fn checked(lat: f64, lon: f64) -> Result<(f64, f64), String> {
+    if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) {
+        Ok((lat, lon))
+    } else {
+        Err(format!("coordinates out of range: {lat}, {lon}"))
+    }
+}
+
+fn names_of<'a>(first: &[&'a str], alternates: impl Iterator<Item = &'a str>) -> Vec<String> {
+    let mut seen = HashSet::new();
+    first
+        .iter()
+        .copied()
+        .chain(alternates)
+        .map(str::trim)
+        .filter(|n| !n.is_empty() && n.chars().count() <= 80)
+        .filter(|n| seen.insert(*n))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The standard 19-column GeoNames format.
+fn standard(f: &[&str]) -> Result<Entry, String> {
+    if f.len() < 15 {
+        return Err(format!(
+            "expected the 19 tab-separated GeoNames columns, found {}",
+            f.len()
+        ));
+    }
+    let (lat, lon) = checked(number(f[4], "latitude")?, number(f[5], "longitude")?)?;
+    let population: u64 = number(f[14], "population").unwrap_or(0);
+    let kind = kind_of(f[6], f[7], population);
+    Ok(Entry {
+        id: format!("geonames:{}", number::<u64>(f[0], "geonameid")?),
+        kind,
+        name: f[1].to_string(),
+        lat,
+        lon,
+        country: f[8].to_string(),
+        admin1: None,
+        admin2: None,
+        population,
+        sources: vec!["geonames-import".into()],
+        names: names_of(&[f[1], f[2]], f[3].split(',')),
+    })
+}
+
+/// A headered TSV (geonameid, name, latitude, longitude, country_code, population,
+/// alternatenames ...), as in `shared/data/gazetteer/world_cities500.tsv`.
+fn headered(f: &[&str], cols: &[&str]) -> Result<Entry, String> {
+    let get = |name: &str| -> &str {
+        cols.iter()
+            .position(|c| *c == name)
+            .and_then(|i| f.get(i))
+            .copied()
+            .unwrap_or("")
+    };
+    let (lat, lon) = checked(
+        number(get("latitude"), "latitude")?,
+        number(get("longitude"), "longitude")?,
+    )?;
+    let population: u64 = number(get("population"), "population").unwrap_or(0);
+    let code = get("feature_code");
+    let class = match get("feature_class") {
+        "" => "P",
+        c => c,
+    };
+    Ok(Entry {
+        id: format!("geonames:{}", number::<u64>(get("geonameid"), "geonameid")?),
+        kind: kind_of(class, code, population),
+        name: get("name").to_string(),
+        lat,
+        lon,
+        country: get("country_code").to_string(),
+        admin1: None,
+        admin2: None,
+        population,
+        sources: vec!["geonames-import".into()],
+        names: names_of(
+            &[get("name"), get("asciiname")],
+            get("alternatenames").split('|'),
+        ),
+    })
+}
+
+/// The kind of a GeoNames feature class and code.
+fn kind_of(class: &str, code: &str, population: u64) -> PlaceKind {
+    match class {
+        "P" => super::build::populated_kind(code, population),
+        "A" => match code {
+            c if c.starts_with("PCL") => PlaceKind::Country,
+            "ADM1" | "ADM1H" => PlaceKind::Governorate,
+            "ADM2" | "ADM2H" => PlaceKind::District,
+            c if c.starts_with("ADM") => PlaceKind::Subdistrict,
+            _ => PlaceKind::Region,
+        },
+        "L" => PlaceKind::Region,
+        _ => PlaceKind::Landmark,
+    }
+}
+
+/// Writes entries and their index into `out_dir` (each file atomically).
+pub fn write(
+    entries: &[Entry],
+    version: &str,
+    out_dir: &Path,
+) -> Result<ImportReport, GazetteerError> {
+    std::fs::create_dir_all(out_dir).map_err(|e| io(out_dir, e))?;
+    let mut tsv = String::with_capacity(entries.len() * 120);
+    tsv.push_str(TSV_HEADER);
+    tsv.push('\n');
+    for e in entries {
+        tsv.push_str(&e.to_tsv());
+        tsv.push('\n');
+    }
+    let names: Vec<Vec<&str>> = entries
+        .iter()
+        .map(|e| e.names.iter().map(String::as_str).collect())
+        .collect();
+    let name_count = names.iter().map(Vec::len).sum();
+    let parts = index::build(
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (i as u32, n.as_slice())),
+    );
+    let keys = parts.keys.iter().filter(|&&b| b == b'\n').count();
+    let version = version.chars().take(16).collect::<String>();
+    for (name, bytes) in [
+        ("places.tsv", tsv.as_bytes()),
+        ("exact.fst", &parts.exact),
+        ("loose.fst", &parts.loose),
+        ("postings.bin", &parts.postings),
+        ("keys.txt", &parts.keys),
+        ("key_offsets.bin", &parts.key_offsets),
+        ("demonyms.txt", &parts.demonyms),
+        ("version.txt", version.as_bytes()),
+    ] {
+        let path = out_dir.join(name);
+        crate::output::atomic::write(&path, bytes).map_err(|e| io(&path, e))?;
+    }
+    Ok(ImportReport {
+        entries: entries.len(),
+        names: name_count,
+        keys,
+    })
+}
+
+/// A file of an imported folder, mapped into memory.
+fn map(path: PathBuf) -> Result<Bytes, GazetteerError> {
+    let file = std::fs::File::open(&path).map_err(|e| io(&path, e))?;
+    if file.metadata().map_err(|e| io(&path, e))?.len() == 0 {
+        return Ok(Bytes::Static(b""));
+    }
+    // SAFETY: the map is read-only and tollmap never writes these files while they are open;
+    // an import into the same folder replaces them by rename, which leaves this map intact.
+    let mmap = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| io(&path, e))?;
+    Ok(Bytes::Shared(Arc::new(mmap)))
+}
+
+/// Opens an imported gazetteer folder, memory-mapping its files.
+pub fn open(dir: &Path) -> Result<Gazetteer, GazetteerError> {
+    for f in FILES {
+        if !dir.join(f).is_file() {
+            return Err(GazetteerError::Data {
+                path: dir.join(f),
+                message: "missing: not a folder written by `tollmap gazetteer import`".into(),
+            });
+        }
+    }
+    let m = |name: &str| map(dir.join(name));
+    let demonyms =
+        std::fs::read(dir.join("demonyms.txt")).map_err(|e| io(&dir.join("demonyms.txt"), e))?;
+    let index = Index::from_parts(
+        m("exact.fst")?,
+        m("loose.fst")?,
+        m("postings.bin")?,
+        m("keys.txt")?,
+        m("key_offsets.bin")?,
+        &demonyms,
+    )
+    .ok_or_else(|| GazetteerError::Data {
+        path: dir.to_path_buf(),
+        message: "the index files are not valid".into(),
+    })?;
+    let version = std::fs::read_to_string(dir.join("version.txt"))
+        .map_err(|e| io(&dir.join("version.txt"), e))?;
+    Gazetteer::from_parts(m("places.tsv")?, index, version.trim().to_string())
+}
