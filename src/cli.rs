@@ -125,6 +125,16 @@ pub enum GazetteerCommand {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Check the gazetteer (with any overlays and world layer): unique ids, coordinates in
+    /// range, Syrian places inside Syria with a governorate, names present. Exit 1 on problems.
+    ///
+    /// Example: tollmap gazetteer check --gazetteer-overlay my-places.csv
+    Check {
+        #[command(flatten)]
+        gazetteer: GazetteerArgs,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Rebuild gazetteer/places.tsv from the source datasets.
     ///
     /// Example: tollmap gazetteer build --data ../shared/data --out gazetteer/

@@ -267,16 +267,48 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+        Command::Gazetteer(GazetteerCommand::Check { gazetteer, format }) => {
+            let g = gazetteer_of(gazetteer)?;
+            let problems = g.check();
+            match format {
+                Format::Text => {
+                    for p in &problems {
+                        println!("{}\t{}", p.id, p.message);
+                    }
+                }
+                Format::Jsonl => {
+                    for p in &problems {
+                        println!("{}", serde_json::to_string(p)?);
+                    }
+                }
+                Format::Json => println!("{}", serde_json::to_string_pretty(&problems)?),
+            }
+            say(
+                quiet,
+                &format!(
+                    "tollmap: {} entries checked ({} overlay), {} problems",
+                    g.len(),
+                    g.overlay_len(),
+                    problems.len()
+                ),
+            );
+            Ok(if problems.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            })
+        }
         Command::Gazetteer(GazetteerCommand::Build { data, out }) => {
             let report = gazetteer::build::write_bundle(data, out)?;
             say(
                 quiet,
                 &format!(
-                    "tollmap: wrote {} ({} Syrian, {} foreign entries; {} records merged) by kind {:?}",
+                    "tollmap: wrote {} ({} Syrian, {} foreign entries; {} records merged, {} outside Syria dropped) by kind {:?}",
                     out.join("places.tsv").display(),
                     report.syrian,
                     report.foreign,
                     report.merged,
+                    report.outside_syria,
                     report.by_kind
                 ),
             );

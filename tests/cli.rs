@@ -570,3 +570,32 @@ fn geonames_import_opens_as_a_world_layer() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("places.tsv"), "{}", stderr(&o));
 }
+
+#[test]
+fn gazetteer_check_passes_on_the_bundled_data_and_flags_bad_overlays() {
+    let o = tollmap(&["gazetteer", "check"]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("bad.csv");
+    // A "Syrian" place in the Mediterranean, and an id used twice.
+    std::fs::write(
+        &csv,
+        "id,name,lat,lon,admin1\nx:1,Seaside,34.0,33.0,Lattakia\nx:1,Twice,35.5,36.0,Hama\n",
+    )
+    .unwrap();
+    let o = tollmap(&[
+        "gazetteer",
+        "check",
+        "--gazetteer-overlay",
+        csv.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(out.contains("x:1\tSyrian place outside Syria"), "{out}");
+    assert!(out.contains("x:1\tduplicate id"), "{out}");
+}

@@ -79,6 +79,8 @@ pub struct BuildReport {
     pub foreign: usize,
     /// Records merged into another entry.
     pub merged: usize,
+    /// Records labelled Syrian but lying outside Syria, dropped.
+    pub outside_syria: usize,
 }
 
 /// Reads the datasets under `data` (the `shared/data` folder) and returns the merged entries,
@@ -135,12 +137,22 @@ pub fn entries_from_data(data: &Path) -> Result<(Vec<Entry>, BuildReport), Gazet
         e.sources.sort();
         e.sources.dedup();
     }
+    // Records labelled Syrian that lie more than about 5 km outside every governorate are
+    // source errors (they fall in a neighbouring country): dropped, and counted.
+    let before = entries.len();
+    entries.retain(|e| {
+        e.country != "SY"
+            || e.admin1.is_some()
+            || matches!(e.kind, PlaceKind::Country | PlaceKind::Region)
+    });
+    let outside = before - entries.len();
     entries.sort_by(|a, b| a.id.cmp(&b.id));
     let mut report = BuildReport {
         by_kind: BTreeMap::new(),
         syrian: 0,
         foreign: 0,
         merged: b.merged,
+        outside_syria: outside,
     };
     for e in &entries {
         *report
@@ -570,7 +582,19 @@ impl Builder {
             let lon = parse_f64(get("x_coord"), path)?;
             let lat = parse_f64(get("y_coord"), path)?;
             let level: u8 = get("adm_p_lvl").parse().unwrap_or(3);
-            let source = format!("ocha-capitals:{}", get("loc_pcode"));
+            // The seat's own P-code is empty in this release: the unit it is the seat of
+            // names it uniquely.
+            let unit = match level {
+                0 => "SY",
+                1 => get("adm1_pcode"),
+                2 => get("adm2_pcode"),
+                _ => get("adm3_pcode"),
+            };
+            let code = match get("loc_pcode") {
+                "" => format!("seat-{unit}"),
+                c => c.to_string(),
+            };
+            let source = format!("ocha-capitals:{code}");
             let names = vec![name.clone()];
             if let Some(i) = self.find_near(&names, lat, lon, MERGE_KM, false) {
                 // OCHA's spelling is the one Syrian news mostly uses: make it the display name.
@@ -587,7 +611,7 @@ impl Builder {
                 continue;
             }
             self.push(Entry {
-                id: format!("ocha:{}", get("loc_pcode")),
+                id: format!("ocha:{code}"),
                 kind: if level <= 1 {
                     PlaceKind::City
                 } else {

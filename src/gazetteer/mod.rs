@@ -619,6 +619,61 @@ fn line_ranges(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// A problem `Gazetteer::check` found.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Problem {
+    /// The entry's id (or line, for a line that does not parse).
+    pub id: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Syria's bounding box (with a little margin for border villages): lat, lon ranges.
+const SYRIA_BOX: ((f64, f64), (f64, f64)) = ((32.2, 37.5), (35.5, 42.5));
+
+impl Gazetteer {
+    /// Every problem of this gazetteer and its layers.
+    pub fn check(&self) -> Vec<Problem> {
+        let mut out = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for i in 0..self.len() {
+            let Some(e) = self.entry(i) else {
+                out.push(Problem {
+                    id: format!("line {}", i + 2),
+                    message: "the line does not parse".into(),
+                });
+                continue;
+            };
+            let mut say = |message: String| {
+                out.push(Problem {
+                    id: e.id.clone(),
+                    message,
+                })
+            };
+            if !seen.insert(e.id.clone()) {
+                say("duplicate id".into());
+            }
+            if e.names.is_empty() || e.name.trim().is_empty() {
+                say("no name".into());
+            }
+            let ((la0, la1), (lo0, lo1)) = SYRIA_BOX;
+            let in_box = (la0..=la1).contains(&e.lat) && (lo0..=lo1).contains(&e.lon);
+            if e.country == "SY" && !in_box {
+                say(format!("Syrian place outside Syria: {}, {}", e.lat, e.lon));
+            }
+            let needs_admin1 =
+                e.country == "SY" && !matches!(e.kind, PlaceKind::Country | PlaceKind::Region);
+            if needs_admin1 && e.admin1.is_none() {
+                say("Syrian place without a governorate (admin1)".into());
+            }
+        }
+        for layer in [&self.overlay, &self.world].into_iter().flatten() {
+            out.extend(layer.check());
+        }
+        out
+    }
+}
+
 /// A mention nothing in the gazetteer fits, placed at the known place that encloses it
 /// ("Al-Daatour, a suburb of Lattakia"): precision 2 (within about 25 km of a named place),
 /// the original words kept in `mention`.

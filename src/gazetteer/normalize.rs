@@ -20,13 +20,18 @@ const ARTICLES: &[&str] = &[
 /// The strict key of a name: equal keys are the same spelling up to case, marks and articles.
 pub fn key(name: &str) -> String {
     let mut folded = String::with_capacity(name.len());
-    // Plain ASCII needs no decomposition.
-    let decomposed: Box<dyn Iterator<Item = char>> = if name.is_ascii() {
-        Box::new(name.chars())
-    } else {
-        Box::new(name.nfkd())
-    };
-    for c in decomposed {
+    if name.is_ascii() {
+        // Plain ASCII: no decomposition, byte by byte.
+        for b in name.bytes() {
+            match b {
+                b'\'' | b'`' | b'"' => {}
+                b if b.is_ascii_alphanumeric() => folded.push(char::from(b.to_ascii_lowercase())),
+                _ => folded.push(' '),
+            }
+        }
+        return words_of(&folded);
+    }
+    for c in name.nfkd() {
         if is_combining_mark(c) {
             continue;
         }
@@ -45,6 +50,11 @@ pub fn key(name: &str) -> String {
             _ => folded.push(' '),
         }
     }
+    words_of(&folded)
+}
+
+/// The key from a folded name: articles dropped, words joined by single spaces.
+fn words_of(folded: &str) -> String {
     let count = folded.split_whitespace().count();
     let mut out = String::with_capacity(folded.len());
     for (i, w) in folded.split_whitespace().enumerate() {
