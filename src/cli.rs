@@ -158,10 +158,12 @@ pub enum ImportCommand {
     /// country_code, population and |-separated alternatenames.
     ///
     /// Example: tollmap gazetteer import geonames ../shared/data/gazetteer/world_cities500.tsv --out world/
+    ///
+    /// Example: tollmap gazetteer import geonames https://download.geonames.org/export/dump/SY.zip --out sy/
     Geonames {
-        /// The dump file.
-        #[arg(value_name = "FILE")]
-        file: PathBuf,
+        /// The dump: a file or an http(s):// URL, plain text or zip.
+        #[arg(value_name = "FILE|URL")]
+        file: String,
         /// The folder to write (created if missing).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,

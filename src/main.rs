@@ -260,7 +260,7 @@ fn run(cli: &Cli) -> Result<ExitCode> {
                     report.entries,
                     report.names,
                     report.keys,
-                    file.display(),
+                    file,
                     out.display(),
                     started.elapsed().as_secs_f64()
                 ),

@@ -599,3 +599,88 @@ fn gazetteer_check_passes_on_the_bundled_data_and_flags_bad_overlays() {
     assert!(out.contains("x:1\tSyrian place outside Syria"), "{out}");
     assert!(out.contains("x:1\tduplicate id"), "{out}");
 }
+
+/// A tiny HTTP/1.1 server on 127.0.0.1 for `connections` requests: `routes` maps a path to
+/// a body; other paths get 404.
+fn serve(routes: Vec<(&'static str, Vec<u8>)>, connections: usize) -> String {
+    use std::io::{BufRead, BufReader, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(connections) {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request = String::new();
+            reader.read_line(&mut request).unwrap();
+            loop {
+                let mut h = String::new();
+                if reader.read_line(&mut h).unwrap() == 0 || h == "\r\n" {
+                    break;
+                }
+            }
+            let path = request.split_whitespace().nth(1).unwrap_or("/").to_string();
+            let (status, body) = match routes.iter().find(|(p, _)| *p == path) {
+                Some((_, b)) => ("200 OK", b.clone()),
+                None => ("404 Not Found", b"not here".to_vec()),
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(&body);
+        }
+    });
+    format!("http://{addr}")
+}
+
+#[test]
+fn geonames_import_downloads_a_zip_from_a_local_server() {
+    use std::io::Write;
+    let dump = "9900011\tPlimvarra\tPlimvarra\tPlim Varra\t36.1\t36.9\tP\tPPL\tTR\t\t31\t\t\t\t900\t\t80\tEurope/Istanbul\t2024-01-01\n";
+    let mut zipped = std::io::Cursor::new(Vec::new());
+    {
+        let mut z = zip::ZipWriter::new(&mut zipped);
+        let opts = zip::write::SimpleFileOptions::default();
+        z.start_file("readme.txt", opts).unwrap();
+        z.write_all(b"not the dump").unwrap();
+        z.start_file("XT.txt", opts).unwrap();
+        z.write_all(dump.as_bytes()).unwrap();
+        z.finish().unwrap();
+    }
+    let base = serve(vec![("/XT.zip", zipped.into_inner())], 2);
+    let dir = tempfile::tempdir().unwrap();
+    let world = dir.path().join("w");
+    let o = tollmap(&[
+        "gazetteer",
+        "import",
+        "geonames",
+        &format!("{base}/XT.zip"),
+        "--out",
+        world.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = tollmap(&[
+        "geocode",
+        "Plim Varra",
+        "--gazetteer-world",
+        world.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(String::from_utf8(o.stdout)
+        .unwrap()
+        .contains("geonames:9900011"));
+
+    let missing = format!("{base}/nope.zip");
+    let o = tollmap(&[
+        "gazetteer",
+        "import",
+        "geonames",
+        &missing,
+        "--out",
+        dir.path().join("x").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let msg = stderr(&o);
+    assert!(msg.contains(&missing) && msg.contains("404"), "{msg}");
+}

@@ -53,16 +53,23 @@ fn line_err(path: &Path, line: usize, message: String) -> GazetteerError {
     }
 }
 
-/// Imports a GeoNames dump (file) into `out_dir`.
-pub fn import_geonames(input: &Path, out_dir: &Path) -> Result<ImportReport, GazetteerError> {
-    let bytes = std::fs::read(input).map_err(|e| io(input, e))?;
-    if bytes.starts_with(b"PK\x03\x04") {
-        return Err(line_err(
-            input,
-            1,
-            "a zip archive: unzip it first (tollmap reads the .txt inside)".into(),
-        ));
-    }
+/// The largest download accepted (GeoNames' allCountries.zip is about 400 MB).
+const MAX_DOWNLOAD: u64 = 2 << 30;
+
+/// Imports a GeoNames dump into `out_dir`: a file path or an `http(s)://` URL, plain text or
+/// a zip archive (the first `.txt` member that is not a readme, as in GeoNames' own zips).
+pub fn import_geonames(source: &str, out_dir: &Path) -> Result<ImportReport, GazetteerError> {
+    let input = Path::new(source);
+    let raw = if source.starts_with("http://") || source.starts_with("https://") {
+        download(source)?
+    } else {
+        std::fs::read(input).map_err(|e| io(input, e))?
+    };
+    let bytes = if raw.starts_with(b"PK\x03\x04") {
+        unzip(input, &raw)?
+    } else {
+        raw
+    };
     let text = std::str::from_utf8(&bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()]
             .iter()
@@ -73,6 +80,61 @@ pub fn import_geonames(input: &Path, out_dir: &Path) -> Result<ImportReport, Gaz
     })?;
     let entries = parse(input, text)?;
     write(&entries, &sha256_hex(&bytes), out_dir)
+}
+
+/// Fetches a URL with connect and total timeouts, a size limit and a descriptive User-Agent.
+fn download(url: &str) -> Result<Vec<u8>, GazetteerError> {
+    use std::io::Read;
+    let fail = |message: String| GazetteerError::Data {
+        path: PathBuf::from(url),
+        message,
+    };
+    let client = reqwest::blocking::Client::builder()
+        .user_agent(concat!(
+            "tollmap/",
+            env!("CARGO_PKG_VERSION"),
+            " (gazetteer import; +https://example.org/tollmap)"
+        ))
+        .connect_timeout(std::time::Duration::from_secs(15))
+        .timeout(std::time::Duration::from_secs(1800))
+        .build()
+        .map_err(|e| fail(e.to_string()))?;
+    let resp = client.get(url).send().map_err(|e| fail(e.to_string()))?;
+    let status = resp.status();
+    if !status.is_success() {
+        return Err(fail(format!("HTTP {status}")));
+    }
+    if resp.content_length().is_some_and(|n| n > MAX_DOWNLOAD) {
+        return Err(fail(format!("larger than {MAX_DOWNLOAD} bytes")));
+    }
+    let mut body = Vec::new();
+    resp.take(MAX_DOWNLOAD + 1)
+        .read_to_end(&mut body)
+        .map_err(|e| fail(e.to_string()))?;
+    if body.len() as u64 > MAX_DOWNLOAD {
+        return Err(fail(format!("larger than {MAX_DOWNLOAD} bytes")));
+    }
+    Ok(body)
+}
+
+/// The dump inside a zip archive: its first `.txt` member that is not a readme.
+fn unzip(input: &Path, bytes: &[u8]) -> Result<Vec<u8>, GazetteerError> {
+    use std::io::Read;
+    let bad = |m: String| line_err(input, 0, format!("zip archive: {m}"));
+    let mut archive =
+        zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
+    let name = archive
+        .file_names()
+        .filter(|n| n.ends_with(".txt") && !n.to_ascii_lowercase().contains("readme"))
+        .min()
+        .map(str::to_string)
+        .ok_or_else(|| bad("no .txt member".into()))?;
+    let mut member = archive.by_name(&name).map_err(|e| bad(e.to_string()))?;
+    let mut out = Vec::new();
+    member
+        .read_to_end(&mut out)
+        .map_err(|e| bad(format!("{name}: {e}")))?;
+    Ok(out)
 }
 
 /// Places of a GeoNames dump, in file order.
