@@ -66,7 +66,7 @@ fn small_number(w: &str) -> Option<i64> {
 
 /// The date of a claim from the tokens of its sentence and the publication date.
 pub fn date_of(sentence: &str, toks: &[Token<'_>], published: Option<Date>) -> ClaimDate {
-    let lw: Vec<String> = toks.iter().map(|t| t.lower()).collect();
+    let lw: Vec<&str> = toks.iter().map(|t| t.lw()).collect();
     let text_of = |a: usize, b: usize| sentence[toks[a].start..toks[b - 1].end()].to_string();
     let mut found: Option<ClaimDate> = None;
     let mut set = |d: ClaimDate| {
@@ -75,7 +75,7 @@ pub fn date_of(sentence: &str, toks: &[Token<'_>], published: Option<Date>) -> C
         }
     };
     for i in 0..toks.len() {
-        let w = lw[i].as_str();
+        let w = lw[i];
         // Explicit dates: "6 March 2025", "March 6, 2025", "March 6".
         if let Some(m) = month_of(w) {
             if toks[i].is_capitalized() {
@@ -93,7 +93,7 @@ pub fn date_of(sentence: &str, toks: &[Token<'_>], published: Option<Date>) -> C
                     _ => (None, i, i + 1),
                 };
                 let mut k = b;
-                if lw.get(k).map(String::as_str) == Some(",") {
+                if lw.get(k).copied() == Some(",") {
                     k += 1;
                 }
                 let year = lw
@@ -105,7 +105,7 @@ pub fn date_of(sentence: &str, toks: &[Token<'_>], published: Option<Date>) -> C
                 }
                 // "since May", "Since the deal went into effect in May, ...".
                 let since = (a.saturating_sub(16)..a).any(|k| lw[k] == "since")
-                    && !(a.saturating_sub(16)..a).any(|k| matches!(lw[k].as_str(), "," | ";"));
+                    && !(a.saturating_sub(16)..a).any(|k| matches!(lw[k], "," | ";"));
                 let year = year.or_else(|| {
                     // Without a year: the latest such month on or before publication.
                     published.map(|p| {
@@ -167,19 +167,19 @@ pub fn date_of(sentence: &str, toks: &[Token<'_>], published: Option<Date>) -> C
             "today" | "tonight" => set(day_date(p, text_of(i, i + 1))),
             "since" => {
                 // "since the start of the battle": open start, ends at publication.
-                let next = lw.get(i + 1).map(String::as_str);
+                let next = lw.get(i + 1).copied();
                 if matches!(next, Some("the")) {
                     let end = (i + 7).min(toks.len());
                     let phrase = &lw[i + 1..end];
                     if phrase
                         .iter()
-                        .any(|x| matches!(x.as_str(), "start" | "beginning" | "outbreak"))
+                        .any(|x| matches!(*x, "start" | "beginning" | "outbreak"))
                     {
                         let stop = phrase
                             .iter()
                             .position(|x| {
                                 matches!(
-                                    x.as_str(),
+                                    *x,
                                     "battle"
                                         | "offensive"
                                         | "war"
@@ -202,15 +202,15 @@ pub fn date_of(sentence: &str, toks: &[Token<'_>], published: Option<Date>) -> C
                 let mut k = i + 1;
                 while lw
                     .get(k)
-                    .is_some_and(|x| matches!(x.as_str(), "the" | "past" | "last" | "recent"))
+                    .is_some_and(|x| matches!(*x, "the" | "past" | "last" | "recent"))
                 {
                     k += 1;
                 }
                 let (n, unit_at) = match lw.get(k).and_then(|x| small_number(x)) {
-                    Some(n) if lw.get(k).is_some_and(|x| x != "the") => (n, k + 1),
+                    Some(n) if lw.get(k).is_some_and(|x| *x != "the") => (n, k + 1),
                     _ => (1, k),
                 };
-                let unit = lw.get(unit_at).map(String::as_str);
+                let unit = lw.get(unit_at).copied();
                 let days = match unit {
                     Some("day" | "days") => n,
                     Some("week" | "weeks") => 7 * n,

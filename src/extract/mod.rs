@@ -428,7 +428,7 @@ fn enclosing(
             && n.first - m.end <= 6
             && toks[m.end..n.first].iter().any(|t| {
                 matches!(
-                    t.lower().as_str(),
+                    t.lw(),
                     "suburb"
                         | "near"
                         | "outside"
@@ -492,11 +492,7 @@ fn resolve(
     kind_hint: Option<PlaceKind>,
     ctx: &Context,
 ) -> Place {
-    let ctx = Context {
-        kind_hint,
-        ..ctx.clone()
-    };
-    gaz.place(mention, role, &ctx)
+    gaz.place_hinted(mention, role, ctx, kind_hint)
 }
 
 /// Governorates the document names, and points of its unambiguous places, as context.
@@ -610,29 +606,27 @@ fn claims_in_sentence(
     toks: &[Token<'_>],
     counts: &[CountMatch],
 ) -> Vec<SentenceClaim> {
-    let lw: Vec<String> = toks.iter().map(|t| t.lower()).collect();
+    let lw: Vec<&str> = toks.iter().map(|t| t.lw()).collect();
     let mut out: Vec<SentenceClaim> = Vec::new();
     for (ci, c) in counts.iter().enumerate() {
         // What follows the number: "of its residents", "regime troops", "fighters from X".
         let mut k = c.end;
-        if lw.get(k).map(String::as_str) == Some("of") {
+        if lw.get(k).copied() == Some("of") {
             k += 1;
-            while lw.get(k).is_some_and(|w| {
-                matches!(
-                    w.as_str(),
-                    "its" | "their" | "the" | "them" | "his" | "whom"
-                )
-            }) {
+            while lw
+                .get(k)
+                .is_some_and(|w| matches!(*w, "its" | "their" | "the" | "them" | "his" | "whom"))
+            {
                 k += 1;
             }
         }
         let noun_end = (k..(k + 5).min(toks.len()))
             .find(|&j| {
-                let w = lw[j].as_str();
+                let w = lw[j];
                 PEOPLE.contains(&w) || NOT_PEOPLE.contains(&w) || toks[j].is_punct()
             })
             .unwrap_or(k);
-        let head = lw.get(noun_end).map(String::as_str).unwrap_or("");
+        let head = lw.get(noun_end).copied().unwrap_or("");
         if NOT_PEOPLE.contains(&head) {
             continue;
         }
@@ -658,7 +652,7 @@ fn claims_in_sentence(
         // Victims: the words from the number to the head noun (and "from X" after it).
         let vt_end = if has_people_noun { noun_end + 1 } else { c.end };
         let mut vt_end2 = vt_end;
-        if lw.get(vt_end).map(String::as_str) == Some("from")
+        if lw.get(vt_end).copied() == Some("from")
             && toks.get(vt_end + 1).is_some_and(|t| t.is_capitalized())
         {
             vt_end2 = vt_end + 2;
@@ -691,13 +685,10 @@ fn claims_in_sentence(
                 .iter()
                 .rev()
                 .take(12)
-                .any(|w| matches!(w.as_str(), "including" | "among" | "whom"));
-        let of_the_counted = lw.get(c.end).map(String::as_str) == Some("of")
-            && matches!(
-                lw.get(c.end + 1).map(String::as_str),
-                Some("the" | "them" | "those")
-            )
-            && (lw.get(c.end + 1).map(String::as_str) == Some("them")
+                .any(|w| matches!(*w, "including" | "among" | "whom"));
+        let of_the_counted = lw.get(c.end).copied() == Some("of")
+            && matches!(lw.get(c.end + 1).copied(), Some("the" | "them" | "those"))
+            && (lw.get(c.end + 1).copied() == Some("them")
                 || lw.get(c.end + 2).and_then(|w| outcome_word(w)).is_some());
         out.push(SentenceClaim {
             count: c.clone(),
@@ -713,9 +704,9 @@ fn claims_in_sentence(
 
 /// "number of dead/deaths/killed ... [among X]" or "death toll" earlier in the sentence:
 /// the outcome, and the token span saying who ("regime forces and allied militias").
-fn toll_subject(lw: &[String], before: usize) -> Option<(Outcome, (usize, usize))> {
+fn toll_subject(lw: &[&str], before: usize) -> Option<(Outcome, (usize, usize))> {
     for i in 0..before.saturating_sub(1) {
-        let phrase = lw[i] == "number" && lw.get(i + 1).map(String::as_str) == Some("of");
+        let phrase = lw[i] == "number" && lw.get(i + 1).copied() == Some("of");
         let toll = lw[i] == "toll" && i > 0 && lw[i - 1] == "death";
         if !(phrase || toll) {
             continue;
@@ -726,13 +717,13 @@ fn toll_subject(lw: &[String], before: usize) -> Option<(Outcome, (usize, usize)
             lw.get(i + 2).and_then(|w| outcome_word(w))?
         };
         // Who: after "among" / "of" up to the next function word that ends the noun phrase.
-        let from = (i..before).find(|&k| matches!(lw[k].as_str(), "among" | "amongst"));
+        let from = (i..before).find(|&k| matches!(lw[k], "among" | "amongst"));
         let span = from.map(|f| {
             let a = f + 1;
             let b = (a..before)
                 .find(|&k| {
                     matches!(
-                        lw[k].as_str(),
+                        lw[k],
                         "since"
                             | "in"
                             | "during"
@@ -771,8 +762,8 @@ fn outcome_word(w: &str) -> Option<Outcome> {
 }
 
 /// "killed and wounded" -> killed_or_wounded; otherwise the word's own outcome.
-fn combine(lw: &[String], i: usize, first: Outcome) -> Outcome {
-    let joined = lw.get(i + 1).is_some_and(|w| w == "and" || w == "or");
+fn combine(lw: &[&str], i: usize, first: Outcome) -> Outcome {
+    let joined = lw.get(i + 1).is_some_and(|w| *w == "and" || *w == "or");
     let second = lw.get(i + 2).and_then(|w| outcome_word(w));
     match (first, joined, second) {
         (Outcome::Killed, true, Some(Outcome::Wounded))
@@ -785,18 +776,13 @@ fn is_clause_break(t: &Token<'_>) -> bool {
     matches!(t.text, ";" | ":" | "—" | "–" | "(" | ")")
 }
 
-fn outcome_forward(
-    lw: &[String],
-    toks: &[Token<'_>],
-    from: usize,
-    limit: usize,
-) -> Option<Outcome> {
+fn outcome_forward(lw: &[&str], toks: &[Token<'_>], from: usize, limit: usize) -> Option<Outcome> {
     let end = (from + 14).min(toks.len()).min(limit.max(from));
     for i in from..end {
         if is_clause_break(&toks[i]) {
             return None;
         }
-        let w = lw[i].as_str();
+        let w = lw[i];
         if matches!(
             w,
             "that" | "but" | "while" | "whereas" | "although" | "because" | "though"
@@ -818,7 +804,7 @@ fn outcome_forward(
 }
 
 fn outcome_backward(
-    lw: &[String],
+    lw: &[&str],
     toks: &[Token<'_>],
     first: usize,
     counts: &[CountMatch],
@@ -831,7 +817,7 @@ fn outcome_backward(
     while j > 0 {
         let prev = &counts[j - 1];
         let between = &lw[prev.end..counts[j].first];
-        if between.len() <= 6 && between.iter().any(|w| w == "," || w == "and") {
+        if between.len() <= 6 && between.iter().any(|w| *w == "," || *w == "and") {
             start = prev.first;
             j -= 1;
         } else {
@@ -843,7 +829,7 @@ fn outcome_backward(
         if is_clause_break(&toks[i]) {
             return None;
         }
-        let w = lw[i].as_str();
+        let w = lw[i];
         if w == "lives" || w == "bodies" {
             continue;
         }
@@ -856,11 +842,11 @@ fn outcome_backward(
 }
 
 /// True when an outcome word touches the count: "34 killed", "killing 34", "34 dead".
-fn outcome_adjacent(lw: &[String], c: &CountMatch) -> bool {
-    let after = lw.get(c.end).map(String::as_str).unwrap_or("");
-    let after2 = lw.get(c.end + 1).map(String::as_str).unwrap_or("");
-    let before = c.first.checked_sub(1).map(|i| lw[i].as_str()).unwrap_or("");
-    let before2 = c.first.checked_sub(2).map(|i| lw[i].as_str()).unwrap_or("");
+fn outcome_adjacent(lw: &[&str], c: &CountMatch) -> bool {
+    let after = lw.get(c.end).copied().unwrap_or("");
+    let after2 = lw.get(c.end + 1).copied().unwrap_or("");
+    let before = c.first.checked_sub(1).map(|i| lw[i]).unwrap_or("");
+    let before2 = c.first.checked_sub(2).map(|i| lw[i]).unwrap_or("");
     outcome_word(after).is_some()
         || (matches!(after, "were" | "was" | "are" | "have" | "had")
             && outcome_word(after2).is_some())
@@ -868,7 +854,7 @@ fn outcome_adjacent(lw: &[String], c: &CountMatch) -> bool {
         || (matches!(before, "to" | "at" | "of") && outcome_word(before2).is_some())
 }
 
-fn victims_of(words: &[String]) -> Victims {
+fn victims_of(words: &[&str]) -> Victims {
     for (w, v) in VICTIM_WORDS {
         if words.iter().any(|x| x == w) {
             return *v;
@@ -879,9 +865,9 @@ fn victims_of(words: &[String]) -> Victims {
 
 /// Running totals: "since 2011", "since the start of the war", national figures of 20,000 or more.
 fn scope_of(sentence: &str, toks: &[Token<'_>], c: &SentenceClaim) -> Scope {
-    let lw: Vec<String> = toks.iter().map(|t| t.lower()).collect();
+    let lw: Vec<&str> = toks.iter().map(|t| t.lw()).collect();
     for (i, w) in lw.iter().enumerate() {
-        if w == "since" {
+        if *w == "since" {
             if let Some(next) = toks.get(i + 1) {
                 if let Ok(y) = next.text.parse::<u32>() {
                     if (1900..=2100).contains(&y) {
@@ -889,10 +875,7 @@ fn scope_of(sentence: &str, toks: &[Token<'_>], c: &SentenceClaim) -> Scope {
                     }
                 }
             }
-            let phrase: Vec<&str> = lw[i + 1..(i + 7).min(lw.len())]
-                .iter()
-                .map(String::as_str)
-                .collect();
+            let phrase: Vec<&str> = lw[i + 1..(i + 7).min(lw.len())].to_vec();
             if phrase.iter().any(|x| {
                 matches!(
                     *x,
@@ -909,8 +892,8 @@ fn scope_of(sentence: &str, toks: &[Token<'_>], c: &SentenceClaim) -> Scope {
     }
     if lw
         .windows(2)
-        .any(|w| w[0] == "new" && matches!(w[1].as_str(), "estimate" | "tally" | "toll"))
-        || lw.iter().any(|w| w == "overall" || w == "cumulative")
+        .any(|w| w[0] == "new" && matches!(w[1], "estimate" | "tally" | "toll"))
+        || lw.iter().any(|w| *w == "overall" || *w == "cumulative")
     {
         return Scope::Cumulative;
     }
@@ -919,10 +902,10 @@ fn scope_of(sentence: &str, toks: &[Token<'_>], c: &SentenceClaim) -> Scope {
 
 /// "according to X", "X said ...": who says so.
 fn claimant_of(sentence: &str, toks: &[Token<'_>]) -> Option<String> {
-    let lw: Vec<String> = toks.iter().map(|t| t.lower()).collect();
+    let lw: Vec<&str> = toks.iter().map(|t| t.lw()).collect();
     let slice = |a: usize, b: usize| sentence[toks[a].start..toks[b - 1].end()].to_string();
     for i in 0..toks.len() {
-        if lw[i] == "according" && lw.get(i + 1).map(String::as_str) == Some("to") {
+        if lw[i] == "according" && lw.get(i + 1).copied() == Some("to") {
             let a = i + 2;
             let mut b = a;
             while b < toks.len() && !matches!(toks[b].text, "." | "," | ";" | ":" | "—" | ")") {
@@ -935,13 +918,13 @@ fn claimant_of(sentence: &str, toks: &[Token<'_>]) -> Option<String> {
     }
     // "..., a war monitor said on Friday."
     for i in (1..toks.len()).rev() {
-        if !SAYS.contains(&lw[i].as_str()) {
+        if !SAYS.contains(&lw[i]) {
             continue;
         }
         let tail_ok = lw[i + 1..].iter().all(|w| {
             w.chars().all(|c| !c.is_alphanumeric())
                 || matches!(
-                    w.as_str(),
+                    *w,
                     "on" | "in"
                         | "late"
                         | "early"
@@ -965,7 +948,7 @@ fn claimant_of(sentence: &str, toks: &[Token<'_>]) -> Option<String> {
     }
     // "X said/reported ..." with X at the start of the sentence.
     for i in 1..toks.len() {
-        if SAYS.contains(&lw[i].as_str()) {
+        if SAYS.contains(&lw[i]) {
             let mut a = 0;
             // "Ahmed told Al-Souria Net": the subject is before the verb.
             let subject_end = i;

@@ -91,7 +91,7 @@ fn number_at(toks: &[Token<'_>], i: usize) -> Option<(u64, usize)> {
         }
         let mut end = i + 1;
         let mut value = v;
-        if let Some(m) = toks.get(end).and_then(|n| multiplier(&n.lower())) {
+        if let Some(m) = toks.get(end).and_then(|n| multiplier(n.lw())) {
             value = value.checked_mul(m)?;
             end += 1;
         }
@@ -104,8 +104,8 @@ fn number_at(toks: &[Token<'_>], i: usize) -> Option<(u64, usize)> {
     let mut any = false;
     let mut k = i;
     while k < toks.len() {
-        let w = toks[k].lower();
-        if let Some(u) = unit_value(&w) {
+        let w = toks[k].lw();
+        if let Some(u) = unit_value(w) {
             if current % 100 != 0 && current > 0 {
                 break; // "five six"
             }
@@ -117,8 +117,8 @@ fn number_at(toks: &[Token<'_>], i: usize) -> Option<(u64, usize)> {
         }
         if (w == "a" || w == "an") && !any {
             // "a hundred", "a dozen"
-            let next = toks.get(k + 1).map(|t| t.lower());
-            match next.as_deref() {
+            let next = toks.get(k + 1).map(|t| t.lw());
+            match next {
                 Some("hundred" | "thousand" | "million" | "dozen") => {
                     current = 1;
                     any = true;
@@ -134,7 +134,7 @@ fn number_at(toks: &[Token<'_>], i: usize) -> Option<(u64, usize)> {
             end = k;
             continue;
         }
-        if let Some(m) = multiplier(&w) {
+        if let Some(m) = multiplier(w) {
             if !any {
                 return None;
             }
@@ -148,7 +148,7 @@ fn number_at(toks: &[Token<'_>], i: usize) -> Option<(u64, usize)> {
             end = k;
             continue;
         }
-        if w == "and" && any && k + 1 < toks.len() && unit_value(&toks[k + 1].lower()).is_some() {
+        if w == "and" && any && k + 1 < toks.len() && unit_value(toks[k + 1].lw()).is_some() {
             k += 1;
             continue;
         }
@@ -168,9 +168,9 @@ fn valid_thousands(s: &str) -> bool {
 
 /// A vague quantity at token `i`: (low, high, end index).
 fn vague_at(toks: &[Token<'_>], i: usize) -> Option<(u64, u64, usize)> {
-    let w = |k: usize| toks.get(k).map(|t| t.lower()).unwrap_or_default();
+    let w = |k: usize| toks.get(k).map(|t| t.lw()).unwrap_or("");
     let first = w(i);
-    match first.as_str() {
+    match first {
         "tens" | "hundreds" if w(i + 1) == "of" && w(i + 2) == "thousands" => {
             let (lo, hi) = if first == "tens" {
                 (20_000, 99_999)
@@ -190,7 +190,7 @@ fn vague_at(toks: &[Token<'_>], i: usize) -> Option<(u64, u64, usize)> {
 
 /// Qualifier words ending just before token `i`: (qualifier, index of their first token).
 fn qualifier_before(toks: &[Token<'_>], i: usize) -> Option<(Qualifier, usize)> {
-    let w = |k: usize| toks.get(k).map(|t| t.lower()).unwrap_or_default();
+    let w = |k: usize| toks.get(k).map(|t| t.lw()).unwrap_or("");
     let two = if i >= 2 {
         format!("{} {}", w(i - 2), w(i - 1))
     } else {
@@ -220,7 +220,7 @@ fn qualifier_before(toks: &[Token<'_>], i: usize) -> Option<(Qualifier, usize)> 
     if i == 0 {
         return None;
     }
-    match w(i - 1).as_str() {
+    match w(i - 1) {
         "over" | "exceeding" | "passes" | "passed" | "exceeds" | "exceeded" | "surpassed" => {
             Some((Qualifier::MoreThan, i - 1))
         }
@@ -254,7 +254,7 @@ pub fn counts(sentence: &str, toks: &[Token<'_>]) -> Vec<CountMatch> {
             continue;
         };
         // "between X and Y", "X to Y", "X-Y"
-        let lw = |k: usize| toks.get(k).map(|t| t.lower()).unwrap_or_default();
+        let lw = |k: usize| toks.get(k).map(|t| t.lw()).unwrap_or("");
         if lw(end) == "to" || lw(end) == "and" || lw(end) == "-" {
             if let Some((m, end2)) = number_at(toks, end + 1) {
                 if m > n && (lw(end) != "and" || (i > 0 && lw(i - 1) == "between")) {
@@ -286,10 +286,8 @@ pub fn counts(sentence: &str, toks: &[Token<'_>]) -> Vec<CountMatch> {
             Qualifier::MoreThan => (n.saturating_add(1), None),
             Qualifier::AtMost => (n.min(1), Some(n)),
             Qualifier::About => {
-                let nearly = matches!(
-                    lw(i.saturating_sub(1)).as_str(),
-                    "nearly" | "almost" | "under"
-                ) || lw(first) == "close";
+                let nearly = matches!(lw(i.saturating_sub(1)), "nearly" | "almost" | "under")
+                    || lw(first) == "close";
                 if nearly && n >= 2 {
                     (n.saturating_sub(near(n)).max(1), Some(n - 1))
                 } else {

@@ -437,14 +437,11 @@ pub fn mentions(
         let role = role_of(toks, &out, k);
         out[k].role = role;
         // "the countryside of Idlib", "the province of Hama": the governorate.
-        let lw = |i: usize| toks.get(i).map(|t| t.lower()).unwrap_or_default();
+        let lw = |i: usize| toks.get(i).map(|t| t.lw()).unwrap_or("");
         let f = out[k].first;
         if f >= 2
             && lw(f - 1) == "of"
-            && matches!(
-                lw(f - 2).as_str(),
-                "countryside" | "province" | "governorate"
-            )
+            && matches!(lw(f - 2), "countryside" | "province" | "governorate")
         {
             out[k].kind_hint = Some(PlaceKind::Governorate);
         }
@@ -524,9 +521,9 @@ fn in_run(toks: &[Token<'_>], k: usize, first: usize) -> bool {
         return true;
     }
     // Bare articles inside a name: "Deir ez Zor", "Ras al Ain".
-    let lw = t.lower();
+    let lw = t.lw();
     matches!(
-        lw.as_str(),
+        lw,
         "al" | "el" | "ez" | "ad" | "as" | "ash" | "an" | "ar" | "az"
     ) && toks.get(k + 1).is_some_and(|n| n.is_capitalized())
 }
@@ -541,17 +538,17 @@ fn find_in_run(
     gaz: &Gazetteer,
     out: &mut Vec<Mention>,
 ) {
-    let lower = |k: usize| toks[k].lower();
+    let lower = |k: usize| toks[k].lw();
     // Drop leading function words ("In Damascus", "The Bahlawaliyet area").
     let mut a = first;
-    while a < end && LEADING_FUNCTION_WORDS.contains(&lower(a).as_str()) {
+    while a < end && LEADING_FUNCTION_WORDS.contains(&lower(a)) {
         a += 1;
     }
     // Drop trailing generic words, remembering the kind they ask for.
     let mut b = end;
-    let mut hint = toks.get(end).and_then(|t| kind_word(&t.lower()));
-    while b > a && is_trailing_generic(&lower(b - 1)) {
-        hint = hint.or_else(|| kind_word(&lower(b - 1)));
+    let mut hint = toks.get(end).and_then(|t| kind_word(t.lw()));
+    while b > a && is_trailing_generic(lower(b - 1)) {
+        hint = hint.or_else(|| kind_word(lower(b - 1)));
         b -= 1;
     }
     if a >= b {
@@ -561,8 +558,8 @@ fn find_in_run(
     // "the Hikmeh school", "the Al-Mahbeh hill": a landmark no gazetteer holds, named after
     // something else; never the village of the same name. Kept with its generic word.
     if !headline && b == end {
-        if let Some(w) = toks.get(end).map(|t| t.lower()) {
-            if LANDMARK_WORDS.contains(&w.as_str()) && b - a <= 3 {
+        if let Some(w) = toks.get(end).map(|t| t.lw()) {
+            if LANDMARK_WORDS.contains(&w) && b - a <= 3 {
                 out.push(Mention {
                     text: text_of(a, end + 1),
                     first: a,
@@ -597,7 +594,7 @@ fn find_in_run(
             let mut matched = None;
             for y in (x + 1..=b).rev() {
                 let t = text_of(x, y);
-                if y - x == 1 && NOT_PLACES.contains(&lower(x).as_str()) {
+                if y - x == 1 && NOT_PLACES.contains(&lower(x)) {
                     continue;
                 }
                 if accept(gaz, &t, true) {
@@ -614,8 +611,7 @@ fn find_in_run(
             }
         }
         let leftovers_are_safe = (a..b).all(|k| {
-            found.iter().any(|&(x, y)| x <= k && k < y)
-                || SAFE_LEFTOVERS.contains(&lower(k).as_str())
+            found.iter().any(|&(x, y)| x <= k && k < y) || SAFE_LEFTOVERS.contains(&lower(k))
         });
         if headline || leftovers_are_safe {
             for (x, y) in found {
@@ -633,17 +629,15 @@ fn find_in_run(
     }
     // Unknown name after a locative preposition: keep it, unresolved.
     let prev = a.checked_sub(1).map(lower);
-    let cue = prev
-        .as_deref()
-        .is_some_and(|p| matches!(p, "in" | "at" | "near" | "from"));
+    let cue = prev.is_some_and(|p| matches!(p, "in" | "at" | "near" | "from"));
     let leading_article = first < a && lower(first) == "the";
     let followed_by_area = toks.get(end).is_some_and(|t| {
         matches!(
-            t.lower().as_str(),
+            t.lw(),
             "area" | "village" | "town" | "district" | "neighbourhood" | "neighborhood"
         )
     });
-    let all_names = (a..b).all(|k| !NOT_PLACES.contains(&lower(k).as_str()));
+    let all_names = (a..b).all(|k| !NOT_PLACES.contains(&lower(k)));
     if !headline && all_names && (cue || (leading_article && followed_by_area)) && b - a <= 4 {
         out.push(Mention {
             text: whole,
@@ -665,30 +659,27 @@ fn accept(gaz: &Gazetteer, text: &str, risky_position: bool) -> bool {
     if NOT_PLACES.contains(&key.as_str()) || gaz.is_demonym(text) {
         return false;
     }
-    let Some(best) = gaz.resolve(text, &Context::default()) else {
-        return false;
-    };
-    match best.matched {
-        MatchKind::Exact => true,
-        // A loose match must be close, long enough, and not where any capitalized word stands.
-        MatchKind::Loose | MatchKind::Fuzzy => {
-            !risky_position && best.similarity >= 0.8 && key.chars().count() >= 6
-        }
+    // An exact name is enough; spelling variants only where no capitalized word could be
+    // read as one, and only close and long ones (the costly look-ups run only here).
+    if gaz.has_exact(text) {
+        return true;
     }
+    if risky_position || key.chars().count() < 6 {
+        return false;
+    }
+    gaz.resolve(text, &Context::default()).is_some_and(|best| {
+        matches!(best.matched, MatchKind::Loose | MatchKind::Fuzzy) && best.similarity >= 0.8
+    })
 }
 
 fn role_of(toks: &[Token<'_>], all: &[Mention], k: usize) -> PlaceRole {
     let m = &all[k];
-    let lw = |i: usize| toks.get(i).map(|t| t.lower()).unwrap_or_default();
-    let before =
-        |n: usize| -> Vec<String> { (m.first.saturating_sub(n)..m.first).map(lw).collect() };
+    let lw = |i: usize| toks.get(i).map(|t| t.lw()).unwrap_or("");
+    let before = |n: usize| -> Vec<&str> { (m.first.saturating_sub(n)..m.first).map(lw).collect() };
     let near = before(4);
     // "X, a suburb of Y": Y shares X's role.
-    let joined = matches!(
-        lw(m.first.wrapping_sub(1)).as_str(),
-        "and" | "'s" | "’s" | ","
-    );
-    if near.iter().any(|w| w == "suburb") || joined {
+    let joined = matches!(lw(m.first.wrapping_sub(1)), "and" | "'s" | "’s" | ",");
+    if near.contains(&"suburb") || joined {
         if let Some(prev) = k.checked_sub(1).map(|p| &all[p]) {
             if m.first - prev.end <= 5 {
                 return role_of(toks, all, k - 1);
@@ -696,21 +687,21 @@ fn role_of(toks: &[Token<'_>], all: &[Mention], k: usize) -> PlaceRole {
         }
     }
     let window = before(6);
-    if window.iter().any(|w| REMAINS_CUES.contains(&w.as_str())) {
+    if window.iter().any(|w| REMAINS_CUES.contains(w)) {
         return PlaceRole::Remains;
     }
     let prev = lw(m.first.wrapping_sub(1));
-    if ORIGIN_CUES.contains(&prev.as_str())
-        || (prev == "of" && ORIGIN_CUES.contains(&lw(m.first.wrapping_sub(2)).as_str()))
+    if ORIGIN_CUES.contains(&prev)
+        || (prev == "of" && ORIGIN_CUES.contains(&lw(m.first.wrapping_sub(2))))
     {
         return PlaceRole::Origin;
     }
     // "The Bahlawaliyet area also mourned": a place that mourns its dead is their origin.
-    let after: Vec<String> = (m.end..(m.end + 4).min(toks.len())).map(lw).collect();
+    let after: Vec<&str> = (m.end..(m.end + 4).min(toks.len())).map(lw).collect();
     if after.iter().any(|w| w.starts_with("mourn")) {
         return PlaceRole::Origin;
     }
-    if EVENT_CUES.contains(&prev.as_str()) {
+    if EVENT_CUES.contains(&prev) {
         return PlaceRole::Event;
     }
     PlaceRole::Mentioned

@@ -21,12 +21,14 @@ impl Sentence<'_> {
 }
 
 /// A word, number or punctuation mark of a sentence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Token<'a> {
     /// The token text.
     pub text: &'a str,
     /// Byte offset in the sentence.
     pub start: usize,
+    /// The text in lower case (borrowed when it already is).
+    lower: std::borrow::Cow<'a, str>,
 }
 
 impl<'a> Token<'a> {
@@ -50,9 +52,19 @@ impl<'a> Token<'a> {
         !self.text.chars().next().is_some_and(char::is_alphanumeric)
     }
 
-    /// Lower-cased text.
-    pub fn lower(&self) -> String {
-        self.text.to_lowercase()
+    /// A token of `text` at byte offset `start`.
+    pub fn new(text: &'a str, start: usize) -> Token<'a> {
+        let lower = if text.chars().any(char::is_uppercase) {
+            std::borrow::Cow::Owned(text.to_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(text)
+        };
+        Token { text, start, lower }
+    }
+
+    /// Lower-cased text, computed once.
+    pub fn lw(&self) -> &str {
+        &self.lower
     }
 }
 
@@ -209,10 +221,7 @@ pub fn tokens(s: &str) -> Vec<Token<'_>> {
                 }
                 break;
             }
-            out.push(Token {
-                text: &s[pos..end_of(j)],
-                start: pos,
-            });
+            out.push(Token::new(&s[pos..end_of(j)], pos));
             i = j;
             continue;
         }
@@ -221,10 +230,7 @@ pub fn tokens(s: &str) -> Vec<Token<'_>> {
             && matches!(chars[i + 1].1, 's' | 'S')
             && (i + 2 >= n || !chars[i + 2].1.is_alphanumeric());
         let len = if possessive { 2 } else { 1 };
-        out.push(Token {
-            text: &s[pos..end_of(i + len)],
-            start: pos,
-        });
+        out.push(Token::new(&s[pos..end_of(i + len)], pos));
         i += len;
     }
     out

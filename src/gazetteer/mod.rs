@@ -448,6 +448,18 @@ impl Gazetteer {
 
     /// Every entry the mention may name, best first.
     pub fn candidates(&self, mention: &str, ctx: &Context) -> Vec<Candidate<'_>> {
+        self.candidates_hinted(mention, ctx, None)
+    }
+
+    /// `candidates`, with a kind the words ask for ("Idlib province") that overrides the
+    /// context's.
+    pub fn candidates_hinted(
+        &self,
+        mention: &str,
+        ctx: &Context,
+        hint: Option<PlaceKind>,
+    ) -> Vec<Candidate<'_>> {
+        let hint = hint.or(ctx.kind_hint);
         let k = normalize::key(mention);
         if k.is_empty() {
             return Vec::new();
@@ -466,7 +478,7 @@ impl Gazetteer {
             .collect();
         let demonym = self.index.is_demonym(&k);
         for c in &mut out {
-            c.score = score(c, ctx);
+            c.score = score(c, ctx, hint);
             // "Iraqi" means Iraq, not a village called Al Iraqi.
             if demonym && matches!(c.entry.kind, PlaceKind::Country | PlaceKind::Region) {
                 c.score += 1.5;
@@ -475,14 +487,14 @@ impl Gazetteer {
         if let Some(world) = &self.world {
             // The imported layer adds what the bundled data does not hold; a place both hold
             // (same id) comes from the bundled data, with its governorate and district.
-            for c in world.candidates(mention, ctx) {
+            for c in world.candidates_hinted(mention, ctx, hint) {
                 if !out.iter().any(|o| o.entry.id == c.entry.id) {
                     out.push(c);
                 }
             }
         }
         if let Some(layer) = &self.overlay {
-            let mut mine = layer.candidates(mention, ctx);
+            let mut mine = layer.candidates_hinted(mention, ctx, hint);
             for c in &mut mine {
                 c.score += OVERLAY_BONUS;
             }
@@ -585,7 +597,22 @@ impl Gazetteer {
 
     /// A claim place for a mention: resolved when the gazetteer knows it, else with nulls.
     pub fn place(&self, mention: &str, role: PlaceRole, ctx: &Context) -> Place {
-        match self.resolve(mention, ctx) {
+        self.place_hinted(mention, role, ctx, None)
+    }
+
+    /// `place`, with a kind the words ask for.
+    pub fn place_hinted(
+        &self,
+        mention: &str,
+        role: PlaceRole,
+        ctx: &Context,
+        hint: Option<PlaceKind>,
+    ) -> Place {
+        match self
+            .candidates_hinted(mention, ctx, hint)
+            .into_iter()
+            .next()
+        {
             Some(c) => place_from_entry(mention, role, c.entry),
             None => Place {
                 mention: mention.to_string(),
@@ -702,7 +729,7 @@ pub fn place_from_entry(mention: &str, role: PlaceRole, e: &Entry) -> Place {
     }
 }
 
-fn score(c: &Candidate<'_>, ctx: &Context) -> f64 {
+fn score(c: &Candidate<'_>, ctx: &Context, hint: Option<PlaceKind>) -> f64 {
     let e = c.entry;
     let mut s = match c.matched {
         MatchKind::Exact => 1.0,
@@ -725,7 +752,7 @@ fn score(c: &Candidate<'_>, ctx: &Context) -> f64 {
     {
         s += 0.4 * (-d / 50.0).exp();
     }
-    if let Some(hint) = ctx.kind_hint {
+    if let Some(hint) = hint {
         if e.kind == hint {
             s += 1.0;
         }
