@@ -214,3 +214,12 @@ fn unknown_places_fall_back_to_the_enclosing_place_with_precision_2() {
     assert_eq!(p.name.as_deref(), Some("Aleppo"));
     assert_eq!(p.precision, Some(2));
 }
+
+#[test]
+fn names_opened_by_an_ayn_mark_are_one_word() {
+    let cs = extract("Nine soldiers were killed in Al `Uqayrib on Monday.");
+    assert_eq!(cs.len(), 1);
+    let p = cs[0].event_place().expect("resolved");
+    assert_eq!(p.mention, "Al `Uqayrib");
+    assert_eq!(p.precision, Some(1));
+}

@@ -37,14 +37,22 @@ impl<'a> Token<'a> {
         self.start + self.text.len()
     }
 
-    /// True for a word token starting with an upper-case letter.
+    /// True for a word token starting with an upper-case letter (after a leading ʿayn mark).
     pub fn is_capitalized(&self) -> bool {
-        self.text.chars().next().is_some_and(char::is_uppercase)
+        self.text
+            .trim_start_matches(LEADING_MARKS)
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase)
     }
 
     /// True for a token made of letters (and inner hyphens or apostrophes).
     pub fn is_word(&self) -> bool {
-        self.text.chars().next().is_some_and(char::is_alphabetic)
+        self.text
+            .trim_start_matches(LEADING_MARKS)
+            .chars()
+            .next()
+            .is_some_and(char::is_alphabetic)
     }
 
     /// True for punctuation.
@@ -67,6 +75,10 @@ impl<'a> Token<'a> {
         &self.lower
     }
 }
+
+/// Transliteration marks for ʿayn that may start a word ("Al `Uqayrib", "ʿAyn"); the ASCII
+/// apostrophe and curly quotes are left out, as they open quotations.
+const LEADING_MARKS: &[char] = &['`', 'ʿ', 'ʻ'];
 
 /// Abbreviations after which a full stop does not end a sentence.
 const ABBREVIATIONS: &[&str] = &[
@@ -194,7 +206,12 @@ pub fn tokens(s: &str) -> Vec<Token<'_>> {
             i += 1;
             continue;
         }
-        if c.is_alphanumeric() {
+        // A word opened by an ʿayn mark: "`Uqayrib".
+        let marked = LEADING_MARKS.contains(&c)
+            && i + 1 < n
+            && chars[i + 1].1.is_alphabetic()
+            && (i == 0 || chars[i - 1].1.is_whitespace());
+        if c.is_alphanumeric() || marked {
             let numeric = c.is_ascii_digit();
             let mut j = i + 1;
             while j < n {
