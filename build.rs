@@ -50,15 +50,12 @@ fn main() {
         }
         format!("{h:016x}")
     };
-    for (name, bytes) in [
-        ("exact.fst", &parts.exact),
-        ("loose.fst", &parts.loose),
-        ("postings.bin", &parts.postings),
-        ("keys.txt", &parts.keys),
-        ("key_offsets.bin", &parts.key_offsets),
-        ("demonyms.txt", &parts.demonyms),
-        ("version.txt", &version.into_bytes()),
-    ] {
+    let files = parts.files();
+    for (name, bytes) in files
+        .iter()
+        .copied()
+        .chain([("version.txt", version.as_bytes())])
+    {
         std::fs::write(out.join(name), bytes)
             .unwrap_or_else(|e| fail(&format!("{}: {e}", out.join(name).display())));
     }

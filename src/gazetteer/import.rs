@@ -298,16 +298,12 @@ pub fn write(
     );
     let keys = parts.keys.iter().filter(|&&b| b == b'\n').count();
     let version = version.chars().take(16).collect::<String>();
-    for (name, bytes) in [
-        ("places.tsv", tsv.as_bytes()),
-        ("exact.fst", &parts.exact),
-        ("loose.fst", &parts.loose),
-        ("postings.bin", &parts.postings),
-        ("keys.txt", &parts.keys),
-        ("key_offsets.bin", &parts.key_offsets),
-        ("demonyms.txt", &parts.demonyms),
-        ("version.txt", version.as_bytes()),
-    ] {
+    let files = parts.files();
+    for (name, bytes) in [("places.tsv", tsv.as_bytes())]
+        .into_iter()
+        .chain(files.iter().copied())
+        .chain([("version.txt", version.as_bytes())])
+    {
         let path = out_dir.join(name);
         crate::output::atomic::write(&path, bytes).map_err(|e| io(&path, e))?;
     }

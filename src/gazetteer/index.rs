@@ -26,6 +26,21 @@ pub struct Parts {
     pub demonyms: Vec<u8>,
 }
 
+impl Parts {
+    /// The sections as the files of an index folder (what `build.rs` writes into `OUT_DIR`
+    /// and `gazetteer import` into its folder), by file name.
+    pub fn files(&self) -> [(&'static str, &[u8]); 6] {
+        [
+            ("exact.fst", &self.exact),
+            ("loose.fst", &self.loose),
+            ("postings.bin", &self.postings),
+            ("keys.txt", &self.keys),
+            ("key_offsets.bin", &self.key_offsets),
+            ("demonyms.txt", &self.demonyms),
+        ]
+    }
+}
+
 /// Builds the index sections for entries given as (entry id, names).
 pub fn build<'a>(entries: impl Iterator<Item = (u32, &'a [&'a str])>) -> Parts {
     let mut exact: BTreeMap<String, Vec<u32>> = BTreeMap::new();
