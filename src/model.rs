@@ -317,6 +317,22 @@ pub struct Place {
 }
 
 impl Place {
+    /// A mention nothing in the gazetteer fits: every field but the words and role null.
+    pub fn unresolved(mention: &str, role: PlaceRole) -> Place {
+        Place {
+            mention: mention.to_string(),
+            role,
+            name: None,
+            gazetteer_id: None,
+            lat: None,
+            lon: None,
+            admin1: None,
+            admin2: None,
+            kind: None,
+            precision: None,
+        }
+    }
+
     /// True when the gazetteer gave the mention coordinates.
     pub fn is_resolved(&self) -> bool {
         self.lat.is_some() && self.lon.is_some()

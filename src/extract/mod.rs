@@ -322,7 +322,7 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
                 } else {
                     match enclosing(gaz, toks, mentions, m, &ctx) {
                         Some(e) => crate::gazetteer::fallback_place(&m.text, m.role, &e),
-                        None => unresolved(&m.text, m.role),
+                        None => Place::unresolved(&m.text, m.role),
                     }
                 }
             })
@@ -333,11 +333,11 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
         let counts = numbers::counts(s.text, toks);
         let sentence_claims = claims_in_sentence(s.text, toks, &counts);
         let first_id = out.len();
-        for (k, sc) in sentence_claims.iter().enumerate() {
+        for sc in &sentence_claims {
             let mut places = sentence_places.clone();
             let has_event = places
                 .iter()
-                .any(|p| p.role == PlaceRole::Event && p.is_resolved() && in_syria_or_unknown(p));
+                .any(|p| p.role == PlaceRole::Event && p.is_resolved() && in_syria(p));
             if !has_event {
                 // A Syrian place named with no cue in the sentence is where it happened.
                 if let Some(p) = places
@@ -349,7 +349,7 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
                     places.push(p.clone());
                 }
             }
-            let scope = scope_of(s.text, toks, sc);
+            let scope = scope_of(toks, sc);
             let mut part_of = sc
                 .part_of_first
                 .then(|| out.get(first_id).map(|c: &Claim| c.id.clone()))
@@ -369,7 +369,6 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
             let n = out.len() + 1;
             let claimant = claimant_of(s.text, toks).or_else(|| headline_claimant(s));
             let quote = s.text.to_string();
-            let _ = k;
             out.push(Claim {
                 id: format!("{}#{n}", doc.id),
                 doc: doc.id.clone(),
@@ -459,30 +458,11 @@ fn enclosing(
     }
 }
 
-fn unresolved(mention: &str, role: PlaceRole) -> Place {
-    Place {
-        mention: mention.to_string(),
-        role,
-        name: None,
-        gazetteer_id: None,
-        lat: None,
-        lon: None,
-        admin1: None,
-        admin2: None,
-        kind: None,
-        precision: None,
-    }
-}
-
 fn in_syria(p: &Place) -> bool {
     // Every Syrian entry has a governorate but the country itself and the bundled regions.
     p.admin1.is_some()
         || p.gazetteer_id.as_deref() == Some("geonames:163843")
         || p.kind == Some(PlaceKind::Region)
-}
-
-fn in_syria_or_unknown(p: &Place) -> bool {
-    in_syria(p)
 }
 
 fn resolve(
@@ -864,7 +844,7 @@ fn victims_of(words: &[&str]) -> Victims {
 }
 
 /// Running totals: "since 2011", "since the start of the war", national figures of 20,000 or more.
-fn scope_of(sentence: &str, toks: &[Token<'_>], c: &SentenceClaim) -> Scope {
+fn scope_of(toks: &[Token<'_>], c: &SentenceClaim) -> Scope {
     let lw: Vec<&str> = toks.iter().map(|t| t.lw()).collect();
     for (i, w) in lw.iter().enumerate() {
         if *w == "since" {
@@ -886,7 +866,6 @@ fn scope_of(sentence: &str, toks: &[Token<'_>], c: &SentenceClaim) -> Scope {
             }
         }
     }
-    let _ = sentence;
     if c.count.count.low >= 20_000 {
         return Scope::Cumulative;
     }
@@ -1080,8 +1059,7 @@ fn link_breakdown(out: &mut [Claim], first: usize) {
     let outcome_of_parts = parts[0].outcome;
     let total = before.iter().rev().take(8).find(|t| {
         t.part_of.is_none()
-            && (t.outcome == outcome_of_parts
-                || (t.outcome == Outcome::Killed && outcome_of_parts == Outcome::Killed))
+            && t.outcome == outcome_of_parts
             && t.count.low <= sum
             && t.count.high.is_none_or(|h| h >= sum)
             && sum <= t.count.low.saturating_mul(2)

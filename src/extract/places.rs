@@ -351,8 +351,6 @@ fn kind_word(w: &str) -> Option<PlaceKind> {
     match w {
         "province" | "provinces" | "governorate" | "governorates" => Some(PlaceKind::Governorate),
         "district" | "districts" => Some(PlaceKind::District),
-        "city" | "town" | "village" | "countryside" | "suburbs" | "outskirts" | "area"
-        | "region" | "camp" | "neighbourhood" | "neighborhood" => None,
         _ => None,
     }
 }

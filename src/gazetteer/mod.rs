@@ -370,16 +370,8 @@ impl Gazetteer {
         if paths.is_empty() {
             return Ok(self);
         }
-        let entries = overlay::read(paths, &self)?;
-        let mut hashes = String::new();
-        for p in paths {
-            let bytes = std::fs::read(p).map_err(|cause| GazetteerError::Io {
-                path: p.to_path_buf(),
-                cause,
-            })?;
-            hashes.push_str(&sha256_hex(&bytes));
-        }
-        let layer = Gazetteer::from_entries(entries, &sha256_hex(hashes.as_bytes()))?;
+        let (entries, content_hash) = overlay::read(paths, &self)?;
+        let layer = Gazetteer::from_entries(entries, &content_hash)?;
         self.version = format!("{}+{}", self.version, layer.version);
         self.overlay = Some(Box::new(layer));
         Ok(self)
@@ -614,18 +606,7 @@ impl Gazetteer {
             .next()
         {
             Some(c) => place_from_entry(mention, role, c.entry),
-            None => Place {
-                mention: mention.to_string(),
-                role,
-                name: None,
-                gazetteer_id: None,
-                lat: None,
-                lon: None,
-                admin1: None,
-                admin2: None,
-                kind: None,
-                precision: None,
-            },
+            None => Place::unresolved(mention, role),
         }
     }
 }

@@ -12,17 +12,20 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::{distance_km, Entry, Gazetteer, GazetteerError};
+use super::{distance_km, sha256_hex, Entry, Gazetteer, GazetteerError};
 use crate::model::PlaceKind;
 
-/// Reads overlay files into entries, resolving `same_as` against `base`.
-pub fn read(paths: &[&Path], base: &Gazetteer) -> Result<Vec<Entry>, GazetteerError> {
+/// Reads overlay files into entries, resolving `same_as` against `base`; also returns a
+/// hash of the files' contents (the overlay layer's version).
+pub fn read(paths: &[&Path], base: &Gazetteer) -> Result<(Vec<Entry>, String), GazetteerError> {
     let mut out = Vec::new();
+    let mut hashes = String::new();
     for path in paths {
         let text = std::fs::read_to_string(path).map_err(|cause| GazetteerError::Io {
             path: path.to_path_buf(),
             cause,
         })?;
+        hashes.push_str(&sha256_hex(text.as_bytes()));
         let stem = path
             .file_stem()
             .and_then(|s| s.to_str())
@@ -41,7 +44,7 @@ pub fn read(paths: &[&Path], base: &Gazetteer) -> Result<Vec<Entry>, GazetteerEr
             out.push(entry_of(path, &stem, line, &row, base)?);
         }
     }
-    Ok(out)
+    Ok((out, sha256_hex(hashes.as_bytes())))
 }
 
 type Row = HashMap<String, String>;

@@ -180,8 +180,10 @@ fn read_file(path: &Path, opts: &IngestOptions, out: &mut Ingested) -> Result<()
         path: path.to_path_buf(),
         cause,
     })?;
-    let text = String::from_utf8(bytes.clone()).map_err(|e| {
-        let upto = &bytes[..e.utf8_error().valid_up_to()];
+    let sha256 = crate::gazetteer::sha256_hex(&bytes);
+    let size = bytes.len() as u64;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = upto.iter().filter(|&&b| b == b'\n').count() + 1;
         IngestError::Line {
             path: path.to_path_buf(),
@@ -201,8 +203,8 @@ fn read_file(path: &Path, opts: &IngestOptions, out: &mut Ingested) -> Result<()
     }
     out.files.push(InputFile {
         path: path.to_path_buf(),
-        sha256: crate::gazetteer::sha256_hex(&bytes),
-        bytes: bytes.len() as u64,
+        sha256,
+        bytes: size,
         documents: out.documents.len() - before,
     });
     Ok(())
