@@ -34,11 +34,12 @@ fn main() {
         }
         rows.push(fields[10].split('|').filter(|n| !n.is_empty()).collect());
     }
-    let parts = index::build(
+    let mut parts = index::build(
         rows.iter()
             .enumerate()
             .map(|(i, names)| (i as u32, names.as_slice())),
     );
+    parts.add_deletes();
     let out = std::env::var("OUT_DIR").unwrap_or_else(|_| fail("OUT_DIR not set"));
     let out = Path::new(&out);
     let version = {

@@ -27,6 +27,14 @@ fn median_rate(n: usize, mut pass: impl FnMut() -> usize) -> (f64, usize) {
 }
 
 fn main() {
+    // `cargo bench --bench lookup -- fuzzy` runs one phase (exact, resolve or fuzzy).
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let phases = ["exact", "resolve", "fuzzy"];
+    let only: Vec<&str> = phases
+        .into_iter()
+        .filter(|p| args.iter().any(|a| a == p))
+        .collect();
+    let run = |phase: &str| only.is_empty() || only.contains(&phase);
     let t = Instant::now();
     let g = bundled();
     let load = t.elapsed();
@@ -38,17 +46,25 @@ fn main() {
     names.sort();
     names.dedup();
     let ctx = Context::default();
-    let (exact, hits) = median_rate(names.len(), || {
-        names.iter().map(|n| g.exact(n).count()).sum()
-    });
+    let (exact, hits) = if run("exact") {
+        median_rate(names.len(), || {
+            names.iter().map(|n| g.exact(n).count()).sum()
+        })
+    } else {
+        (0.0, 0)
+    };
     // Full resolution, on a fresh gazetteer each pass so that the look-up memo never hits.
-    let (resolve, resolved) = median_rate(names.len(), || {
-        let g = bundled();
-        names
-            .iter()
-            .filter(|n| g.resolve(n, &ctx).is_some())
-            .count()
-    });
+    let (resolve, resolved) = if run("resolve") {
+        median_rate(names.len(), || {
+            let g = bundled();
+            names
+                .iter()
+                .filter(|n| g.resolve(n, &ctx).is_some())
+                .count()
+        })
+    } else {
+        (0.0, 0)
+    };
     // Misspellings: drop the middle character of names of 8+ characters, so exact and loose
     // keys mostly miss and the fuzzy index answers.
     let typos: Vec<String> = names
@@ -60,13 +76,17 @@ fn main() {
             format!("{}{}", &n[..mid], &n[mid + 1..])
         })
         .collect();
-    let (fuzzy, fuzzy_found) = median_rate(typos.len(), || {
-        let g = bundled();
-        typos
-            .iter()
-            .filter(|n| g.resolve(n, &ctx).is_some())
-            .count()
-    });
+    let (fuzzy, fuzzy_found) = if run("fuzzy") {
+        median_rate(typos.len(), || {
+            let g = bundled();
+            typos
+                .iter()
+                .filter(|n| g.resolve(n, &ctx).is_some())
+                .count()
+        })
+    } else {
+        (0.0, 0)
+    };
     println!(
         "load (compiled index, lazy entries): {:.2} ms",
         load.as_secs_f64() * 1e3

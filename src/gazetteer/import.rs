@@ -346,6 +346,12 @@ pub fn open(dir: &Path) -> Result<Gazetteer, GazetteerError> {
         m("keys.txt")?,
         m("key_offsets.bin")?,
         &demonyms,
+        // Folders imported before the deletion index existed have no such file.
+        if dir.join("deletes.fst").is_file() {
+            m("deletes.fst")?
+        } else {
+            Bytes::Static(b"")
+        },
     )
     .ok_or_else(|| GazetteerError::Data {
         path: dir.to_path_buf(),

@@ -10,6 +10,9 @@
 //! - `keys`: the distinct strict keys of names, `\n`-separated; `key_offsets[i]..[i+1]` bounds
 //!   key i in it.
 //! - `demonyms`: strict keys of demonym names (marked `~` in the TSV), `\n`-separated.
+//! - `deletes` (optional): every strict key with one byte deleted (not its first) -> offset
+//!   `p`; `postings[p]` = n, then n name-key ids. One-edit look-ups become a few exact ones
+//!   (the symmetric-deletion method); without it they walk the fst with an automaton.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -24,12 +27,13 @@ pub struct Parts {
     pub keys: Vec<u8>,
     pub key_offsets: Vec<u8>,
     pub demonyms: Vec<u8>,
+    pub deletes: Vec<u8>,
 }
 
 impl Parts {
     /// The sections as the files of an index folder (what `build.rs` writes into `OUT_DIR`
     /// and `gazetteer import` into its folder), by file name.
-    pub fn files(&self) -> [(&'static str, &[u8]); 6] {
+    pub fn files(&self) -> [(&'static str, &[u8]); 7] {
         [
             ("exact.fst", &self.exact),
             ("loose.fst", &self.loose),
@@ -37,7 +41,54 @@ impl Parts {
             ("keys.txt", &self.keys),
             ("key_offsets.bin", &self.key_offsets),
             ("demonyms.txt", &self.demonyms),
+            ("deletes.fst", &self.deletes),
         ]
+    }
+
+    /// Adds the deletion section: each key of `keys` with one byte deleted (any but the
+    /// first, which one-edit matches share), mapped to the keys that give it.
+    pub fn add_deletes(&mut self) {
+        let keys: Vec<&[u8]> = self
+            .keys
+            .split(|&b| b == b'\n')
+            .take(self.key_offsets.len() / 4 - 1)
+            .collect();
+        let mut variants: Vec<(Vec<u8>, u32)> = Vec::new();
+        for (id, k) in keys.iter().enumerate() {
+            for i in 1..k.len() {
+                // Deleting either byte of a doubled pair gives the same variant: keep one.
+                if k[i] == k[i - 1] && i > 1 {
+                    continue;
+                }
+                let mut v = Vec::with_capacity(k.len() - 1);
+                v.extend_from_slice(&k[..i]);
+                v.extend_from_slice(&k[i + 1..]);
+                variants.push((v, id as u32));
+            }
+        }
+        variants.sort_unstable();
+        variants.dedup();
+        let mut postings: Vec<u32> = self
+            .postings
+            .chunks_exact(4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            .collect();
+        let mut builder = fst::MapBuilder::memory();
+        let mut i = 0;
+        while i < variants.len() {
+            let mut j = i;
+            while j < variants.len() && variants[j].0 == variants[i].0 {
+                j += 1;
+            }
+            let p = postings.len() as u64;
+            postings.push((j - i) as u32);
+            postings.extend(variants[i..j].iter().map(|v| v.1));
+            // Variants are sorted and grouped: insertion cannot fail.
+            let _ = builder.insert(&variants[i].0, p);
+            i = j;
+        }
+        self.deletes = builder.into_inner().unwrap_or_default();
+        self.postings = postings.iter().flat_map(|x| x.to_le_bytes()).collect();
     }
 }
 
@@ -105,6 +156,7 @@ pub fn build<'a>(entries: impl Iterator<Item = (u32, &'a [&'a str])>) -> Parts {
         keys: key_blob.into_bytes(),
         key_offsets: offsets.iter().flat_map(|x| x.to_le_bytes()).collect(),
         demonyms: demonyms.join("\n").into_bytes(),
+        deletes: Vec::new(),
     }
 }
 
@@ -150,6 +202,7 @@ pub struct Index {
     keys: Bytes,
     key_offsets: Bytes,
     demonyms: std::collections::HashSet<String>,
+    deletes: Option<fst::Map<Bytes>>,
 }
 
 impl std::fmt::Debug for Index {
@@ -174,8 +227,15 @@ impl Index {
         keys: Bytes,
         key_offsets: Bytes,
         demonyms: &[u8],
+        deletes: Bytes,
     ) -> Option<Index> {
+        let deletes = if deletes.is_empty() {
+            None
+        } else {
+            Some(fst::Map::new(deletes).ok()?)
+        };
         Some(Index {
+            deletes,
             exact: fst::Map::new(exact).ok()?,
             loose: fst::Map::new(loose).ok()?,
             postings,
@@ -199,6 +259,7 @@ impl Index {
             own(p.keys),
             own(p.key_offsets),
             &p.demonyms,
+            own(p.deletes),
         )
     }
 
@@ -250,10 +311,21 @@ impl Index {
 
     /// Strict keys within `distance` byte edits of `key` that start with its first byte.
     pub fn fuzzy(&self, key: &str, distance: u8) -> Vec<String> {
-        use fst::{IntoStreamer, Streamer};
         if key.is_empty() || key.len() > MAX_FUZZY {
             return Vec::new();
         }
+        let distance = distance.min(MAX_DISTANCE);
+        if distance == 1 {
+            if let Some(deletes) = &self.deletes {
+                return self.one_edit(deletes, key.as_bytes());
+            }
+        }
+        self.fuzzy_by_automaton(key, distance)
+    }
+
+    /// `fuzzy` by walking the fst with the banded edit-distance automaton.
+    fn fuzzy_by_automaton(&self, key: &str, distance: u8) -> Vec<String> {
+        use fst::{IntoStreamer, Streamer};
         let automaton = EditDistance {
             query: key.as_bytes(),
             distance,
@@ -269,9 +341,67 @@ impl Index {
     }
 }
 
+impl Index {
+    /// Keys within one byte edit of `query` that share its first byte, by exact look-ups of
+    /// deletion variants: the query itself among the keys' deletions (the query lacks a
+    /// byte), the query's deletions among the keys (it has one too many) and among the keys'
+    /// deletions (one byte differs, or two are swapped: checked away below).
+    fn one_edit(&self, deletes: &fst::Map<Bytes>, query: &[u8]) -> Vec<String> {
+        let mut ids: Vec<u32> = Vec::new();
+        let mut keys: Vec<Vec<u8>> = Vec::new();
+        let posting = |p: u64, ids: &mut Vec<u32>| {
+            let n = u32_at(&self.postings, p as usize) as usize;
+            ids.extend((p as usize + 1..p as usize + 1 + n).map(|i| u32_at(&self.postings, i)));
+        };
+        if let Some(p) = deletes.get(query) {
+            posting(p, &mut ids);
+        }
+        let mut variant = Vec::with_capacity(query.len());
+        for i in 1..query.len() {
+            if query[i] == query[i - 1] && i > 1 {
+                continue;
+            }
+            variant.clear();
+            variant.extend_from_slice(&query[..i]);
+            variant.extend_from_slice(&query[i + 1..]);
+            if self.exact.contains_key(&variant) {
+                keys.push(variant.clone());
+            }
+            if let Some(p) = deletes.get(&variant) {
+                posting(p, &mut ids);
+            }
+        }
+        if self.exact.contains_key(query) {
+            keys.push(query.to_vec());
+        }
+        keys.extend(ids.iter().map(|&id| self.key(id).as_bytes().to_vec()));
+        keys.retain(|k| within_one_edit(k, query));
+        keys.sort_unstable();
+        keys.dedup();
+        keys.into_iter()
+            .filter_map(|k| String::from_utf8(k).ok())
+            .collect()
+    }
+}
+
+/// True when `a` and `b` are at most one byte insertion, deletion or substitution apart.
+fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let prefix = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    if short.len() == long.len() {
+        short[prefix..].get(1..) == long[prefix..].get(1..) || prefix == short.len()
+    } else {
+        short[prefix..] == long[prefix + 1..]
+    }
+}
+
 /// Keys within `distance` byte edits (Levenshtein) of `query` and with its first byte: a
-/// lazy automaton that keeps one row of the edit-distance table per fst state, so nothing is
-/// built ahead of a look-up. Rows live in fixed arrays: queries are at most `MAX_FUZZY` bytes.
+/// lazy automaton that keeps, per fst state, only the band of the edit-distance row that can
+/// still be within `distance` (cells farther from the diagonal exceed it), so nothing is
+/// built ahead of a look-up and a state is a few bytes.
 struct EditDistance<'q> {
     query: &'q [u8],
     distance: u8,
@@ -280,22 +410,50 @@ struct EditDistance<'q> {
 /// The longest key the fuzzy search takes.
 pub const MAX_FUZZY: usize = 47;
 
+/// The largest edit distance the fuzzy search takes.
+pub const MAX_DISTANCE: u8 = 2;
+
+const BAND: usize = 2 * MAX_DISTANCE as usize + 1;
+
+/// One row of the edit-distance table, inside the band: `cells[j]` is the distance between
+/// the key prefix of length `depth` and the query prefix of length `depth + j - distance`.
+#[derive(Clone, Copy)]
+struct Band {
+    depth: u8,
+    cells: [u8; BAND],
+}
+
+impl EditDistance<'_> {
+    /// The query position of band cell `j` at `depth`, when it is one (0..=query length).
+    fn position(&self, depth: usize, j: usize) -> Option<usize> {
+        let i = (depth + j).checked_sub(usize::from(self.distance))?;
+        (i <= self.query.len()).then_some(i)
+    }
+}
+
 impl fst::Automaton for EditDistance<'_> {
-    /// The current row (entries 0..=query length); `None` once no key below can be close.
-    type State = Option<[u8; MAX_FUZZY + 1]>;
+    /// The current band; `None` once no key below can be close.
+    type State = Option<Band>;
 
     fn start(&self) -> Self::State {
-        let mut row = [0u8; MAX_FUZZY + 1];
-        for (i, v) in row.iter_mut().enumerate().take(self.query.len() + 1) {
-            *v = i as u8;
+        let far = self.distance.saturating_add(1);
+        let mut cells = [far; BAND];
+        for (j, cell) in cells.iter_mut().enumerate() {
+            if let Some(i) = self.position(0, j) {
+                *cell = u8::try_from(i).unwrap_or(u8::MAX).min(far);
+            }
         }
-        Some(row)
+        Some(Band { depth: 0, cells })
     }
 
     fn is_match(&self, state: &Self::State) -> bool {
-        state
-            .as_ref()
-            .is_some_and(|row| row[self.query.len()] <= self.distance)
+        state.as_ref().is_some_and(|band| {
+            let d = usize::from(self.distance);
+            (self.query.len() + d)
+                .checked_sub(usize::from(band.depth))
+                .and_then(|j| band.cells.get(j))
+                .is_some_and(|&v| v <= self.distance)
+        })
     }
 
     fn can_match(&self, state: &Self::State) -> bool {
@@ -303,31 +461,211 @@ impl fst::Automaton for EditDistance<'_> {
     }
 
     fn accept(&self, state: &Self::State, byte: u8) -> Self::State {
-        let row = state.as_ref()?;
-        // Row 0 is the start: the first byte must be the query's.
-        if row[0] == 0 && self.query.first() != Some(&byte) {
+        let band = state.as_ref()?;
+        // The first byte must be the query's.
+        if band.depth == 0 && self.query.first() != Some(&byte) {
             return None;
         }
-        let n = self.query.len();
-        let d = usize::from(self.distance);
-        // Cells farther than `distance` from the diagonal exceed it: only the band is computed,
-        // the rest is set just past the limit.
-        let out_of_band = self.distance.saturating_add(1);
-        let mut next = [out_of_band; MAX_FUZZY + 1];
-        let depth = usize::from(row[0]) + 1;
-        next[0] = u8::try_from(depth).unwrap_or(u8::MAX);
-        let mut best = next[0];
-        let lo = depth.saturating_sub(d).max(1);
-        let hi = (depth + d).min(n);
-        for i in lo..=hi {
-            let cost = u8::from(self.query[i - 1] != byte);
-            let v = (row[i - 1].saturating_add(cost))
-                .min(row[i].saturating_add(1))
-                .min(next[i - 1].saturating_add(1))
-                .min(out_of_band);
-            next[i] = v;
+        let far = self.distance.saturating_add(1);
+        let width = 2 * usize::from(self.distance) + 1;
+        let depth = usize::from(band.depth) + 1;
+        let mut cells = [far; BAND];
+        let mut best = far;
+        for j in 0..width {
+            let Some(i) = self.position(depth, j) else {
+                continue;
+            };
+            let v = if i == 0 {
+                u8::try_from(depth).unwrap_or(u8::MAX).min(far)
+            } else {
+                let cost = u8::from(self.query[i - 1] != byte);
+                // Same query position one key byte back is cell j (diagonal) or j + 1 (up).
+                let diagonal = band.cells[j].saturating_add(cost);
+                let up = band
+                    .cells
+                    .get(j + 1)
+                    .filter(|_| j + 1 < width)
+                    .map_or(far, |v| v.saturating_add(1));
+                let left = if j > 0 {
+                    cells[j - 1].saturating_add(1)
+                } else {
+                    far
+                };
+                diagonal.min(up).min(left).min(far)
+            };
+            cells[j] = v;
             best = best.min(v);
         }
-        (best <= self.distance).then_some(next)
+        (best <= self.distance).then_some(Band {
+            depth: u8::try_from(depth).ok()?,
+            cells,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use fst::{IntoStreamer, Streamer};
+
+    /// Byte-wise Levenshtein distance, the slow way.
+    fn levenshtein(a: &[u8], b: &[u8]) -> usize {
+        let mut row: Vec<usize> = (0..=b.len()).collect();
+        for (i, &x) in a.iter().enumerate() {
+            let mut prev = row[0];
+            row[0] = i + 1;
+            for (j, &y) in b.iter().enumerate() {
+                let cur = row[j + 1];
+                row[j + 1] = (prev + usize::from(x != y)).min(cur + 1).min(row[j] + 1);
+                prev = cur;
+            }
+        }
+        row[b.len()]
+    }
+
+    #[test]
+    fn deletion_index_finds_what_the_automaton_finds() {
+        let names: Vec<String> = [
+            "Baniyas",
+            "Banias",
+            "Qardaha",
+            "Jableh",
+            "Jablah",
+            "Jebleh",
+            "Idlib",
+            "Idleb",
+            "Hama",
+            "Hamah",
+            "Homs",
+            "Aleppo",
+            "Haleb",
+            "Latakia",
+            "Lattakia",
+            "Tartus",
+            "Tartous",
+            "Deir ez-Zor",
+            "Dayr az Zawr",
+            "Beit Yashout",
+            "Bayt Yashut",
+            "Abbasiyeh",
+            "Aabbasiyeh",
+            "Kafr Nabl",
+            "Kfar Nabl",
+            "Maarat al-Numan",
+            "Tall Abyad",
+            "Tell Abiad",
+            "Ayn al Arab",
+            "Ain al-Arab",
+            "اللاذقية",
+            "جبلة",
+            "حماة",
+            "حمص",
+            "Sabburah",
+            "Saboura",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let lists: Vec<Vec<&str>> = names.iter().map(|n| vec![n.as_str()]).collect();
+        let mut parts = build(
+            lists
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (i as u32, n.as_slice())),
+        );
+        parts.add_deletes();
+        let index = Index::from_built(parts).expect("valid index");
+        assert!(index.deletes.is_some());
+        let mut queries: Vec<String> = Vec::new();
+        for n in &names {
+            let k = normalize::key(n);
+            let b = k.as_bytes();
+            queries.push(k.clone());
+            for i in 0..b.len() {
+                let mut del = b.to_vec();
+                del.remove(i);
+                let mut ins = b.to_vec();
+                ins.insert(i, b'a');
+                let mut dup = b.to_vec();
+                dup.insert(i, b[i]);
+                let mut sub = b.to_vec();
+                sub[i] = b'e';
+                let mut swap = b.to_vec();
+                if i + 1 < b.len() {
+                    swap.swap(i, i + 1);
+                }
+                for q in [del, ins, dup, sub, swap] {
+                    if let Ok(q) = String::from_utf8(q) {
+                        queries.push(q);
+                    }
+                }
+            }
+        }
+        for q in &queries {
+            assert_eq!(index.fuzzy(q, 1), index.fuzzy_by_automaton(q, 1), "{q:?}");
+        }
+    }
+
+    #[test]
+    fn banded_automaton_finds_exactly_the_keys_within_the_distance() {
+        let mut keys = vec![
+            "a",
+            "ab",
+            "bab",
+            "baniyas",
+            "banias",
+            "baniyasi",
+            "bnaiyas",
+            "banyas",
+            "baniyas x",
+            "baneyas",
+            "qardaha",
+            "qardahah",
+            "kardaha",
+            "qurdaha",
+            "qrdaha",
+            "qardha",
+            "q",
+            "qa",
+            "qardahaaaa",
+            "idlib",
+            "idleb",
+            "edlib",
+            "idlb",
+            "idlibb",
+            "hama",
+            "hamah",
+            "hamaa",
+            "ham",
+            "homs",
+            "haaa",
+        ];
+        keys.sort_unstable();
+        keys.dedup();
+        let set = fst::Set::from_iter(keys.iter()).expect("sorted keys");
+        for query in [
+            "baniyas", "qardaha", "idlib", "hama", "h", "bnyas", "qrdh", "idl",
+        ] {
+            for distance in 0..=MAX_DISTANCE {
+                let automaton = EditDistance {
+                    query: query.as_bytes(),
+                    distance,
+                };
+                let mut stream = set.search(automaton).into_stream();
+                let mut found = Vec::new();
+                while let Some(k) = stream.next() {
+                    found.push(String::from_utf8(k.to_vec()).expect("utf-8"));
+                }
+                let expected: Vec<String> = keys
+                    .iter()
+                    .filter(|k| {
+                        k.as_bytes().first() == query.as_bytes().first()
+                            && levenshtein(k.as_bytes(), query.as_bytes()) <= usize::from(distance)
+                    })
+                    .map(|k| k.to_string())
+                    .collect();
+                assert_eq!(found, expected, "{query} within {distance}");
+            }
+        }
     }
 }

@@ -229,6 +229,7 @@ impl Gazetteer {
             bundled_bytes(include_bytes!(concat!(env!("OUT_DIR"), "/keys.txt"))),
             bundled_bytes(include_bytes!(concat!(env!("OUT_DIR"), "/key_offsets.bin"))),
             include_bytes!(concat!(env!("OUT_DIR"), "/demonyms.txt")),
+            bundled_bytes(include_bytes!(concat!(env!("OUT_DIR"), "/deletes.fst"))),
         )
         .ok_or_else(|| out("the compiled index is not valid"))?;
         let text = BUNDLED_TSV;
