@@ -143,14 +143,15 @@ fn run(cli: &Cli) -> Result<ExitCode> {
         }
         Command::Geocode(args) => {
             let gaz = gazetteer_of(&args.gazetteer)?;
-            let ctx = args
+            let text_places = args
                 .context
                 .as_deref()
-                .map(|t| tollmap::extract::context_of_text(t, &gaz))
+                .map(|t| tollmap::extract::TextPlaces::of_text(t, &gaz))
                 .unwrap_or_default();
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             let mut all = true;
             for name in &args.names {
+                let ctx = text_places.context_without(name);
                 let cands = gaz.candidates(name, &ctx);
                 let best = cands.first();
                 all &= best.is_some();

@@ -13,7 +13,7 @@ pub mod numbers;
 pub mod places;
 pub mod text;
 
-use crate::gazetteer::{Context, Gazetteer};
+use crate::gazetteer::{Context, Gazetteer, MatchKind};
 use crate::model::{Claim, Document, Outcome, Place, PlaceKind, PlaceRole, Scope, Victims};
 use numbers::CountMatch;
 use text::Token;
@@ -541,31 +541,104 @@ impl Anchors {
     }
 }
 
-/// Context from free text (a governorate, a sentence): the governorates of every place it names.
-pub fn context_of_text(t: &str, gaz: &Gazetteer) -> Context {
-    let mut ctx = Context::default();
-    let mut anchors = Anchors::default();
-    for s in text::sentences(t) {
-        let toks = text::tokens(s.text);
-        for m in places::mentions(&toks, s.text, true, gaz)
-            .into_iter()
-            .filter(|m| m.known)
-        {
-            if let Some(best) = gaz.resolve(&m.text, &Context::default()) {
-                anchors.add(best.entry);
-                if let Some(a1) = &best.entry.admin1 {
-                    if !ctx.admin1.contains(a1) {
-                        ctx.admin1.push(a1.clone());
+/// The places a free text names (a governorate, a sentence, an article), each resolved on
+/// its own: the context for geocoding names of that text.
+#[derive(Debug, Default)]
+pub struct TextPlaces {
+    /// (strict key of the mention, best entry, true when named exactly and clearly ahead of
+    /// its namesakes).
+    found: Vec<(String, crate::gazetteer::Entry, bool)>,
+    /// Countries of the demonyms the text uses ("British", "American").
+    demonym_countries: Vec<String>,
+}
+
+impl TextPlaces {
+    /// Finds and resolves the place names of a text.
+    pub fn of_text(t: &str, gaz: &Gazetteer) -> TextPlaces {
+        let mut found = Vec::new();
+        let mut demonym_countries: Vec<String> = Vec::new();
+        for s in text::sentences(t) {
+            let toks = text::tokens(s.text);
+            // Demonyms are no places in running text, but they say which countries it is about.
+            for tok in toks.iter().filter(|t| t.is_word() && t.is_capitalized()) {
+                if !gaz.is_demonym(tok.text) {
+                    continue;
+                }
+                let cands = gaz.candidates(tok.text, &Context::default());
+                if let Some(c) = cands.first().filter(|c| c.entry.kind == PlaceKind::Country) {
+                    if !demonym_countries.contains(&c.entry.country) {
+                        demonym_countries.push(c.entry.country.clone());
                     }
                 }
-                if !ctx.countries.contains(&best.entry.country) {
-                    ctx.countries.push(best.entry.country.clone());
+            }
+            for m in places::mentions(&toks, s.text, true, gaz)
+                .into_iter()
+                .filter(|m| m.known)
+            {
+                let cands = gaz.candidates(&m.text, &Context::default());
+                if let Some(best) = cands.first() {
+                    let clear = cands
+                        .get(1)
+                        .is_none_or(|second| best.score - second.score >= 0.3);
+                    found.push((
+                        crate::gazetteer::normalize::key(&m.text),
+                        best.entry.clone(),
+                        best.matched == MatchKind::Exact && clear,
+                    ));
                 }
             }
         }
+        TextPlaces {
+            found,
+            demonym_countries,
+        }
     }
-    ctx.anchor = anchors.best();
-    ctx
+
+    /// The context of every place the text names: their governorates, the countries and
+    /// points of those named clearly (nearby places win over far ones), and the most-named
+    /// Syrian place as the anchor for fallbacks.
+    pub fn context(&self) -> Context {
+        self.context_without("")
+    }
+
+    /// The context for a name of the text: the other places, not the name's own mentions,
+    /// so that a name does not vote for its own first reading ("London" with "Canada").
+    pub fn context_without(&self, name: &str) -> Context {
+        let own = crate::gazetteer::normalize::key(name);
+        let mut ctx = Context::default();
+        let mut anchors = Anchors::default();
+        for (key, e, clear) in &self.found {
+            anchors.add(e);
+            if !own.is_empty() && *key == own {
+                continue;
+            }
+            if let Some(a1) = &e.admin1 {
+                if !ctx.admin1.contains(a1) {
+                    ctx.admin1.push(a1.clone());
+                }
+            }
+            // Only a place named clearly says which country the text is about: "Richmond"
+            // alone does not make it American.
+            if *clear {
+                if !ctx.countries.contains(&e.country) {
+                    ctx.countries.push(e.country.clone());
+                }
+                ctx.points.push((e.lat, e.lon));
+            }
+        }
+        for c in &self.demonym_countries {
+            if !ctx.countries.contains(c) {
+                ctx.countries.push(c.clone());
+            }
+        }
+        ctx.anchor = anchors.best();
+        ctx
+    }
+}
+
+/// Context from free text (a governorate, a sentence): see `TextPlaces::context`.
+pub fn context_of_text(t: &str, gaz: &Gazetteer) -> Context {
+    TextPlaces::of_text(t, gaz).context()
 }
 
 /// A claim found in a sentence before places and dates are attached.

@@ -223,3 +223,37 @@ fn names_opened_by_an_ayn_mark_are_one_word() {
     assert_eq!(p.mention, "Al `Uqayrib");
     assert_eq!(p.precision, Some(1));
 }
+
+#[test]
+fn geocoding_context_comes_from_the_other_places_of_the_text() {
+    let gaz = Gazetteer::shared().expect("gazetteer");
+    let cases: &[(&str, &str, &str)] = &[
+        // (text, name, expected country of the resolved place)
+        (
+            "Hundreds gathered in London, Canada, on Saturday to mourn relatives killed in Aleppo.",
+            "London",
+            "CA",
+        ),
+        (
+            "A vigil was held in London by British relatives of the victims.",
+            "London",
+            "GB",
+        ),
+        (
+            "American officials in Texas said two soldiers from Manchester were wounded.",
+            "Manchester",
+            "US",
+        ),
+        (
+            "British officials said a paratrooper from Manchester was wounded in Syria.",
+            "Manchester",
+            "GB",
+        ),
+    ];
+    for (text, name, country) in cases {
+        let places = TextPlaces::of_text(text, gaz);
+        let ctx = places.context_without(name);
+        let best = gaz.resolve(name, &ctx).expect("resolves");
+        assert_eq!(best.entry.country, *country, "{name} in {text:?}");
+    }
+}

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use geo::{BoundingRect, Contains, MultiPolygon, Point, Rect};
 
-use super::normalize::loose_key;
+use super::normalize::{self, loose_key};
 use super::{distance_km, Entry, GazetteerError, TSV_HEADER};
 use crate::model::PlaceKind;
 
@@ -24,6 +24,10 @@ const CURATED_COUNTRIES: &str = include_str!("../../gazetteer/curated-countries.
 
 /// Continents, seas and regions news names, with representative points written for tollmap.
 const CURATED_REGIONS: &str = include_str!("../../gazetteer/curated-regions.tsv");
+/// First-level divisions abroad that news names (US states, Canadian provinces ...), kind
+/// `governorate` (precision 4), in the same columns as the regions; their points are
+/// approximate geographic centres.
+const CURATED_ADMIN1: &str = include_str!("../../gazetteer/curated-admin1.tsv");
 
 /// The OCHA subdistricts (adm3 P-codes) that make up Eastern Ghouta.
 const EASTERN_GHOUTA: &[&str] = &[
@@ -260,7 +264,11 @@ impl Builder {
     }
 
     fn add_curated_regions(&mut self) {
-        for line in CURATED_REGIONS.lines().skip(1) {
+        let lines = CURATED_REGIONS
+            .lines()
+            .skip(1)
+            .chain(CURATED_ADMIN1.lines().skip(1));
+        for line in lines {
             let f: Vec<&str> = line.split('\t').collect();
             if f.len() < 7 {
                 continue;
@@ -697,10 +705,12 @@ impl Builder {
             if !keep {
                 continue;
             }
-            // The name and its Latin-script spellings (Arabic too for the neighbours), each
-            // distinct loose key once: enough for English news, small enough to bundle.
+            // The name and its Latin-script spellings (Arabic too for the neighbours): each
+            // plain-ASCII spelling (how English news writes it: "New York" beside "New Yorc"),
+            // and the others each distinct loose key once: small enough to bundle.
             let mut names = vec![name.to_string()];
             let mut keys: HashSet<String> = HashSet::from([loose_key(name)]);
+            let mut strict: HashSet<String> = HashSet::from([normalize::key(name)]);
             let arabic_too = NEIGHBOURS.contains(&cc) || population >= 1_000_000;
             for n in get("alternatenames").split('|') {
                 let script_ok = is_latin(n) || (arabic_too && is_latin_or_arabic(n));
@@ -708,7 +718,8 @@ impl Builder {
                 {
                     continue;
                 }
-                if keys.insert(loose_key(n)) {
+                let plain = n.is_ascii() && strict.insert(normalize::key(n));
+                if keys.insert(loose_key(n)) || plain {
                     names.push(n.to_string());
                 }
             }

@@ -106,8 +106,12 @@ impl Entry {
             PlaceKind::Country => 0.9,
             PlaceKind::City => 0.5,
             PlaceKind::Town => 0.3,
+            // A first-level division abroad (a US state, a Canadian province) is bundled
+            // because world news names it: like a country, it outranks a same-named city.
+            PlaceKind::Governorate if self.country != "SY" => 0.9,
             PlaceKind::Governorate => 0.25,
-            PlaceKind::Region => 0.2,
+            // "The Middle East" is the region before it is a hamlet of that name.
+            PlaceKind::Region => 0.45,
             PlaceKind::District => 0.05,
             PlaceKind::Village | PlaceKind::Landmark => 0.0,
             PlaceKind::Subdistrict => -0.05,
@@ -472,6 +476,11 @@ impl Gazetteer {
         let demonym = self.index.is_demonym(&k);
         for c in &mut out {
             c.score = score(c, ctx, hint);
+            // The place's own name, not one of its alternate, historic or foreign-language
+            // names ("Iraq" is the country before it is an old name of Arak).
+            if c.matched == MatchKind::Exact && normalize::key(&c.entry.name) == k {
+                c.score += PRIMARY_NAME_BONUS;
+            }
             // "Iraqi" means Iraq, not a village called Al Iraqi.
             if demonym && matches!(c.entry.kind, PlaceKind::Country | PlaceKind::Region) {
                 c.score += 1.5;
@@ -711,6 +720,9 @@ pub fn place_from_entry(mention: &str, role: PlaceRole, e: &Entry) -> Place {
     }
 }
 
+/// What matching a place's own name (not an alternate one) adds to its score.
+const PRIMARY_NAME_BONUS: f64 = 0.3;
+
 fn score(c: &Candidate<'_>, ctx: &Context, hint: Option<PlaceKind>) -> f64 {
     let e = c.entry;
     let mut s = match c.matched {
@@ -739,7 +751,7 @@ fn score(c: &Candidate<'_>, ctx: &Context, hint: Option<PlaceKind>) -> f64 {
             s += 1.0;
         }
     }
-    if e.country != "SY" && !ctx.admin1.is_empty() {
+    if e.country != "SY" && e.country != "ZZ" && !ctx.admin1.is_empty() {
         s -= 0.2;
     }
     if ctx.countries.contains(&e.country) {
@@ -887,6 +899,37 @@ mod tests {
         }
         assert!(g.is_demonym("Syrian"));
         assert!(!g.is_demonym("Syria"));
+    }
+
+    #[test]
+    fn first_level_divisions_and_regions_abroad_beat_namesakes() {
+        let g = gaz();
+        for (name, id, precision) in [
+            // A US state, not Floridablanca (which GeoNames also calls "Florida").
+            ("Florida", "tollmap:admin1-us-fl", 4),
+            ("Texas", "tollmap:admin1-us-tx", 4),
+            ("Ontario", "tollmap:admin1-ca-on", 4),
+            // The country, not Arak (an old name of which is "Iraq").
+            ("Iraq", "geonames:99237", 6),
+            ("Middle East", "tollmap:region-middle-east", 5),
+            // Adjectives in `geocode` name their region.
+            ("Kurdish", "tollmap:region-kurdistan", 5),
+            ("Kashmir", "tollmap:region-kashmir", 5),
+        ] {
+            let c = g
+                .resolve(name, &Context::default())
+                .unwrap_or_else(|| panic!("{name}"));
+            assert_eq!(
+                (c.entry.id.as_str(), c.entry.kind.precision()),
+                (id, precision),
+                "{name}"
+            );
+        }
+        // "Georgia" alone stays the country; the state needs its qualifier.
+        let georgia = g.resolve("Georgia", &Context::default()).unwrap();
+        assert_eq!(georgia.entry.kind, PlaceKind::Country);
+        let state = g.resolve("Georgia State", &Context::default()).unwrap();
+        assert_eq!(state.entry.id, "tollmap:admin1-us-ga");
     }
 
     #[test]
