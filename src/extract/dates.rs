@@ -197,6 +197,16 @@ pub fn date_of(sentence: &str, toks: &[Token<'_>], published: Option<Date>) -> C
                     }
                 }
             }
+            "last" | "this"
+                if matches!(lw.get(i + 1).copied(), Some("week" | "month" | "year" | "night")) =>
+            {
+                // Calendar periods: "last week" is Monday to Sunday before the publication
+                // week, "this month" runs from its first day to publication.
+                let period = calendar_period(p, lw[i + 1], w == "last", text_of(i, i + 2));
+                if let Some(d) = period {
+                    set(d);
+                }
+            }
             "in" | "over" | "past" | "last" => {
                 // "in five weeks", "over the past three days", "in the last week".
                 let mut k = i + 1;
@@ -235,6 +245,51 @@ fn day_date(d: Date, text: String) -> ClaimDate {
         start: Some(d),
         end: Some(d),
         precision: DatePrecision::Day,
+        text: Some(text),
+    }
+}
+
+/// "last week" (Monday to Sunday before the publication week), "this week" (its Monday to
+/// publication), "last month", "this month", "last year", "this year", "last night".
+fn calendar_period(p: Date, unit: &str, last: bool, text: String) -> Option<ClaimDate> {
+    Some(match unit {
+        "night" if last => day_date(p.checked_sub(1.day()).ok()?, text),
+        "night" => day_date(p, text),
+        "week" => {
+            let monday = p
+                .checked_sub(i64::from(p.weekday().to_monday_zero_offset()).days())
+                .ok()?;
+            if last {
+                let a = monday.checked_sub(7.days()).ok()?;
+                let b = monday.checked_sub(1.day()).ok()?;
+                period(a, b, DatePrecision::Week, text)
+            } else {
+                period(monday, p, DatePrecision::Week, text)
+            }
+        }
+        "month" => {
+            let first = p.first_of_month();
+            if last {
+                let prev = first.checked_sub(1.day()).ok()?;
+                period(prev.first_of_month(), prev, DatePrecision::Month, text)
+            } else {
+                period(first, p, DatePrecision::Month, text)
+            }
+        }
+        _ => {
+            let y = if last { p.year() - 1 } else { p.year() };
+            let a = Date::new(y, 1, 1).ok()?;
+            let b = if last { Date::new(y, 12, 31).ok()? } else { p };
+            period(a, b, DatePrecision::Year, text)
+        }
+    })
+}
+
+fn period(start: Date, end: Date, precision: DatePrecision, text: String) -> ClaimDate {
+    ClaimDate {
+        start: Some(start),
+        end: Some(end),
+        precision,
         text: Some(text),
     }
 }

@@ -136,6 +136,32 @@ const PEOPLE: &[&str] = &[
     "killed",
     "wounded",
     "injured",
+    "militias",
+    "villagers",
+    "farmers",
+    "clerics",
+    "teachers",
+    "nurses",
+    "medics",
+    "paramedics",
+    "reporters",
+    "photographers",
+    "activists",
+    "police",
+    "pilots",
+    "citizens",
+    "teenagers",
+];
+
+/// Singular nouns for one person: "a rebel commander was killed" counts one.
+pub(crate) const ONE_PERSON: &[&str] = &[
+    "soldier", "rebel", "fighter", "commander", "civilian", "child", "boy", "girl", "woman",
+    "man", "cleric", "imam", "sheikh", "journalist", "reporter", "photographer", "cameraman",
+    "doctor", "nurse", "medic", "paramedic", "activist", "officer", "general", "colonel",
+    "brigadier", "major", "lieutenant", "captain", "leader", "militant", "jihadist", "teenager",
+    "toddler", "baby", "infant", "student", "teacher", "policeman", "pilot", "resident",
+    "farmer", "shepherd", "citizen", "worker", "volunteer", "member", "guard", "sniper",
+    "person", "militiaman", "gunman", "defector", "mayor", "official", "judge", "engineer",
 ];
 
 /// Nouns that make a number a count of things that are not casualties.
@@ -224,6 +250,38 @@ const VICTIM_WORDS: &[(&str, Victims)] = &[
     ("babies", Victims::Civilians),
     ("protesters", Victims::Civilians),
     ("demonstrators", Victims::Civilians),
+    ("residents", Victims::Civilians),
+    ("resident", Victims::Civilians),
+    ("villagers", Victims::Civilians),
+    ("farmers", Victims::Civilians),
+    ("farmer", Victims::Civilians),
+    ("shepherd", Victims::Civilians),
+    ("workers", Victims::Civilians),
+    ("worker", Victims::Civilians),
+    ("woman", Victims::Civilians),
+    ("boy", Victims::Civilians),
+    ("boys", Victims::Civilians),
+    ("girl", Victims::Civilians),
+    ("girls", Victims::Civilians),
+    ("baby", Victims::Civilians),
+    ("infant", Victims::Civilians),
+    ("toddler", Victims::Civilians),
+    ("teenager", Victims::Civilians),
+    ("student", Victims::Civilians),
+    ("teacher", Victims::Civilians),
+    ("teachers", Victims::Civilians),
+    ("cleric", Victims::Civilians),
+    ("clerics", Victims::Civilians),
+    ("imam", Victims::Civilians),
+    ("journalist", Victims::Civilians),
+    ("reporter", Victims::Civilians),
+    ("reporters", Victims::Civilians),
+    ("photographer", Victims::Civilians),
+    ("cameraman", Victims::Civilians),
+    ("doctor", Victims::Civilians),
+    ("nurse", Victims::Civilians),
+    ("nurses", Victims::Civilians),
+    ("paramedics", Victims::Civilians),
     ("russian", Victims::ForeignForces),
     ("turkish", Victims::ForeignForces),
     ("american", Victims::ForeignForces),
@@ -246,6 +304,11 @@ const VICTIM_WORDS: &[(&str, Victims)] = &[
     ("government", Victims::ProGovernment),
     ("troops", Victims::ProGovernment),
     ("soldiers", Victims::ProGovernment),
+    ("soldier", Victims::ProGovernment),
+    ("policeman", Victims::ProGovernment),
+    ("policemen", Victims::ProGovernment),
+    ("police", Victims::ProGovernment),
+    ("pilot", Victims::ProGovernment),
     ("army", Victims::ProGovernment),
     ("loyalists", Victims::ProGovernment),
     ("loyalist", Victims::ProGovernment),
@@ -258,6 +321,12 @@ const VICTIM_WORDS: &[(&str, Victims)] = &[
     ("opposition", Victims::Opposition),
     ("fsa", Victims::Opposition),
     ("insurgents", Victims::Opposition),
+];
+
+/// Verbs whose object is the count: "killed 20 people", "wounding 35".
+const ACTIVE_VERBS: &[&str] = &[
+    "killed", "kills", "kill", "killing", "wounded", "wounds", "wound", "wounding", "injured",
+    "injures", "injure", "injuring",
 ];
 
 /// Verbs that introduce who says so.
@@ -368,6 +437,7 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
             }
             let n = out.len() + 1;
             let claimant = claimant_of(s.text, toks).or_else(|| headline_claimant(s));
+            let victims = residents_far_from_home(sc, &places);
             let quote = s.text.to_string();
             out.push(Claim {
                 id: format!("{}#{n}", doc.id),
@@ -377,7 +447,7 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
                 span: [s.start, s.end()],
                 count: sc.count.count.clone(),
                 outcome: sc.outcome,
-                victims: sc.victims,
+                victims,
                 victims_text: sc.victims_text.clone(),
                 claimant,
                 scope,
@@ -673,20 +743,29 @@ fn claims_in_sentence(
                 k += 1;
             }
         }
+        let one = c.count.low == 1 && c.count.high == Some(1);
+        let person = |w: &str| PEOPLE.contains(&w) || (one && ONE_PERSON.contains(&w));
         let noun_end = (k..(k + 5).min(toks.len()))
             .find(|&j| {
                 let w = lw[j];
-                PEOPLE.contains(&w) || NOT_PEOPLE.contains(&w) || toks[j].is_punct()
+                person(w) || NOT_PEOPLE.contains(&w) || toks[j].is_punct()
             })
             .unwrap_or(k);
         let head = lw.get(noun_end).copied().unwrap_or("");
         if NOT_PEOPLE.contains(&head) {
             continue;
         }
-        let has_people_noun = PEOPLE.contains(&head);
-        // The outcome: forward in the clause, or just before the count.
+        let has_people_noun = person(head);
+        // The outcome: an active verb right before the count ("killed 20 people and
+        // wounded 35"), else forward in the clause, else just before the count.
         let next_count_start = counts.get(ci + 1).map(|n| n.first).unwrap_or(toks.len());
-        let outcome = outcome_forward(&lw, toks, noun_end, next_count_start)
+        let direct = c
+            .first
+            .checked_sub(1)
+            .filter(|&i| ACTIVE_VERBS.contains(&lw[i]))
+            .and_then(|i| outcome_word(lw[i]).map(|o| combine(&lw, i, o)));
+        let outcome = direct
+            .or_else(|| outcome_forward(&lw, toks, noun_end, next_count_start))
             .or_else(|| outcome_backward(&lw, toks, c.first, counts, ci));
         // "the number of dead among regime forces ... estimated at higher than 60".
         let subject = if outcome.is_none() || (!has_people_noun && !outcome_adjacent(&lw, c)) {
@@ -709,6 +788,17 @@ fn claims_in_sentence(
             && toks.get(vt_end + 1).is_some_and(|t| t.is_capitalized())
         {
             vt_end2 = vt_end + 2;
+        }
+        // "regime forces and allied militias", "40 casualties among rebels": the noun
+        // phrase goes on to a second people noun (not a second count's).
+        if has_people_noun && matches!(lw.get(vt_end).copied(), Some("and" | "among" | "amongst")) {
+            let stop = (vt_end + 4).min(next_count_start).min(toks.len());
+            if let Some(j) = (vt_end + 1..stop)
+                .take_while(|&j| !toks[j].is_punct())
+                .find(|&j| PEOPLE.contains(&lw[j]))
+            {
+                vt_end2 = j + 1;
+            }
         }
         let victims_text = if let Some((_, (a, b))) = subject {
             Some(sentence[toks[a].start..toks[b - 1].end()].to_string())
@@ -753,6 +843,27 @@ fn claims_in_sentence(
         });
     }
     out
+}
+
+/// "Residents" are civilians where they were killed at home ("air strikes killed 14
+/// residents of Maarat al-Numan"), but "eight residents of Qardaha were killed in Deir
+/// Ezzor" says where they came from, not what they were: unknown.
+fn residents_far_from_home(sc: &SentenceClaim, places: &[Place]) -> Victims {
+    let only_residents = sc.victims_text.as_deref().is_some_and(|t| {
+        let t = t.to_lowercase();
+        (t.contains("resident") || t.contains("villager"))
+            && victims_of(
+                &t.split_whitespace()
+                    .filter(|w| !w.starts_with("resident") && !w.starts_with("villager"))
+                    .collect::<Vec<_>>(),
+            ) == Victims::Unknown
+    });
+    let origin = places.iter().find(|p| p.role == PlaceRole::Origin);
+    let event = places.iter().find(|p| p.role == PlaceRole::Event);
+    match (origin, event) {
+        (Some(o), Some(e)) if only_residents && o.mention != e.mention => Victims::Unknown,
+        _ => sc.victims,
+    }
 }
 
 /// "number of dead/deaths/killed ... [among X]" or "death toll" earlier in the sentence:
@@ -1056,13 +1167,28 @@ fn dates_word(w: &str) -> bool {
 
 /// A headline's trailing ": NGO", ": monitor", ": Rebels".
 fn headline_claimant(s: &text::Sentence<'_>) -> Option<String> {
-    if !s.headline {
+    // A headline, or a short line without a final full stop in sentence case ("Air strikes
+    // kill 18 in Idlib: monitor").
+    let line = s.text.trim();
+    let short_line = !line.ends_with(['.', '!', '?']) && line.split_whitespace().count() <= 16;
+    if !(s.headline || short_line) {
         return None;
     }
-    let (_, tail) = s.text.rsplit_once(':')?;
+    let (_, tail) = line.rsplit_once(':')?;
     let tail = tail.trim();
-    (!tail.is_empty() && tail.split_whitespace().count() <= 4).then(|| clean_claimant(tail))
+    let words: Vec<String> = tail.split_whitespace().map(str::to_lowercase).collect();
+    let source_like = tail.chars().next().is_some_and(char::is_uppercase)
+        || words.iter().any(|w| SOURCE_WORDS.contains(&w.as_str()));
+    (!words.is_empty() && words.len() <= 4 && source_like).then(|| clean_claimant(tail))
 }
+
+/// Words that make a headline's trailing ": ..." a source ("monitor", "state media").
+const SOURCE_WORDS: &[&str] = &[
+    "monitor", "observatory", "ngo", "activists", "activist", "media", "medics", "army",
+    "rebels", "official", "officials", "source", "sources", "group", "ministry", "report",
+    "witnesses", "police", "military", "hospital", "residents", "tv", "agency", "sohr", "un",
+    "spokesman", "spokesperson", "monitors", "doctors", "rescuers", "government",
+];
 
 fn clean_claimant(s: &str) -> String {
     let mut s = s.trim();
@@ -1148,3 +1274,5 @@ fn link_breakdown(out: &mut [Claim], first: usize) {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod table;

@@ -7,7 +7,7 @@
 //! Four-digit numbers from 1800 to 2100 without a separator are years, never counts.
 
 use super::text::Token;
-use crate::model::{Count, Qualifier};
+use crate::model::{Count, Outcome, Qualifier};
 
 /// A count found in a sentence's tokens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -278,6 +278,14 @@ pub fn counts(sentence: &str, toks: &[Token<'_>]) -> Vec<CountMatch> {
                 }
             }
         }
+        // Ages ("a 20-year-old soldier", "aged 35") count no one.
+        if (lw(end) == "-" && lw(end + 1).starts_with("year"))
+            || (lw(end) == "years" && lw(end + 1) == "old")
+            || (i > 0 && lw(i - 1) == "aged")
+        {
+            i = end;
+            continue;
+        }
         let (qualifier, first) = qualifier_before(toks, i).unwrap_or((Qualifier::Exact, i));
         let near = |n: u64| (n / 10).max(1);
         let (low, high) = match qualifier {
@@ -308,7 +316,62 @@ pub fn counts(sentence: &str, toks: &[Token<'_>]) -> Vec<CountMatch> {
         });
         i = end;
     }
+    if out.is_empty() {
+        out.extend(implicit_one(sentence, toks));
+    }
     out
+}
+
+/// "A rebel commander was killed", "kills cleric": one person, with no number written. The
+/// count starts at the article (or the noun phrase) and ends before the noun, so that the
+/// noun is read as the count's people noun.
+fn implicit_one(sentence: &str, toks: &[Token<'_>]) -> Option<CountMatch> {
+    let lw = |k: usize| toks.get(k).map(|t| t.lw()).unwrap_or("");
+    for j in 0..toks.len() {
+        if !super::ONE_PERSON.contains(&lw(j)) {
+            continue;
+        }
+        // Back over the modifiers ("rebel", "20-year-old") to an article, if any.
+        let mut start = j;
+        while start > 0
+            && j - start < 6
+            && (!toks[start - 1].is_punct() || toks[start - 1].text == "-")
+            && !matches!(lw(start - 1), "a" | "an" | "the" | "one")
+            && super::outcome_word(lw(start - 1)).is_none()
+        {
+            start -= 1;
+        }
+        let article = start > 0 && matches!(lw(start - 1), "a" | "an" | "the" | "one");
+        let first = if article { start - 1 } else { start };
+        // Passive after the noun ("was killed", "has been shot dead", "died"), or an active
+        // verb before the phrase ("kills cleric").
+        let after = (j + 1..(j + 5).min(toks.len()))
+            .take_while(|&k| !toks[k].is_punct())
+            .any(|k| {
+                // One person arrested or missing is rarely a war claim: killed, wounded or
+                // abducted only.
+                matches!(
+                    super::outcome_word(lw(k)),
+                    Some(Outcome::Killed | Outcome::Wounded | Outcome::KilledOrWounded)
+                ) || matches!(lw(k), "died" | "abducted" | "kidnapped")
+            });
+        let passive = after && matches!(lw(j + 1), "was" | "is" | "has" | "had" | "died" | "dies");
+        let active = first > 0 && super::ACTIVE_VERBS.contains(&lw(first - 1));
+        if !(passive || active) {
+            continue;
+        }
+        return Some(CountMatch {
+            count: Count {
+                low: 1,
+                high: Some(1),
+                text: span_text(sentence, toks, first, j + 1),
+                qualifier: Qualifier::Exact,
+            },
+            first,
+            end: j,
+        });
+    }
+    None
 }
 
 fn span_text(sentence: &str, toks: &[Token<'_>], first: usize, end: usize) -> String {
