@@ -198,7 +198,10 @@ pub fn date_of(sentence: &str, toks: &[Token<'_>], published: Option<Date>) -> C
                 }
             }
             "last" | "this"
-                if matches!(lw.get(i + 1).copied(), Some("week" | "month" | "year" | "night")) =>
+                if matches!(
+                    lw.get(i + 1).copied(),
+                    Some("week" | "month" | "year" | "night")
+                ) =>
             {
                 // Calendar periods: "last week" is Monday to Sunday before the publication
                 // week, "this month" runs from its first day to publication.

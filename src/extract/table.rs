@@ -418,7 +418,9 @@ fn parse_want(spec: &str) -> Want {
         victims: head[2].to_string(),
         checks: parts
             .map(|kv| {
-                let (k, v) = kv.split_once('=').unwrap_or_else(|| panic!("{kv} in {spec}"));
+                let (k, v) = kv
+                    .split_once('=')
+                    .unwrap_or_else(|| panic!("{kv} in {spec}"));
                 (k.to_string(), v.to_string())
             })
             .collect(),
@@ -477,7 +479,8 @@ fn mismatches(c: &Claim, w: &Want, ids: &[String]) -> Vec<String> {
             "date" => {
                 let (range, precision) = v.split_once(' ').unwrap_or((v, ""));
                 let (start, end) = range.split_once("..").unwrap_or((range, range));
-                let fmt = |d: Option<jiff::civil::Date>| d.map(|d| d.to_string()).unwrap_or_default();
+                let fmt =
+                    |d: Option<jiff::civil::Date>| d.map(|d| d.to_string()).unwrap_or_default();
                 check("date start", fmt(c.date.start), start);
                 check("date end", fmt(c.date.end), end);
                 check("date precision", name(&c.date.precision), precision);
@@ -491,7 +494,11 @@ fn mismatches(c: &Claim, w: &Want, ids: &[String]) -> Vec<String> {
                     &ids[i - 1],
                 )
             }
-            "vt" => check("victims_text", c.victims_text.clone().unwrap_or_default(), v),
+            "vt" => check(
+                "victims_text",
+                c.victims_text.clone().unwrap_or_default(),
+                v,
+            ),
             other => panic!("unknown key {other}"),
         }
     }
