@@ -529,7 +529,56 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
             }
         }
     }
+    name_generic_claimants(&mut out, &sentences, &analysed);
     out
+}
+
+/// "according to a war monitoring group. The Syrian Observatory for Human Rights disclosed
+/// ...": a generic claimant takes the name a neighbouring sentence (two either side) gives a
+/// body of the same kind.
+fn name_generic_claimants(
+    out: &mut [Claim],
+    sentences: &[text::Sentence<'_>],
+    analysed: &[(Vec<Token<'_>>, Vec<places::Mention>)],
+) {
+    const KINDS: &[(&str, &[&str])] = &[
+        ("monitor", &["Observatory", "Monitor", "Network"]),
+        ("observatory", &["Observatory"]),
+        ("rights group", &["Rights", "Observatory"]),
+        ("watchdog", &["Observatory", "Monitor", "Watch"]),
+    ];
+    let generic = |c: &str| -> Option<&'static [&'static str]> {
+        let lower = c.to_lowercase();
+        let unnamed = lower == c || ["a ", "an ", "the "].iter().any(|a| lower.starts_with(a));
+        if !unnamed {
+            return None;
+        }
+        KINDS
+            .iter()
+            .find(|(k, _)| lower.contains(k))
+            .map(|(_, names)| *names)
+    };
+    for claim in out.iter_mut() {
+        let Some(names) = claim.claimant.as_deref().and_then(generic) else {
+            continue;
+        };
+        let Some(at) = sentences.iter().position(|s| s.start == claim.span[0]) else {
+            continue;
+        };
+        // Nearest sentence first, the following one before the preceding one.
+        let mut near: Vec<usize> = (at.saturating_sub(2)..(at + 3).min(sentences.len()))
+            .filter(|&k| k != at)
+            .collect();
+        near.sort_by_key(|&k| (k.abs_diff(at), k < at));
+        let named = near.into_iter().find_map(|k| {
+            claimant_of(sentences[k].text, &analysed[k].0).filter(|n| {
+                generic(n).is_none() && names.iter().any(|w| n.split_whitespace().any(|x| x == *w))
+            })
+        });
+        if let Some(n) = named {
+            claim.claimant = Some(n);
+        }
+    }
 }
 
 /// The known place that encloses an unknown mention: one named right after it ("Al-Daatour,

@@ -273,6 +273,10 @@ const CASES: &[(&str, &[&str])] = &[
         &["5 killed civilians; by=-; at=Idlib"],
     ),
     (
+        "Over 70 people were killed in Baniyas, according to a war monitor. The Syrian Observatory for Human Rights said fighting began on Thursday.",
+        &["71+ killed unknown; by=Syrian Observatory for Human Rights; at=Baniyas"],
+    ),
+    (
         "Medics told reporters that 4 children had died in Aleppo.",
         &["4 killed civilians; by=Medics; at=Aleppo"],
     ),
