@@ -151,6 +151,8 @@ const PEOPLE: &[&str] = &[
     "pilots",
     "citizens",
     "teenagers",
+    "schoolchildren",
+    "pupils",
 ];
 
 /// Singular nouns for one person: "a rebel commander was killed" counts one.
@@ -301,6 +303,8 @@ const VICTIM_WORDS: &[(&str, Victims)] = &[
     ("protesters", Victims::Civilians),
     ("demonstrators", Victims::Civilians),
     ("residents", Victims::Civilians),
+    ("schoolchildren", Victims::Civilians),
+    ("pupils", Victims::Civilians),
     ("resident", Victims::Civilians),
     ("villagers", Victims::Civilians),
     ("farmers", Victims::Civilians),
@@ -371,6 +375,37 @@ const VICTIM_WORDS: &[(&str, Victims)] = &[
     ("opposition", Victims::Opposition),
     ("fsa", Victims::Opposition),
     ("insurgents", Victims::Opposition),
+];
+
+/// Words that open another clause: a people noun after them is not the count's.
+const CLAUSE_WORDS: &[&str] = &[
+    "as",
+    "while",
+    "after",
+    "when",
+    "amid",
+    "but",
+    "before",
+    "despite",
+    "following",
+    "because",
+    "whereas",
+    "although",
+];
+
+/// Words that free people: "frees 64 detainees" is no capture.
+const RELEASE_WORDS: &[&str] = &[
+    "free",
+    "frees",
+    "freed",
+    "freeing",
+    "release",
+    "releases",
+    "released",
+    "releasing",
+    "swap",
+    "exchange",
+    "exchanged",
 ];
 
 /// Verbs whose object is the count: "killed 20 people", "wounding 35".
@@ -844,7 +879,10 @@ fn claims_in_sentence(
         }
         let one = c.count.low == 1 && c.count.high == Some(1);
         let person = |w: &str| PEOPLE.contains(&w) || (one && ONE_PERSON.contains(&w));
+        // The people noun, within the clause: "kills four as rebels take a town" counts no
+        // rebels.
         let noun_end = (k..(k + 5).min(toks.len()))
+            .take_while(|&j| !CLAUSE_WORDS.contains(&lw[j]))
             .find(|&j| {
                 let w = lw[j];
                 person(w) || NOT_PEOPLE.contains(&w) || toks[j].is_punct()
@@ -880,6 +918,12 @@ fn claims_in_sentence(
         let Some(outcome) = outcome else {
             continue;
         };
+        // "Syria frees 64 detainees": a release, not a capture.
+        let released = (c.first.saturating_sub(3)..c.first).any(|i| RELEASE_WORDS.contains(&lw[i]))
+            || (noun_end..(noun_end + 3).min(toks.len())).any(|i| RELEASE_WORDS.contains(&lw[i]));
+        if outcome == Outcome::Captured && released {
+            continue;
+        }
         // Victims: the words from the number to the head noun (and "from X" after it).
         let vt_end = if has_people_noun { noun_end + 1 } else { c.end };
         let mut vt_end2 = vt_end;
@@ -914,8 +958,12 @@ fn claims_in_sentence(
         if let Some((_, (a, b))) = subject {
             victims = victims_of(&lw[a..b]);
         }
-        if victims == Victims::Unknown {
-            // "killing 12 civilians" is covered above; "regime lost 20" looks just before.
+        // "regime lost 20" looks just before the count; "regime kills 17" names who killed.
+        let perpetrator_before = direct.is_some()
+            || c.first
+                .checked_sub(1)
+                .is_some_and(|i| ACTIVE_VERBS.contains(&lw[i]));
+        if victims == Victims::Unknown && !perpetrator_before {
             let mut a = c.first;
             while a > 0 && c.first - a < 2 && !toks[a - 1].is_punct() {
                 a -= 1;
@@ -1273,7 +1321,7 @@ fn headline_claimant(s: &text::Sentence<'_>) -> Option<String> {
     if !(s.headline || short_line) {
         return None;
     }
-    let (_, tail) = line.rsplit_once(':')?;
+    let (_, tail) = line.rsplit_once(':').or_else(|| line.rsplit_once(" - "))?;
     let tail = tail.trim();
     let words: Vec<String> = tail.split_whitespace().map(str::to_lowercase).collect();
     let source_like = tail.chars().next().is_some_and(char::is_uppercase)

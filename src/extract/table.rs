@@ -280,6 +280,24 @@ const CASES: &[(&str, &[&str])] = &[
         "Medics told reporters that 4 children had died in Aleppo.",
         &["4 killed civilians; by=Medics; at=Aleppo"],
     ),
+    // Headlines of wire services: who killed is not who died; releases are no captures.
+    (
+        "Syria regime kills 17 in Nabuk: monitor",
+        &["17 killed unknown; by=monitor; at=Nabuk"],
+    ),
+    (
+        "Damascus blast kills four as rebels take Christian town",
+        &["4 killed unknown; at=Damascus"],
+    ),
+    (
+        "Syrian army kills 15 in Sunni village - activists",
+        &["15 killed unknown; by=activists"],
+    ),
+    ("Syria frees 64 women detainees after hostage deal", &[]),
+    (
+        "Rebels kill top officer in Hama",
+        &["1 killed unknown; at=Hama"],
+    ),
     // Places and their roles.
     (
         "Five soldiers from Jableh were killed in Aleppo.",
