@@ -333,6 +333,7 @@ const VICTIM_WORDS: &[(&str, Victims)] = &[
     ("photographer", Victims::Civilians),
     ("cameraman", Victims::Civilians),
     ("doctor", Victims::Civilians),
+    ("surgeon", Victims::Civilians),
     ("nurse", Victims::Civilians),
     ("nurses", Victims::Civilians),
     ("paramedics", Victims::Civilians),

@@ -336,12 +336,12 @@ fn implicit_one(sentence: &str, toks: &[Token<'_>]) -> Option<CountMatch> {
         while start > 0
             && j - start < 6
             && (!toks[start - 1].is_punct() || toks[start - 1].text == "-")
-            && !matches!(lw(start - 1), "a" | "an" | "the" | "one")
+            && !matches!(lw(start - 1), "a" | "an" | "the" | "one" | "another")
             && super::outcome_word(lw(start - 1)).is_none()
         {
             start -= 1;
         }
-        let article = start > 0 && matches!(lw(start - 1), "a" | "an" | "the" | "one");
+        let article = start > 0 && matches!(lw(start - 1), "a" | "an" | "the" | "one" | "another");
         let first = if article { start - 1 } else { start };
         // Passive after the noun ("was killed", "has been shot dead", "died"), or an active
         // verb before the phrase ("kills cleric").
@@ -356,7 +356,24 @@ fn implicit_one(sentence: &str, toks: &[Token<'_>]) -> Option<CountMatch> {
                 ) || matches!(lw(k), "died" | "abducted" | "kidnapped")
             });
         let passive = after && matches!(lw(j + 1), "was" | "is" | "has" | "had" | "died" | "dies");
+        // Headline passive: "Top Syria rebel killed as ...", "MSF surgeon killed in Syria"
+        // (not "the soldier killed two", whose object follows).
+        let object_follows = matches!(
+            lw(j + 2),
+            "a" | "an" | "the" | "his" | "her" | "their" | "its" | "two" | "three" | "several"
+        ) || lw(j + 2).starts_with(|c: char| c.is_ascii_digit());
+        let bare_passive = matches!(lw(j + 1), "killed" | "wounded" | "injured") && !object_follows;
+        // "freezes to death", "shot dead".
+        let dies_of = (lw(j + 2) == "to" && lw(j + 3) == "death") || lw(j + 2) == "dead";
         let active = first > 0 && super::ACTIVE_VERBS.contains(&lw(first - 1));
+        // "the death of another aid worker", "the killing of a journalist".
+        let death_of = first > 1
+            && lw(first - 1) == "of"
+            && matches!(
+                lw(first - 2),
+                "death" | "killing" | "murder" | "assassination"
+            );
+        let (passive, active) = (passive || bare_passive || dies_of, active || death_of);
         if !(passive || active) {
             continue;
         }

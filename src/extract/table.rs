@@ -295,6 +295,22 @@ const CASES: &[(&str, &[&str])] = &[
     ),
     ("Syria frees 64 women detainees after hostage deal", &[]),
     (
+        "Top rebel killed as talks open in Geneva",
+        &["1 killed opposition"],
+    ),
+    (
+        "Red Crescent mourns the death of another aid worker in Idlib",
+        &["1 killed civilians; at=Idlib"],
+    ),
+    (
+        "Rebel commander freezes to death in Aleppo: monitor",
+        &["1 killed opposition; by=monitor; at=Aleppo"],
+    ),
+    (
+        "The soldier killed two gunmen before he was captured.",
+        &["2 killed unknown"],
+    ),
+    (
         "Rebels kill top officer in Hama",
         &["1 killed unknown; at=Hama"],
     ),
