@@ -17,6 +17,7 @@ pub mod aggregate;
 pub mod cli;
 pub mod extract;
 pub mod gazetteer;
+pub mod hash;
 pub mod ingest;
 pub mod model;
 pub mod output;
@@ -101,6 +102,21 @@ impl Pipeline {
         docs.iter()
             .flat_map(|d| extract::claims(d, &self.gazetteer))
             .collect()
+    }
+
+    /// The claims of each document in turn, handed to `each` without collecting them all.
+    pub fn extract_each<E>(
+        &self,
+        docs: &[Document],
+        mut each: impl FnMut(&[Claim]) -> Result<(), E>,
+    ) -> Result<usize, E> {
+        let mut n = 0;
+        for d in docs {
+            let claims = extract::claims(d, &self.gazetteer);
+            n += claims.len();
+            each(&claims)?;
+        }
+        Ok(n)
     }
 
     /// Reads, extracts and aggregates; nothing is written until `files.write` is called, so a

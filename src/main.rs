@@ -98,17 +98,25 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             let pipeline = Pipeline::with_gazetteer(gazetteer_of(&args.input.gazetteer)?)
                 .published(args.input.published);
             let ingested = pipeline.ingest(&args.input.inputs)?;
-            let claims = pipeline.extract(&ingested.documents);
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            match args.format {
-                Format::Jsonl => {
-                    for c in &claims {
-                        writeln!(out, "{}", serde_json::to_string(c)?)?;
-                    }
+            let count = match args.format {
+                // One JSON document needs every claim at once.
+                Format::Json => {
+                    let claims = pipeline.extract(&ingested.documents);
+                    writeln!(out, "{}", serde_json::to_string_pretty(&claims)?)?;
+                    claims.len()
                 }
-                Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&claims)?)?,
-                Format::Text => {
-                    for c in &claims {
+                // Lines are written as each document is done: memory holds one document's
+                // claims, not the corpus's.
+                Format::Jsonl => pipeline.extract_each(&ingested.documents, |claims| {
+                    for c in claims {
+                        serde_json::to_writer(&mut out, c)?;
+                        out.write_all(b"\n")?;
+                    }
+                    Ok::<(), anyhow::Error>(())
+                })?,
+                Format::Text => pipeline.extract_each(&ingested.documents, |claims| {
+                    for c in claims {
                         let place = c
                             .event_place()
                             .and_then(|p| p.name.clone())
@@ -128,17 +136,22 @@ fn run(cli: &Cli) -> Result<ExitCode> {
                                 .unwrap_or_default()
                         )?;
                     }
-                }
-            }
+                    Ok::<(), anyhow::Error>(())
+                })?,
+            };
             out.flush()?;
             say(
                 quiet,
                 &format!(
                     "tollmap: {} documents, {} claims",
                     ingested.documents.len(),
-                    claims.len()
+                    count
                 ),
             );
+            // The process ends here: freeing the corpus and the gazetteer one allocation at
+            // a time would only cost time.
+            std::mem::forget(ingested);
+            std::mem::forget(pipeline);
             Ok(ExitCode::SUCCESS)
         }
         Command::Geocode(args) => {

@@ -19,7 +19,7 @@ use numbers::CountMatch;
 use text::Token;
 
 /// Words that mean people were killed.
-const KILLED: &[&str] = &[
+const KILLED_WORDS: &[&str] = &[
     "killed",
     "kill",
     "kills",
@@ -44,10 +44,12 @@ const KILLED: &[&str] = &[
     "funerals",
     "buried",
 ];
-const WOUNDED: &[&str] = &[
+static KILLED: WordSet = WordSet::new(KILLED_WORDS);
+const WOUNDED_WORDS: &[&str] = &[
     "wounded", "wounding", "injured", "injuring", "injuries", "hurt", "wounds",
 ];
-const CAPTURED: &[&str] = &[
+static WOUNDED: WordSet = WordSet::new(WOUNDED_WORDS);
+const CAPTURED_WORDS: &[&str] = &[
     "captured",
     "seized",
     "abducted",
@@ -61,12 +63,15 @@ const CAPTURED: &[&str] = &[
     "hostage",
     "hostages",
 ];
-const MISSING: &[&str] = &["missing", "disappeared"];
+static CAPTURED: WordSet = WordSet::new(CAPTURED_WORDS);
+const MISSING_WORDS: &[&str] = &["missing", "disappeared"];
+static MISSING: WordSet = WordSet::new(MISSING_WORDS);
 /// Words that mean killed or wounded, undistinguished.
-const CASUALTIES: &[&str] = &["casualties", "casualty"];
+const CASUALTIES_WORDS: &[&str] = &["casualties", "casualty"];
+static CASUALTIES: WordSet = WordSet::new(CASUALTIES_WORDS);
 
 /// Nouns for people: a count followed by one of them counts people.
-const PEOPLE: &[&str] = &[
+const PEOPLE_WORDS: &[&str] = &[
     "people",
     "persons",
     "person",
@@ -154,9 +159,10 @@ const PEOPLE: &[&str] = &[
     "schoolchildren",
     "pupils",
 ];
+static PEOPLE: WordSet = WordSet::new(PEOPLE_WORDS);
 
 /// Singular nouns for one person: "a rebel commander was killed" counts one.
-pub(crate) const ONE_PERSON: &[&str] = &[
+const ONE_PERSON_WORDS: &[&str] = &[
     "soldier",
     "rebel",
     "fighter",
@@ -215,9 +221,10 @@ pub(crate) const ONE_PERSON: &[&str] = &[
     "judge",
     "engineer",
 ];
+pub(crate) static ONE_PERSON: WordSet = WordSet::new(ONE_PERSON_WORDS);
 
 /// Nouns that make a number a count of things that are not casualties.
-const NOT_PEOPLE: &[&str] = &[
+const NOT_PEOPLE_WORDS: &[&str] = &[
     "years",
     "year",
     "months",
@@ -285,6 +292,7 @@ const NOT_PEOPLE: &[&str] = &[
     "gmt",
     "locations",
 ];
+static NOT_PEOPLE: WordSet = WordSet::new(NOT_PEOPLE_WORDS);
 
 /// Victim words and their category, checked in order (the first hit wins).
 const VICTIM_WORDS: &[(&str, Victims)] = &[
@@ -434,6 +442,27 @@ const SAYS: &[&str] = &[
     "added",
     "noted",
 ];
+
+/// A word list as a hash set, built on first use: one hash instead of a scan of the list.
+pub(crate) struct WordSet {
+    words: &'static [&'static str],
+    set: std::sync::OnceLock<crate::hash::FnvHashSet<&'static str>>,
+}
+
+impl WordSet {
+    pub(crate) const fn new(words: &'static [&'static str]) -> WordSet {
+        WordSet {
+            words,
+            set: std::sync::OnceLock::new(),
+        }
+    }
+
+    pub(crate) fn contains(&self, w: &&str) -> bool {
+        self.set
+            .get_or_init(|| self.words.iter().copied().collect())
+            .contains(*w)
+    }
+}
 
 /// Extracts every claim of a document, resolving places through the gazetteer.
 pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
@@ -717,10 +746,10 @@ fn document_context<'m>(
 
 /// Counts of the Syrian populated places a text names, to find what it is about.
 #[derive(Default)]
-struct Anchors(Vec<(crate::gazetteer::Entry, usize)>);
+struct Anchors<'g>(Vec<(&'g crate::gazetteer::Entry, usize)>);
 
-impl Anchors {
-    fn add(&mut self, e: &crate::gazetteer::Entry) {
+impl<'g> Anchors<'g> {
+    fn add(&mut self, e: &'g crate::gazetteer::Entry) {
         let populated = matches!(
             e.kind,
             PlaceKind::City | PlaceKind::Town | PlaceKind::Village | PlaceKind::Neighbourhood
@@ -730,19 +759,19 @@ impl Anchors {
         }
         match self.0.iter_mut().find(|(x, _)| x.id == e.id) {
             Some((_, n)) => *n += 1,
-            None => self.0.push((e.clone(), 1)),
+            None => self.0.push((e, 1)),
         }
     }
 
     /// The most-named place; the first named among equals.
     fn best(self) -> Option<crate::gazetteer::Entry> {
-        let mut best: Option<(crate::gazetteer::Entry, usize)> = None;
+        let mut best: Option<(&crate::gazetteer::Entry, usize)> = None;
         for (e, n) in self.0 {
             if best.as_ref().is_none_or(|(_, m)| n > *m) {
                 best = Some((e, n));
             }
         }
-        best.map(|(e, _)| e)
+        best.map(|(e, _)| e.clone())
     }
 }
 

@@ -28,7 +28,7 @@ pub struct Mention {
 }
 
 /// Capitalized words that are never place names on their own in this domain.
-const NOT_PLACES: &[&str] = &[
+const NOT_PLACES_WORDS: &[&str] = &[
     "the",
     "a",
     "an",
@@ -258,6 +258,7 @@ const NOT_PLACES: &[&str] = &[
     "abdulrahman",
     "rami",
 ];
+static NOT_PLACES: super::WordSet = super::WordSet::new(NOT_PLACES_WORDS);
 
 /// Words dropped from the start of a capitalized run ("In Damascus", "The Bahlawaliyet area").
 const LEADING_FUNCTION_WORDS: &[&str] = &[
@@ -654,12 +655,12 @@ fn accept(gaz: &Gazetteer, text: &str, risky_position: bool) -> bool {
     if key.chars().count() < 3 {
         return false;
     }
-    if NOT_PLACES.contains(&key.as_str()) || gaz.is_demonym(text) {
+    if NOT_PLACES.contains(&key.as_str()) || gaz.is_demonym_key(&key) {
         return false;
     }
     // An exact name is enough; spelling variants only where no capitalized word could be
     // read as one, and only close and long ones (the costly look-ups run only here).
-    if gaz.has_exact(text) {
+    if gaz.has_exact_key(&key) {
         return true;
     }
     if risky_position || key.chars().count() < 6 {

@@ -9,7 +9,6 @@ pub mod index;
 pub mod normalize;
 pub mod overlay;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -171,7 +170,7 @@ type RawMatches = std::sync::Arc<Vec<(u32, MatchKind, f64)>>;
 
 /// A bounded, thread-safe memo of `Gazetteer::raw_matches`; a clone starts empty.
 #[derive(Default)]
-struct MatchCache(std::sync::Mutex<HashMap<String, RawMatches>>);
+struct MatchCache(std::sync::Mutex<crate::hash::FnvHashMap<String, RawMatches>>);
 
 /// Keys kept before the cache is emptied and refilled.
 const CACHE_LIMIT: usize = 200_000;
@@ -200,6 +199,8 @@ pub struct Gazetteer {
     lines: Vec<(usize, usize)>,
     /// Entries, parsed on first access (`None`: a line that does not parse).
     entries: Vec<OnceLock<Option<Entry>>>,
+    /// The strict key of each entry's own name, computed on first use.
+    primary_keys: Vec<OnceLock<Box<str>>>,
     index: Index,
     /// Context-free matches of keys already looked up (names repeat across a corpus).
     cache: MatchCache,
@@ -243,6 +244,7 @@ impl Gazetteer {
         let lines = line_ranges(text);
         Ok(Gazetteer {
             entries: (0..lines.len()).map(|_| OnceLock::new()).collect(),
+            primary_keys: (0..lines.len()).map(|_| OnceLock::new()).collect(),
             lines,
             text: Bytes::Static(text.as_bytes()),
             index,
@@ -315,6 +317,7 @@ impl Gazetteer {
             line: 0,
             message: "the fst index is not valid".into(),
         })?;
+        let n = entries.len();
         Ok(Gazetteer {
             text: Bytes::Static(b""),
             lines: Vec::new(),
@@ -322,6 +325,7 @@ impl Gazetteer {
                 .into_iter()
                 .map(|e| OnceLock::from(Some(e)))
                 .collect(),
+            primary_keys: (0..n).map(|_| OnceLock::new()).collect(),
             index,
             cache: MatchCache::default(),
             version: version.chars().take(16).collect(),
@@ -359,6 +363,7 @@ impl Gazetteer {
         let lines = line_ranges(s);
         Ok(Gazetteer {
             entries: (0..lines.len()).map(|_| OnceLock::new()).collect(),
+            primary_keys: (0..lines.len()).map(|_| OnceLock::new()).collect(),
             lines,
             text,
             index,
@@ -403,6 +408,14 @@ impl Gazetteer {
             .as_ref()
     }
 
+    /// The strict key of entry `i`'s own name.
+    fn primary_key(&self, i: usize) -> &str {
+        match (self.primary_keys.get(i), self.entry(i)) {
+            (Some(cell), Some(e)) => cell.get_or_init(|| normalize::key(&e.name).into()),
+            _ => "",
+        }
+    }
+
     /// Every entry that parses, in file order.
     pub fn iter(&self) -> impl Iterator<Item = &Entry> {
         (0..self.len()).filter_map(|i| self.entry(i))
@@ -420,13 +433,23 @@ impl Gazetteer {
 
     /// True when some entry has exactly this strict key.
     pub fn has_exact(&self, mention: &str) -> bool {
-        self.index.exact(&normalize::key(mention)).next().is_some()
-            || self.overlay.as_ref().is_some_and(|o| o.has_exact(mention))
+        self.has_exact_key(&normalize::key(mention))
+    }
+
+    /// `has_exact` of a name already normalised with `normalize::key`.
+    pub fn has_exact_key(&self, key: &str) -> bool {
+        self.index.exact(key).next().is_some()
+            || self.overlay.as_ref().is_some_and(|o| o.has_exact_key(key))
     }
 
     /// True when the name is a demonym or adjective of a place ("Syrian", "Turkish").
     pub fn is_demonym(&self, mention: &str) -> bool {
-        self.index.is_demonym(&normalize::key(mention))
+        self.is_demonym_key(&normalize::key(mention))
+    }
+
+    /// `is_demonym` of a name already normalised with `normalize::key`.
+    pub fn is_demonym_key(&self, key: &str) -> bool {
+        self.index.is_demonym(key)
     }
 
     /// The entries with exactly this name (up to case, marks and articles): the index alone,
@@ -462,11 +485,14 @@ impl Gazetteer {
             return Vec::new();
         }
         let raw = self.raw_matches(&k);
+        let mut primary: Vec<bool> = Vec::with_capacity(raw.len());
         let mut out: Vec<Candidate<'_>> = raw
             .iter()
             .filter_map(|&(i, matched, similarity)| {
+                let entry = self.entry(i as usize)?;
+                primary.push(matched == MatchKind::Exact && self.primary_key(i as usize) == k);
                 Some(Candidate {
-                    entry: self.entry(i as usize)?,
+                    entry,
                     matched,
                     similarity,
                     score: 0.0,
@@ -474,11 +500,11 @@ impl Gazetteer {
             })
             .collect();
         let demonym = self.index.is_demonym(&k);
-        for c in &mut out {
+        for (c, own_name) in out.iter_mut().zip(primary) {
             c.score = score(c, ctx, hint);
             // The place's own name, not one of its alternate, historic or foreign-language
             // names ("Iraq" is the country before it is an old name of Arak).
-            if c.matched == MatchKind::Exact && normalize::key(&c.entry.name) == k {
+            if own_name {
                 c.score += PRIMARY_NAME_BONUS;
             }
             // "Iraqi" means Iraq, not a village called Al Iraqi.

@@ -243,10 +243,30 @@ fn skeleton(word: &str, out: &mut String) {
 
 /// Levenshtein distance between two strings, by characters.
 pub fn edit_distance(a: &str, b: &str) -> usize {
+    if a.is_ascii() && b.is_ascii() {
+        return edit_distance_of(a.as_bytes(), b.as_bytes());
+    }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
+    edit_distance_of(&a, &b)
+}
+
+/// Levenshtein distance over two sequences, one row at a time (on the stack when short).
+fn edit_distance_of<T: PartialEq>(a: &[T], b: &[T]) -> usize {
+    let mut stack = [0usize; 2 * 64];
+    let mut heap;
+    let (prev, cur) = if b.len() < 64 {
+        let (p, c) = stack.split_at_mut(64);
+        (&mut p[..=b.len()], &mut c[..=b.len()])
+    } else {
+        heap = vec![0usize; 2 * (b.len() + 1)];
+        let (p, c) = heap.split_at_mut(b.len() + 1);
+        (p, c)
+    };
+    for (j, v) in prev.iter_mut().enumerate() {
+        *v = j;
+    }
+    let (mut prev, mut cur) = (prev, cur);
     for (i, ca) in a.iter().enumerate() {
         cur[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
@@ -258,7 +278,6 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
-/// Similarity of two strict keys in [0, 1]: 1 minus the edit distance over the longer length.
 pub fn similarity(a: &str, b: &str) -> f64 {
     let len = a.chars().count().max(b.chars().count());
     if len == 0 {
