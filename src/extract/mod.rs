@@ -720,10 +720,8 @@ fn document_context<'m>(
         if !m.known {
             continue;
         }
-        let cands = gaz.candidates(&m.text, &Context::default());
-        if let Some(best) = cands.first() {
-            let e = best.entry;
-            anchors.add(e);
+        if let Some((e, n_candidates)) = gaz.best_default(&m.text) {
+            anchors.add(e.clone());
             if !ctx.countries.contains(&e.country) {
                 ctx.countries.push(e.country.clone());
             }
@@ -735,7 +733,7 @@ fn document_context<'m>(
                 }
             }
             // Cities are strong anchors: their governorate is context too.
-            if matches!(e.kind, PlaceKind::City) && e.country == "SY" && cands.len() == 1 {
+            if matches!(e.kind, PlaceKind::City) && e.country == "SY" && n_candidates == 1 {
                 ctx.points.push((e.lat, e.lon));
             }
         }
@@ -745,19 +743,19 @@ fn document_context<'m>(
 }
 
 /// Counts of the Syrian populated places a text names, to find what it is about.
-#[derive(Default)]
-struct Anchors<'g>(Vec<(&'g crate::gazetteer::Entry, usize)>);
+struct Anchors<E>(Vec<(E, usize)>);
 
-impl<'g> Anchors<'g> {
-    fn add(&mut self, e: &'g crate::gazetteer::Entry) {
+impl<E: std::borrow::Borrow<crate::gazetteer::Entry>> Anchors<E> {
+    fn add(&mut self, e: E) {
+        let entry: &crate::gazetteer::Entry = e.borrow();
         let populated = matches!(
-            e.kind,
+            entry.kind,
             PlaceKind::City | PlaceKind::Town | PlaceKind::Village | PlaceKind::Neighbourhood
         );
-        if !populated || e.country != "SY" {
+        if !populated || entry.country != "SY" {
             return;
         }
-        match self.0.iter_mut().find(|(x, _)| x.id == e.id) {
+        match self.0.iter_mut().find(|(x, _)| x.borrow().id == entry.id) {
             Some((_, n)) => *n += 1,
             None => self.0.push((e, 1)),
         }
@@ -765,13 +763,19 @@ impl<'g> Anchors<'g> {
 
     /// The most-named place; the first named among equals.
     fn best(self) -> Option<crate::gazetteer::Entry> {
-        let mut best: Option<(&crate::gazetteer::Entry, usize)> = None;
+        let mut best: Option<(E, usize)> = None;
         for (e, n) in self.0 {
             if best.as_ref().is_none_or(|(_, m)| n > *m) {
                 best = Some((e, n));
             }
         }
-        best.map(|(e, _)| e.clone())
+        best.map(|(e, _)| e.borrow().clone())
+    }
+}
+
+impl<E> Default for Anchors<E> {
+    fn default() -> Self {
+        Anchors(Vec::new())
     }
 }
 

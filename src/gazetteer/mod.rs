@@ -172,6 +172,14 @@ type RawMatches = std::sync::Arc<Vec<(u32, MatchKind, f64)>>;
 #[derive(Default)]
 struct MatchCache(std::sync::Mutex<crate::hash::FnvHashMap<String, RawMatches>>);
 
+/// The best place with no context for each mention text (with the number of candidates),
+/// memoised: extraction asks it of every mention of every document.
+#[derive(Debug, Default)]
+struct DefaultMemo(std::sync::Mutex<crate::hash::FnvHashMap<Box<str>, Option<BestDefault>>>);
+
+/// The best entry for a mention with no context, and how many candidates it had.
+pub type BestDefault = (std::sync::Arc<Entry>, usize);
+
 /// Keys kept before the cache is emptied and refilled.
 const CACHE_LIMIT: usize = 200_000;
 
@@ -199,6 +207,8 @@ pub struct Gazetteer {
     lines: Vec<(usize, usize)>,
     /// Entries, parsed on first access (`None`: a line that does not parse).
     entries: Vec<OnceLock<Option<Entry>>>,
+    /// `best_default` answers so far.
+    default_memo: DefaultMemo,
     /// The strict key of each entry's own name, computed on first use.
     primary_keys: Vec<OnceLock<Box<str>>>,
     index: Index,
@@ -249,6 +259,7 @@ impl Gazetteer {
             text: Bytes::Static(text.as_bytes()),
             index,
             cache: MatchCache::default(),
+            default_memo: DefaultMemo::default(),
             version: include_str!(concat!(env!("OUT_DIR"), "/version.txt")).to_string(),
             overlay: None,
             world: None,
@@ -328,6 +339,7 @@ impl Gazetteer {
             primary_keys: (0..n).map(|_| OnceLock::new()).collect(),
             index,
             cache: MatchCache::default(),
+            default_memo: DefaultMemo::default(),
             version: version.chars().take(16).collect(),
             overlay: None,
             world: None,
@@ -368,6 +380,7 @@ impl Gazetteer {
             text,
             index,
             cache: MatchCache::default(),
+            default_memo: DefaultMemo::default(),
             version,
             overlay: None,
             world: None,
@@ -616,6 +629,27 @@ impl Gazetteer {
             }
         }
         out
+    }
+
+    /// The best place for a mention with no context and the number of candidates, memoised
+    /// by the mention text (the layers are fixed once a gazetteer is built).
+    pub fn best_default(&self, mention: &str) -> Option<BestDefault> {
+        if let Ok(memo) = self.default_memo.0.lock() {
+            if let Some(hit) = memo.get(mention) {
+                return hit.clone();
+            }
+        }
+        let cands = self.candidates(mention, &Context::default());
+        let best = cands
+            .first()
+            .map(|c| (std::sync::Arc::new(c.entry.clone()), cands.len()));
+        if let Ok(mut memo) = self.default_memo.0.lock() {
+            if memo.len() >= CACHE_LIMIT {
+                memo.clear();
+            }
+            memo.insert(mention.into(), best.clone());
+        }
+        best
     }
 
     /// The best place for a mention in its context, or `None` when nothing fits.
