@@ -1360,7 +1360,13 @@ fn headline_claimant(s: &text::Sentence<'_>) -> Option<String> {
     let words: Vec<String> = tail.split_whitespace().map(str::to_lowercase).collect();
     let source_like = tail.chars().next().is_some_and(char::is_uppercase)
         || words.iter().any(|w| SOURCE_WORDS.contains(&w.as_str()));
-    (!words.is_empty() && words.len() <= 4 && source_like).then(|| clean_claimant(tail))
+    // "... - Hundreds of civilians killed" is a second headline, not a source.
+    let tells_a_toll = words.iter().any(|w| {
+        outcome_word(w.trim_matches(|c: char| !c.is_alphanumeric())).is_some()
+            || w.starts_with(|c: char| c.is_ascii_digit())
+    });
+    (!words.is_empty() && words.len() <= 4 && source_like && !tells_a_toll)
+        .then(|| clean_claimant(tail))
 }
 
 /// Words that make a headline's trailing ": ..." a source ("monitor", "state media").

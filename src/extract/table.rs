@@ -295,6 +295,10 @@ const CASES: &[(&str, &[&str])] = &[
     ),
     ("Syria frees 64 women detainees after hostage deal", &[]),
     (
+        "Government attacks in Aleppo - Hundreds of civilians killed",
+        &["200..999 killed civilians; by=-; at=Aleppo"],
+    ),
+    (
         "Top rebel killed as talks open in Geneva",
         &["1 killed opposition"],
     ),
