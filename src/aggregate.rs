@@ -145,6 +145,14 @@ pub fn by_place_and_period(claims: &[Claim], role: PlaceRole, g: Granularity) ->
         .filter(|c| c.scope == Scope::Event && c.event_place().is_some())
         .map(|c| c.id.as_str())
         .collect();
+    let mut parts_of: HashMap<&str, Vec<&Claim>> = HashMap::new();
+    for c in claims {
+        if let Some(t) = c.part_of.as_deref() {
+            if c.outcome == Outcome::Killed {
+                parts_of.entry(t).or_default().push(c);
+            }
+        }
+    }
     // Pick, per document, place, period and outcome, the claim with the largest count.
     let mut chosen: BTreeMap<(String, String, Period, Outcome), &Claim> = BTreeMap::new();
     let mut order: Vec<(String, String, Period, Outcome)> = Vec::new();
@@ -222,10 +230,28 @@ pub fn by_place_and_period(claims: &[Claim], role: PlaceRole, g: Granularity) ->
             .or_default()
             .add(c.count.low, c.count.high);
         if c.outcome == Outcome::Killed {
-            row.killed_by_victims
-                .entry(c.victims)
-                .or_default()
-                .add(c.count.low, c.count.high);
+            // A total whose parts add up to it exactly (an event table's deaths by side) is
+            // split by their victims; otherwise it counts under its own.
+            let parts: Vec<&Claim> = parts_of.get(c.id.as_str()).cloned().unwrap_or_default();
+            let sum = |f: fn(&Claim) -> Option<u64>| {
+                parts.iter().try_fold(0u64, |acc, p| Some(acc + f(p)?))
+            };
+            let exact_split = !parts.is_empty()
+                && sum(|p| Some(p.count.low)) == Some(c.count.low)
+                && sum(|p| p.count.high) == c.count.high;
+            if exact_split {
+                for p in parts {
+                    row.killed_by_victims
+                        .entry(p.victims)
+                        .or_default()
+                        .add(p.count.low, p.count.high);
+                }
+            } else {
+                row.killed_by_victims
+                    .entry(c.victims)
+                    .or_default()
+                    .add(c.count.low, c.count.high);
+            }
         }
         row.claims.push(c.id.clone());
         if let Some(others) = restated.get(&key) {

@@ -104,6 +104,24 @@ impl Pipeline {
             .collect()
     }
 
+    /// Claims of event tables, with the places they name but do not locate resolved
+    /// through the gazetteer.
+    pub fn table_claims(&self, claims: &[Claim]) -> Vec<Claim> {
+        let ctx = gazetteer::Context::default();
+        claims
+            .iter()
+            .map(|c| {
+                let mut c = c.clone();
+                for p in &mut c.places {
+                    if p.lat.is_none() {
+                        *p = self.gazetteer.place(&p.mention, p.role, &ctx);
+                    }
+                }
+                c
+            })
+            .collect()
+    }
+
     /// The claims of each document in turn, handed to `each` without collecting them all.
     pub fn extract_each<E>(
         &self,
@@ -123,7 +141,8 @@ impl Pipeline {
     /// failure here leaves any previous output untouched.
     pub fn build(&self, inputs: &[PathBuf]) -> Result<BuildRun, Error> {
         let ingested = self.ingest(inputs)?;
-        let claims = self.extract(&ingested.documents);
+        let mut claims = self.extract(&ingested.documents);
+        claims.extend(self.table_claims(&ingested.claims));
         let files = output::build_files(
             &ingested.documents,
             &claims,

@@ -99,45 +99,50 @@ fn run(cli: &Cli) -> Result<ExitCode> {
                 .published(args.input.published);
             let ingested = pipeline.ingest(&args.input.inputs)?;
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let table = pipeline.table_claims(&ingested.claims);
             let count = match args.format {
                 // One JSON document needs every claim at once.
                 Format::Json => {
-                    let claims = pipeline.extract(&ingested.documents);
+                    let mut claims = pipeline.extract(&ingested.documents);
+                    claims.extend(table);
                     writeln!(out, "{}", serde_json::to_string_pretty(&claims)?)?;
                     claims.len()
                 }
                 // Lines are written as each document is done: memory holds one document's
                 // claims, not the corpus's.
-                Format::Jsonl => pipeline.extract_each(&ingested.documents, |claims| {
-                    for c in claims {
-                        serde_json::to_writer(&mut out, c)?;
-                        out.write_all(b"\n")?;
-                    }
-                    Ok::<(), anyhow::Error>(())
-                })?,
-                Format::Text => pipeline.extract_each(&ingested.documents, |claims| {
-                    for c in claims {
-                        let place = c
-                            .event_place()
-                            .and_then(|p| p.name.clone())
-                            .unwrap_or_else(|| "(no place)".into());
-                        writeln!(
-                            out,
-                            "{}\t{} {} {} at {} [{}]{}",
-                            c.id,
-                            c.count.text,
-                            c.victims.as_str(),
-                            c.outcome.as_str(),
-                            place,
-                            c.scope.as_str(),
-                            c.claimant
-                                .as_deref()
-                                .map(|s| format!(" according to {s}"))
-                                .unwrap_or_default()
-                        )?;
-                    }
-                    Ok::<(), anyhow::Error>(())
-                })?,
+                format => {
+                    let mut write = |claims: &[tollmap::model::Claim]| {
+                        for c in claims {
+                            if format == Format::Jsonl {
+                                serde_json::to_writer(&mut out, c)?;
+                                out.write_all(b"\n")?;
+                                continue;
+                            }
+                            let place = c
+                                .event_place()
+                                .and_then(|p| p.name.clone())
+                                .unwrap_or_else(|| "(no place)".into());
+                            writeln!(
+                                out,
+                                "{}\t{} {} {} at {} [{}]{}",
+                                c.id,
+                                c.count.text,
+                                c.victims.as_str(),
+                                c.outcome.as_str(),
+                                place,
+                                c.scope.as_str(),
+                                c.claimant
+                                    .as_deref()
+                                    .map(|s| format!(" according to {s}"))
+                                    .unwrap_or_default()
+                            )?;
+                        }
+                        Ok::<(), anyhow::Error>(())
+                    };
+                    let n = pipeline.extract_each(&ingested.documents, &mut write)?;
+                    write(&table)?;
+                    n + table.len()
+                }
             };
             out.flush()?;
             say(

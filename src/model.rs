@@ -337,6 +337,20 @@ impl Place {
     pub fn is_resolved(&self) -> bool {
         self.lat.is_some() && self.lon.is_some()
     }
+
+    /// True when the place is a point an event table gave (`point:lat,lon`), not a gazetteer
+    /// place.
+    pub fn is_table_point(&self) -> bool {
+        self.gazetteer_id
+            .as_deref()
+            .is_some_and(|id| id.starts_with("point:"))
+    }
+
+    /// True when the mention was not found and the place is the enclosing one it sits in
+    /// (precision 2); a table's own point of precision 2 is no fallback.
+    pub fn is_fallback(&self) -> bool {
+        self.precision == Some(2) && !self.is_table_point()
+    }
 }
 
 /// One claim of people killed, wounded, captured or missing, as a reader can check it.

@@ -684,3 +684,69 @@ fn geonames_import_downloads_a_zip_from_a_local_server() {
     let msg = stderr(&o);
     assert!(msg.contains(&missing) && msg.contains("404"), "{msg}");
 }
+
+#[test]
+fn event_tables_become_claims_with_their_own_points() {
+    let dir = tempfile::tempdir().unwrap();
+    let acled = dir.path().join("acled.csv");
+    std::fs::write(
+        &acled,
+        "event_id_cnty,event_date,location,latitude,longitude,geo_precision,fatalities,notes,source\n\
+         SYR1,2019-03-14,Kafr Nabl,35.61,36.56,1,6,Shelling killed six people.,Local media\n\
+         SYR2,15 March 2019,Kafr Nabl,35.61,36.56,1,2,Two more died.,Local media\n",
+    )
+    .unwrap();
+    let native = dir.path().join("mine.csv");
+    std::fs::write(
+        &native,
+        "count_low,count_high,outcome,victims,place_name,date_start,date_end,claimant\n\
+         12,12,killed,civilians,Jableh,2019-03-05,2019-03-05,a local council\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = tollmap(&[
+        "-q",
+        "build",
+        acled.to_str().unwrap(),
+        native.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let places: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("places.geojson")).unwrap()).unwrap();
+    let rows: Vec<(String, u64, Vec<f64>)> = places["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["properties"]["name"].as_str().unwrap_or("").to_string(),
+                f["properties"]["killed_low"].as_u64().unwrap(),
+                f["geometry"]["coordinates"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_f64().unwrap())
+                    .collect(),
+            )
+        })
+        .collect();
+    // Both ACLED events at their own point, added up; the native row resolved to Jableh.
+    assert!(
+        rows.contains(&("Kafr Nabl".into(), 8, vec![36.56, 35.61])),
+        "{rows:?}"
+    );
+    assert!(
+        rows.iter().any(|(n, k, _)| n == "Jablah" && *k == 12),
+        "{rows:?}"
+    );
+
+    // A table tollmap does not know is named with its line.
+    let odd = dir.path().join("odd.csv");
+    std::fs::write(&odd, "a,b\n1,2\n").unwrap();
+    let o = tollmap(&["extract", odd.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("odd.csv:1: unknown columns"), "{err}");
+}

@@ -366,3 +366,69 @@ fn seeds_give_the_claims_the_issue_lists_and_nothing_from_the_noise() {
     // The five expected, their title's "Scores Killed in Syria", and nothing else.
     assert_eq!(in_003, 6, "claims in 003: {claims:#?}");
 }
+
+#[test]
+fn every_ucdp_event_is_mapped_and_the_deaths_add_up() {
+    let Some(seeds) = seeds() else { return };
+    let table = seeds
+        .parent()
+        .and_then(Path::parent)
+        .unwrap()
+        .join("data/events/ucdp_ged_syria_2011_2019_subset.csv");
+    let out = tempfile::tempdir().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_tollmap"))
+        .args(["-q", "build", table.to_str().unwrap(), "--out"])
+        .arg(out.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // The file's own totals, by UCDP's definition of `best`.
+    let mut reader = csv::Reader::from_path(&table).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (a, b, civ, unk) = (
+        col("deaths_a"),
+        col("deaths_b"),
+        col("deaths_civilians"),
+        col("deaths_unknown"),
+    );
+    let (mut events, mut deaths, mut civilians) = (0u64, 0u64, 0u64);
+    for r in reader.records() {
+        let r = r.unwrap();
+        let n = |i: usize| r[i].parse::<u64>().unwrap();
+        events += 1;
+        deaths += n(a) + n(b) + n(civ) + n(unk);
+        civilians += n(civ);
+    }
+    assert_eq!((events, deaths), (52_049, 239_257));
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["counts"]["documents"], events);
+    assert_eq!(manifest["counts"]["unresolved_mentions"], 0);
+    let places: Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("places.geojson")).unwrap()).unwrap();
+    let total = |key: &str| -> u64 {
+        places["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["properties"][key].as_u64().unwrap_or(0))
+            .sum()
+    };
+    assert_eq!(total("killed_low"), deaths);
+    assert_eq!(total("killed_high"), deaths);
+    assert_eq!(total("killed_civilians_low"), civilians);
+    let by_victims: u64 = [
+        "civilians",
+        "pro_government",
+        "opposition",
+        "jihadist",
+        "kurdish_forces",
+        "foreign_forces",
+        "unknown",
+    ]
+    .iter()
+    .map(|v| total(&format!("killed_{v}_low")))
+    .sum();
+    assert_eq!(by_victims, deaths);
+}

@@ -6,8 +6,12 @@
 //!   have no `published` of their own.
 //! - `.jsonl`: one document per line with `id` and `text` (required), `title`, `url`,
 //!   `outlet`, `published` (ISO 8601 date or date-time). Unknown fields are ignored.
+//! - `.csv`: an event table (UCDP GED, ACLED or tollmap claims, told by the header) whose
+//!   rows become claims directly (see `table`).
 //! - Directories are walked recursively in name order; files of other types in them are
 //!   skipped and reported.
+
+pub mod table;
 
 use std::path::{Path, PathBuf};
 
@@ -33,7 +37,7 @@ pub enum IngestError {
         message: String,
     },
     /// An input of a type tollmap does not read.
-    #[error("{path}: unsupported input type (expected .txt, .md or .jsonl, or a directory)")]
+    #[error("{path}: unsupported input type (expected .txt, .md, .jsonl or .csv, or a directory)")]
     Unsupported { path: PathBuf },
     /// Two documents with the same id.
     #[error("{path}: document id `{id}` already used by {first}")]
@@ -60,7 +64,7 @@ pub struct InputFile {
     pub sha256: String,
     /// Size in bytes.
     pub bytes: u64,
-    /// Documents it held.
+    /// Documents it held (for an event table: its events).
     pub documents: usize,
 }
 
@@ -69,6 +73,8 @@ pub struct InputFile {
 pub struct Ingested {
     /// The documents, in input order.
     pub documents: Vec<Document>,
+    /// Claims read directly from event tables, in input order.
+    pub claims: Vec<crate::model::Claim>,
     /// The files read.
     pub files: Vec<InputFile>,
     /// Files skipped inside directories (unsupported type).
@@ -127,6 +133,7 @@ fn is_sidecar(p: &Path) -> bool {
 enum Kind {
     Text,
     Jsonl,
+    Table,
 }
 
 fn kind_of(p: &Path) -> Option<Kind> {
@@ -141,6 +148,7 @@ fn kind_of(p: &Path) -> Option<Kind> {
     {
         Some("txt" | "md" | "text" | "markdown") => Some(Kind::Text),
         Some("jsonl" | "ndjson") => Some(Kind::Jsonl),
+        Some("csv") => Some(Kind::Table),
         _ => None,
     }
 }
@@ -192,9 +200,15 @@ fn read_file(path: &Path, opts: &IngestOptions, out: &mut Ingested) -> Result<()
         }
     })?;
     let before = out.documents.len();
+    let mut events = 0;
     match kind_of(path) {
         Some(Kind::Jsonl) => read_jsonl(path, &text, &mut out.documents)?,
         Some(Kind::Text) => out.documents.push(read_text(path, &text, opts)?),
+        Some(Kind::Table) => {
+            let claims = table::read_table(path, &text)?;
+            events = claims.iter().filter(|c| c.part_of.is_none()).count();
+            out.claims.extend(claims);
+        }
         None => {
             return Err(IngestError::Unsupported {
                 path: path.to_path_buf(),
@@ -205,7 +219,7 @@ fn read_file(path: &Path, opts: &IngestOptions, out: &mut Ingested) -> Result<()
         path: path.to_path_buf(),
         sha256,
         bytes: size,
-        documents: out.documents.len() - before,
+        documents: out.documents.len() - before + events,
     });
     Ok(())
 }

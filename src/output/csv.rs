@@ -124,8 +124,7 @@ pub fn unresolved_csv(claims: &[Claim]) -> Vec<u8> {
     }
     let mut rows: BTreeMap<String, Row> = BTreeMap::new();
     for c in claims {
-        let fallback =
-            |p: &&crate::model::Place| p.precision == Some(crate::gazetteer::FALLBACK_PRECISION);
+        let fallback = |p: &&crate::model::Place| p.is_fallback();
         for p in c.places.iter().filter(|p| !p.is_resolved() || fallback(p)) {
             let r = rows.entry(p.mention.clone()).or_default();
             if let (true, Some(name)) = (fallback(&p), &p.name) {

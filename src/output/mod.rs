@@ -59,7 +59,14 @@ pub fn build_files(
     let places = aggregate::by_place_and_period(claims, PlaceRole::Event, period);
     let origins = aggregate::by_place_and_period(claims, PlaceRole::Origin, period);
     let counts = Counts {
-        documents: docs.len(),
+        // Documents, and the events of tables (each its own document).
+        documents: docs.len()
+            + claims
+                .iter()
+                .filter(|c| c.part_of.is_none() && !by_id.contains_key(c.doc.as_str()))
+                .map(|c| c.doc.as_str())
+                .collect::<std::collections::HashSet<_>>()
+                .len(),
         claims: claims.len(),
         event_claims: claims.iter().filter(|c| c.scope == Scope::Event).count(),
         cumulative_claims: claims
@@ -75,9 +82,7 @@ pub fn build_files(
         unresolved_mentions: claims
             .iter()
             .flat_map(|c| c.places.iter())
-            .filter(|p| {
-                !p.is_resolved() || p.precision == Some(crate::gazetteer::FALLBACK_PRECISION)
-            })
+            .filter(|p| !p.is_resolved() || p.is_fallback())
             .count(),
     };
     let mut files: Vec<(String, Vec<u8>)> = vec![

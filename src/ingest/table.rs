@@ -1,0 +1,610 @@
+//! Event tables (CSV) that become claims directly, keeping their own coordinates and precision:
+//! UCDP GED, ACLED, and tollmap's own `claims.csv` columns. The format is told by the header.
+//!
+//! - **UCDP GED**: `id`, `latitude`, `longitude`, `where_prec` (1–7, kept as the precision),
+//!   `date_start`/`date_end` (or `year` alone: the whole year), `best`/`low`/`high` (when `best`
+//!   is absent it is `deaths_a + deaths_b + deaths_civilians + deaths_unknown`, as UCDP
+//!   defines it), the four `deaths_*` columns (a breakdown by victims, `part_of` the event's
+//!   total when more than one is non-zero), `side_a`, `side_b`, `where_coordinates`, `adm_1`,
+//!   `source_original` (the claimant).
+//! - **ACLED**: `event_date`, `location`, `latitude`, `longitude`, `geo_precision` (1 → 1,
+//!   2 → 2, 3 → 4), `fatalities`, `notes` (the quote), `source` (the claimant).
+//! - **tollmap claims** (what `build` writes to `claims.csv`): `count_low` and `outcome`
+//!   required; `count_high`, `qualifier`, `victims`, `victims_text`, `claimant`, `scope`,
+//!   `part_of`, `date_start`, `date_end`, `date_precision`, `place_mention`, `place_name`,
+//!   `gazetteer_id`, `lat`, `lon`, `admin1`, `admin2`, `precision`, `quote`, `id`, `doc`
+//!   optional. A row with a place name but no coordinates is resolved through the gazetteer
+//!   by the pipeline.
+//!
+//! Each row is its own document (`ucdp:<id>`, `acled:<row>`, or the row's `doc`), so that two
+//! events at one place add up instead of restating each other.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use jiff::civil::Date;
+
+use super::IngestError;
+use crate::model::{
+    Claim, ClaimDate, Count, DatePrecision, Outcome, Place, PlaceRole, Qualifier, Scope, Victims,
+};
+
+/// Which table a header describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableKind {
+    /// UCDP Georeferenced Event Dataset.
+    Ucdp,
+    /// ACLED events.
+    Acled,
+    /// tollmap's own claims columns.
+    Claims,
+}
+
+/// The kind of table a header row describes, if tollmap reads it.
+pub fn kind_of_header(header: &[String]) -> Option<TableKind> {
+    let has = |c: &str| header.iter().any(|h| h == c);
+    if has("count_low") && has("outcome") {
+        Some(TableKind::Claims)
+    } else if has("event_date") && has("fatalities") {
+        Some(TableKind::Acled)
+    } else if has("where_prec") && (has("best") || has("deaths_a")) {
+        Some(TableKind::Ucdp)
+    } else {
+        None
+    }
+}
+
+/// One row: its cells by column name.
+struct Row<'a> {
+    cells: &'a csv::StringRecord,
+    columns: &'a HashMap<String, usize>,
+    path: &'a Path,
+    line: usize,
+}
+
+impl Row<'_> {
+    fn get(&self, column: &str) -> Option<&str> {
+        let i = *self.columns.get(column)?;
+        self.cells.get(i).map(str::trim).filter(|s| !s.is_empty())
+    }
+
+    fn err(&self, message: String) -> IngestError {
+        IngestError::Line {
+            path: self.path.to_path_buf(),
+            line: self.line,
+            message,
+        }
+    }
+
+    fn number<T: std::str::FromStr>(&self, column: &str) -> Result<Option<T>, IngestError> {
+        match self.get(column) {
+            None => Ok(None),
+            Some(v) => v
+                .parse()
+                .map(Some)
+                .map_err(|_| self.err(format!("column `{column}`: `{v}` is not a number"))),
+        }
+    }
+
+    fn count(&self, column: &str) -> Result<Option<u64>, IngestError> {
+        match self.number::<f64>(column)? {
+            Some(v) if v.is_finite() && v >= 0.0 && v.fract() == 0.0 => Ok(Some(v as u64)),
+            Some(v) => Err(self.err(format!("column `{column}`: `{v}` is not a count of people"))),
+            None => Ok(None),
+        }
+    }
+
+    fn date(&self, column: &str) -> Result<Option<Date>, IngestError> {
+        match self.get(column) {
+            None => Ok(None),
+            Some(v) => parse_table_date(v)
+                .map(Some)
+                .ok_or_else(|| self.err(format!("column `{column}`: `{v}` is not a date"))),
+        }
+    }
+
+    fn point(&self, lat: &str, lon: &str) -> Result<Option<(f64, f64)>, IngestError> {
+        match (self.number::<f64>(lat)?, self.number::<f64>(lon)?) {
+            (Some(a), Some(b)) if (-90.0..=90.0).contains(&a) && (-180.0..=180.0).contains(&b) => {
+                Ok(Some((a, b)))
+            }
+            (Some(a), Some(b)) => Err(self.err(format!("coordinates out of range: {a}, {b}"))),
+            _ => Ok(None),
+        }
+    }
+}
+
+/// "2019-03-14", "14 March 2019", "14-Mar-2019", "2019-03-14 00:00:00.000".
+fn parse_table_date(s: &str) -> Option<Date> {
+    if let Some(d) = super::parse_date(s) {
+        return Some(d);
+    }
+    if let Some(d) = s.get(..10).and_then(super::parse_date) {
+        return Some(d);
+    }
+    let parts: Vec<&str> = s.split([' ', '-', '/']).filter(|p| !p.is_empty()).collect();
+    if let [d, m, y] = parts.as_slice() {
+        let month = MONTHS
+            .iter()
+            .position(|name| name.starts_with(&m.to_ascii_lowercase()) && m.len() >= 3)
+            .map(|p| p as i8 + 1)?;
+        return Date::new(y.parse().ok()?, month, d.parse().ok()?).ok();
+    }
+    None
+}
+
+const MONTHS: &[&str] = &[
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// A place with its own coordinates and precision; `id` is the point itself, so that events
+/// at the same coordinates share a map feature.
+fn table_place(mention: Option<&str>, point: (f64, f64), precision: Option<u8>) -> Place {
+    let (lat, lon) = point;
+    Place {
+        mention: mention
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("{lat:.5}, {lon:.5}")),
+        role: PlaceRole::Event,
+        name: mention.map(str::to_string),
+        gazetteer_id: Some(format!("point:{lat:.5},{lon:.5}")),
+        lat: Some(lat),
+        lon: Some(lon),
+        admin1: None,
+        admin2: None,
+        kind: None,
+        precision,
+    }
+}
+
+fn claim(id: String, doc: String, quote: String, count: Count) -> Claim {
+    Claim {
+        id,
+        doc,
+        published: None,
+        span: [0, quote.len()],
+        quote,
+        count,
+        outcome: Outcome::Killed,
+        victims: Victims::Unknown,
+        victims_text: None,
+        claimant: None,
+        scope: Scope::Event,
+        part_of: None,
+        date: ClaimDate::unknown(None),
+        places: Vec::new(),
+    }
+}
+
+fn exact(n: u64, text: String) -> Count {
+    Count {
+        low: n,
+        high: Some(n),
+        text,
+        qualifier: Qualifier::Exact,
+    }
+}
+
+/// The claims of an event table.
+pub fn read_table(path: &Path, text: &str) -> Result<Vec<Claim>, IngestError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map_err(|e| IngestError::Line {
+            path: path.to_path_buf(),
+            line: 1,
+            message: format!("not a CSV header: {e}"),
+        })?
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+        .collect();
+    let kind = kind_of_header(&header).ok_or_else(|| IngestError::Line {
+        path: path.to_path_buf(),
+        line: 1,
+        message: "unknown columns: expected a UCDP GED table (where_prec, best or deaths_a ...), \
+                  an ACLED table (event_date, fatalities ...) or tollmap claims (count_low, \
+                  outcome ...)"
+            .into(),
+    })?;
+    let columns: HashMap<String, usize> = header
+        .iter()
+        .enumerate()
+        .map(|(i, h)| (h.clone(), i))
+        .collect();
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("table")
+        .to_string();
+    let mut out = Vec::new();
+    let mut record = csv::StringRecord::new();
+    let mut n = 0usize;
+    loop {
+        let line = reader.position().line() as usize;
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                return Err(IngestError::Line {
+                    path: path.to_path_buf(),
+                    line: e.position().map_or(line, |p| p.line() as usize),
+                    message: format!("not valid CSV: {e}"),
+                })
+            }
+        }
+        n += 1;
+        let row = Row {
+            cells: &record,
+            columns: &columns,
+            path,
+            line: record.position().map_or(line, |p| p.line() as usize),
+        };
+        match kind {
+            TableKind::Ucdp => ucdp_row(&row, n, &mut out)?,
+            TableKind::Acled => acled_row(&row, n, &stem, &mut out)?,
+            TableKind::Claims => out.push(claims_row(&row, n, &stem)?),
+        }
+    }
+    Ok(out)
+}
+
+/// Victim category of a UCDP side ("Government of Syria", "IS", "SDF" ...).
+fn side_victims(side: Option<&str>) -> Victims {
+    let s = side.unwrap_or("").to_lowercase();
+    if s.starts_with("government of syria") || s.contains("hezbollah") {
+        Victims::ProGovernment
+    } else if s.starts_with("government of") {
+        Victims::ForeignForces
+    } else if s == "is" || s.contains("islamic state") || s.contains("nusra") || s.contains("qaeda")
+    {
+        Victims::Jihadist
+    } else if s.contains("sdf") || s.contains("pyd") || s.contains("ypg") || s.contains("kurd") {
+        Victims::KurdishForces
+    } else if s.is_empty() {
+        Victims::Unknown
+    } else {
+        Victims::Opposition
+    }
+}
+
+fn ucdp_row(row: &Row<'_>, n: usize, out: &mut Vec<Claim>) -> Result<(), IngestError> {
+    let id = row
+        .get("id")
+        .map(str::to_string)
+        .unwrap_or_else(|| n.to_string());
+    let deaths = [
+        ("deaths_a", side_victims(row.get("side_a"))),
+        ("deaths_b", side_victims(row.get("side_b"))),
+        ("deaths_civilians", Victims::Civilians),
+        ("deaths_unknown", Victims::Unknown),
+    ];
+    let mut parts = Vec::new();
+    for (column, victims) in deaths {
+        if let Some(d) = row.count(column)? {
+            parts.push((column, victims, d));
+        }
+    }
+    let best = match row.count("best")? {
+        Some(b) => b,
+        None if !parts.is_empty() => parts.iter().map(|p| p.2).sum(),
+        None => return Err(row.err("no `best` and no `deaths_*` columns with a value".into())),
+    };
+    let (low, high) = (row.count("low")?, row.count("high")?);
+    let count = match (low, high) {
+        (Some(l), Some(h)) if l <= best && best <= h && l < h => Count {
+            low: l,
+            high: Some(h),
+            text: format!("{best} (best; low {l}, high {h})"),
+            qualifier: Qualifier::Range,
+        },
+        _ => exact(best, best.to_string()),
+    };
+    let Some(point) = row.point("latitude", "longitude")? else {
+        return Err(row.err("no latitude/longitude".into()));
+    };
+    let precision = row.count("where_prec")?.map(|p| p.clamp(1, 7) as u8);
+    let name = row.get("where_coordinates").or(row.get("adm_1"));
+    let mut place = table_place(name, point, precision);
+    place.admin1 = row.get("adm_1").map(str::to_string);
+    let date = match (row.date("date_start")?, row.date("date_end")?) {
+        (Some(a), Some(b)) if a == b => ClaimDate {
+            start: Some(a),
+            end: Some(b),
+            precision: DatePrecision::Day,
+            text: None,
+        },
+        (Some(a), Some(b)) => ClaimDate {
+            start: Some(a.min(b)),
+            end: Some(a.max(b)),
+            precision: DatePrecision::Range,
+            text: None,
+        },
+        (Some(a), None) | (None, Some(a)) => ClaimDate {
+            start: Some(a),
+            end: Some(a),
+            precision: DatePrecision::Day,
+            text: None,
+        },
+        (None, None) => match row.count("year")? {
+            Some(y) => {
+                let y = i16::try_from(y).map_err(|_| row.err(format!("year {y}")))?;
+                let bad = |_| row.err(format!("year {y} is not a date"));
+                ClaimDate {
+                    start: Some(Date::new(y, 1, 1).map_err(bad)?),
+                    end: Some(Date::new(y, 12, 31).map_err(bad)?),
+                    precision: DatePrecision::Year,
+                    text: Some(y.to_string()),
+                }
+            }
+            None => ClaimDate::unknown(None),
+        },
+    };
+    let doc = format!("ucdp:{id}");
+    let sides = [row.get("side_a"), row.get("side_b")]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" vs ");
+    let quote = format!(
+        "UCDP GED event {id}{}: {best} deaths",
+        if sides.is_empty() {
+            String::new()
+        } else {
+            format!(" ({sides})")
+        }
+    );
+    let mut total = claim(format!("{doc}#1"), doc.clone(), quote.clone(), count);
+    total.claimant = Some(
+        row.get("source_original")
+            .map(|s| format!("UCDP GED ({s})"))
+            .unwrap_or_else(|| "UCDP GED".into()),
+    );
+    total.date = date;
+    total.places = vec![place];
+    let nonzero: Vec<_> = parts.iter().filter(|p| p.2 > 0).collect();
+    if let [only] = nonzero.as_slice() {
+        total.victims = only.1;
+    }
+    let total_id = total.id.clone();
+    let template = total.clone();
+    out.push(total);
+    // A breakdown by side when more than one side lost people: parts of the total.
+    if nonzero.len() > 1 {
+        for (k, (column, victims, d)) in nonzero.into_iter().enumerate() {
+            let mut part = template.clone();
+            part.id = format!("{doc}#{}", k + 2);
+            part.count = exact(*d, format!("{d} ({column})"));
+            part.victims = *victims;
+            part.victims_text = Some((*column).to_string());
+            part.part_of = Some(total_id.clone());
+            out.push(part);
+        }
+    }
+    Ok(())
+}
+
+fn acled_row(row: &Row<'_>, n: usize, stem: &str, out: &mut Vec<Claim>) -> Result<(), IngestError> {
+    let fatalities = row
+        .count("fatalities")?
+        .ok_or_else(|| row.err("no `fatalities`".into()))?;
+    let id = row
+        .get("event_id_cnty")
+        .or(row.get("data_id"))
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("{stem}-{n}"));
+    let doc = format!("acled:{id}");
+    let quote = row
+        .get("notes")
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("ACLED event {id}: {fatalities} fatalities"));
+    let mut c = claim(
+        format!("{doc}#1"),
+        doc,
+        quote,
+        exact(fatalities, fatalities.to_string()),
+    );
+    c.claimant = Some(
+        row.get("source")
+            .map(|s| format!("ACLED ({s})"))
+            .unwrap_or_else(|| "ACLED".into()),
+    );
+    if let Some(d) = row.date("event_date")? {
+        c.date = ClaimDate {
+            start: Some(d),
+            end: Some(d),
+            precision: DatePrecision::Day,
+            text: None,
+        };
+    }
+    let precision = row.count("geo_precision")?.map(|p| match p {
+        1 => 1,
+        2 => 2,
+        _ => 4,
+    });
+    let Some(point) = row.point("latitude", "longitude")? else {
+        return Err(row.err("no latitude/longitude".into()));
+    };
+    c.places = vec![table_place(row.get("location"), point, precision)];
+    out.push(c);
+    Ok(())
+}
+
+fn parse_enum<T: serde::de::DeserializeOwned>(
+    row: &Row<'_>,
+    column: &str,
+) -> Result<Option<T>, IngestError> {
+    match row.get(column) {
+        None => Ok(None),
+        Some(v) => serde_json::from_value(serde_json::Value::String(v.to_string()))
+            .map(Some)
+            .map_err(|_| row.err(format!("column `{column}`: unknown value `{v}`"))),
+    }
+}
+
+fn claims_row(row: &Row<'_>, n: usize, stem: &str) -> Result<Claim, IngestError> {
+    let low = row
+        .count("count_low")?
+        .ok_or_else(|| row.err("no `count_low`".into()))?;
+    let high = row.count("count_high")?;
+    if high.is_some_and(|h| h < low) {
+        return Err(row.err(format!("count_high {high:?} is below count_low {low}")));
+    }
+    let doc = row
+        .get("doc")
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("{stem}:{n}"));
+    let id = row
+        .get("id")
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("{doc}#1"));
+    let count = Count {
+        low,
+        high,
+        text: row
+            .get("count_text")
+            .map(str::to_string)
+            .unwrap_or_else(|| low.to_string()),
+        qualifier: parse_enum(row, "qualifier")?.unwrap_or(if high == Some(low) {
+            Qualifier::Exact
+        } else {
+            Qualifier::AtLeast
+        }),
+    };
+    let quote = row.get("quote").map(str::to_string).unwrap_or_default();
+    let mut c = claim(id, doc, quote, count);
+    c.outcome = parse_enum(row, "outcome")?.ok_or_else(|| row.err("no `outcome`".into()))?;
+    c.victims = parse_enum(row, "victims")?.unwrap_or(Victims::Unknown);
+    c.victims_text = row.get("victims_text").map(str::to_string);
+    c.claimant = row.get("claimant").map(str::to_string);
+    c.scope = parse_enum(row, "scope")?.unwrap_or(Scope::Event);
+    c.part_of = row.get("part_of").map(str::to_string);
+    c.published = row.date("published")?;
+    let (start, end) = (row.date("date_start")?, row.date("date_end")?);
+    c.date = ClaimDate {
+        start,
+        end,
+        precision: parse_enum(row, "date_precision")?.unwrap_or(match (start, end) {
+            (Some(a), Some(b)) if a == b => DatePrecision::Day,
+            (Some(_), Some(_)) => DatePrecision::Range,
+            _ => DatePrecision::Unknown,
+        }),
+        text: row.get("date_text").map(str::to_string),
+    };
+    let mention = row.get("place_mention").or(row.get("place_name"));
+    match (row.point("lat", "lon")?, mention) {
+        (Some(point), m) => {
+            let mut p = table_place(
+                m,
+                point,
+                row.count("precision")?.map(|p| p.clamp(1, 7) as u8),
+            );
+            if let Some(g) = row.get("gazetteer_id") {
+                p.gazetteer_id = Some(g.to_string());
+            }
+            p.name = row.get("place_name").map(str::to_string).or(p.name);
+            p.admin1 = row.get("admin1").map(str::to_string);
+            p.admin2 = row.get("admin2").map(str::to_string);
+            c.places.push(p);
+        }
+        // Resolved through the gazetteer by the pipeline.
+        (None, Some(m)) => c.places.push(Place::unresolved(m, PlaceRole::Event)),
+        (None, None) => {}
+    }
+    Ok(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Result<Vec<Claim>, IngestError> {
+        read_table(Path::new("t.csv"), text)
+    }
+
+    #[test]
+    fn ucdp_rows_become_claims_with_their_points_and_breakdowns() {
+        let text = "id,year,latitude,longitude,where_prec,side_a,side_b,deaths_a,deaths_b,deaths_civilians,deaths_unknown\n\
+                    7,2014,36.2,37.15,1,Government of Syria,Syrian insurgents,3,2,5,0\n\
+                    8,2015,35.5,36.0,4,Government of Syria,IS,0,0,0,4\n";
+        let cs = read(text).unwrap();
+        // Event 7: a total of 10 and three parts; event 8: 4 unknown, no parts.
+        let got: Vec<(&str, u64, Victims, Option<&str>)> = cs
+            .iter()
+            .map(|c| (c.id.as_str(), c.count.low, c.victims, c.part_of.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("ucdp:7#1", 10, Victims::Unknown, None),
+                ("ucdp:7#2", 3, Victims::ProGovernment, Some("ucdp:7#1")),
+                ("ucdp:7#3", 2, Victims::Opposition, Some("ucdp:7#1")),
+                ("ucdp:7#4", 5, Victims::Civilians, Some("ucdp:7#1")),
+                ("ucdp:8#1", 4, Victims::Unknown, None),
+            ]
+        );
+        let p = &cs[0].places[0];
+        assert_eq!(
+            (p.lat, p.lon, p.precision),
+            (Some(36.2), Some(37.15), Some(1))
+        );
+        assert_eq!(cs[0].date.precision, DatePrecision::Year);
+        assert_eq!(cs[0].date.start, Date::new(2014, 1, 1).ok());
+        assert_eq!(cs[4].places[0].precision, Some(4));
+    }
+
+    #[test]
+    fn acled_and_claims_tables_and_their_errors() {
+        let acled =
+            "event_date,location,latitude,longitude,geo_precision,fatalities,notes,source\n\
+                     14 March 2019,Maarat al-Numan,35.64,36.67,3,6,Shelling killed six.,SOHR\n";
+        let cs = read(acled).unwrap();
+        assert_eq!(cs[0].count.low, 6);
+        assert_eq!(cs[0].date.start, Date::new(2019, 3, 14).ok());
+        assert_eq!(cs[0].places[0].precision, Some(4));
+        assert_eq!(cs[0].claimant.as_deref(), Some("ACLED (SOHR)"));
+
+        let claims = "count_low,count_high,outcome,victims,place_name,date_start,date_end\n\
+                      12,12,killed,civilians,Jableh,2016-08-05,2016-08-05\n";
+        let cs = read(claims).unwrap();
+        assert_eq!(cs[0].victims, Victims::Civilians);
+        assert_eq!(cs[0].places[0].mention, "Jableh");
+        assert!(cs[0].places[0].lat.is_none());
+        assert_eq!(cs[0].date.precision, DatePrecision::Day);
+
+        for (bad, needle) in [
+            ("a,b\n1,2\n", "t.csv:1: unknown columns"),
+            (
+                "count_low,outcome\nx,killed\n",
+                "t.csv:2: column `count_low`: `x` is not a number",
+            ),
+            (
+                "count_low,outcome\n3,exploded\n",
+                "t.csv:2: column `outcome`: unknown value",
+            ),
+            (
+                "event_date,latitude,longitude,fatalities\n2019-01-01,95,1,2\n",
+                "t.csv:2: coordinates out of range",
+            ),
+            (
+                "count_low,outcome\n3,killed,extra\n",
+                "t.csv:2: not valid CSV",
+            ),
+        ] {
+            let e = read(bad).unwrap_err().to_string();
+            assert!(e.contains(needle), "{e}");
+        }
+    }
+}
