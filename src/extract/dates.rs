@@ -22,7 +22,8 @@ const WEEKDAYS: &[(&str, Weekday)] = &[
     ("sunday", Weekday::Sunday),
 ];
 
-const MONTHS: &[&str] = &[
+/// Month names, January first.
+pub const MONTHS: &[&str] = &[
     "january",
     "february",
     "march",

@@ -124,7 +124,7 @@ fn parse_table_date(s: &str) -> Option<Date> {
     }
     let parts: Vec<&str> = s.split([' ', '-', '/']).filter(|p| !p.is_empty()).collect();
     if let [d, m, y] = parts.as_slice() {
-        let month = MONTHS
+        let month = crate::extract::dates::MONTHS
             .iter()
             .position(|name| name.starts_with(&m.to_ascii_lowercase()) && m.len() >= 3)
             .map(|p| p as i8 + 1)?;
@@ -132,21 +132,6 @@ fn parse_table_date(s: &str) -> Option<Date> {
     }
     None
 }
-
-const MONTHS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
 
 /// A place with its own coordinates and precision; `id` is the point itself, so that events
 /// at the same coordinates share a map feature.
