@@ -750,3 +750,56 @@ fn event_tables_become_claims_with_their_own_points() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("odd.csv:1: unknown columns"), "{err}");
 }
+
+#[test]
+fn a_saved_page_gives_only_its_article_claims_dated_from_its_metadata() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("ariha.html");
+    std::fs::write(
+        &page,
+        r##"<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>Shelling kills nine in Ariha</title>
+<script type="application/ld+json">{"@type":"NewsArticle","headline":"Shelling kills nine in Ariha","datePublished":"2019-05-14T09:30:00+03:00"}</script>
+</head><body>
+<header><a href="/"><img alt="Example Wire"></a>
+<nav><a href="/">Home</a> <a href="/world">World</a> <a href="/sport">Sport</a></nav></header>
+<main><article>
+<h1>Shelling kills nine in Ariha</h1>
+<p>Nine civilians were killed on Monday when shells hit a market in Ariha, local medics said.
+The wounded were taken to hospitals in Idlib, where doctors said supplies were running low.</p>
+<p>Residents said the shelling came from positions south of the town and went on for most of
+the morning, damaging several buildings and closing the main road to traffic.</p>
+<p>Rescue workers searched the rubble until the evening for people still unaccounted for.</p>
+</article></main>
+<aside class="related"><h3>Related stories</h3><ul>
+<li><a href="/1">Twenty soldiers killed in Deir Ezzor ambush</a></li>
+<li><a href="/2">Forty people killed in Douma air raid</a></li></ul></aside>
+<footer><a href="/share">Share</a> <a href="#comments">Comments (12)</a></footer>
+</body></html>"##,
+    )
+    .unwrap();
+    let o = tollmap(&["extract", page.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let claims: Vec<serde_json::Value> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let got: Vec<(u64, &str, &str, &str)> = claims
+        .iter()
+        .map(|c| {
+            (
+                c["count"]["low"].as_u64().unwrap(),
+                c["outcome"].as_str().unwrap(),
+                c["published"].as_str().unwrap_or(""),
+                c["date"]["start"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    // "Monday" before Tuesday 14 May 2019; nothing from the related stories.
+    assert_eq!(
+        got,
+        [(9, "killed", "2019-05-14", "2019-05-13")],
+        "{claims:#?}"
+    );
+}

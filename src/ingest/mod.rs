@@ -6,11 +6,13 @@
 //!   have no `published` of their own.
 //! - `.jsonl`: one document per line with `id` and `text` (required), `title`, `url`,
 //!   `outlet`, `published` (ISO 8601 date or date-time). Unknown fields are ignored.
+//! - `.html` / `.htm`: a saved page; its article text, title and date (see `html`).
 //! - `.csv`: an event table (UCDP GED, ACLED or tollmap claims, told by the header) whose
 //!   rows become claims directly (see `table`).
 //! - Directories are walked recursively in name order; files of other types in them are
 //!   skipped and reported.
 
+pub mod html;
 pub mod table;
 
 use std::path::{Path, PathBuf};
@@ -37,7 +39,7 @@ pub enum IngestError {
         message: String,
     },
     /// An input of a type tollmap does not read.
-    #[error("{path}: unsupported input type (expected .txt, .md, .jsonl or .csv, or a directory)")]
+    #[error("{path}: unsupported input type (expected .txt, .md, .jsonl, .html or .csv, or a directory)")]
     Unsupported { path: PathBuf },
     /// Two documents with the same id.
     #[error("{path}: document id `{id}` already used by {first}")]
@@ -134,6 +136,7 @@ enum Kind {
     Text,
     Jsonl,
     Table,
+    Html,
 }
 
 fn kind_of(p: &Path) -> Option<Kind> {
@@ -149,6 +152,7 @@ fn kind_of(p: &Path) -> Option<Kind> {
         Some("txt" | "md" | "text" | "markdown") => Some(Kind::Text),
         Some("jsonl" | "ndjson") => Some(Kind::Jsonl),
         Some("csv") => Some(Kind::Table),
+        Some("html" | "htm") => Some(Kind::Html),
         _ => None,
     }
 }
@@ -190,6 +194,31 @@ fn read_file(path: &Path, opts: &IngestOptions, out: &mut Ingested) -> Result<()
     })?;
     let sha256 = crate::gazetteer::sha256_hex(&bytes);
     let size = bytes.len() as u64;
+    if let Some(Kind::Html) = kind_of(path) {
+        // Pages carry their own charset: decoded from their bytes, not as UTF-8.
+        let id = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("page")
+            .to_string();
+        let page = html::read_page(&id, &path.display().to_string(), &bytes, None, None).map_err(
+            |message| IngestError::Line {
+                path: path.to_path_buf(),
+                line: 1,
+                message,
+            },
+        )?;
+        let mut doc = page.document;
+        doc.published = doc.published.or(opts.published);
+        out.documents.push(doc);
+        out.files.push(InputFile {
+            path: path.to_path_buf(),
+            sha256,
+            bytes: size,
+            documents: 1,
+        });
+        return Ok(());
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         let upto = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         let line = upto.iter().filter(|&&b| b == b'\n').count() + 1;
@@ -209,7 +238,7 @@ fn read_file(path: &Path, opts: &IngestOptions, out: &mut Ingested) -> Result<()
             events = claims.iter().filter(|c| c.part_of.is_none()).count();
             out.claims.extend(claims);
         }
-        None => {
+        Some(Kind::Html) | None => {
             return Err(IngestError::Unsupported {
                 path: path.to_path_buf(),
             })
