@@ -45,9 +45,24 @@ pub enum Command {
 /// Options shared by the commands that read documents.
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// Input files (.txt, .md, .jsonl) or folders of them.
+    /// Input files (.txt, .md, .jsonl, .html, .csv), folders of them, or http(s) URLs of
+    /// article pages and RSS/Atom feeds.
     #[arg(required = true, value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
+    /// Keep downloads here and revalidate them (ETag / Last-Modified) on the next run; a
+    /// server that fails then serves the last good copy (with a warning and exit code 1).
+    #[arg(long, value_name = "DIR")]
+    pub cache: Option<PathBuf>,
+    /// Seconds a request may take, body included.
+    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    pub timeout: f64,
+    /// Retries after a 429 or 5xx answer or a timeout (exponential backoff from 0.5 s,
+    /// honouring Retry-After).
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub retries: u32,
+    /// Largest body accepted, in megabytes.
+    #[arg(long, value_name = "MB", default_value_t = 20)]
+    pub max_mb: u64,
     /// Publication date (YYYY-MM-DD) of text files that carry none; relative dates such as
     /// "on Thursday" are resolved against it.
     #[arg(long, value_name = "DATE", value_parser = parse_date_arg)]

@@ -81,6 +81,12 @@ impl Pipeline {
         self
     }
 
+    /// How URL inputs are fetched (timeouts, retries, cache).
+    pub fn fetch(mut self, fetch: ingest::fetch::FetchOptions) -> Pipeline {
+        self.ingest.fetch = fetch;
+        self
+    }
+
     /// The period layers are summed by.
     pub fn period(mut self, period: Granularity) -> Pipeline {
         self.period = period;

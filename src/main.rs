@@ -31,6 +31,35 @@ fn say(quiet: bool, msg: &str) {
     }
 }
 
+/// Prints what went wrong with inputs that were skipped or served from the cache; true when
+/// there was any (the run then ends with exit code 1).
+fn warned(warnings: &[String]) -> bool {
+    for w in warnings {
+        let _ = writeln!(std::io::stderr(), "tollmap: warning: {w}");
+    }
+    if !warnings.is_empty() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "tollmap: {} input problem(s); the other inputs were processed",
+            warnings.len()
+        );
+    }
+    !warnings.is_empty()
+}
+
+/// How URL inputs are fetched, from the command line.
+fn fetch_options(args: &tollmap::cli::InputArgs) -> tollmap::ingest::fetch::FetchOptions {
+    let timeout = std::time::Duration::from_secs_f64(args.timeout.clamp(0.1, 3600.0));
+    tollmap::ingest::fetch::FetchOptions {
+        timeout,
+        connect_timeout: timeout.min(std::time::Duration::from_secs(10)),
+        retries: args.retries,
+        max_bytes: args.max_mb.saturating_mul(1024 * 1024),
+        cache: args.cache.clone(),
+        ..Default::default()
+    }
+}
+
 /// The bundled gazetteer with the command's overlays layered over it.
 fn gazetteer_of(args: &tollmap::cli::GazetteerArgs) -> Result<Gazetteer> {
     let paths: Vec<&std::path::Path> = args.overlays.iter().map(|p| p.as_path()).collect();
@@ -47,13 +76,14 @@ fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Build(args) => {
             let pipeline = Pipeline::with_gazetteer(gazetteer_of(&args.input.gazetteer)?)
                 .published(args.input.published)
+                .fetch(fetch_options(&args.input))
                 .period(args.period);
             let run = pipeline.build(&args.input.inputs)?;
             for skipped in &run.ingested.skipped {
                 say(
                     quiet,
                     &format!(
-                        "tollmap: skipped {} (not .txt, .md or .jsonl)",
+                        "tollmap: skipped {} (not .txt, .md, .jsonl, .html or .csv)",
                         skipped.display()
                     ),
                 );
@@ -75,6 +105,9 @@ fn run(cli: &Cli) -> Result<ExitCode> {
                     args.out.display()
                 ),
             );
+            if warned(&run.ingested.warnings) {
+                return Ok(ExitCode::from(1));
+            }
             let limit = if args.strict {
                 Some(0)
             } else {
@@ -96,7 +129,8 @@ fn run(cli: &Cli) -> Result<ExitCode> {
         }
         Command::Extract(args) => {
             let pipeline = Pipeline::with_gazetteer(gazetteer_of(&args.input.gazetteer)?)
-                .published(args.input.published);
+                .published(args.input.published)
+                .fetch(fetch_options(&args.input));
             let ingested = pipeline.ingest(&args.input.inputs)?;
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             let table = pipeline.table_claims(&ingested.claims);
@@ -153,11 +187,16 @@ fn run(cli: &Cli) -> Result<ExitCode> {
                     count
                 ),
             );
+            let code = if warned(&ingested.warnings) {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            };
             // The process ends here: freeing the corpus and the gazetteer one allocation at
             // a time would only cost time.
             std::mem::forget(ingested);
             std::mem::forget(pipeline);
-            Ok(ExitCode::SUCCESS)
+            Ok(code)
         }
         Command::Geocode(args) => {
             let gaz = gazetteer_of(&args.gazetteer)?;

@@ -9,9 +9,14 @@
 //! - `.html` / `.htm`: a saved page; its article text, title and date (see `html`).
 //! - `.csv`: an event table (UCDP GED, ACLED or tollmap claims, told by the header) whose
 //!   rows become claims directly (see `table`).
+//! - `http://` / `https://` URLs: fetched (see `fetch`); an RSS or Atom feed gives one
+//!   document per item (see `feed`), a page its article. A URL that fails is reported in
+//!   `Ingested::warnings` and the others go on.
 //! - Directories are walked recursively in name order; files of other types in them are
 //!   skipped and reported.
 
+pub mod feed;
+pub mod fetch;
 pub mod html;
 pub mod table;
 
@@ -55,6 +60,8 @@ pub enum IngestError {
 pub struct IngestOptions {
     /// Publication date for text files that do not carry their own.
     pub published: Option<Date>,
+    /// How URLs are fetched.
+    pub fetch: fetch::FetchOptions,
 }
 
 /// An input file read, for the manifest.
@@ -81,12 +88,23 @@ pub struct Ingested {
     pub files: Vec<InputFile>,
     /// Files skipped inside directories (unsupported type).
     pub skipped: Vec<PathBuf>,
+    /// Inputs that failed (each message names the URL and what went wrong) or were served
+    /// from the cache because their server failed; the run goes on without them.
+    pub warnings: Vec<String>,
 }
 
 /// Reads every input (files or directories) into documents.
 pub fn documents(inputs: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, IngestError> {
     let mut out = Ingested::default();
+    let mut urls: Vec<String> = Vec::new();
     for input in inputs {
+        if let Some(url) = input
+            .to_str()
+            .filter(|s| s.starts_with("http://") || s.starts_with("https://"))
+        {
+            urls.push(url.to_string());
+            continue;
+        }
         let meta = std::fs::metadata(input).map_err(|cause| IngestError::Io {
             path: input.clone(),
             cause,
@@ -111,6 +129,9 @@ pub fn documents(inputs: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, I
             read_file(input, opts, &mut out)?;
         }
     }
+    if !urls.is_empty() {
+        read_urls(&urls, opts, &mut out);
+    }
     let mut seen: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
     for d in &out.documents {
         if let Some(first) = seen.insert(&d.id, &d.source) {
@@ -122,6 +143,96 @@ pub fn documents(inputs: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, I
         }
     }
     Ok(out)
+}
+
+/// Fetches URL inputs: pages become documents, feeds one document per item (fetching the
+/// items' links when the feed carries only teasers). Failures become warnings.
+fn read_urls(urls: &[String], opts: &IngestOptions, out: &mut Ingested) {
+    let fetcher = match fetch::Fetcher::new(opts.fetch.clone()) {
+        Ok(f) => f,
+        Err(e) => {
+            out.warnings.push(e.to_string());
+            return;
+        }
+    };
+    let mut seen: std::collections::HashSet<String> =
+        out.documents.iter().map(|d| d.id.clone()).collect();
+    let mut to_fetch: Vec<(feed::FeedItem, String)> = Vec::new();
+    let note = |f: &fetch::Fetched, warnings: &mut Vec<String>| {
+        if let fetch::Origin::Stale(why) = &f.origin {
+            warnings.push(format!("{}: {why}; used the cached copy", f.url));
+        }
+    };
+    for (url, r) in urls.iter().zip(fetcher.fetch_all(urls)) {
+        let f = match r {
+            Ok(f) => f,
+            Err(e) => {
+                out.warnings.push(e.to_string());
+                continue;
+            }
+        };
+        note(&f, &mut out.warnings);
+        let before = out.documents.len();
+        if feed::looks_like_feed(&f.bytes, f.content_type.as_deref()) {
+            match feed::read_feed(&f.bytes, &f.final_url) {
+                Ok(items) => {
+                    for item in items {
+                        if !seen.insert(item.id.clone()) {
+                            continue; // the same item in two feeds
+                        }
+                        match (&item.text, &item.link) {
+                            (Some(text), _) => out.documents.push(Document {
+                                id: item.id.clone(),
+                                title: item.title.clone(),
+                                text: text.clone(),
+                                source: url.clone(),
+                                url: item.link.clone(),
+                                outlet: None,
+                                published: item.published,
+                            }),
+                            (None, Some(link)) => to_fetch.push((item.clone(), link.clone())),
+                            (None, None) => out
+                                .warnings
+                                .push(format!("{url}: item `{}` has no text and no link", item.id)),
+                        }
+                    }
+                }
+                Err(e) => out.warnings.push(format!("{url}: {e}")),
+            }
+        } else if seen.insert(url.clone()) {
+            match html::read_page(url, url, &f.bytes, f.charset(), Some(&f.final_url)) {
+                Ok(page) => out.documents.push(page.document),
+                Err(e) => out.warnings.push(format!("{url}: {e}")),
+            }
+        }
+        out.files.push(InputFile {
+            path: PathBuf::from(url),
+            sha256: crate::gazetteer::sha256_hex(&f.bytes),
+            bytes: f.bytes.len() as u64,
+            documents: out.documents.len() - before,
+        });
+    }
+    let links: Vec<String> = to_fetch.iter().map(|(_, l)| l.clone()).collect();
+    for ((item, link), r) in to_fetch.into_iter().zip(fetcher.fetch_all(&links)) {
+        let f = match r {
+            Ok(f) => f,
+            Err(e) => {
+                out.warnings.push(format!("feed item `{}`: {e}", item.id));
+                continue;
+            }
+        };
+        note(&f, &mut out.warnings);
+        match html::read_page(&item.id, &link, &f.bytes, f.charset(), Some(&f.final_url)) {
+            Ok(page) => {
+                let mut d = page.document;
+                d.title = item.title.or(d.title);
+                d.published = item.published.or(d.published);
+                d.url = Some(link);
+                out.documents.push(d);
+            }
+            Err(e) => out.warnings.push(format!("{link}: {e}")),
+        }
+    }
 }
 
 fn is_sidecar(p: &Path) -> bool {

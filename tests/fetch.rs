@@ -1,0 +1,405 @@
+//! URL and feed inputs against a real HTTP server on 127.0.0.1 started by each test: pages,
+//! RSS and Atom feeds, revalidation with 304, retries, timeouts, size and redirect limits,
+//! a windows-1256 page, a malformed feed and a 404.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// What the server answers: status, extra headers, body, and a delay before answering.
+struct Reply {
+    status: &'static str,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    delay: Duration,
+}
+
+fn reply(status: &'static str, content_type: &str, body: impl Into<Vec<u8>>) -> Reply {
+    Reply {
+        status,
+        headers: vec![("Content-Type".into(), content_type.into())],
+        body: body.into(),
+        delay: Duration::ZERO,
+    }
+}
+
+/// A request as the handler sees it: path and headers (lower-case names).
+struct Request {
+    path: String,
+    headers: Vec<(String, String)>,
+}
+
+impl Request {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Serves `handler` on 127.0.0.1 until the test ends; returns the base URL.
+fn serve(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let handler = Arc::new(handler);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let handler = handler.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() {
+                    return;
+                }
+                let path = line.split_whitespace().nth(1).unwrap_or("/").to_string();
+                let mut headers = Vec::new();
+                loop {
+                    let mut h = String::new();
+                    if reader.read_line(&mut h).is_err() || h.trim().is_empty() {
+                        break;
+                    }
+                    if let Some((k, v)) = h.split_once(':') {
+                        headers.push((k.trim().to_ascii_lowercase(), v.trim().to_string()));
+                    }
+                }
+                let r = handler(&Request { path, headers });
+                std::thread::sleep(r.delay);
+                let mut head = format!(
+                    "HTTP/1.1 {}\r\nContent-Length: {}\r\nConnection: close\r\n",
+                    r.status,
+                    r.body.len()
+                );
+                for (k, v) in &r.headers {
+                    head.push_str(&format!("{k}: {v}\r\n"));
+                }
+                head.push_str("\r\n");
+                let _ = stream.write_all(head.as_bytes());
+                let _ = stream.write_all(&r.body);
+            });
+        }
+    });
+    base
+}
+
+fn tollmap(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tollmap"))
+        .args(args)
+        .output()
+        .expect("run tollmap")
+}
+
+fn claims(o: &Output) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn page(title: &str, date: &str, body: &str) -> String {
+    format!(
+        r#"<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title}</title>
+<meta property="article:published_time" content="{date}T08:00:00Z"></head><body>
+<nav><a href="/">Home</a> <a href="/world">World</a></nav>
+<article><h1>{title}</h1><p>{body}</p>
+<p>Residents said the fighting went on for most of the day and that roads out of the area were
+closed, while aid groups said they could not reach the wounded until the evening.</p>
+<p>Officials gave no further details of the attack or of those responsible for it.</p></article>
+<aside><h3>Related</h3><a href="/x">Forty killed in an unrelated raid</a></aside></body></html>"#
+    )
+}
+
+/// The page every test can rely on: one claim of nine killed in Ariha.
+fn good_page() -> Reply {
+    reply(
+        "200 OK",
+        "text/html",
+        page(
+            "Ariha",
+            "2019-05-14",
+            "Nine civilians were killed in Ariha on Monday.",
+        ),
+    )
+}
+
+#[test]
+fn a_page_and_feeds_whose_items_link_to_pages() {
+    let base = serve(|r| {
+        // Feed links are absolute, to this server.
+        let link = format!("http://{}", r.header("host").unwrap_or(""));
+        match r.path.as_str() {
+            "/a" => reply(
+                "200 OK",
+                "text/html; charset=utf-8",
+                page(
+                    "Shelling in Ariha",
+                    "2019-05-14",
+                    "Nine civilians were killed on Monday when shells hit a market in Ariha, local medics said.",
+                ),
+            ),
+            "/b" => reply(
+                "200 OK",
+                "text/html",
+                page(
+                    "Raid on Saraqeb",
+                    "2019-05-10",
+                    "Six rebels were killed in an air raid on Saraqeb on Thursday, activists said.",
+                ),
+            ),
+            "/rss" => reply(
+                "200 OK",
+                "application/rss+xml",
+                format!(
+                    r#"<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>
+<item><title>Raid on Saraqeb</title><link>{link}/b</link><guid>b</guid><pubDate>Fri, 10 May 2019 09:00:00 GMT</pubDate><description>Teaser.</description></item>
+</channel></rss>"#
+                ),
+            ),
+            "/atom" => reply(
+                "200 OK",
+                "application/atom+xml",
+                format!(
+                    r#"<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>W</title><id>w</id><updated>2019-05-14T00:00:00Z</updated>
+<entry><title>Shelling in Ariha</title><id>{link}/a</id><link href="{link}/a"/><updated>2019-05-14T08:00:00Z</updated><summary>Teaser</summary></entry></feed>"#
+                ),
+            ),
+            _ => reply("404 Not Found", "text/plain", "no"),
+        }
+    });
+    let o = tollmap(&[
+        "extract",
+        &format!("{base}/a"),
+        &format!("{base}/rss"),
+        &format!("{base}/atom"),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let cs = claims(&o);
+    let got: Vec<(u64, &str, &str)> = cs
+        .iter()
+        .map(|c| {
+            (
+                c["count"]["low"].as_u64().unwrap(),
+                c["doc"].as_str().unwrap(),
+                c["date"]["start"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    // The page (Monday before 14 May), the RSS item (Thursday before 10 May); the Atom item
+    // is the same page as the URL given and is read once.
+    assert!(
+        got.contains(&(9, &format!("{base}/a"), "2019-05-13")),
+        "{got:?}"
+    );
+    assert!(got.contains(&(6, "b", "2019-05-09")), "{got:?}");
+    assert!(
+        !cs.iter().any(|c| c["count"]["low"] == 40),
+        "related links read: {got:?}"
+    );
+}
+
+#[test]
+fn a_second_run_revalidates_and_downloads_nothing_new() {
+    let full = Arc::new(AtomicUsize::new(0));
+    let counter = full.clone();
+    let base = serve(move |r| {
+        if r.header("if-none-match") == Some("\"v1\"") {
+            return reply("304 Not Modified", "text/html", "");
+        }
+        counter.fetch_add(1, Ordering::SeqCst);
+        let mut rep = good_page();
+        rep.headers.push(("ETag".into(), "\"v1\"".into()));
+        rep
+    });
+    let cache = tempfile::tempdir().unwrap();
+    let url = format!("{base}/a");
+    let args = [
+        "extract",
+        url.as_str(),
+        "--cache",
+        cache.path().to_str().unwrap(),
+    ];
+    let first = tollmap(&args);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let second = tollmap(&args);
+    assert!(
+        second.status.success(),
+        "{}",
+        String::from_utf8_lossy(&second.stderr)
+    );
+    assert_eq!(
+        full.load(Ordering::SeqCst),
+        1,
+        "the second run downloaded again"
+    );
+    assert_eq!(claims(&first), claims(&second));
+    assert_eq!(claims(&second).len(), 1);
+}
+
+#[test]
+fn a_500_succeeds_on_retry() {
+    let tries = Arc::new(AtomicUsize::new(0));
+    let t = tries.clone();
+    let base = serve(move |_| {
+        if t.fetch_add(1, Ordering::SeqCst) == 0 {
+            let mut r = reply("500 Internal Server Error", "text/plain", "oops");
+            r.headers.push(("Retry-After".into(), "0".into()));
+            return r;
+        }
+        good_page()
+    });
+    let o = tollmap(&["extract", &format!("{base}/a")]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(tries.load(Ordering::SeqCst), 2);
+    assert_eq!(claims(&o).len(), 1);
+}
+
+/// Runs one URL that must fail: exit 1, the message naming the URL, and the good page of
+/// the same run still extracted.
+fn fails_with(
+    path: &str,
+    extra: &[&str],
+    handler: impl Fn(&Request) -> Reply + Send + Sync + 'static,
+    needle: &str,
+) {
+    let base = serve(move |r| {
+        if r.path == "/good" {
+            return good_page();
+        }
+        handler(r)
+    });
+    let bad = format!("{base}{path}");
+    let good = format!("{base}/good");
+    let mut args = vec!["extract", bad.as_str(), good.as_str(), "--retries", "0"];
+    args.extend_from_slice(extra);
+    let o = tollmap(&args);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains(&bad) && err.contains(needle), "{err}");
+    assert_eq!(
+        claims(&o).len(),
+        1,
+        "the good page was not extracted: {err}"
+    );
+}
+
+#[test]
+fn a_timeout_is_reported_and_the_run_goes_on() {
+    fails_with(
+        "/slow",
+        &["--timeout", "0.5"],
+        |_| {
+            let mut r = reply("200 OK", "text/html", "<p>late</p>");
+            r.delay = Duration::from_secs(3);
+            r
+        },
+        "timed out",
+    );
+}
+
+#[test]
+fn an_oversized_body_is_refused() {
+    fails_with(
+        "/big",
+        &["--max-mb", "1"],
+        |_| reply("200 OK", "text/html", vec![b'a'; 2 * 1024 * 1024]),
+        "over the limit",
+    );
+}
+
+#[test]
+fn a_redirect_loop_is_cut() {
+    fails_with(
+        "/loop",
+        &[],
+        |_| {
+            let mut r = reply("302 Found", "text/plain", "");
+            r.headers.push(("Location".into(), "/loop".into()));
+            r
+        },
+        "redirect",
+    );
+}
+
+#[test]
+fn a_404_and_a_malformed_feed_are_named() {
+    fails_with(
+        "/missing",
+        &[],
+        |_| reply("404 Not Found", "text/plain", "no"),
+        "404",
+    );
+    fails_with(
+        "/feed",
+        &[],
+        |_| {
+            reply(
+                "200 OK",
+                "application/rss+xml",
+                "<rss><channel><item><title>x",
+            )
+        },
+        "not a valid RSS or Atom feed",
+    );
+}
+
+#[test]
+fn a_windows_1256_page_reads_as_arabic() {
+    let base = serve(|_| {
+        let mut body = b"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=windows-1256\"><title>Aleppo</title></head><body><article><h1>Aleppo</h1><p>Nine civilians were killed on Monday in the city of ".to_vec();
+        body.extend_from_slice(&[0xcd, 0xe1, 0xc8]); // حلب
+        body.extend_from_slice(b", local medics said. Residents said the shelling went on for most of the day and that the roads out of the city were closed until the evening, while aid groups said they could not reach the wounded.</p><p>Officials gave no further details of the attack.</p></article></body></html>");
+        Reply {
+            status: "200 OK",
+            headers: vec![("Content-Type".into(), "text/html".into())],
+            body,
+            delay: Duration::ZERO,
+        }
+    });
+    let o = tollmap(&["extract", &format!("{base}/p"), "--published", "2019-05-14"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let cs = claims(&o);
+    assert_eq!(cs.len(), 1, "{cs:#?}");
+    let place = &cs[0]["places"][0];
+    assert_eq!(place["mention"], "حلب", "{cs:#?}");
+    assert_eq!(place["name"], "Aleppo", "{cs:#?}");
+}
+
+#[test]
+fn a_broken_server_serves_the_last_good_copy_from_the_cache() {
+    let up = Arc::new(AtomicUsize::new(1));
+    let state = up.clone();
+    let base = serve(move |_| {
+        if state.load(Ordering::SeqCst) == 0 {
+            return reply("503 Service Unavailable", "text/plain", "down");
+        }
+        good_page()
+    });
+    let cache = tempfile::tempdir().unwrap();
+    let url = format!("{base}/a");
+    let args = [
+        "extract",
+        url.as_str(),
+        "--cache",
+        cache.path().to_str().unwrap(),
+        "--retries",
+        "0",
+    ];
+    let first = tollmap(&args);
+    assert!(first.status.success());
+    up.store(0, Ordering::SeqCst);
+    let second = tollmap(&args);
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert_eq!(second.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("503") && err.contains("used the cached copy"),
+        "{err}"
+    );
+    assert_eq!(claims(&first), claims(&second));
+}
