@@ -803,3 +803,38 @@ the morning, damaging several buildings and closing the main road to traffic.</p
         "{claims:#?}"
     );
 }
+
+#[test]
+fn some_inputs_failing_do_not_stop_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("good.md");
+    std::fs::write(&good, "Five civilians were killed in Jableh on Friday.\n").unwrap();
+    let bad = dir.path().join("bad.jsonl");
+    std::fs::write(
+        &bad,
+        "{\"id\": \"x\", \"text\": \"Two died in Homs.\"}\nnot json\n",
+    )
+    .unwrap();
+    let missing = dir.path().join("missing.md");
+    let out = dir.path().join("out");
+    let o = tollmap(&[
+        "build",
+        good.to_str().unwrap(),
+        bad.to_str().unwrap(),
+        missing.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--published",
+        "2019-05-14",
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("bad.jsonl:2"), "{err}");
+    assert!(err.contains("missing.md"), "{err}");
+    // The good file is mapped; nothing of the broken file is (not even its good first line).
+    let claims = std::fs::read_to_string(out.join("claims.csv")).unwrap();
+    assert!(
+        claims.contains("Jableh") && !claims.contains("Homs"),
+        "{claims}"
+    );
+}

@@ -97,6 +97,8 @@ pub struct Ingested {
 pub fn documents(inputs: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, IngestError> {
     let mut out = Ingested::default();
     let mut urls: Vec<String> = Vec::new();
+    let mut failures: Vec<IngestError> = Vec::new();
+    let mut read_any = false;
     for input in inputs {
         if let Some(url) = input
             .to_str()
@@ -105,32 +107,25 @@ pub fn documents(inputs: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, I
             urls.push(url.to_string());
             continue;
         }
-        let meta = std::fs::metadata(input).map_err(|cause| IngestError::Io {
-            path: input.clone(),
-            cause,
-        })?;
-        if meta.is_dir() {
-            let mut files = Vec::new();
-            walk(input, &mut files)?;
-            files.sort();
-            for f in files {
-                if kind_of(&f).is_some() {
-                    read_file(&f, opts, &mut out)?;
-                } else if !is_sidecar(&f) {
-                    out.skipped.push(f);
-                }
-            }
-        } else {
-            if kind_of(input).is_none() {
-                return Err(IngestError::Unsupported {
-                    path: input.clone(),
-                });
-            }
-            read_file(input, opts, &mut out)?;
+        match read_input(input, opts, &mut out, &mut failures) {
+            Ok(n) => read_any |= n > 0,
+            Err(e) => failures.push(e),
         }
     }
     if !urls.is_empty() {
+        let before = out.warnings.len();
         read_urls(&urls, opts, &mut out);
+        read_any |= out.warnings.len() - before < urls.len();
+    }
+    // Some inputs failed: the others go on, and the failures are reported (exit code 1).
+    // All failed: there is nothing to build, and the first failure is the error (exit 2).
+    if !read_any {
+        if let Some(first) = failures.into_iter().next() {
+            return Err(first);
+        }
+    } else {
+        out.warnings
+            .extend(failures.into_iter().map(|e| e.to_string()));
     }
     let mut seen: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
     for d in &out.documents {
@@ -232,6 +227,54 @@ fn read_urls(urls: &[String], opts: &IngestOptions, out: &mut Ingested) {
             }
             Err(e) => out.warnings.push(format!("{link}: {e}")),
         }
+    }
+}
+
+/// Reads one local input (a file, or a directory of them): the number of files read. A file
+/// of a directory that fails is added to `failures` and the others go on; a file that fails
+/// leaves nothing half-read behind.
+fn read_input(
+    input: &Path,
+    opts: &IngestOptions,
+    out: &mut Ingested,
+    failures: &mut Vec<IngestError>,
+) -> Result<usize, IngestError> {
+    let meta = std::fs::metadata(input).map_err(|cause| IngestError::Io {
+        path: input.to_path_buf(),
+        cause,
+    })?;
+    let mut one = |f: &Path, out: &mut Ingested| {
+        let (docs, claims, files) = (out.documents.len(), out.claims.len(), out.files.len());
+        match read_file(f, opts, out) {
+            Ok(()) => 1,
+            Err(e) => {
+                out.documents.truncate(docs);
+                out.claims.truncate(claims);
+                out.files.truncate(files);
+                failures.push(e);
+                0
+            }
+        }
+    };
+    if meta.is_dir() {
+        let mut files = Vec::new();
+        walk(input, &mut files)?;
+        files.sort();
+        let mut n = 0;
+        for f in files {
+            if kind_of(&f).is_some() {
+                n += one(&f, out);
+            } else if !is_sidecar(&f) {
+                out.skipped.push(f);
+            }
+        }
+        Ok(n)
+    } else if kind_of(input).is_none() {
+        Err(IngestError::Unsupported {
+            path: input.to_path_buf(),
+        })
+    } else {
+        Ok(one(input, out))
     }
 }
 
