@@ -12,9 +12,12 @@
 //! - `http://` / `https://` URLs: fetched (see `fetch`); an RSS or Atom feed gives one
 //!   document per item (see `feed`), a page its article. A URL that fails is reported in
 //!   `Ingested::warnings` and the others go on.
+//! - Text from `.txt`, `.md`, `.jsonl` and feeds loses a leading logo line and a trailing
+//!   block of link lists and prompts (see `boilerplate`).
 //! - Directories are walked recursively in name order; files of other types in them are
 //!   skipped and reported.
 
+pub mod boilerplate;
 pub mod feed;
 pub mod fetch;
 pub mod html;
@@ -179,7 +182,7 @@ fn read_urls(urls: &[String], opts: &IngestOptions, out: &mut Ingested) {
                             (Some(text), _) => out.documents.push(Document {
                                 id: item.id.clone(),
                                 title: item.title.clone(),
-                                text: text.clone(),
+                                text: boilerplate::trim(text).to_string(),
                                 source: url.clone(),
                                 url: item.link.clone(),
                                 outlet: None,
@@ -396,6 +399,13 @@ fn read_file(path: &Path, opts: &IngestOptions, out: &mut Ingested) -> Result<()
             return Err(IngestError::Unsupported {
                 path: path.to_path_buf(),
             })
+        }
+    }
+    // Scraped text: leading labels and trailing link lists go (see `boilerplate`).
+    for d in &mut out.documents[before..] {
+        let trimmed = boilerplate::trim(&d.text);
+        if trimmed.len() != d.text.len() {
+            d.text = trimmed.to_string();
         }
     }
     out.files.push(InputFile {

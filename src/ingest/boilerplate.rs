@@ -1,0 +1,95 @@
+//! Generic trimming of scraped plain text by its structure, not by strings of one site: a
+//! leading logo or section line, and a trailing block of link lists, teasers and prompts
+//! ("Related", "Latest news", "Comments") after the article's last paragraph of prose.
+
+/// Fewest non-prose paragraphs after the last prose one that make a trailing block to drop.
+const TRAILING_BLOCK: usize = 3;
+
+/// A paragraph of running text: enough words, and it ends a sentence (or holds two).
+fn is_prose(p: &str) -> bool {
+    let words = p.split_whitespace().count();
+    // A closing quote or bracket counts after a full stop only: a headline may end in one.
+    let ends = p
+        .trim_end()
+        .trim_end_matches(['"', '”', '’', '\'', ')'])
+        .ends_with(['.', '!', '?', ':']);
+    let ellipsis = p.trim_end().ends_with("...") || p.trim_end().ends_with('…');
+    let sentences = p.matches(". ").count() + p.matches("? ").count() + p.matches("! ").count();
+    !ellipsis && words >= 12 && (ends || sentences >= 2)
+}
+
+/// A line a logo or a section label makes: a few words, no sentence.
+fn is_label(p: &str) -> bool {
+    p.lines().all(|l| {
+        let l = l.trim();
+        l.split_whitespace().count() <= 3 && !l.ends_with(['.', '!', '?'])
+    })
+}
+
+/// The text without its leading labels and its trailing block; unchanged when it has no prose.
+pub fn trim(text: &str) -> &str {
+    // Paragraphs as byte ranges, split at blank lines.
+    let mut paras: Vec<(usize, usize)> = Vec::new();
+    let mut start: Option<usize> = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let blank = line.trim().is_empty();
+        match (blank, start) {
+            (false, None) => start = Some(offset),
+            (true, Some(s)) => {
+                paras.push((s, offset));
+                start = None;
+            }
+            _ => {}
+        }
+        offset += line.len();
+    }
+    if let Some(s) = start {
+        paras.push((s, text.len()));
+    }
+    let para = |i: usize| &text[paras[i].0..paras[i].1];
+    let Some(last_prose) = (0..paras.len()).rev().find(|&i| is_prose(para(i))) else {
+        return text;
+    };
+    let first = (0..last_prose)
+        .find(|&i| !is_label(para(i)))
+        .unwrap_or(last_prose);
+    let start = if first == 0 { 0 } else { paras[first].0 };
+    if paras.len() - last_prose - 1 >= TRAILING_BLOCK {
+        text[start..paras[last_prose].1].trim_end()
+    } else {
+        &text[start..]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leading_labels_and_trailing_lists_go_prose_stays() {
+        let text = "WIRE\nWIRE\n\nShelling Kills Nine in Ariha\n\n\
+                    Nine civilians were killed on Monday when shells hit a market in Ariha, medics said.\n\n\
+                    Residents said the shelling went on for most of the day, and the road was closed.\n\n\
+                    Related stories\n\nMarkets fall for a third day\n\n\
+                    Photo credit: example.org Ministers meet to discuss the budget in...\n\n\
+                    Leave a comment\n";
+        let t = trim(text);
+        assert!(t.starts_with("Shelling Kills Nine in Ariha"), "{t}");
+        assert!(t.ends_with("the road was closed."), "{t}");
+        // A headline ending in a quote is not prose.
+        let quoted = "Nine civilians were killed on Monday when shells hit a market in Ariha, medics said.\n\n\
+                      Related\n\nSenator Blames Economic Trouble on the Rival Party's 'Chaos and Uncertainty'\n\n\
+                      Latest news\n";
+        assert!(trim(quoted).ends_with("medics said."), "{}", trim(quoted));
+
+        // Fewer than three trailing paragraphs, or no prose at all: unchanged.
+        let short = "Nine civilians were killed on Monday when shells hit a market in Ariha, medics said.\n\nReuters\n";
+        assert_eq!(trim(short), short);
+        assert_eq!(
+            trim("Home\n\nNews\n\nContact\n"),
+            "Home\n\nNews\n\nContact\n"
+        );
+        assert_eq!(trim(""), "");
+    }
+}
