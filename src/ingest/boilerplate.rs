@@ -55,7 +55,7 @@ pub fn trim(text: &str) -> &str {
         .find(|&i| !is_label(para(i)))
         .unwrap_or(last_prose);
     let start = if first == 0 { 0 } else { paras[first].0 };
-    if paras.len() - last_prose - 1 >= TRAILING_BLOCK {
+    if paras.len() - last_prose > TRAILING_BLOCK {
         text[start..paras[last_prose].1].trim_end()
     } else {
         &text[start..]
