@@ -53,6 +53,18 @@ pub struct Period {
     pub end: Option<Date>,
 }
 
+impl Granularity {
+    /// Finer periods rank lower: day, week, month, year.
+    fn rank(self) -> u8 {
+        match self {
+            Granularity::Day => 0,
+            Granularity::Week => 1,
+            Granularity::Month => 2,
+            Granularity::Year => 3,
+        }
+    }
+}
+
 impl Period {
     /// The period of the given granularity that contains a day.
     pub fn containing(d: Date, g: Granularity) -> Period {
@@ -173,11 +185,22 @@ pub fn by_place_and_period(claims: &[Claim], role: PlaceRole, g: Granularity) ->
         let Some(pid) = place.gazetteer_id.clone() else {
             continue;
         };
+        // A claim known only to its month or year keeps that period rather than landing in
+        // the last day's week or month (UCDP events dated by their year alone).
+        let own = match c.date.precision {
+            crate::model::DatePrecision::Year => Some(Granularity::Year),
+            crate::model::DatePrecision::Month => Some(Granularity::Month),
+            _ => None,
+        };
+        let g_claim = match own {
+            Some(o) if o.rank() > g.rank() => o,
+            _ => g,
+        };
         let period = c
             .date
             .end
             .or(c.date.start)
-            .map(|d| Period::containing(d, g))
+            .map(|d| Period::containing(d, g_claim))
             .unwrap_or_else(Period::undated);
         let key = (c.doc.clone(), pid, period, c.outcome);
         restated.entry(key.clone()).or_default().push(c.id.clone());
@@ -352,6 +375,16 @@ mod tests {
         assert_eq!((k.low, k.high), (76, None));
         assert_eq!(aug.claims, ["a#1", "b#1"]);
         assert_eq!(rows[1].period.label, "2016-09");
+    }
+
+    #[test]
+    fn a_claim_known_to_its_year_keeps_the_year() {
+        let mut c = claim("u#1", "u", 10, Some(10), date(2014, 12, 31));
+        c.date.start = Some(date(2014, 1, 1));
+        c.date.precision = crate::model::DatePrecision::Year;
+        let rows = by_place_and_period(&[c], PlaceRole::Event, Granularity::Month);
+        assert_eq!(rows[0].period.label, "2014");
+        assert_eq!(rows[0].period.start, Some(date(2014, 1, 1)));
     }
 
     #[test]
