@@ -517,6 +517,15 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
         let counts = numbers::counts(s.text, toks);
         let sentence_claims = claims_in_sentence(s.text, toks, &counts);
         let first_id = out.len();
+        // Who says so and when: properties of the sentence, the same for each of its claims.
+        let (claimant, sentence_date) = if sentence_claims.is_empty() {
+            (None, crate::model::ClaimDate::unknown(doc.published))
+        } else {
+            (
+                claimant_of(s.text, toks).or_else(|| headline_claimant(s)),
+                dates::date_of(s.text, toks, doc.published),
+            )
+        };
         for sc in &sentence_claims {
             let mut places = sentence_places.clone();
             let has_event = places
@@ -551,7 +560,6 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
                     .map(|t| t.id.clone());
             }
             let n = out.len() + 1;
-            let claimant = claimant_of(s.text, toks).or_else(|| headline_claimant(s));
             let victims = residents_far_from_home(sc, &places);
             let quote = s.text.to_string();
             out.push(Claim {
@@ -564,11 +572,11 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
                 outcome: sc.outcome,
                 victims,
                 victims_text: sc.victims_text.clone(),
-                claimant,
+                claimant: claimant.clone(),
                 scope,
                 part_of,
                 date: {
-                    let mut d = dates::date_of(s.text, toks, doc.published);
+                    let mut d = sentence_date.clone();
                     if scope == Scope::Cumulative
                         && d.precision != crate::model::DatePrecision::Unknown
                     {

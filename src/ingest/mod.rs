@@ -116,9 +116,7 @@ pub fn documents(inputs: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, I
         }
     }
     if !urls.is_empty() {
-        let before = out.warnings.len();
-        read_urls(&urls, opts, &mut out);
-        read_any |= out.warnings.len() - before < urls.len();
+        read_any |= read_urls(&urls, opts, &mut out) > 0;
     }
     // Some inputs failed: the others go on, and the failures are reported (exit code 1).
     // All failed: there is nothing to build, and the first failure is the error (exit 2).
@@ -144,15 +142,17 @@ pub fn documents(inputs: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, I
 }
 
 /// Fetches URL inputs: pages become documents, feeds one document per item (fetching the
-/// items' links when the feed carries only teasers). Failures become warnings.
-fn read_urls(urls: &[String], opts: &IngestOptions, out: &mut Ingested) {
+/// items' links when the feed carries only teasers). Failures become warnings. Returns the
+/// number of URLs whose body was obtained (downloaded or from the cache).
+fn read_urls(urls: &[String], opts: &IngestOptions, out: &mut Ingested) -> usize {
     let fetcher = match fetch::Fetcher::new(opts.fetch.clone()) {
         Ok(f) => f,
         Err(e) => {
             out.warnings.push(e.to_string());
-            return;
+            return 0;
         }
     };
+    let mut obtained = 0;
     let mut seen: std::collections::HashSet<String> =
         out.documents.iter().map(|d| d.id.clone()).collect();
     let mut to_fetch: Vec<(feed::FeedItem, String)> = Vec::new();
@@ -170,6 +170,7 @@ fn read_urls(urls: &[String], opts: &IngestOptions, out: &mut Ingested) {
             }
         };
         note(&f, &mut out.warnings);
+        obtained += 1;
         let before = out.documents.len();
         if feed::looks_like_feed(&f.bytes, f.content_type.as_deref()) {
             match feed::read_feed(&f.bytes, &f.final_url) {
@@ -231,6 +232,7 @@ fn read_urls(urls: &[String], opts: &IngestOptions, out: &mut Ingested) {
             Err(e) => out.warnings.push(format!("{link}: {e}")),
         }
     }
+    obtained
 }
 
 /// Reads one local input (a file, or a directory of them): the number of files read. A file
