@@ -44,11 +44,9 @@ const KILLED_WORDS: &[&str] = &[
     "funerals",
     "buried",
 ];
-static KILLED: WordSet = WordSet::new(KILLED_WORDS);
 const WOUNDED_WORDS: &[&str] = &[
     "wounded", "wounding", "injured", "injuring", "injuries", "hurt", "wounds",
 ];
-static WOUNDED: WordSet = WordSet::new(WOUNDED_WORDS);
 const CAPTURED_WORDS: &[&str] = &[
     "captured",
     "seized",
@@ -63,12 +61,9 @@ const CAPTURED_WORDS: &[&str] = &[
     "hostage",
     "hostages",
 ];
-static CAPTURED: WordSet = WordSet::new(CAPTURED_WORDS);
 const MISSING_WORDS: &[&str] = &["missing", "disappeared"];
-static MISSING: WordSet = WordSet::new(MISSING_WORDS);
 /// Words that mean killed or wounded, undistinguished.
 const CASUALTIES_WORDS: &[&str] = &["casualties", "casualty"];
-static CASUALTIES: WordSet = WordSet::new(CASUALTIES_WORDS);
 
 /// Nouns for people: a count followed by one of them counts people.
 const PEOPLE_WORDS: &[&str] = &[
@@ -494,38 +489,39 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
         .collect();
 
     let mut out: Vec<Claim> = Vec::new();
-    // Event places of earlier sentences in the current paragraph, for sentences that name none.
-    let mut paragraph_places: (usize, Vec<Place>) = (usize::MAX, Vec::new());
-    for (s, (toks, mentions)) in sentences.iter().zip(&analysed) {
+    // The first event place of the current paragraph, for sentences that name none.
+    let mut paragraph = ParagraphPlace::default();
+    for (si, (s, (toks, mentions))) in sentences.iter().zip(&analysed).enumerate() {
         let toks = toks.as_slice();
-        let sentence_places: Vec<Place> = mentions
-            .iter()
-            .map(|m| {
-                if m.known {
-                    resolve(gaz, &m.text, m.role, m.kind_hint, &ctx)
-                } else {
-                    match enclosing(gaz, toks, mentions, m, &ctx) {
-                        Some(e) => crate::gazetteer::fallback_place(&m.text, m.role, &e),
-                        None => Place::unresolved(&m.text, m.role),
-                    }
-                }
-            })
-            .collect();
-        if paragraph_places.0 != s.paragraph {
-            paragraph_places = (s.paragraph, Vec::new());
+        if paragraph.paragraph != Some(s.paragraph) {
+            paragraph = ParagraphPlace {
+                paragraph: Some(s.paragraph),
+                ..ParagraphPlace::default()
+            };
         }
-        let counts = numbers::counts(s.text, toks);
-        let sentence_claims = claims_in_sentence(s.text, toks, &counts);
+        // Every claim needs an outcome word: other sentences skip the claim rules, and their
+        // places are resolved only if a later sentence of the paragraph needs them.
+        let sentence_claims = if toks.iter().any(|t| outcome_word(t.lw()).is_some()) {
+            let counts = numbers::counts(s.text, toks);
+            claims_in_sentence(s.text, toks, &counts)
+        } else {
+            Vec::new()
+        };
+        if sentence_claims.is_empty() {
+            if paragraph.place.is_none() {
+                paragraph.pending.push(si);
+            }
+            continue;
+        }
+        let sentence_places = resolve_mentions(gaz, toks, mentions, &ctx, |_| true);
+        paragraph.settle(|k| {
+            let (toks, mentions) = &analysed[k];
+            resolve_mentions(gaz, toks, mentions, &ctx, |m| m.role == PlaceRole::Event)
+        });
         let first_id = out.len();
         // Who says so and when: properties of the sentence, the same for each of its claims.
-        let (claimant, sentence_date) = if sentence_claims.is_empty() {
-            (None, crate::model::ClaimDate::unknown(doc.published))
-        } else {
-            (
-                claimant_of(s.text, toks).or_else(|| headline_claimant(s)),
-                dates::date_of(s.text, toks, doc.published),
-            )
-        };
+        let claimant = claimant_of(s.text, toks).or_else(|| headline_claimant(s));
+        let sentence_date = dates::date_of(s.text, toks, doc.published);
         for sc in &sentence_claims {
             let mut places = sentence_places.clone();
             let has_event = places
@@ -538,7 +534,7 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
                     .find(|p| p.role == PlaceRole::Mentioned && p.is_resolved() && in_syria(p))
                 {
                     p.role = PlaceRole::Event;
-                } else if let Some(p) = paragraph_places.1.first().or(title_places.first()) {
+                } else if let Some(p) = paragraph.place.as_ref().or(title_places.first()) {
                     places.push(p.clone());
                 }
             }
@@ -596,14 +592,68 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
             link_breakdown(&mut out, first_id);
         }
         inherit_total_places(&mut out, first_id, &sentence_places);
-        for p in sentence_places {
-            if p.role == PlaceRole::Event && p.is_resolved() && in_syria(&p) {
-                paragraph_places.1.push(p);
-            }
-        }
+        paragraph.offer(&sentence_places);
     }
     name_generic_claimants(&mut out, &sentences, &analysed);
     out
+}
+
+/// The places of a sentence's mentions that `wanted` selects, resolved in the document's
+/// context; an unknown name falls back to the place that encloses it.
+fn resolve_mentions(
+    gaz: &Gazetteer,
+    toks: &[Token<'_>],
+    mentions: &[places::Mention],
+    ctx: &Context,
+    wanted: impl Fn(&places::Mention) -> bool,
+) -> Vec<Place> {
+    mentions
+        .iter()
+        .filter(|m| wanted(m))
+        .map(|m| {
+            if m.known {
+                resolve(gaz, &m.text, m.role, m.kind_hint, ctx)
+            } else {
+                match enclosing(gaz, toks, mentions, m, ctx) {
+                    Some(e) => crate::gazetteer::fallback_place(&m.text, m.role, &e),
+                    None => Place::unresolved(&m.text, m.role),
+                }
+            }
+        })
+        .collect()
+}
+
+/// The first Syrian event place named in a paragraph so far. Sentences without claims are
+/// kept pending and resolved only when a claim needs the paragraph's place.
+#[derive(Default)]
+struct ParagraphPlace {
+    paragraph: Option<usize>,
+    place: Option<Place>,
+    /// Earlier sentences of the paragraph not resolved yet, in order.
+    pending: Vec<usize>,
+}
+
+impl ParagraphPlace {
+    fn is_paragraph_place(p: &Place) -> bool {
+        p.role == PlaceRole::Event && p.is_resolved() && in_syria(p)
+    }
+
+    /// Resolves the pending sentences, in order, until one names an event place.
+    fn settle(&mut self, mut places_of: impl FnMut(usize) -> Vec<Place>) {
+        for k in std::mem::take(&mut self.pending) {
+            if self.place.is_some() {
+                break;
+            }
+            self.offer(&places_of(k));
+        }
+    }
+
+    /// Takes the first event place of a sentence's places if the paragraph has none yet.
+    fn offer(&mut self, places: &[Place]) {
+        if self.place.is_none() {
+            self.place = places.iter().find(|p| Self::is_paragraph_place(p)).cloned();
+        }
+    }
 }
 
 /// "according to a war monitoring group. The Syrian Observatory for Human Rights disclosed
@@ -1099,20 +1149,31 @@ fn toll_subject(lw: &[&str], before: usize) -> Option<(Outcome, (usize, usize))>
 }
 
 fn outcome_word(w: &str) -> Option<Outcome> {
-    if KILLED.contains(&w) {
-        Some(Outcome::Killed)
-    } else if WOUNDED.contains(&w) {
-        Some(Outcome::Wounded)
-    } else if CASUALTIES.contains(&w) {
-        Some(Outcome::KilledOrWounded)
-    } else if CAPTURED.contains(&w) {
-        Some(Outcome::Captured)
-    } else if MISSING.contains(&w) {
-        Some(Outcome::Missing)
-    } else {
-        None
-    }
+    OUTCOME_WORDS
+        .get_or_init(|| {
+            // In order of precedence: a word in two lists keeps the first one's outcome.
+            let lists: [(&[&'static str], Outcome); 5] = [
+                (KILLED_WORDS, Outcome::Killed),
+                (WOUNDED_WORDS, Outcome::Wounded),
+                (CASUALTIES_WORDS, Outcome::KilledOrWounded),
+                (CAPTURED_WORDS, Outcome::Captured),
+                (MISSING_WORDS, Outcome::Missing),
+            ];
+            let mut map = crate::hash::FnvHashMap::default();
+            for (words, outcome) in lists {
+                for w in words {
+                    map.entry(*w).or_insert(outcome);
+                }
+            }
+            map
+        })
+        .get(w)
+        .copied()
 }
+
+/// Every outcome word with its outcome, built on first use: one hash per word.
+static OUTCOME_WORDS: std::sync::OnceLock<crate::hash::FnvHashMap<&'static str, Outcome>> =
+    std::sync::OnceLock::new();
 
 /// "killed and wounded" -> killed_or_wounded; otherwise the word's own outcome.
 fn combine(lw: &[&str], i: usize, first: Outcome) -> Outcome {

@@ -553,14 +553,14 @@ fn find_in_run(
     if a >= b {
         return;
     }
-    let text_of = |x: usize, y: usize| sentence[toks[x].start..toks[y - 1].end()].to_string();
+    let text_of = |x: usize, y: usize| &sentence[toks[x].start..toks[y - 1].end()];
     // "the Hikmeh school", "the Al-Mahbeh hill": a landmark no gazetteer holds, named after
     // something else; never the village of the same name. Kept with its generic word.
     if !headline && b == end {
         if let Some(w) = toks.get(end).map(|t| t.lw()) {
             if LANDMARK_WORDS.contains(&w) && b - a <= 3 {
                 out.push(Mention {
-                    text: text_of(a, end + 1),
+                    text: text_of(a, end + 1).to_string(),
                     first: a,
                     end: end + 1,
                     role: PlaceRole::Mentioned,
@@ -573,9 +573,9 @@ fn find_in_run(
     }
     let sentence_initial = first == 0;
     let whole = text_of(a, b);
-    if accept(gaz, &whole, sentence_initial && a == first) {
+    if accept(gaz, whole, sentence_initial && a == first) {
         out.push(Mention {
-            text: whole,
+            text: whole.to_string(),
             first: a,
             end: b,
             role: PlaceRole::Mentioned,
@@ -596,7 +596,7 @@ fn find_in_run(
                 if y - x == 1 && NOT_PLACES.contains(&lower(x)) {
                     continue;
                 }
-                if accept(gaz, &t, true) {
+                if accept(gaz, t, true) {
                     matched = Some(y);
                     break;
                 }
@@ -615,7 +615,7 @@ fn find_in_run(
         if headline || leftovers_are_safe {
             for (x, y) in found {
                 out.push(Mention {
-                    text: text_of(x, y),
+                    text: text_of(x, y).to_string(),
                     first: x,
                     end: y,
                     role: PlaceRole::Mentioned,
@@ -639,7 +639,7 @@ fn find_in_run(
     let all_names = (a..b).all(|k| !NOT_PLACES.contains(&lower(k)));
     if !headline && all_names && (cue || (leading_article && followed_by_area)) && b - a <= 4 {
         out.push(Mention {
-            text: whole,
+            text: whole.to_string(),
             first: a,
             end: b,
             role: PlaceRole::Mentioned,
@@ -649,8 +649,15 @@ fn find_in_run(
     }
 }
 
-/// Whether a span names a gazetteer place well enough to take it from running text.
+/// Whether a span names a gazetteer place well enough to take it from running text
+/// (memoised by the gazetteer).
 fn accept(gaz: &Gazetteer, text: &str, risky_position: bool) -> bool {
+    gaz.span_verdict(text, risky_position, || {
+        accept_uncached(gaz, text, risky_position)
+    })
+}
+
+fn accept_uncached(gaz: &Gazetteer, text: &str, risky_position: bool) -> bool {
     let key = normalize::key(text);
     if key.chars().count() < 3 {
         return false;

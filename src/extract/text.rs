@@ -62,7 +62,13 @@ impl<'a> Token<'a> {
 
     /// A token of `text` at byte offset `start`.
     pub fn new(text: &'a str, start: usize) -> Token<'a> {
-        let lower = if text.chars().any(char::is_uppercase) {
+        let lower = if text.is_ascii() {
+            if text.bytes().any(|b| b.is_ascii_uppercase()) {
+                std::borrow::Cow::Owned(text.to_ascii_lowercase())
+            } else {
+                std::borrow::Cow::Borrowed(text)
+            }
+        } else if text.chars().any(char::is_uppercase) {
             std::borrow::Cow::Owned(text.to_lowercase())
         } else {
             std::borrow::Cow::Borrowed(text)
@@ -195,7 +201,7 @@ pub fn is_headline(line: &str) -> bool {
 /// thousands separators and decimals) and single punctuation marks. A possessive `'s` is a
 /// token of its own.
 pub fn tokens(s: &str) -> Vec<Token<'_>> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(s.len() / 4 + 1);
     let chars: Vec<(usize, char)> = s.char_indices().collect();
     let n = chars.len();
     let mut i = 0usize;

@@ -177,6 +177,12 @@ struct MatchCache(std::sync::Mutex<crate::hash::FnvHashMap<String, RawMatches>>)
 #[derive(Debug, Default)]
 struct DefaultMemo(std::sync::Mutex<crate::hash::FnvHashMap<Box<str>, Option<BestDefault>>>);
 
+/// Verdicts of a caller's test on a span of text ("does this name a place well enough?"),
+/// memoised per gazetteer: a corpus names the same places over and over. Bit 0 holds the
+/// verdict in a risky position, bit 1 elsewhere; bits 2 and 3 say which are known.
+#[derive(Debug, Default)]
+struct SpanMemo(std::sync::Mutex<crate::hash::FnvHashMap<Box<str>, u8>>);
+
 /// The best entry for a mention with no context, and how many candidates it had.
 pub type BestDefault = (std::sync::Arc<Entry>, usize);
 
@@ -209,6 +215,8 @@ pub struct Gazetteer {
     entries: Vec<OnceLock<Option<Entry>>>,
     /// `best_default` answers so far.
     default_memo: DefaultMemo,
+    /// `span_verdict` answers so far.
+    span_memo: SpanMemo,
     /// The strict key of each entry's own name, computed on first use.
     primary_keys: Vec<OnceLock<Box<str>>>,
     index: Index,
@@ -260,6 +268,7 @@ impl Gazetteer {
             index,
             cache: MatchCache::default(),
             default_memo: DefaultMemo::default(),
+            span_memo: SpanMemo::default(),
             version: include_str!(concat!(env!("OUT_DIR"), "/version.txt")).to_string(),
             overlay: None,
             world: None,
@@ -340,6 +349,7 @@ impl Gazetteer {
             index,
             cache: MatchCache::default(),
             default_memo: DefaultMemo::default(),
+            span_memo: SpanMemo::default(),
             version: version.chars().take(16).collect(),
             overlay: None,
             world: None,
@@ -351,6 +361,7 @@ impl Gazetteer {
         let world = import::open(dir)?;
         self.version = format!("{}+{}", self.version, world.version);
         self.world = Some(Box::new(world));
+        self.forget_answers();
         Ok(self)
     }
 
@@ -381,6 +392,7 @@ impl Gazetteer {
             index,
             cache: MatchCache::default(),
             default_memo: DefaultMemo::default(),
+            span_memo: SpanMemo::default(),
             version,
             overlay: None,
             world: None,
@@ -397,7 +409,15 @@ impl Gazetteer {
         let layer = Gazetteer::from_entries(entries, &content_hash)?;
         self.version = format!("{}+{}", self.version, layer.version);
         self.overlay = Some(Box::new(layer));
+        self.forget_answers();
         Ok(self)
+    }
+
+    /// Empties the memos: answers given before a layer was added no longer hold.
+    fn forget_answers(&mut self) {
+        self.cache = MatchCache::default();
+        self.default_memo = DefaultMemo::default();
+        self.span_memo = SpanMemo::default();
     }
 
     /// Number of entries.
@@ -650,6 +670,29 @@ impl Gazetteer {
             memo.insert(mention.into(), best.clone());
         }
         best
+    }
+
+    /// The verdict of `test` on a span of text in a risky position or not, memoised by the
+    /// text (the gazetteer's names are fixed, so a test that depends only on them and on the
+    /// text always answers alike).
+    pub fn span_verdict(&self, text: &str, risky: bool, test: impl FnOnce() -> bool) -> bool {
+        let (value_bit, known_bit) = if risky { (1u8, 4u8) } else { (2u8, 8u8) };
+        if let Ok(memo) = self.span_memo.0.lock() {
+            if let Some(&v) = memo.get(text) {
+                if v & known_bit != 0 {
+                    return v & value_bit != 0;
+                }
+            }
+        }
+        let verdict = test();
+        if let Ok(mut memo) = self.span_memo.0.lock() {
+            if memo.len() >= CACHE_LIMIT {
+                memo.clear();
+            }
+            let v = memo.entry(text.into()).or_insert(0);
+            *v |= known_bit | if verdict { value_bit } else { 0 };
+        }
+        verdict
     }
 
     /// The best place for a mention in its context, or `None` when nothing fits.
