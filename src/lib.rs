@@ -29,6 +29,7 @@ use gazetteer::{Gazetteer, GazetteerError};
 use ingest::{IngestError, IngestOptions, Ingested};
 use model::{Claim, Document};
 use output::BuildFiles;
+use rayon::prelude::*;
 
 /// Any error of the pipeline, by stage.
 #[derive(Debug, thiserror::Error)]
@@ -105,9 +106,11 @@ impl Pipeline {
 
     /// Extracts the claims of documents, in document order.
     pub fn extract(&self, docs: &[Document]) -> Vec<Claim> {
-        docs.iter()
-            .flat_map(|d| extract::claims(d, &self.gazetteer))
-            .collect()
+        let per_doc: Vec<Vec<Claim>> = docs
+            .par_iter()
+            .map(|d| extract::claims(d, &self.gazetteer))
+            .collect();
+        per_doc.into_iter().flatten().collect()
     }
 
     /// Claims of event tables, with the places they name but do not locate resolved
@@ -129,18 +132,43 @@ impl Pipeline {
     }
 
     /// The claims of each document in turn, handed to `each` without collecting them all.
-    pub fn extract_each<E>(
+    /// Documents are extracted in parallel, a chunk at a time, while `each` takes the
+    /// previous chunk's claims in document order: the output does not depend on the number
+    /// of threads (`RAYON_NUM_THREADS`).
+    pub fn extract_each<E: Send>(
         &self,
         docs: &[Document],
-        mut each: impl FnMut(&[Claim]) -> Result<(), E>,
+        mut each: impl FnMut(&[Claim]) -> Result<(), E> + Send,
     ) -> Result<usize, E> {
+        /// Documents extracted together: enough to keep every thread busy, few enough that
+        /// memory holds only their claims.
+        const CHUNK: usize = 256;
+        let extract_chunk = |chunk: &[Document]| -> Vec<Vec<Claim>> {
+            chunk
+                .par_iter()
+                .map(|d| extract::claims(d, &self.gazetteer))
+                .collect()
+        };
+        let mut chunks = docs.chunks(CHUNK);
+        let mut ready = chunks.next().map(extract_chunk).unwrap_or_default();
         let mut n = 0;
-        for d in docs {
-            let claims = extract::claims(d, &self.gazetteer);
-            n += claims.len();
-            each(&claims)?;
+        loop {
+            let next = chunks.next();
+            let (upcoming, written) = rayon::join(
+                || next.map(extract_chunk),
+                || {
+                    ready.iter().try_for_each(|claims| {
+                        n += claims.len();
+                        each(claims)
+                    })
+                },
+            );
+            written?;
+            match upcoming {
+                Some(u) => ready = u,
+                None => return Ok(n),
+            }
         }
-        Ok(n)
     }
 
     /// Reads, extracts and aggregates; nothing is written until `files.write` is called, so a

@@ -132,7 +132,9 @@ fn run(cli: &Cli) -> Result<ExitCode> {
                 .published(args.input.published)
                 .fetch(fetch_options(&args.input));
             let ingested = pipeline.ingest(&args.input.inputs)?;
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            // Not locked: the writer runs on a worker thread while the next documents are
+            // extracted.
+            let mut out = std::io::BufWriter::new(std::io::stdout());
             let table = pipeline.table_claims(&ingested.claims);
             let count = match args.format {
                 // One JSON document needs every claim at once.

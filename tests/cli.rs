@@ -838,3 +838,54 @@ fn some_inputs_failing_do_not_stop_the_others() {
         "{claims}"
     );
 }
+
+#[test]
+fn extraction_does_not_depend_on_the_thread_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("many.jsonl");
+    // Enough documents for several chunks, each with a claim and a place.
+    let places = [
+        "Aleppo",
+        "Idlib",
+        "Hama",
+        "Homs",
+        "Deir ez-Zor",
+        "Jableh",
+        "Qardaha",
+    ];
+    let mut lines = String::new();
+    for i in 0..700 {
+        let doc = serde_json::json!({
+            "id": format!("d{i}"),
+            "published": "2020-03-04",
+            "text": format!(
+                "{} civilians were killed in {} on Monday, activists said.\n\nThe market stayed closed.",
+                i % 17 + 2,
+                places[i % places.len()]
+            ),
+        });
+        lines.push_str(&doc.to_string());
+        lines.push('\n');
+    }
+    std::fs::write(&input, lines).unwrap();
+    let run = |threads: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_tollmap"))
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["-q", "extract", "--format", "jsonl"])
+            .arg(&input)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        out.stdout
+    };
+    let one = run("1");
+    assert_eq!(String::from_utf8_lossy(&one).lines().count(), 700);
+    assert!(one == run("2"), "2 threads changed the output");
+    assert!(one == run("3"), "3 threads changed the output");
+    let first = String::from_utf8_lossy(&one)
+        .lines()
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(first.contains("\"doc\":\"d0\""), "{first}");
+}

@@ -500,12 +500,17 @@ fn starts_run(toks: &[Token<'_>], i: usize) -> bool {
 
 fn is_article_prefixed(w: &str) -> bool {
     // "al-Bab", "el-Hol", "ad-Dana": a lower-case article joined to a capitalized name.
-    w.split_once('-').is_some_and(|(a, rest)| {
+    // The article is two or three letters: look no further than the fourth byte.
+    let Some(dash) = w.bytes().take(4).position(|b| b == b'-') else {
+        return false;
+    };
+    let (a, rest) = (&w[..dash], &w[dash + 1..]);
+    {
         matches!(
             a,
             "al" | "el" | "ad" | "ar" | "as" | "ash" | "at" | "az" | "an" | "ed" | "ez"
         ) && rest.chars().next().is_some_and(char::is_uppercase)
-    })
+    }
 }
 
 fn in_run(toks: &[Token<'_>], k: usize, first: usize) -> bool {

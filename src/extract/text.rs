@@ -129,6 +129,10 @@ fn split_line<'a>(line: &'a str, offset: usize, paragraph: usize, out: &mut Vec<
                 .chars()
                 .next()
                 .is_some_and(|c| c.is_uppercase() || c.is_ascii_digit() || "\"“'‘(".contains(c));
+            if !next_ok {
+                i += 1;
+                continue;
+            }
             let word_before = line[start..i]
                 .rsplit(|c: char| c.is_whitespace())
                 .next()
@@ -137,17 +141,12 @@ fn split_line<'a>(line: &'a str, offset: usize, paragraph: usize, out: &mut Vec<
                 .to_lowercase();
             let single_initial =
                 word_before.chars().count() == 1 && word_before.chars().all(char::is_alphabetic);
-            if next_ok
-                && b == b'.'
-                && (ABBREVIATIONS.contains(&word_before.as_str()) || single_initial)
-            {
+            if b == b'.' && (ABBREVIATIONS.contains(&word_before.as_str()) || single_initial) {
                 i += 1;
                 continue;
             }
-            if next_ok {
-                push_trimmed(line, start, i + 1, offset, paragraph, headline, out);
-                start = i + 1;
-            }
+            push_trimmed(line, start, i + 1, offset, paragraph, headline, out);
+            start = i + 1;
         }
         i += 1;
     }
@@ -183,80 +182,91 @@ pub fn is_headline(line: &str) -> bool {
     if t.ends_with('.') {
         return false;
     }
-    let words: Vec<&str> = t
-        .split_whitespace()
-        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() > 3)
-        .collect();
-    if words.len() < 2 {
-        return false;
+    let (mut words, mut caps) = (0usize, 0usize);
+    for w in t.split_whitespace() {
+        if w.chars().filter(|c| c.is_alphabetic()).nth(3).is_none() {
+            continue;
+        }
+        words += 1;
+        if w.chars().next().is_some_and(char::is_uppercase) {
+            caps += 1;
+        }
     }
-    let caps = words
-        .iter()
-        .filter(|w| w.chars().next().is_some_and(char::is_uppercase))
-        .count();
-    caps * 10 >= words.len() * 7
+    words >= 2 && caps * 10 >= words * 7
 }
 
 /// Splits a sentence into tokens: words (with inner hyphens and apostrophes), numbers (with
 /// thousands separators and decimals) and single punctuation marks. A possessive `'s` is a
 /// token of its own.
 pub fn tokens(s: &str) -> Vec<Token<'_>> {
-    let mut out = Vec::with_capacity(s.len() / 4 + 1);
-    let chars: Vec<(usize, char)> = s.char_indices().collect();
-    let n = chars.len();
+    let mut out = Vec::with_capacity(s.len() / 5 + 1);
+    let at = |k: usize| char_at(s, k);
+    let alnum_at = |k: usize| at(k).is_some_and(|(c, _)| c.is_alphanumeric());
+    // A possessive 's at byte k (an apostrophe, then s, then no more letters).
+    let possessive_at = |k: usize| match at(k) {
+        Some(('\'' | '’', n)) => match at(k + n) {
+            Some(('s' | 'S', m)) => !alnum_at(k + n + m),
+            _ => false,
+        },
+        _ => false,
+    };
     let mut i = 0usize;
-    let end_of = |k: usize| if k < n { chars[k].0 } else { s.len() };
-    while i < n {
-        let (pos, c) = chars[i];
+    let mut prev_space = true;
+    while let Some((c, len)) = at(i) {
         if c.is_whitespace() {
-            i += 1;
+            i += len;
+            prev_space = true;
             continue;
         }
         // A word opened by an ʿayn mark: "`Uqayrib".
-        let marked = LEADING_MARKS.contains(&c)
-            && i + 1 < n
-            && chars[i + 1].1.is_alphabetic()
-            && (i == 0 || chars[i - 1].1.is_whitespace());
+        let marked = prev_space
+            && LEADING_MARKS.contains(&c)
+            && at(i + len).is_some_and(|(n, _)| n.is_alphabetic());
+        prev_space = false;
         if c.is_alphanumeric() || marked {
             let numeric = c.is_ascii_digit();
-            let mut j = i + 1;
-            while j < n {
-                let cj = chars[j].1;
+            let mut j = i + len;
+            while let Some((cj, lj)) = at(j) {
                 if cj.is_alphanumeric() {
-                    j += 1;
+                    j += lj;
                     continue;
                 }
                 // Inner joiners: 1,556 and 3.5 in numbers; al-Assad, Ma'arrat in words.
-                let next_alnum = j + 1 < n && chars[j + 1].1.is_alphanumeric();
                 let joins = if numeric {
-                    matches!(cj, ',' | '.') && j + 1 < n && chars[j + 1].1.is_ascii_digit()
+                    matches!(cj, ',' | '.') && at(j + lj).is_some_and(|(n, _)| n.is_ascii_digit())
                 } else {
-                    matches!(cj, '-' | '\'' | '’' | '‘' | 'ʿ' | '`') && next_alnum
+                    matches!(cj, '-' | '\'' | '’' | '‘' | 'ʿ' | '`') && alnum_at(j + lj)
                 };
                 // A possessive 's ends the word.
-                let possessive = matches!(cj, '\'' | '’')
-                    && j + 1 < n
-                    && matches!(chars[j + 1].1, 's' | 'S')
-                    && (j + 2 >= n || !chars[j + 2].1.is_alphanumeric());
-                if joins && !possessive {
-                    j += 1;
+                if joins && !possessive_at(j) {
+                    j += lj;
                     continue;
                 }
                 break;
             }
-            out.push(Token::new(&s[pos..end_of(j)], pos));
+            out.push(Token::new(&s[i..j], i));
             i = j;
             continue;
         }
-        let possessive = matches!(c, '\'' | '’')
-            && i + 1 < n
-            && matches!(chars[i + 1].1, 's' | 'S')
-            && (i + 2 >= n || !chars[i + 2].1.is_alphanumeric());
-        let len = if possessive { 2 } else { 1 };
-        out.push(Token::new(&s[pos..end_of(i + len)], pos));
-        i += len;
+        let end = if possessive_at(i) {
+            i + len + at(i + len).map_or(0, |(_, n)| n)
+        } else {
+            i + len
+        };
+        out.push(Token::new(&s[i..end], i));
+        i = end;
     }
     out
+}
+
+/// The character at byte offset `k` of `s` and its length, if `k` starts one.
+fn char_at(s: &str, k: usize) -> Option<(char, usize)> {
+    let b = *s.as_bytes().get(k)?;
+    if b.is_ascii() {
+        return Some((b as char, 1));
+    }
+    let c = s.get(k..)?.chars().next()?;
+    Some((c, c.len_utf8()))
 }
 
 #[cfg(test)]
@@ -299,6 +309,31 @@ mod tests {
                 "km", ")", "."
             ]
         );
+    }
+
+    #[test]
+    fn tokens_table_of_edge_cases() {
+        let cases: &[(&str, &[&str])] = &[
+            ("`Uqayrib and ʿAyn", &["`Uqayrib", "and", "ʿAyn"]),
+            ("x `quoted`", &["x", "`quoted", "`"]),
+            ("Syria’s 12,000.", &["Syria", "’s", "12,000", "."]),
+            ("rock'n'roll's end", &["rock'n'roll", "'s", "end"]),
+            ("'s", &["'s"]),
+            ("a 3.", &["a", "3", "."]),
+            ("Ḥamāh — Ḥimṣ", &["Ḥamāh", "—", "Ḥimṣ"]),
+            ("", &[]),
+            ("  -  ", &["-"]),
+        ];
+        for (text, expected) in cases {
+            let toks = tokens(text);
+            let got: Vec<&str> = toks.iter().map(|t| t.text).collect();
+            assert_eq!(&got, expected, "{text:?}");
+            for t in &toks {
+                assert_eq!(&text[t.start..t.end()], t.text, "{text:?}");
+            }
+        }
+        assert_eq!(tokens("ḤAMĀH")[0].lw(), "ḥamāh");
+        assert_eq!(tokens("Aleppo")[0].lw(), "aleppo");
     }
 
     #[test]

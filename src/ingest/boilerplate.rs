@@ -7,15 +7,24 @@ const TRAILING_BLOCK: usize = 3;
 
 /// A paragraph of running text: enough words, and it ends a sentence (or holds two).
 fn is_prose(p: &str) -> bool {
-    let words = p.split_whitespace().count();
+    let end = p.trim_end();
+    if end.ends_with("...") || end.ends_with('…') {
+        return false;
+    }
+    // Counting stops as soon as the answer is known: an article may be one long paragraph.
+    if p.split_whitespace().nth(11).is_none() {
+        return false;
+    }
     // A closing quote or bracket counts after a full stop only: a headline may end in one.
-    let ends = p
-        .trim_end()
+    let ends = end
         .trim_end_matches(['"', '”', '’', '\'', ')'])
         .ends_with(['.', '!', '?', ':']);
-    let ellipsis = p.trim_end().ends_with("...") || p.trim_end().ends_with('…');
-    let sentences = p.matches(". ").count() + p.matches("? ").count() + p.matches("! ").count();
-    !ellipsis && words >= 12 && (ends || sentences >= 2)
+    ends || p
+        .as_bytes()
+        .windows(2)
+        .filter(|w| matches!(w, [b'.' | b'?' | b'!', b' ']))
+        .nth(1)
+        .is_some()
 }
 
 /// A line a logo or a section label makes: a few words, no sentence.
