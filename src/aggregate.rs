@@ -1,18 +1,24 @@
-//! Aggregation: claims summed by place and period, counted once each.
+//! Aggregation: claims grouped into events, and events summed by place, area and period.
 //!
-//! Rules (documented in the README):
-//! - Only `event`-scope claims with a resolved place of the layer's role count; running totals
-//!   (`cumulative`) never enter a layer.
-//! - A claim that breaks down a total (`part_of`) is not added when its total is counted.
-//! - Within one document, the claims of one place, period and outcome are restatements of
-//!   one figure (headline, lead and body; "75 on Thursday" inside "180 in five weeks"): the
-//!   largest counts, the others are listed but not added.
-//! - Within one document, a country-level claim ("Scores Killed in Syria") restates the
-//!   document's more precise claims of the same outcome and period when there are any, and
-//!   is not added.
-//! - A claim is put in the period of its date's end (the publication date when the text
-//!   gives no date); a claim with no date at all goes to the period `undated`.
-//! - `*_high` is null when any claim added into it is unbounded ("at least 75").
+//! Rules (documented with worked examples in the README, "How claims become layer totals"):
+//! - Only `event`-scope claims with a resolved event place count; running totals
+//!   (`cumulative`) never enter a layer. A claim that breaks down a counted total (`part_of`)
+//!   is not added: its total is.
+//! - Claims that report the same deaths form one **event**: same outcome; compatible victims
+//!   (equal, or one `unknown`); no two different origin places; dates that overlap once each
+//!   is widened by `window_days`; places that are the same, within `distance_km`, in the same
+//!   district, or a governorate and a place inside it. A country- or region-level claim joins
+//!   only an event its own document reports. Every claim of an event must fit every other
+//!   (no chains), and an event holds at most one row of a coded event table (UCDP, ACLED),
+//!   whose rows are distinct events already.
+//! - Within an event, each document's figure is its largest claim (a headline, lead and body
+//!   restate one figure); the others are listed as restated. Across documents the event runs
+//!   from the lowest low of the figures that cover its whole span (a sub-period's count is
+//!   not a low of the whole) to the highest high (unbounded when any is).
+//! - An event is counted once, in the period of its last day (`spanning` says how many of a
+//!   row's events started before the row's period); a claim known only to its month or year
+//!   keeps that period; an undated one goes to the period `undated`.
+//! - `*_high` is null when any event added into it is unbounded ("at least 75").
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -129,10 +135,62 @@ impl Range {
     }
 }
 
-/// One row of a layer: a place in a period with its totals.
+/// How claims are grouped into events: where researchers disagree, they choose.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EventRules {
+    /// Two places this close (kilometres) may be one event's.
+    pub distance_km: f64,
+    /// Days each claim's dates are widened by before they must overlap.
+    pub window_days: i32,
+    /// Whether two places of one district may be one event's.
+    pub same_district: bool,
+}
+
+impl Default for EventRules {
+    fn default() -> Self {
+        EventRules {
+            distance_km: 10.0,
+            window_days: 1,
+            same_district: true,
+        }
+    }
+}
+
+/// Claims of several documents (or one) that report the same deaths.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    /// `event:` and the id of its first claim.
+    pub id: String,
+    pub outcome: Outcome,
+    /// The victims its claims name (`unknown` when none does).
+    pub victims: Victims,
+    /// Where: the most precise of its claims' event places.
+    pub place: Place,
+    /// Where the dead came from, when its claims say: each origin place with the largest
+    /// count of its claims.
+    pub origins: Vec<(Place, Range)>,
+    /// First and last day its claims cover (`None`: undated).
+    pub start: Option<Date>,
+    pub end: Option<Date>,
+    /// The period granularity its claims' dates allow at best (year, month or day).
+    pub date_precision: crate::model::DatePrecision,
+    /// The range: lowest credible low to highest high.
+    pub range: Range,
+    /// Killed totals by victim category (the range under the event's victims, or a coded
+    /// event's exact breakdown by side).
+    pub killed_by_victims: BTreeMap<Victims, Range>,
+    /// Ids of the claims that are their documents' figures, sorted.
+    pub claims: Vec<String>,
+    /// Ids of the other claims of the same documents, which restate a figure.
+    pub restated: Vec<String>,
+    pub documents: BTreeSet<String>,
+    pub claimants: BTreeSet<String>,
+}
+
+/// One row of a layer: a place (or an area) in a period with the totals of its events.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlacePeriod {
-    /// The place (as the first claim resolved it).
+    /// The place (the first event's).
     pub place: Place,
     /// The period.
     pub period: Period,
@@ -140,18 +198,220 @@ pub struct PlacePeriod {
     pub outcomes: BTreeMap<Outcome, Range>,
     /// Killed totals by victim category.
     pub killed_by_victims: BTreeMap<Victims, Range>,
-    /// Ids of the claims counted.
+    /// Ids of the events counted.
+    pub events: Vec<String>,
+    /// Ids of the claims counted (each document's figure of each event).
     pub claims: Vec<String>,
-    /// Ids of claims of the same documents that restate a counted figure (not added).
+    /// Ids of claims that restate a counted figure (not added).
     pub restated: Vec<String>,
     /// Ids of the documents they came from.
     pub documents: BTreeSet<String>,
     /// Who said so.
     pub claimants: BTreeSet<String>,
+    /// Events that began before this period (counted here, at their last day).
+    pub spanning: usize,
 }
 
-/// Sums claims by place (of the given role) and period.
-pub fn by_place_and_period(claims: &[Claim], role: PlaceRole, g: Granularity) -> Vec<PlacePeriod> {
+impl PlacePeriod {
+    fn new(place: Place, period: Period) -> PlacePeriod {
+        PlacePeriod {
+            place,
+            period,
+            outcomes: BTreeMap::new(),
+            killed_by_victims: BTreeMap::new(),
+            events: Vec::new(),
+            claims: Vec::new(),
+            restated: Vec::new(),
+            documents: BTreeSet::new(),
+            claimants: BTreeSet::new(),
+            spanning: 0,
+        }
+    }
+
+    fn add(&mut self, e: &Event) {
+        let r = self.outcomes.entry(e.outcome).or_default();
+        r.add(e.range.low, e.range.high);
+        for (v, r) in &e.killed_by_victims {
+            self.killed_by_victims
+                .entry(*v)
+                .or_default()
+                .add(r.low, r.high);
+        }
+        self.events.push(e.id.clone());
+        self.claims.extend(e.claims.iter().cloned());
+        self.restated.extend(e.restated.iter().cloned());
+        self.documents.extend(e.documents.iter().cloned());
+        self.claimants.extend(e.claimants.iter().cloned());
+        if let (Some(s), Some(ps)) = (e.start, self.period.start) {
+            if s < ps {
+                self.spanning += 1;
+            }
+        }
+    }
+}
+
+/// Day number of a date (days since 1970-01-01), for fast interval tests.
+fn day_number(d: Date) -> i32 {
+    // Howard Hinnant's days_from_civil.
+    let (y, m, dd) = (
+        i32::from(d.year()),
+        i32::from(d.month()),
+        i32::from(d.day()),
+    );
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + dd - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// A claim as the grouping sees it.
+struct Item<'c> {
+    claim: &'c Claim,
+    place: &'c Place,
+    origin: Option<&'c Place>,
+    /// Day numbers of the claim's first and last day.
+    days: Option<(i32, i32)>,
+    /// A country- or region-level place: fits any place, within its own document.
+    coarse: bool,
+    coded: bool,
+}
+
+/// An event being grouped.
+struct Open {
+    outcome: Outcome,
+    victims: Victims,
+    /// Precise origin places (ids) with the document that named each.
+    origins: Vec<(String, String)>,
+    /// Days every member's widened dates share.
+    common: Option<(i32, i32)>,
+    /// The distinct precise places (index of a member holding each).
+    places: Vec<usize>,
+    docs: BTreeSet<String>,
+    coded: bool,
+    members: Vec<usize>,
+}
+
+fn widened(days: (i32, i32), w: i32) -> (i32, i32) {
+    (days.0 - w, days.1 + w)
+}
+
+/// Whether two precise places can be one event's.
+fn places_fit(a: &Place, b: &Place, rules: &EventRules) -> bool {
+    if a.gazetteer_id.is_some() && a.gazetteer_id == b.gazetteer_id {
+        return true;
+    }
+    let governorate = |p: &Place| p.precision == Some(4);
+    // A governorate and a place inside it.
+    if (governorate(a) || governorate(b)) && a.admin1.is_some() && a.admin1 == b.admin1 {
+        return true;
+    }
+    if governorate(a) || governorate(b) {
+        return false;
+    }
+    if rules.same_district && a.admin2.is_some() && a.admin2 == b.admin2 {
+        return true;
+    }
+    match (a.lat, a.lon, b.lat, b.lon) {
+        (Some(la), Some(lo), Some(lb), Some(lob)) => {
+            crate::gazetteer::distance_km(la, lo, lb, lob) <= rules.distance_km
+        }
+        _ => false,
+    }
+}
+
+impl Open {
+    fn fits(&self, items: &[Item<'_>], it: &Item<'_>, rules: &EventRules) -> bool {
+        if self.outcome != it.claim.outcome || (self.coded && it.coded) {
+            return false;
+        }
+        let v = it.claim.victims;
+        if v != Victims::Unknown && self.victims != Victims::Unknown && v != self.victims {
+            return false;
+        }
+        // Two documents naming different home villages report different dead (one document
+        // may list several villages' dead under one headline count).
+        if let Some(o) = precise_origin(it) {
+            if self
+                .origins
+                .iter()
+                .any(|(p, d)| p != o && d != &it.claim.doc)
+            {
+                return false;
+            }
+        }
+        match (self.common, it.days) {
+            (Some(c), Some(d)) => {
+                let d = widened(d, rules.window_days);
+                if d.1 < c.0 || c.1 < d.0 {
+                    return false;
+                }
+            }
+            // Undated claims are one event only within a document.
+            (None, None) => return self.docs.contains(&it.claim.doc),
+            _ => return false,
+        }
+        if it.coarse {
+            return self.docs.contains(&it.claim.doc);
+        }
+        if self.places.is_empty() {
+            // Only coarse members so far: same document only.
+            return self.docs.contains(&it.claim.doc);
+        }
+        self.places
+            .iter()
+            .all(|&k| places_fit(items[k].place, it.place, rules))
+    }
+
+    fn take(&mut self, items: &[Item<'_>], k: usize, rules: &EventRules) {
+        let it = &items[k];
+        if self.victims == Victims::Unknown {
+            self.victims = it.claim.victims;
+        }
+        if let Some(o) = precise_origin(it) {
+            let entry = (o.to_string(), it.claim.doc.clone());
+            if !self.origins.contains(&entry) {
+                self.origins.push(entry);
+            }
+        }
+        if let (Some(c), Some(d)) = (self.common, it.days) {
+            let d = widened(d, rules.window_days);
+            self.common = Some((c.0.max(d.0), c.1.min(d.1)));
+        }
+        if !it.coarse
+            && !self
+                .places
+                .iter()
+                .any(|&m| items[m].place.gazetteer_id == it.place.gazetteer_id)
+        {
+            self.places.push(k);
+        }
+        self.docs.insert(it.claim.doc.clone());
+        self.coded |= it.coded;
+        self.members.push(k);
+    }
+}
+
+/// The id of a claim's origin place when it is a village, town or district (not a region
+/// or governorate, which hold many villages).
+fn precise_origin<'a>(it: &Item<'a>) -> Option<&'a str> {
+    it.origin
+        .filter(|p| p.precision.is_some_and(|x| x <= 3))
+        .and_then(|p| p.gazetteer_id.as_deref())
+}
+
+/// How many days before publication a claim whose text gives no date may refer to.
+const UNDATED_DAYS: i32 = 7;
+
+/// Whether a claim comes from a coded event table, whose rows are distinct events.
+fn is_coded(c: &Claim) -> bool {
+    c.doc.starts_with("ucdp:") || c.doc.starts_with("acled:")
+}
+
+/// Groups the claims that report the same deaths into events (see the module's rules).
+pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event> {
     let counted_totals: HashSet<&str> = claims
         .iter()
         .filter(|c| c.scope == Scope::Event && c.event_place().is_some())
@@ -165,138 +425,472 @@ pub fn by_place_and_period(claims: &[Claim], role: PlaceRole, g: Granularity) ->
             }
         }
     }
-    // Pick, per document, place, period and outcome, the claim with the largest count.
-    let mut chosen: BTreeMap<(String, String, Period, Outcome), &Claim> = BTreeMap::new();
-    let mut order: Vec<(String, String, Period, Outcome)> = Vec::new();
-    let mut restated: HashMap<(String, String, Period, Outcome), Vec<String>> = HashMap::new();
-    for c in claims {
-        if c.scope != Scope::Event {
-            continue;
+    let mut items: Vec<Item<'c>> = claims
+        .iter()
+        .filter(|c| c.scope == Scope::Event)
+        .filter(|c| {
+            !c.part_of
+                .as_deref()
+                .is_some_and(|t| counted_totals.contains(t))
+        })
+        .filter_map(|c| {
+            let place = c.event_place()?;
+            place.gazetteer_id.as_ref()?;
+            let days = match (c.date.start, c.date.end) {
+                (Some(a), Some(b)) => Some((day_number(a), day_number(b).max(day_number(a)))),
+                // No date in the text, only the publication's: the week before it.
+                (None, Some(b)) => Some((day_number(b) - UNDATED_DAYS, day_number(b))),
+                (Some(a), None) => Some((day_number(a), day_number(a))),
+                (None, None) => None,
+            };
+            Some(Item {
+                claim: c,
+                place,
+                origin: c
+                    .places
+                    .iter()
+                    .find(|p| p.role == PlaceRole::Origin && p.is_resolved()),
+                days,
+                coarse: place.precision.is_some_and(|p| p >= 5),
+                coded: is_coded(c),
+            })
+        })
+        .collect();
+    // Earliest first (undated last), then a fixed order: the grouping is deterministic.
+    items.sort_by(|a, b| {
+        let key = |i: &Item<'_>| {
+            (
+                i.days.is_none(),
+                i.days.map(|d| (d.0, d.1)),
+                i.claim.outcome,
+            )
+        };
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.claim.id.cmp(&b.claim.id))
+    });
+    // Open events, found by outcome and by a grid cell of about 11 km (0.1 degree) of each of
+    // their places, by district and by governorate; events no later claim can reach are
+    // dropped from the lookup as the days advance.
+    let mut open: Vec<Open> = Vec::new();
+    let mut by_cell: HashMap<(Outcome, i32, i32), Vec<usize>> = HashMap::new();
+    // Areas: ('d', district) for every event, ('g', governorate) for events holding a
+    // governorate-level place, ('a', governorate) for every event.
+    let mut by_area: HashMap<(Outcome, u8, &str), Vec<usize>> = HashMap::new();
+    let areas_to_search = |p: &'c Place| -> Vec<(u8, &'c str)> {
+        let mut v = Vec::new();
+        if p.precision == Some(4) {
+            v.extend(p.admin1.as_deref().map(|a| (b'a', a)));
+        } else {
+            if rules.same_district {
+                v.extend(p.admin2.as_deref().map(|a| (b'd', a)));
+            }
+            v.extend(p.admin1.as_deref().map(|a| (b'g', a)));
         }
-        if c.part_of
-            .as_deref()
-            .is_some_and(|t| counted_totals.contains(t))
+        v
+    };
+    let areas_to_file = |p: &'c Place| -> Vec<(u8, &'c str)> {
+        let mut v = Vec::new();
+        v.extend(p.admin2.as_deref().map(|a| (b'd', a)));
+        v.extend(p.admin1.as_deref().map(|a| (b'a', a)));
+        if p.precision == Some(4) {
+            v.extend(p.admin1.as_deref().map(|a| (b'g', a)));
+        }
+        v
+    };
+    let mut by_doc: HashMap<(Outcome, &str), Vec<usize>> = HashMap::new();
+    let cell_of = |p: &Place| -> (i32, i32) {
+        (
+            (p.lat.unwrap_or(0.0) * 10.0).floor() as i32,
+            (p.lon.unwrap_or(0.0) * 10.0).floor() as i32,
+        )
+    };
+    // Cells to search either side: enough for `distance_km`.
+    let reach = ((rules.distance_km / 8.0).ceil() as i32).clamp(1, 20);
+    for k in 0..items.len() {
+        let it = &items[k];
+        let o = it.claim.outcome;
+        let mut candidates: Vec<usize> = Vec::new();
+        let alive = |e: &Open| match (e.common, it.days) {
+            (Some(c), Some(d)) => c.1 >= d.0 - rules.window_days,
+            _ => true,
+        };
+        let gather = |list: Option<&mut Vec<usize>>, candidates: &mut Vec<usize>| {
+            if let Some(list) = list {
+                list.retain(|&e| alive(&open[e]));
+                candidates.extend(list.iter().copied());
+            }
+        };
+        gather(by_doc.get_mut(&(o, it.claim.doc.as_str())), &mut candidates);
+        if !it.coarse {
+            let (ci, cj) = cell_of(it.place);
+            for di in -reach..=reach {
+                for dj in -reach..=reach {
+                    gather(by_cell.get_mut(&(o, ci + di, cj + dj)), &mut candidates);
+                }
+            }
+            for (kind, area) in areas_to_search(it.place) {
+                gather(by_area.get_mut(&(o, kind, area)), &mut candidates);
+            }
+        }
+        candidates.sort_unstable();
+        candidates.dedup();
+        let found = candidates
+            .into_iter()
+            .find(|&e| open[e].fits(&items, it, rules));
+        let e = match found {
+            Some(e) => e,
+            None => {
+                open.push(Open {
+                    outcome: o,
+                    victims: Victims::Unknown,
+                    origins: Vec::new(),
+                    common: it.days.map(|d| widened(d, rules.window_days)),
+                    places: Vec::new(),
+                    docs: BTreeSet::new(),
+                    coded: false,
+                    members: Vec::new(),
+                });
+                open.len() - 1
+            }
+        };
+        let new_place = !it.coarse
+            && !open[e]
+                .places
+                .iter()
+                .any(|&m| items[m].place.gazetteer_id == it.place.gazetteer_id);
+        open[e].take(&items, k, rules);
+        let docs = by_doc.entry((o, it.claim.doc.as_str())).or_default();
+        if !docs.contains(&e) {
+            docs.push(e);
+        }
+        if new_place {
+            let cell = cell_of(it.place);
+            by_cell.entry((o, cell.0, cell.1)).or_default().push(e);
+            for (kind, area) in areas_to_file(it.place) {
+                let list = by_area.entry((o, kind, area)).or_default();
+                if !list.contains(&e) {
+                    list.push(e);
+                }
+            }
+        }
+    }
+    let mut out: Vec<Event> = open
+        .iter()
+        .map(|e| finish(e, &items, &parts_of, rules))
+        .collect();
+    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out
+}
+
+/// An open event's members made into its figures, range and breakdown.
+fn finish(
+    e: &Open,
+    items: &[Item<'_>],
+    parts_of: &HashMap<&str, Vec<&Claim>>,
+    rules: &EventRules,
+) -> Event {
+    let members: Vec<&Item<'_>> = e.members.iter().map(|&k| &items[k]).collect();
+    // Each document's figure: its largest claim, or the sum of its claims about different
+    // home villages when that is larger ("eight from A" and "three from B" add up).
+    let mut by_doc: BTreeMap<&str, Vec<&Item<'_>>> = BTreeMap::new();
+    for it in &members {
+        by_doc.entry(it.claim.doc.as_str()).or_default().push(it);
+    }
+    let mut figures: BTreeMap<&str, Figure<'_>> = BTreeMap::new();
+    for (doc, list) in &by_doc {
+        figures.insert(doc, document_figure(list));
+    }
+    let span = members
+        .iter()
+        .filter_map(|i| i.days)
+        .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)));
+    let covers = |it: &Item<'_>| match (it.days, span) {
+        (Some(d), Some(s)) => {
+            let d = widened(d, rules.window_days);
+            d.0 <= s.0 && s.1 <= d.1
+        }
+        _ => true,
+    };
+    let covering_low = figures
+        .values()
+        .filter(|f| f.claims.iter().all(|i| covers(i)))
+        .map(|f| f.low)
+        .min();
+    let low = covering_low
+        .or_else(|| figures.values().map(|f| f.low).max())
+        .unwrap_or(0);
+    let high = figures
+        .values()
+        .map(|f| f.high)
+        .try_fold(low, |acc, h| Some(acc.max(h?)));
+    let range = Range {
+        low,
+        high,
+        any: true,
+    };
+    // The place: the most precise, then the most claimed, then the smallest id.
+    let place = members
+        .iter()
+        .filter(|i| !i.coarse)
+        .chain(members.iter())
+        .min_by(|a, b| {
+            let key = |i: &Item<'_>| (i.place.precision.unwrap_or(9), i.place.gazetteer_id.clone());
+            key(a).cmp(&key(b))
+        })
+        .map(|i| i.place.clone())
+        .unwrap_or_else(|| members[0].place.clone());
+    let mut origins: Vec<(Place, Range)> = Vec::new();
+    for it in &members {
+        let Some(o) = it.origin.filter(|o| o.gazetteer_id.is_some()) else {
+            continue;
+        };
+        let (low, high) = (it.claim.count.low, it.claim.count.high);
+        match origins
+            .iter_mut()
+            .find(|(p, _)| p.gazetteer_id == o.gazetteer_id)
         {
-            continue;
+            Some((_, r)) if low > r.low => {
+                *r = Range {
+                    low,
+                    high,
+                    any: true,
+                }
+            }
+            Some(_) => {}
+            None => origins.push((
+                o.clone(),
+                Range {
+                    low,
+                    high,
+                    any: true,
+                },
+            )),
         }
-        let Some(place) = place_of(c, role) else {
-            continue;
+    }
+    origins.sort_by(|a, b| a.0.gazetteer_id.cmp(&b.0.gazetteer_id));
+    let mut claims: Vec<String> = figures
+        .values()
+        .flat_map(|f| f.claims.iter().map(|i| i.claim.id.clone()))
+        .collect();
+    claims.sort();
+    let mut restated: Vec<String> = members
+        .iter()
+        .map(|i| i.claim.id.clone())
+        .filter(|id| !claims.contains(id))
+        .collect();
+    restated.sort();
+    let mut killed_by_victims = BTreeMap::new();
+    if e.outcome == Outcome::Killed {
+        // A single figure whose parts add up to it exactly (a coded event's deaths by
+        // side) is split by their victims; otherwise the range counts under the victims.
+        let single = (figures.len() == 1)
+            .then(|| figures.values().next())
+            .flatten()
+            .filter(|f| f.claims.len() == 1)
+            .map(|f| f.claims[0].claim);
+        let parts: Vec<&Claim> = single
+            .and_then(|c| parts_of.get(c.id.as_str()).cloned())
+            .unwrap_or_default();
+        let sum =
+            |f: fn(&Claim) -> Option<u64>| parts.iter().try_fold(0u64, |acc, p| Some(acc + f(p)?));
+        let exact_split = single.is_some_and(|c| {
+            !parts.is_empty()
+                && sum(|p| Some(p.count.low)) == Some(c.count.low)
+                && sum(|p| p.count.high) == c.count.high
+        });
+        if exact_split {
+            for p in parts {
+                killed_by_victims
+                    .entry(p.victims)
+                    .or_insert_with(Range::default)
+                    .add(p.count.low, p.count.high);
+            }
+        } else {
+            killed_by_victims
+                .entry(e.victims)
+                .or_insert_with(Range::default)
+                .add(range.low, range.high);
+        }
+    }
+    // The coarsest precision every member shares (a year-only table row stays a year).
+    use crate::model::DatePrecision as P;
+    let coarse_rank = |p: P| match p {
+        P::Year => 2,
+        P::Month => 1,
+        _ => 0,
+    };
+    let date_precision = members
+        .iter()
+        .map(|i| i.claim.date.precision)
+        .min_by_key(|p| coarse_rank(*p))
+        .unwrap_or(P::Unknown);
+    let first = members
+        .iter()
+        .map(|i| i.claim.id.as_str())
+        .min()
+        .unwrap_or_default();
+    Event {
+        id: format!("event:{first}"),
+        outcome: e.outcome,
+        victims: e.victims,
+        place,
+        origins,
+        start: members
+            .iter()
+            .filter_map(|i| i.claim.date.start.or(i.claim.date.end))
+            .min(),
+        end: members
+            .iter()
+            .filter_map(|i| i.claim.date.end.or(i.claim.date.start))
+            .max(),
+        date_precision,
+        range,
+        killed_by_victims,
+        claims,
+        restated,
+        documents: figures.keys().map(|d| d.to_string()).collect(),
+        claimants: figures
+            .values()
+            .flat_map(|f| f.claims.iter().filter_map(|i| i.claim.claimant.clone()))
+            .collect(),
+    }
+}
+
+/// What one document says of an event: a range and the claims it comes from.
+struct Figure<'a> {
+    low: u64,
+    high: Option<u64>,
+    claims: Vec<&'a Item<'a>>,
+}
+
+/// A document's figure for an event: its largest claim, or the sum of the largest claim of
+/// each home village it names when that is larger.
+fn document_figure<'a>(list: &[&'a Item<'a>]) -> Figure<'a> {
+    let largest = list.iter().copied().max_by(|a, b| {
+        (a.claim.count.low, a.claim.count.high.is_none(), &b.claim.id).cmp(&(
+            b.claim.count.low,
+            b.claim.count.high.is_none(),
+            &a.claim.id,
+        ))
+    });
+    let single = match largest {
+        Some(l) => Figure {
+            low: l.claim.count.low,
+            high: l.claim.count.high,
+            claims: vec![l],
+        },
+        None => Figure {
+            low: 0,
+            high: Some(0),
+            claims: Vec::new(),
+        },
+    };
+    let mut by_origin: BTreeMap<&str, &Item<'_>> = BTreeMap::new();
+    for it in list {
+        if let Some(o) = precise_origin(it) {
+            match by_origin.get(o) {
+                Some(prev) if prev.claim.count.low >= it.claim.count.low => {}
+                _ => {
+                    by_origin.insert(o, it);
+                }
+            }
+        }
+    }
+    if by_origin.len() < 2 {
+        return single;
+    }
+    let low: u64 = by_origin.values().map(|i| i.claim.count.low).sum();
+    if low <= single.low {
+        return single;
+    }
+    Figure {
+        low,
+        high: by_origin
+            .values()
+            .try_fold(0u64, |acc, i| Some(acc + i.claim.count.high?)),
+        claims: by_origin.into_values().collect(),
+    }
+}
+
+/// The period an event is counted in: the one containing its last day, at the granularity
+/// asked or the coarser one its dates allow.
+pub fn period_of(e: &Event, g: Granularity) -> Period {
+    let own = match e.date_precision {
+        crate::model::DatePrecision::Year => Some(Granularity::Year),
+        crate::model::DatePrecision::Month => Some(Granularity::Month),
+        _ => None,
+    };
+    let g = match own {
+        Some(o) if o.rank() > g.rank() => o,
+        _ => g,
+    };
+    e.end
+        .or(e.start)
+        .map(|d| Period::containing(d, g))
+        .unwrap_or_else(Period::undated)
+}
+
+/// Sums events by place (the event place, or the origin for `PlaceRole::Origin`) and period.
+pub fn by_place_and_period(events: &[Event], role: PlaceRole, g: Granularity) -> Vec<PlacePeriod> {
+    let mut rows: BTreeMap<(Period, String), PlacePeriod> = BTreeMap::new();
+    for e in events {
+        let place = match role {
+            PlaceRole::Origin => {
+                // Each home village with the count of its own dead.
+                for (p, r) in &e.origins {
+                    let Some(pid) = p.gazetteer_id.clone() else {
+                        continue;
+                    };
+                    let period = period_of(e, g);
+                    let mut part = e.clone();
+                    part.range = *r;
+                    part.killed_by_victims = BTreeMap::new();
+                    if e.outcome == Outcome::Killed {
+                        part.killed_by_victims.insert(e.victims, *r);
+                    }
+                    rows.entry((period.clone(), pid))
+                        .or_insert_with(|| PlacePeriod::new(p.clone(), period))
+                        .add(&part);
+                }
+                continue;
+            }
+            _ => &e.place,
         };
         let Some(pid) = place.gazetteer_id.clone() else {
             continue;
         };
-        // A claim known only to its month or year keeps that period rather than landing in
-        // the last day's week or month (UCDP events dated by their year alone).
-        let own = match c.date.precision {
-            crate::model::DatePrecision::Year => Some(Granularity::Year),
-            crate::model::DatePrecision::Month => Some(Granularity::Month),
-            _ => None,
-        };
-        let g_claim = match own {
-            Some(o) if o.rank() > g.rank() => o,
-            _ => g,
-        };
-        let period = c
-            .date
-            .end
-            .or(c.date.start)
-            .map(|d| Period::containing(d, g_claim))
-            .unwrap_or_else(Period::undated);
-        let key = (c.doc.clone(), pid, period, c.outcome);
-        restated.entry(key.clone()).or_default().push(c.id.clone());
-        match chosen.get(&key) {
-            None => {
-                order.push(key.clone());
-                chosen.insert(key, c);
-            }
-            Some(prev) if c.count.low > prev.count.low => {
-                chosen.insert(key, c);
-            }
-            Some(_) => {}
-        }
-    }
-    // Country-level claims of a document that also has more precise ones restate them.
-    let precise: HashSet<(String, Period, Outcome)> = chosen
-        .iter()
-        .filter(|(_, c)| {
-            place_of(c, role)
-                .and_then(|p| p.precision)
-                .is_some_and(|p| p < 6)
-        })
-        .map(|((doc, _, period, outcome), _)| (doc.clone(), period.clone(), *outcome))
-        .collect();
-    let mut rows: BTreeMap<(Period, String), PlacePeriod> = BTreeMap::new();
-    for key in order {
-        let c = chosen[&key];
-        let country_level = place_of(c, role).and_then(|p| p.precision) == Some(6);
-        if country_level && precise.contains(&(key.0.clone(), key.2.clone(), key.3)) {
-            continue;
-        }
-        let (_, pid, period, _) = key.clone();
-        let Some(place) = place_of(c, role) else {
-            continue;
-        };
-        let row = rows
-            .entry((period.clone(), pid))
-            .or_insert_with(|| PlacePeriod {
-                place: place.clone(),
-                period,
-                outcomes: BTreeMap::new(),
-                killed_by_victims: BTreeMap::new(),
-                claims: Vec::new(),
-                restated: Vec::new(),
-                documents: BTreeSet::new(),
-                claimants: BTreeSet::new(),
-            });
-        row.outcomes
-            .entry(c.outcome)
-            .or_default()
-            .add(c.count.low, c.count.high);
-        if c.outcome == Outcome::Killed {
-            // A total whose parts add up to it exactly (an event table's deaths by side) is
-            // split by their victims; otherwise it counts under its own.
-            let parts: Vec<&Claim> = parts_of.get(c.id.as_str()).cloned().unwrap_or_default();
-            let sum = |f: fn(&Claim) -> Option<u64>| {
-                parts.iter().try_fold(0u64, |acc, p| Some(acc + f(p)?))
-            };
-            let exact_split = !parts.is_empty()
-                && sum(|p| Some(p.count.low)) == Some(c.count.low)
-                && sum(|p| p.count.high) == c.count.high;
-            if exact_split {
-                for p in parts {
-                    row.killed_by_victims
-                        .entry(p.victims)
-                        .or_default()
-                        .add(p.count.low, p.count.high);
-                }
-            } else {
-                row.killed_by_victims
-                    .entry(c.victims)
-                    .or_default()
-                    .add(c.count.low, c.count.high);
-            }
-        }
-        row.claims.push(c.id.clone());
-        if let Some(others) = restated.get(&key) {
-            row.restated
-                .extend(others.iter().filter(|id| **id != c.id).cloned());
-        }
-        row.documents.insert(c.doc.clone());
-        if let Some(cl) = &c.claimant {
-            row.claimants.insert(cl.clone());
-        }
+        let period = period_of(e, g);
+        rows.entry((period.clone(), pid))
+            .or_insert_with(|| PlacePeriod::new(place.clone(), period))
+            .add(e);
     }
     rows.into_values().collect()
 }
 
-fn place_of(c: &Claim, role: PlaceRole) -> Option<&Place> {
-    match role {
-        PlaceRole::Event => c.event_place(),
-        r => c
-            .places
-            .iter()
-            .find(|p| p.role == r && p.is_resolved() && p.gazetteer_id.is_some()),
+/// Sums events by area and period, with `area_of` naming each event's area (index into the
+/// caller's list of areas); events in no area are left out and counted in the answer.
+pub fn by_area_and_period(
+    events: &[Event],
+    g: Granularity,
+    mut area_of: impl FnMut(&Event) -> Option<usize>,
+) -> (Vec<(usize, PlacePeriod)>, usize) {
+    let mut rows: BTreeMap<(usize, Period), PlacePeriod> = BTreeMap::new();
+    let mut outside = 0;
+    for e in events {
+        let Some(a) = area_of(e) else {
+            outside += 1;
+            continue;
+        };
+        let period = period_of(e, g);
+        rows.entry((a, period.clone()))
+            .or_insert_with(|| PlacePeriod::new(e.place.clone(), period))
+            .add(e);
     }
+    (
+        rows.into_iter().map(|((a, _), r)| (a, r)).collect(),
+        outside,
+    )
 }
 
 #[cfg(test)]
@@ -349,32 +943,271 @@ mod tests {
         }
     }
 
+    fn at(mut c: Claim, id: &str, lat: f64, lon: f64, admin2: &str, precision: u8) -> Claim {
+        let p = &mut c.places[0];
+        p.gazetteer_id = Some(id.into());
+        p.name = Some(id.into());
+        p.lat = Some(lat);
+        p.lon = Some(lon);
+        p.admin2 = Some(admin2.into());
+        p.precision = Some(precision);
+        c
+    }
+
+    fn grouped(claims: &[Claim]) -> Vec<Vec<String>> {
+        events(claims, &EventRules::default())
+            .into_iter()
+            .map(|e| {
+                let mut ids: Vec<String> = e.claims.into_iter().chain(e.restated).collect();
+                ids.sort();
+                ids
+            })
+            .collect()
+    }
+
     #[test]
-    fn sums_by_place_and_month_counting_each_claim_once() {
+    fn three_documents_reporting_one_event_give_one_event() {
         let d = date(2016, 8, 4);
-        let mut total = claim("a#1", "a", 71, None, d);
-        total.count.qualifier = Qualifier::MoreThan;
-        let mut part = claim("a#2", "a", 35, Some(35), d);
-        part.part_of = Some("a#1".into());
-        let repeat = claim("a#3", "a", 71, None, d);
-        let other = claim("b#1", "b", 5, Some(5), date(2016, 8, 20));
-        let mut cumulative = claim("b#2", "b", 500_000, None, d);
-        cumulative.scope = Scope::Cumulative;
-        let september = claim("b#3", "b", 2, Some(2), date(2016, 9, 1));
+        let a = claim("a#1", "a", 12, Some(12), d);
+        let mut b = claim("b#1", "b", 15, None, date(2016, 8, 5));
+        b.victims = Victims::Unknown;
+        // Reported next day from a neighbourhood 3 km away.
+        let c = at(
+            claim("c#1", "c", 14, Some(14), d),
+            "p2",
+            36.02,
+            37.01,
+            "Jebel Saman",
+            1,
+        );
+        let ev = events(&[a, b, c], &EventRules::default());
+        assert_eq!(ev.len(), 1, "{ev:#?}");
+        let e = &ev[0];
+        assert_eq!(e.claims, ["a#1", "b#1", "c#1"]);
+        assert_eq!(e.documents.len(), 3);
+        // Lowest low to highest high: 12, unbounded (b says "at least 15").
+        assert_eq!((e.range.low, e.range.high), (12, None));
+        assert_eq!(e.victims, Victims::Civilians);
+        let rows = by_place_and_period(&ev, PlaceRole::Event, Granularity::Month);
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].outcomes[&Outcome::Killed].low, 12);
+    }
+
+    #[test]
+    fn what_keeps_claims_apart() {
+        let d = date(2016, 8, 4);
+        let base = || claim("a#1", "a", 10, Some(10), d);
+        let cases: Vec<(&str, Claim, bool)> = vec![
+            (
+                "same place, same day",
+                claim("b#1", "b", 9, Some(9), d),
+                true,
+            ),
+            (
+                "two days later",
+                claim("b#1", "b", 9, Some(9), date(2016, 8, 6)),
+                true,
+            ),
+            (
+                "three days later",
+                claim("b#1", "b", 9, Some(9), date(2016, 8, 7)),
+                false,
+            ),
+            (
+                "wounded",
+                {
+                    let mut c = claim("b#1", "b", 9, Some(9), d);
+                    c.outcome = Outcome::Wounded;
+                    c
+                },
+                false,
+            ),
+            (
+                "other victims",
+                {
+                    let mut c = claim("b#1", "b", 9, Some(9), d);
+                    c.victims = Victims::ProGovernment;
+                    c
+                },
+                false,
+            ),
+            (
+                "8 km away, other district",
+                at(claim("b#1", "b", 9, Some(9), d), "p3", 36.07, 37.0, "X", 1),
+                true,
+            ),
+            (
+                "30 km away, other district",
+                at(claim("b#1", "b", 9, Some(9), d), "p3", 36.27, 37.0, "X", 1),
+                false,
+            ),
+            (
+                "30 km away, same district",
+                at(claim("b#1", "b", 9, Some(9), d), "p3", 36.27, 37.0, "D", 1),
+                true,
+            ),
+            (
+                "other origin",
+                {
+                    let mut c = claim("b#1", "b", 9, Some(9), d);
+                    let mut o = place("o2");
+                    o.role = PlaceRole::Origin;
+                    c.places.push(o);
+                    c
+                },
+                false,
+            ),
+            (
+                "undated, other document",
+                {
+                    let mut c = claim("b#1", "b", 9, Some(9), d);
+                    c.date = ClaimDate::unknown(None);
+                    c
+                },
+                false,
+            ),
+        ];
+        for (what, other, together) in cases {
+            let mut a = base();
+            a.places[0].admin2 = Some("D".into());
+            let mut o1 = place("o1");
+            o1.role = PlaceRole::Origin;
+            a.places.push(o1);
+            let g = grouped(&[a, other]);
+            assert_eq!(g.len() == 1, together, "{what}: {g:?}");
+        }
+        // One document listing the dead of two villages, under a headline count: one event,
+        // the larger of the headline and the villages' sum; each village in the origins.
+        let mut a = claim("a#1", "a", 8, Some(8), d);
+        let mut b = claim("a#2", "a", 3, Some(3), d);
+        for (c, o) in [(&mut a, "o1"), (&mut b, "o2")] {
+            let mut p = place(o);
+            p.role = PlaceRole::Origin;
+            c.places.push(p);
+        }
+        let mut headline = claim("a#3", "a", 24, Some(99), d);
+        headline.date.start = None;
+        let ev = events(&[a.clone(), b.clone()], &EventRules::default());
+        assert_eq!(ev.len(), 1);
+        assert_eq!((ev[0].range.low, ev[0].range.high), (11, Some(11)));
+        let ev = events(&[a, b, headline], &EventRules::default());
+        assert_eq!(ev.len(), 1);
+        assert_eq!((ev[0].range.low, ev[0].range.high), (24, Some(99)));
+        let origins = by_place_and_period(&ev, PlaceRole::Origin, Granularity::Month);
+        let o: Vec<(String, u64)> = origins
+            .iter()
+            .map(|r| {
+                (
+                    r.place.name.clone().unwrap_or_default(),
+                    r.outcomes[&Outcome::Killed].low,
+                )
+            })
+            .collect();
+        assert_eq!(o, [("o1".to_string(), 8), ("o2".to_string(), 3)]);
+    }
+
+    #[test]
+    fn no_chains_and_coded_rows_stay_apart() {
+        // Daily reports at one place: each day fits the next, but not the first the third.
+        let days: Vec<Claim> = (1..=6)
+            .map(|i| {
+                claim(
+                    &format!("d{i}#1"),
+                    &format!("d{i}"),
+                    5,
+                    Some(5),
+                    date(2016, 8, i),
+                )
+            })
+            .collect();
+        let g = grouped(&days);
+        assert!(g.len() >= 2, "{g:?}");
+        assert!(g.iter().all(|e| e.len() <= 3), "{g:?}");
+        // Two UCDP events at one place and day are two events; a text claim joins one.
+        let u1 = claim("ucdp:1#1", "ucdp:1", 4, Some(4), date(2016, 8, 4));
+        let u2 = claim("ucdp:2#1", "ucdp:2", 6, Some(6), date(2016, 8, 4));
+        let t = claim("t#1", "t", 6, Some(6), date(2016, 8, 4));
+        let g = grouped(&[u1, u2, t]);
+        assert_eq!(g.len(), 2, "{g:?}");
         let rows = by_place_and_period(
-            &[total, part, repeat, other, cumulative, september],
+            &events(
+                &[
+                    claim("ucdp:1#1", "ucdp:1", 4, Some(4), date(2016, 8, 4)),
+                    claim("ucdp:2#1", "ucdp:2", 6, Some(6), date(2016, 8, 4)),
+                ],
+                &EventRules::default(),
+            ),
             PlaceRole::Event,
             Granularity::Month,
         );
-        assert_eq!(rows.len(), 2);
-        let aug = &rows[0];
-        assert_eq!(aug.period.label, "2016-08");
-        assert_eq!(aug.period.start, Some(date(2016, 8, 1)));
-        assert_eq!(aug.period.end, Some(date(2016, 8, 31)));
-        let k = aug.outcomes[&Outcome::Killed];
-        assert_eq!((k.low, k.high), (76, None));
-        assert_eq!(aug.claims, ["a#1", "b#1"]);
-        assert_eq!(rows[1].period.label, "2016-09");
+        assert_eq!(rows[0].outcomes[&Outcome::Killed].low, 10);
+    }
+
+    #[test]
+    fn a_total_with_its_breakdown_counts_once_and_cumulative_tolls_count_never() {
+        let d = date(2016, 8, 4);
+        let mut total = claim("a#1", "a", 71, None, d);
+        total.count.qualifier = Qualifier::MoreThan;
+        total.victims = Victims::Unknown;
+        let mut parts = Vec::new();
+        for (i, (n, v)) in [
+            (35, Victims::ProGovernment),
+            (32, Victims::ProGovernment),
+            (4, Victims::Civilians),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let mut p = claim(&format!("a#{}", i + 2), "a", n, Some(n), d);
+            p.part_of = Some("a#1".into());
+            p.victims = v;
+            parts.push(p);
+        }
+        // Another outlet's "70 killed" the same day.
+        let mut other = claim("b#1", "b", 70, Some(70), d);
+        other.victims = Victims::Unknown;
+        let mut cumulative = claim("c#1", "c", 500_000, None, d);
+        cumulative.scope = Scope::Cumulative;
+        let mut all = vec![total, other, cumulative];
+        all.extend(parts);
+        let ev = events(&all, &EventRules::default());
+        assert_eq!(ev.len(), 1, "{ev:#?}");
+        assert_eq!((ev[0].range.low, ev[0].range.high), (70, None));
+        assert_eq!(ev[0].claims, ["a#1", "b#1"]);
+        let rows = by_place_and_period(&ev, PlaceRole::Event, Granularity::Month);
+        assert_eq!(rows[0].outcomes[&Outcome::Killed].low, 70);
+        assert!(!rows[0].claims.iter().any(|c| c.starts_with("c#")));
+    }
+
+    #[test]
+    fn a_five_week_claim_counts_once_at_its_last_day() {
+        // "180 killed in five weeks" published 2016-08-04, and "75 on Thursday" in it.
+        let mut weeks = claim("a#1", "a", 180, None, date(2016, 8, 4));
+        weeks.date.start = Some(date(2016, 6, 30));
+        weeks.date.precision = DatePrecision::Range;
+        let thursday = claim("a#2", "a", 75, None, date(2016, 7, 28));
+        let ev = events(&[weeks, thursday], &EventRules::default());
+        assert_eq!(ev.len(), 1);
+        assert_eq!(ev[0].range.low, 180);
+        assert_eq!(ev[0].restated, ["a#2"]);
+        for (g, label) in [
+            (Granularity::Week, "2016-W31"),
+            (Granularity::Month, "2016-08"),
+            (Granularity::Day, "2016-08-04"),
+        ] {
+            let rows = by_place_and_period(&ev, PlaceRole::Event, g);
+            assert_eq!(rows.len(), 1);
+            assert_eq!(rows[0].period.label, label);
+            assert_eq!(rows[0].outcomes[&Outcome::Killed].low, 180);
+            assert_eq!(rows[0].spanning, 1);
+        }
+        // Another outlet's count of the Thursday alone does not lower the five weeks' low.
+        let mut weeks = claim("a#1", "a", 180, None, date(2016, 8, 4));
+        weeks.date.start = Some(date(2016, 6, 30));
+        let b = claim("b#1", "b", 75, Some(75), date(2016, 7, 28));
+        let ev = events(&[weeks, b], &EventRules::default());
+        assert_eq!(ev.len(), 1);
+        assert_eq!((ev[0].range.low, ev[0].range.high), (180, None));
     }
 
     #[test]
@@ -382,9 +1215,23 @@ mod tests {
         let mut c = claim("u#1", "u", 10, Some(10), date(2014, 12, 31));
         c.date.start = Some(date(2014, 1, 1));
         c.date.precision = crate::model::DatePrecision::Year;
-        let rows = by_place_and_period(&[c], PlaceRole::Event, Granularity::Month);
+        let ev = events(&[c], &EventRules::default());
+        let rows = by_place_and_period(&ev, PlaceRole::Event, Granularity::Month);
         assert_eq!(rows[0].period.label, "2014");
         assert_eq!(rows[0].period.start, Some(date(2014, 1, 1)));
+    }
+
+    #[test]
+    fn day_numbers_count_days() {
+        assert_eq!(day_number(date(1970, 1, 1)), 0);
+        assert_eq!(
+            day_number(date(2016, 8, 4)) - day_number(date(2016, 7, 28)),
+            7
+        );
+        assert_eq!(
+            day_number(date(2000, 3, 1)) - day_number(date(2000, 2, 28)),
+            2
+        );
     }
 
     #[test]

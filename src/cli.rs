@@ -94,6 +94,16 @@ pub struct BuildArgs {
     /// Period the place layers are summed by.
     #[arg(long, value_enum, default_value_t = Granularity::Month)]
     pub period: Granularity,
+    /// Claims whose places are at most this far apart (km) may report one event.
+    #[arg(long, value_name = "KM", default_value_t = 10.0)]
+    pub event_km: f64,
+    /// Days each claim's dates are widened by before they must overlap to be one event.
+    #[arg(long, value_name = "DAYS", default_value_t = 1)]
+    pub event_days: i32,
+    /// Do not group claims of two places of one district into one event (only places within
+    /// --event-km).
+    #[arg(long)]
+    pub no_district_events: bool,
     /// Exit with code 1 when any place mention stays unresolved (outputs are still written).
     #[arg(long)]
     pub strict: bool,

@@ -13,6 +13,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod admin;
 pub mod aggregate;
 pub mod cli;
 pub mod extract;
@@ -48,6 +49,7 @@ pub struct Pipeline {
     gazetteer: std::sync::Arc<Gazetteer>,
     ingest: IngestOptions,
     period: Granularity,
+    events: aggregate::EventRules,
 }
 
 /// What `Pipeline::build` produced: the documents, their claims, and the files to write.
@@ -73,6 +75,7 @@ impl Pipeline {
             gazetteer: std::sync::Arc::new(gazetteer),
             ingest: IngestOptions::default(),
             period: Granularity::Month,
+            events: aggregate::EventRules::default(),
         }
     }
 
@@ -85,6 +88,12 @@ impl Pipeline {
     /// How URL inputs are fetched (timeouts, retries, cache).
     pub fn fetch(mut self, fetch: ingest::fetch::FetchOptions) -> Pipeline {
         self.ingest.fetch = fetch;
+        self
+    }
+
+    /// How claims are grouped into events.
+    pub fn event_rules(mut self, rules: aggregate::EventRules) -> Pipeline {
+        self.events = rules;
         self
     }
 
@@ -183,6 +192,7 @@ impl Pipeline {
             &ingested.files,
             &self.gazetteer,
             self.period,
+            &self.events,
         );
         Ok(BuildRun {
             ingested,

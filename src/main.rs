@@ -77,7 +77,12 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             let pipeline = Pipeline::with_gazetteer(gazetteer_of(&args.input.gazetteer)?)
                 .published(args.input.published)
                 .fetch(fetch_options(&args.input))
-                .period(args.period);
+                .period(args.period)
+                .event_rules(tollmap::aggregate::EventRules {
+                    distance_km: args.event_km.max(0.0),
+                    window_days: args.event_days.max(0),
+                    same_district: !args.no_district_events,
+                });
             let run = pipeline.build(&args.input.inputs)?;
             for skipped in &run.ingested.skipped {
                 say(
@@ -95,11 +100,12 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             say(
                 quiet,
                 &format!(
-                    "tollmap: {} documents, {} claims ({} on the map, {} cumulative), {} place-periods, {} unresolved mentions -> {}",
+                    "tollmap: {} documents, {} claims ({} on the map, {} cumulative), {} events, {} place-periods, {} unresolved mentions -> {}",
                     c.documents,
                     c.claims,
                     c.claims_on_map,
                     c.cumulative_claims,
+                    c.events,
                     c.place_periods,
                     c.unresolved_mentions,
                     args.out.display()

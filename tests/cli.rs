@@ -31,8 +31,11 @@ fn stderr(o: &Output) -> String {
 const LAYERS: &[&str] = &["claims.geojson", "places.geojson", "origins.geojson"];
 const FILES: &[&str] = &[
     "claims.geojson",
+    "events.geojson",
     "places.geojson",
     "origins.geojson",
+    "admin1.geojson",
+    "admin2.geojson",
     "claims.csv",
     "cumulative.csv",
     "unresolved.csv",
@@ -888,4 +891,127 @@ fn extraction_does_not_depend_on_the_thread_count() {
         .unwrap()
         .to_string();
     assert!(first.contains("\"doc\":\"d0\""), "{first}");
+}
+
+/// Six short reports written for this test: three outlets on one shelling, a total with its
+/// breakdown, a national toll, and a five-week count.
+const EVENT_REPORTS: &str = r#"{"id": "a", "published": "2020-03-04", "title": "Shelling hits Ariha", "text": "Shelling killed 12 civilians in Ariha on Tuesday, activists said."}
+{"id": "b", "published": "2020-03-04", "title": "Ariha toll rises", "text": "At least 14 civilians were killed in Ariha on Tuesday, the Syrian Observatory for Human Rights said."}
+{"id": "c", "published": "2020-03-05", "title": "Funerals in Ariha", "text": "Medics said 13 civilians died in Ariha on Tuesday."}
+{"id": "d", "published": "2020-03-04", "title": "Clashes in Jableh", "text": "Over 40 people were killed in Jableh, including 22 soldiers, 15 gunmen and three civilians."}
+{"id": "e", "published": "2020-03-04", "title": "A national toll", "text": "More than 380,000 people have been killed in Syria since 2011, the monitor said."}
+{"id": "f", "published": "2020-03-04", "title": "Five weeks in Hama", "text": "At least 180 soldiers were killed in Hama province in five weeks, the monitor said."}
+"#;
+
+fn features(dir: &Path, layer: &str) -> Vec<Value> {
+    read_json(&dir.join(layer))["features"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+#[test]
+fn events_count_each_death_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("reports.jsonl");
+    std::fs::write(&input, EVENT_REPORTS).unwrap();
+    let out = dir.path().join("out");
+    let o = tollmap(&[
+        "build",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--period",
+        "week",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let events = features(&out, "events.geojson");
+    let props = |f: &Value| f["properties"].clone();
+    let by_place = |name: &str| -> Value {
+        events
+            .iter()
+            .map(props)
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("no event at {name}: {events:#?}"))
+    };
+    assert_eq!(events.len(), 3, "{events:#?}");
+    // Three outlets, one shelling: one event, three claims, 12 to unbounded.
+    let ariha = by_place("Ariha");
+    assert_eq!(ariha["claim_ids"], "a#1 b#1 c#1");
+    assert_eq!(ariha["documents"], 3);
+    assert_eq!(
+        (ariha["low"].as_u64(), ariha["high"].is_null()),
+        (Some(12), true)
+    );
+    // The total counts once; its parts are listed in claims.geojson with no event.
+    let jableh = by_place("Jablah");
+    assert_eq!(
+        (jableh["low"].as_u64(), jableh["claim_ids"].as_str()),
+        (Some(41), Some("d#1"))
+    );
+    let claims = features(&out, "claims.geojson");
+    let parts: Vec<Value> = claims
+        .iter()
+        .map(props)
+        .filter(|p| p["part_of"] == "d#1")
+        .collect();
+    assert_eq!(parts.len(), 3);
+    assert!(parts.iter().all(|p| p["event_id"] == ""));
+    // The national toll is in cumulative.csv and in no layer.
+    let cumulative = std::fs::read_to_string(out.join("cumulative.csv")).unwrap();
+    assert!(
+        cumulative.lines().any(|l| l.starts_with("e#1,")),
+        "{cumulative}"
+    );
+    for layer in [
+        "claims.geojson",
+        "events.geojson",
+        "places.geojson",
+        "admin1.geojson",
+        "admin2.geojson",
+    ] {
+        let text = std::fs::read_to_string(out.join(layer)).unwrap();
+        assert!(!text.contains("e#1"), "{layer} holds the cumulative toll");
+    }
+    // Five weeks of fighting: counted once, in the week of its last day, marked as spanning.
+    let places = features(&out, "places.geojson");
+    let hama: Vec<Value> = places
+        .iter()
+        .map(props)
+        .filter(|p| p["name"] == "Hama")
+        .collect();
+    assert_eq!(hama.len(), 1, "{hama:#?}");
+    assert_eq!(hama[0]["period"], "2020-W10");
+    assert_eq!(hama[0]["period_start"], "2020-03-02");
+    assert_eq!(hama[0]["killed_low"], 180);
+    assert_eq!(hama[0]["spanning"], 1);
+    // Governorates and districts carry the same totals: 12 + 41 + 180.
+    let sum = |layer: &str| -> u64 {
+        features(&out, layer)
+            .iter()
+            .map(|f| f["properties"]["killed_low"].as_u64().unwrap())
+            .sum()
+    };
+    assert_eq!(sum("places.geojson"), 233);
+    assert_eq!(sum("admin1.geojson"), 233);
+    assert_eq!(sum("admin2.geojson"), 233);
+    let admin1 = features(&out, "admin1.geojson");
+    assert!(admin1
+        .iter()
+        .all(|f| f["geometry"]["type"] == "MultiPolygon"));
+    // Stricter event rules: a zero-day window and no districts still keep the same-day reports together.
+    let strict = dir.path().join("strict");
+    let o = tollmap(&[
+        "build",
+        input.to_str().unwrap(),
+        "--out",
+        strict.to_str().unwrap(),
+        "--event-days",
+        "0",
+        "--event-km",
+        "1",
+        "--no-district-events",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(features(&strict, "events.geojson").len(), 3);
 }

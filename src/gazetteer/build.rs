@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use geo::{BoundingRect, Contains, MultiPolygon, Point, Rect};
+use crate::admin::{locate, read_areas, Area};
 
 use super::normalize::{self, loose_key};
 use super::{distance_km, Entry, GazetteerError, TSV_HEADER};
@@ -64,14 +64,6 @@ fn curated_countries() -> HashMap<String, (f64, f64, Vec<String>, Vec<String>)> 
 /// Countries next to Syria: their towns are named in Syrian news (Beirut, Gaziantep, Mosul).
 const NEIGHBOURS: &[&str] = &["LB", "TR", "IQ", "JO", "IL", "PS", "CY"];
 
-/// A governorate or district polygon.
-struct Area {
-    name: String,
-    parent: Option<String>,
-    shape: MultiPolygon<f64>,
-    bbox: Rect<f64>,
-}
-
 /// What a build produced, for the command's report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BuildReport {
@@ -92,16 +84,8 @@ pub struct BuildReport {
 pub fn entries_from_data(data: &Path) -> Result<(Vec<Entry>, BuildReport), GazetteerError> {
     let gz = data.join("gazetteer");
     let bd = data.join("boundaries");
-    let adm1 = read_areas(
-        &bd.join("ocha_syr_adm1_governorates.geojson"),
-        "adm1_name",
-        None,
-    )?;
-    let adm2 = read_areas(
-        &bd.join("ocha_syr_adm2_districts.geojson"),
-        "adm2_name",
-        Some("adm1_name"),
-    )?;
+    let adm1 = read_areas(&bd.join("ocha_syr_adm1_governorates.geojson"), "adm1")?;
+    let adm2 = read_areas(&bd.join("ocha_syr_adm2_districts.geojson"), "adm2")?;
     let pcode_names = read_pcode_names(&bd)?;
 
     let mut b = Builder::default();
@@ -871,41 +855,6 @@ fn read_geojson(path: &Path) -> Result<geojson::FeatureCollection, GazetteerErro
         .map_err(|e| data_err(path, &e.to_string()))
 }
 
-fn read_areas(
-    path: &Path,
-    name_key: &str,
-    parent_key: Option<&str>,
-) -> Result<Vec<Area>, GazetteerError> {
-    let fc = read_geojson(path)?;
-    let mut out = Vec::new();
-    for f in fc.features {
-        let props = f.properties.unwrap_or_default();
-        let text = |k: &str| props.get(k).and_then(|v| v.as_str()).map(str::to_string);
-        let name = text(name_key).ok_or_else(|| data_err(path, &format!("no {name_key}")))?;
-        let geom = f
-            .geometry
-            .ok_or_else(|| data_err(path, &format!("{name}: no geometry")))?;
-        let g: geo::Geometry<f64> = geom
-            .try_into()
-            .map_err(|e: geojson::Error| data_err(path, &e.to_string()))?;
-        let shape = match g {
-            geo::Geometry::Polygon(p) => MultiPolygon(vec![p]),
-            geo::Geometry::MultiPolygon(m) => m,
-            _ => return Err(data_err(path, &format!("{name}: not a polygon"))),
-        };
-        let bbox = shape
-            .bounding_rect()
-            .ok_or_else(|| data_err(path, &format!("{name}: empty polygon")))?;
-        out.push(Area {
-            name,
-            parent: parent_key.and_then(text),
-            shape,
-            bbox,
-        });
-    }
-    Ok(out)
-}
-
 /// P-code to OCHA English name for governorates (SYnn) and districts (SYnnnn).
 fn read_pcode_names(bd: &Path) -> Result<HashMap<String, String>, GazetteerError> {
     let mut out = HashMap::new();
@@ -927,28 +876,6 @@ fn read_pcode_names(bd: &Path) -> Result<HashMap<String, String>, GazetteerError
     Ok(out)
 }
 
-/// The area containing the point, or the nearest one within about 5 km (coastline rounding).
-fn locate(areas: &[Area], lon: f64, lat: f64) -> Option<&Area> {
-    let p = Point::new(lon, lat);
-    let inside = areas.iter().find(|a| {
-        a.bbox.min().x <= lon
-            && lon <= a.bbox.max().x
-            && a.bbox.min().y <= lat
-            && lat <= a.bbox.max().y
-            && a.shape.contains(&p)
-    });
-    if inside.is_some() {
-        return inside;
-    }
-    use geo::{Distance, Euclidean};
-    areas
-        .iter()
-        .map(|a| (Euclidean.distance(&p, &a.shape), a))
-        .filter(|(d, _)| *d < 0.05)
-        .min_by(|x, y| x.0.total_cmp(&y.0))
-        .map(|(_, a)| a)
-}
-
 /// Builds the gazetteer from `data` and writes `places.tsv` into `out_dir` atomically.
 pub fn write_bundle(data: &Path, out_dir: &Path) -> Result<BuildReport, GazetteerError> {
     let (entries, report) = entries_from_data(data)?;
@@ -956,6 +883,7 @@ pub fn write_bundle(data: &Path, out_dir: &Path) -> Result<BuildReport, Gazettee
         path: out_dir.to_path_buf(),
         cause,
     })?;
+    crate::admin::write_bundle(data, out_dir)?;
     let path: PathBuf = out_dir.join("places.tsv");
     crate::output::atomic::write(&path, to_tsv(&entries).as_bytes()).map_err(|cause| {
         GazetteerError::Io {

@@ -1,4 +1,4 @@
-//! GeoJSON layers (RFC 7946): claims as points, and place-by-period totals as points.
+//! GeoJSON layers (RFC 7946): claims and events as points, place-by-period totals as points, area-by-period totals as polygons.
 //!
 //! Longitude first, WGS 84, no `crs` member, coordinates rounded to 6 decimals, properties
 //! with sorted keys, features sorted, one feature per line: the same inputs give the same
@@ -8,7 +8,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{json, Value};
 
-use crate::aggregate::PlacePeriod;
+use crate::admin::Area;
+use crate::aggregate::{Event, PlacePeriod};
 use crate::model::{Claim, Document, Outcome, Scope, Victims};
 
 /// Rounds a coordinate to 6 decimals (about 0.1 m).
@@ -26,18 +27,25 @@ fn opt(s: Option<&str>) -> Value {
         .unwrap_or(Value::Null)
 }
 
-fn collection(features: Vec<(String, f64, f64, BTreeMap<String, Value>)>) -> String {
+/// A Point geometry as GeoJSON text.
+pub fn point_geometry(lon: f64, lat: f64) -> String {
+    json!({"type": "Point", "coordinates": [round6(lon), round6(lat)]}).to_string()
+}
+
+/// A feature collection, one feature per line, features in the order given (callers sort).
+fn collection(features: Vec<(String, String, BTreeMap<String, Value>)>) -> String {
     let mut out = String::from("{\"type\":\"FeatureCollection\",\"features\":[\n");
     let n = features.len();
-    for (i, (id, lon, lat, props)) in features.into_iter().enumerate() {
-        let f = json!({
-            "type": "Feature",
-            "id": id,
-            "geometry": {"type": "Point", "coordinates": [round6(lon), round6(lat)]},
-            "properties": props,
-        });
-        // serde_json::Value objects keep sorted keys (BTreeMap) without `preserve_order`.
-        out.push_str(&f.to_string());
+    for (i, (id, geometry, props)) in features.into_iter().enumerate() {
+        // serde_json::Value objects keep sorted keys (BTreeMap) without `preserve_order`;
+        // the members are written in the order RFC 7946's examples use.
+        out.push_str("{\"type\":\"Feature\",\"id\":");
+        out.push_str(&Value::String(id).to_string());
+        out.push_str(",\"geometry\":");
+        out.push_str(&geometry);
+        out.push_str(",\"properties\":");
+        out.push_str(&serde_json::to_string(&props).unwrap_or_else(|_| "{}".into()));
+        out.push('}');
         if i + 1 < n {
             out.push(',');
         }
@@ -47,8 +55,13 @@ fn collection(features: Vec<(String, f64, f64, BTreeMap<String, Value>)>) -> Str
     out
 }
 
-/// `claims.geojson`: every event-scope claim with a resolved event place, as a point there.
-pub fn claims_layer(claims: &[Claim], docs: &HashMap<&str, &Document>) -> String {
+/// `claims.geojson`: every event-scope claim with a resolved event place, as a point there,
+/// with the event it was counted in (`event_id`, empty when it was not counted).
+pub fn claims_layer(
+    claims: &[Claim],
+    docs: &HashMap<&str, &Document>,
+    event_of: &HashMap<&str, &str>,
+) -> String {
     let mut features = Vec::new();
     for c in claims {
         if c.scope != Scope::Event {
@@ -62,6 +75,10 @@ pub fn claims_layer(claims: &[Claim], docs: &HashMap<&str, &Document>) -> String
         let mut props: BTreeMap<String, Value> = BTreeMap::new();
         props.insert("id".into(), json!(c.id));
         props.insert("doc".into(), json!(c.doc));
+        props.insert(
+            "event_id".into(),
+            json!(event_of.get(c.id.as_str()).copied().unwrap_or("")),
+        );
         props.insert("title".into(), opt(doc.and_then(|d| d.title.as_deref())));
         props.insert("url".into(), opt(doc.and_then(|d| d.url.as_deref())));
         props.insert("outlet".into(), opt(doc.and_then(|d| d.outlet.as_deref())));
@@ -86,7 +103,50 @@ pub fn claims_layer(claims: &[Claim], docs: &HashMap<&str, &Document>) -> String
         props.insert("admin1".into(), opt(p.admin1.as_deref()));
         props.insert("admin2".into(), opt(p.admin2.as_deref()));
         props.insert("precision".into(), json!(p.precision));
-        features.push((c.id.clone(), lon, lat, props));
+        features.push((c.id.clone(), point_geometry(lon, lat), props));
+    }
+    features.sort_by(|a, b| a.0.cmp(&b.0));
+    collection(features)
+}
+
+/// `events.geojson`: one point per event, with its range and the claims it holds.
+pub fn events_layer(events: &[Event]) -> String {
+    let mut features = Vec::new();
+    for e in events {
+        let (Some(lat), Some(lon)) = (e.place.lat, e.place.lon) else {
+            continue;
+        };
+        let mut props: BTreeMap<String, Value> = BTreeMap::new();
+        props.insert("id".into(), json!(e.id));
+        props.insert("outcome".into(), json!(e.outcome));
+        props.insert("victims".into(), json!(e.victims));
+        props.insert("low".into(), json!(e.range.low));
+        props.insert("high".into(), json!(e.range.high));
+        props.insert("start".into(), date_value(e.start));
+        props.insert("end".into(), date_value(e.end));
+        props.insert("place_id".into(), opt(e.place.gazetteer_id.as_deref()));
+        props.insert("name".into(), opt(e.place.name.as_deref()));
+        props.insert("admin1".into(), opt(e.place.admin1.as_deref()));
+        props.insert("admin2".into(), opt(e.place.admin2.as_deref()));
+        props.insert("precision".into(), json!(e.place.precision));
+        props.insert(
+            "origins".into(),
+            json!(e
+                .origins
+                .iter()
+                .filter_map(|(o, _)| o.name.as_deref())
+                .collect::<Vec<_>>()
+                .join("; ")),
+        );
+        props.insert("claims".into(), json!(e.claims.len()));
+        props.insert("claim_ids".into(), json!(e.claims.join(" ")));
+        props.insert("restated_ids".into(), json!(e.restated.join(" ")));
+        props.insert("documents".into(), json!(e.documents.len()));
+        props.insert(
+            "claimants".into(),
+            json!(e.claimants.iter().cloned().collect::<Vec<_>>().join("; ")),
+        );
+        features.push((e.id.clone(), point_geometry(lon, lat), props));
     }
     features.sort_by(|a, b| a.0.cmp(&b.0));
     collection(features)
@@ -100,6 +160,40 @@ pub const LAYER_OUTCOMES: [Outcome; 5] = [
     Outcome::Captured,
     Outcome::Missing,
 ];
+
+/// The period and totals of a row, as properties.
+fn totals(r: &PlacePeriod, props: &mut BTreeMap<String, Value>) {
+    props.insert("period".into(), json!(r.period.label));
+    props.insert("period_start".into(), date_value(r.period.start));
+    props.insert("period_end".into(), date_value(r.period.end));
+    for o in LAYER_OUTCOMES {
+        let range = r.outcomes.get(&o).copied().unwrap_or_default();
+        props.insert(format!("{}_low", o.as_str()), json!(range.low));
+        props.insert(
+            format!("{}_high", o.as_str()),
+            json!(if range.any { range.high } else { Some(0) }),
+        );
+    }
+    for v in Victims::ALL {
+        let range = r.killed_by_victims.get(&v).copied().unwrap_or_default();
+        props.insert(format!("killed_{}_low", v.as_str()), json!(range.low));
+        props.insert(
+            format!("killed_{}_high", v.as_str()),
+            json!(if range.any { range.high } else { Some(0) }),
+        );
+    }
+    props.insert("events".into(), json!(r.events.len()));
+    props.insert("event_ids".into(), json!(r.events.join(" ")));
+    props.insert("spanning".into(), json!(r.spanning));
+    props.insert("claims".into(), json!(r.claims.len()));
+    props.insert("claim_ids".into(), json!(r.claims.join(" ")));
+    props.insert("restated_ids".into(), json!(r.restated.join(" ")));
+    props.insert("documents".into(), json!(r.documents.len()));
+    props.insert(
+        "claimants".into(),
+        json!(r.claimants.iter().cloned().collect::<Vec<_>>().join("; ")),
+    );
+}
 
 /// `places.geojson` (or `origins.geojson`): one point per place and period with totals.
 pub fn places_layer(rows: &[PlacePeriod]) -> String {
@@ -116,37 +210,59 @@ pub fn places_layer(rows: &[PlacePeriod]) -> String {
         props.insert("admin2".into(), opt(r.place.admin2.as_deref()));
         props.insert("kind".into(), json!(r.place.kind));
         props.insert("precision".into(), json!(r.place.precision));
-        props.insert("period".into(), json!(r.period.label));
-        props.insert("period_start".into(), date_value(r.period.start));
-        props.insert("period_end".into(), date_value(r.period.end));
-        for o in LAYER_OUTCOMES {
-            let range = r.outcomes.get(&o).copied().unwrap_or_default();
-            props.insert(format!("{}_low", o.as_str()), json!(range.low));
-            props.insert(
-                format!("{}_high", o.as_str()),
-                json!(if range.any { range.high } else { Some(0) }),
-            );
-        }
-        for v in Victims::ALL {
-            let range = r.killed_by_victims.get(&v).copied().unwrap_or_default();
-            props.insert(format!("killed_{}_low", v.as_str()), json!(range.low));
-            props.insert(
-                format!("killed_{}_high", v.as_str()),
-                json!(if range.any { range.high } else { Some(0) }),
-            );
-        }
-        props.insert("claims".into(), json!(r.claims.len()));
-        props.insert("claim_ids".into(), json!(r.claims.join(" ")));
-        props.insert("restated_ids".into(), json!(r.restated.join(" ")));
-        props.insert("documents".into(), json!(r.documents.len()));
-        props.insert(
-            "claimants".into(),
-            json!(r.claimants.iter().cloned().collect::<Vec<_>>().join("; ")),
-        );
-        features.push((format!("{pid}|{}", r.period.label), lon, lat, props));
+        totals(r, &mut props);
+        features.push((
+            format!("{pid}|{}", r.period.label),
+            point_geometry(lon, lat),
+            props,
+        ));
     }
     features.sort_by(|a, b| a.0.cmp(&b.0));
     collection(features)
+}
+
+/// `admin1.geojson` / `admin2.geojson`: one polygon per area and period with totals;
+/// `geometries[i]` is area `i`'s outline as GeoJSON text.
+pub fn areas_layer(rows: &[(usize, PlacePeriod)], areas: &[Area], geometries: &[String]) -> String {
+    let mut features = Vec::new();
+    for (i, r) in rows {
+        let (Some(a), Some(g)) = (areas.get(*i), geometries.get(*i)) else {
+            continue;
+        };
+        let mut props: BTreeMap<String, Value> = BTreeMap::new();
+        props.insert("pcode".into(), json!(a.pcode));
+        props.insert("name".into(), json!(a.name));
+        props.insert("name_ar".into(), json!(a.name_ar));
+        if let Some(p) = &a.parent {
+            props.insert("admin1".into(), json!(p));
+        }
+        totals(r, &mut props);
+        features.push((format!("{}|{}", a.pcode, r.period.label), g.clone(), props));
+    }
+    features.sort_by(|a, b| a.0.cmp(&b.0));
+    collection(features)
+}
+
+/// An area's outline as a GeoJSON MultiPolygon, coordinates rounded to 6 decimals.
+pub fn area_geometry(a: &Area) -> String {
+    let ring = |ls: &geo::LineString<f64>| -> Value {
+        Value::Array(
+            ls.coords()
+                .map(|c| json!([round6(c.x), round6(c.y)]))
+                .collect(),
+        )
+    };
+    let polys: Vec<Value> = a
+        .shape
+        .0
+        .iter()
+        .map(|p| {
+            let mut rings = vec![ring(p.exterior())];
+            rings.extend(p.interiors().iter().map(ring));
+            Value::Array(rings)
+        })
+        .collect();
+    json!({"type": "MultiPolygon", "coordinates": polys}).to_string()
 }
 
 #[cfg(test)]
