@@ -132,22 +132,18 @@ fn round(x: f64) -> f64 {
     (x * f).round() / f
 }
 
-/// The GeoJSON of simplified outlines, one feature per area sorted by P-code, with `name`,
-/// `pcode`, `name_ar` and (for districts) `admin1`.
-pub fn simplified_geojson(areas: &[Area]) -> String {
-    let mut sorted: Vec<&Area> = areas.iter().collect();
-    sorted.sort_by(|a, b| a.pcode.cmp(&b.pcode).then_with(|| a.name.cmp(&b.name)));
-    let mut out = String::from("{\"type\":\"FeatureCollection\",\"features\":[\n");
-    for (i, a) in sorted.iter().enumerate() {
-        let simple = a.shape.simplify(SIMPLIFY_EPSILON);
-        let ring = |ls: &geo::LineString<f64>| -> Value {
-            Value::Array(
-                ls.coords()
-                    .map(|c| json!([round(c.x), round(c.y)]))
-                    .collect(),
-            )
-        };
-        let polys: Vec<Value> = simple
+/// The coordinates of a MultiPolygon as GeoJSON, each rounded by `round`; rings of fewer
+/// than four points (left by simplification) are dropped.
+pub fn multipolygon_coordinates(shape: &MultiPolygon<f64>, round: impl Fn(f64) -> f64) -> Value {
+    let ring = |ls: &geo::LineString<f64>| -> Value {
+        Value::Array(
+            ls.coords()
+                .map(|c| json!([round(c.x), round(c.y)]))
+                .collect(),
+        )
+    };
+    Value::Array(
+        shape
             .0
             .iter()
             .filter(|p| p.exterior().0.len() >= 4)
@@ -156,7 +152,19 @@ pub fn simplified_geojson(areas: &[Area]) -> String {
                 rings.extend(p.interiors().iter().filter(|r| r.0.len() >= 4).map(ring));
                 Value::Array(rings)
             })
-            .collect();
+            .collect(),
+    )
+}
+
+/// The GeoJSON of simplified outlines, one feature per area sorted by P-code, with `name`,
+/// `pcode`, `name_ar` and (for districts) `admin1`.
+pub fn simplified_geojson(areas: &[Area]) -> String {
+    let mut sorted: Vec<&Area> = areas.iter().collect();
+    sorted.sort_by(|a, b| a.pcode.cmp(&b.pcode).then_with(|| a.name.cmp(&b.name)));
+    let mut out = String::from("{\"type\":\"FeatureCollection\",\"features\":[\n");
+    for (i, a) in sorted.iter().enumerate() {
+        let simple = a.shape.simplify(SIMPLIFY_EPSILON);
+        let polys = multipolygon_coordinates(&simple, round);
         let mut props = serde_json::Map::new();
         props.insert("name".into(), json!(a.name));
         props.insert("pcode".into(), json!(a.pcode));

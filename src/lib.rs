@@ -53,7 +53,7 @@ pub struct Pipeline {
 }
 
 /// What `Pipeline::build` produced: the documents, their claims, and the files to write.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct BuildRun {
     /// Everything read.
     pub ingested: Ingested,
@@ -193,7 +193,7 @@ impl Pipeline {
             &self.gazetteer,
             self.period,
             &self.events,
-        );
+        )?;
         Ok(BuildRun {
             ingested,
             claims,

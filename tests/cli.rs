@@ -39,6 +39,7 @@ const FILES: &[&str] = &[
     "claims.csv",
     "cumulative.csv",
     "unresolved.csv",
+    "tollmap.gpkg",
     "manifest.json",
 ];
 
@@ -910,21 +911,27 @@ fn features(dir: &Path, layer: &str) -> Vec<Value> {
         .unwrap_or_default()
 }
 
-#[test]
-fn events_count_each_death_once() {
+/// Builds `EVENT_REPORTS` with extra arguments: the folder, the input and the output.
+fn build_reports(args: &[&str]) -> (tempfile::TempDir, PathBuf, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("reports.jsonl");
     std::fs::write(&input, EVENT_REPORTS).unwrap();
     let out = dir.path().join("out");
-    let o = tollmap(&[
+    let mut all = vec![
         "build",
         input.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
-        "--period",
-        "week",
-    ]);
+    ];
+    all.extend_from_slice(args);
+    let o = tollmap(&all);
     assert!(o.status.success(), "{}", stderr(&o));
+    (dir, input, out)
+}
+
+#[test]
+fn events_count_each_death_once() {
+    let (dir, input, out) = build_reports(&["--period", "week"]);
     let events = features(&out, "events.geojson");
     let props = |f: &Value| f["properties"].clone();
     let by_place = |name: &str| -> Value {
@@ -1014,4 +1021,51 @@ fn events_count_each_death_once() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(features(&strict, "events.geojson").len(), 3);
+}
+
+#[test]
+fn geopackage_holds_the_layers_as_the_standard_asks() {
+    let (_dir, _input, out) = build_reports(&[]);
+    let db = rusqlite::Connection::open(out.join("tollmap.gpkg")).unwrap();
+    let one = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(one("PRAGMA application_id"), 0x4750_4B47);
+    assert_eq!(one("PRAGMA user_version"), 10300);
+    assert_eq!(
+        one("SELECT count(*) FROM gpkg_spatial_ref_sys WHERE srs_id IN (-1, 0, 4326)"),
+        3
+    );
+    for (layer, geometry, geojson) in [
+        ("claims", "POINT", "claims.geojson"),
+        ("events", "POINT", "events.geojson"),
+        ("places", "POINT", "places.geojson"),
+        ("origins", "POINT", "origins.geojson"),
+        ("admin1", "MULTIPOLYGON", "admin1.geojson"),
+        ("admin2", "MULTIPOLYGON", "admin2.geojson"),
+    ] {
+        let (data_type, srs): (String, i64) = db
+            .query_row(
+                "SELECT data_type, srs_id FROM gpkg_contents WHERE table_name = ?1",
+                [layer],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!((data_type.as_str(), srs), ("features", 4326), "{layer}");
+        let g: String = db
+            .query_row(
+                "SELECT geometry_type_name FROM gpkg_geometry_columns WHERE table_name = ?1 AND column_name = 'geom'",
+                [layer],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(g, geometry, "{layer}");
+        let n = one(&format!("SELECT count(*) FROM \"{layer}\""));
+        assert_eq!(n as usize, features(&out, geojson).len(), "{layer}");
+        // Every geometry is a GeoPackage blob in SRS 4326.
+        let bad = one(&format!(
+            "SELECT count(*) FROM \"{layer}\" WHERE substr(geom, 1, 2) != X'4750' OR substr(geom, 5, 4) != X'E6100000'"
+        ));
+        assert_eq!(bad, 0, "{layer}");
+    }
+    let low: i64 = one("SELECT sum(killed_low) FROM admin1");
+    assert_eq!(low, 233);
 }

@@ -32,27 +32,74 @@ pub fn point_geometry(lon: f64, lat: f64) -> String {
     json!({"type": "Point", "coordinates": [round6(lon), round6(lat)]}).to_string()
 }
 
-/// A feature collection, one feature per line, features in the order given (callers sort).
-fn collection(features: Vec<(String, String, BTreeMap<String, Value>)>) -> String {
-    let mut out = String::from("{\"type\":\"FeatureCollection\",\"features\":[\n");
-    let n = features.len();
-    for (i, (id, geometry, props)) in features.into_iter().enumerate() {
-        // serde_json::Value objects keep sorted keys (BTreeMap) without `preserve_order`;
-        // the members are written in the order RFC 7946's examples use.
-        out.push_str("{\"type\":\"Feature\",\"id\":");
-        out.push_str(&Value::String(id).to_string());
-        out.push_str(",\"geometry\":");
-        out.push_str(&geometry);
-        out.push_str(",\"properties\":");
-        out.push_str(&serde_json::to_string(&props).unwrap_or_else(|_| "{}".into()));
-        out.push('}');
-        if i + 1 < n {
-            out.push(',');
+/// A feature's geometry: a point, or one of the bundled areas.
+#[derive(Debug, Clone, Copy)]
+pub enum Geom<'a> {
+    Point { lon: f64, lat: f64 },
+    Area(&'a Area),
+}
+
+/// Where a layer's features go, in order: a GeoJSON text, a GeoPackage table.
+pub trait FeatureSink {
+    fn feature(&mut self, id: &str, geom: Geom<'_>, props: &BTreeMap<String, Value>);
+}
+
+/// A feature collection as text, one feature per line.
+#[derive(Default)]
+pub struct GeoJsonText {
+    out: String,
+    n: usize,
+    /// Area outlines already written as GeoJSON, by P-code.
+    areas: HashMap<String, String>,
+}
+
+impl FeatureSink for GeoJsonText {
+    fn feature(&mut self, id: &str, geom: Geom<'_>, props: &BTreeMap<String, Value>) {
+        if self.n == 0 {
+            self.out
+                .push_str("{\"type\":\"FeatureCollection\",\"features\":[\n");
+        } else {
+            self.out.push_str(",\n");
         }
-        out.push('\n');
+        self.n += 1;
+        // serde_json::Value objects keep sorted keys (BTreeMap) without `preserve_order`.
+        self.out.push_str("{\"type\":\"Feature\",\"id\":");
+        self.out
+            .push_str(&Value::String(id.to_string()).to_string());
+        self.out.push_str(",\"geometry\":");
+        match geom {
+            Geom::Point { lon, lat } => self.out.push_str(&point_geometry(lon, lat)),
+            Geom::Area(a) => {
+                let text = self
+                    .areas
+                    .entry(a.pcode.clone())
+                    .or_insert_with(|| area_geometry(a));
+                self.out.push_str(text);
+            }
+        }
+        self.out.push_str(",\"properties\":");
+        self.out
+            .push_str(&serde_json::to_string(props).unwrap_or_else(|_| "{}".into()));
+        self.out.push('}');
     }
-    out.push_str("]}\n");
-    out
+}
+
+impl GeoJsonText {
+    /// The finished FeatureCollection.
+    pub fn finish(mut self) -> String {
+        if self.n == 0 {
+            return "{\"type\":\"FeatureCollection\",\"features\":[\n]}\n".into();
+        }
+        self.out.push_str("\n]}\n");
+        self.out
+    }
+}
+
+/// Runs a layer into a GeoJSON text.
+pub fn to_text(layer: impl FnOnce(&mut dyn FeatureSink)) -> String {
+    let mut sink = GeoJsonText::default();
+    layer(&mut sink);
+    sink.finish()
 }
 
 /// `claims.geojson`: every event-scope claim with a resolved event place, as a point there,
@@ -61,9 +108,11 @@ pub fn claims_layer(
     claims: &[Claim],
     docs: &HashMap<&str, &Document>,
     event_of: &HashMap<&str, &str>,
-) -> String {
-    let mut features = Vec::new();
-    for c in claims {
+    sink: &mut dyn FeatureSink,
+) {
+    let mut sorted: Vec<&Claim> = claims.iter().collect();
+    sorted.sort_by(|a, b| a.id.cmp(&b.id));
+    for c in sorted {
         if c.scope != Scope::Event {
             continue;
         }
@@ -103,16 +152,15 @@ pub fn claims_layer(
         props.insert("admin1".into(), opt(p.admin1.as_deref()));
         props.insert("admin2".into(), opt(p.admin2.as_deref()));
         props.insert("precision".into(), json!(p.precision));
-        features.push((c.id.clone(), point_geometry(lon, lat), props));
+        sink.feature(&c.id, Geom::Point { lon, lat }, &props);
     }
-    features.sort_by(|a, b| a.0.cmp(&b.0));
-    collection(features)
 }
 
 /// `events.geojson`: one point per event, with its range and the claims it holds.
-pub fn events_layer(events: &[Event]) -> String {
-    let mut features = Vec::new();
-    for e in events {
+pub fn events_layer(events: &[Event], sink: &mut dyn FeatureSink) {
+    let mut sorted: Vec<&Event> = events.iter().collect();
+    sorted.sort_by(|a, b| a.id.cmp(&b.id));
+    for e in sorted {
         let (Some(lat), Some(lon)) = (e.place.lat, e.place.lon) else {
             continue;
         };
@@ -146,10 +194,8 @@ pub fn events_layer(events: &[Event]) -> String {
             "claimants".into(),
             json!(e.claimants.iter().cloned().collect::<Vec<_>>().join("; ")),
         );
-        features.push((e.id.clone(), point_geometry(lon, lat), props));
+        sink.feature(&e.id, Geom::Point { lon, lat }, &props);
     }
-    features.sort_by(|a, b| a.0.cmp(&b.0));
-    collection(features)
 }
 
 /// The outcomes written as `<outcome>_low` / `<outcome>_high` columns of place layers.
@@ -196,9 +242,16 @@ fn totals(r: &PlacePeriod, props: &mut BTreeMap<String, Value>) {
 }
 
 /// `places.geojson` (or `origins.geojson`): one point per place and period with totals.
-pub fn places_layer(rows: &[PlacePeriod]) -> String {
-    let mut features = Vec::new();
-    for r in rows {
+pub fn places_layer(rows: &[PlacePeriod], sink: &mut dyn FeatureSink) {
+    let mut keyed: Vec<(String, &PlacePeriod)> = rows
+        .iter()
+        .filter_map(|r| {
+            let pid = r.place.gazetteer_id.as_deref()?;
+            Some((format!("{pid}|{}", r.period.label), r))
+        })
+        .collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    for (id, r) in keyed {
         let (Some(lat), Some(lon), Some(pid)) = (r.place.lat, r.place.lon, &r.place.gazetteer_id)
         else {
             continue;
@@ -211,24 +264,21 @@ pub fn places_layer(rows: &[PlacePeriod]) -> String {
         props.insert("kind".into(), json!(r.place.kind));
         props.insert("precision".into(), json!(r.place.precision));
         totals(r, &mut props);
-        features.push((
-            format!("{pid}|{}", r.period.label),
-            point_geometry(lon, lat),
-            props,
-        ));
+        sink.feature(&id, Geom::Point { lon, lat }, &props);
     }
-    features.sort_by(|a, b| a.0.cmp(&b.0));
-    collection(features)
 }
 
-/// `admin1.geojson` / `admin2.geojson`: one polygon per area and period with totals;
-/// `geometries[i]` is area `i`'s outline as GeoJSON text.
-pub fn areas_layer(rows: &[(usize, PlacePeriod)], areas: &[Area], geometries: &[String]) -> String {
-    let mut features = Vec::new();
-    for (i, r) in rows {
-        let (Some(a), Some(g)) = (areas.get(*i), geometries.get(*i)) else {
-            continue;
-        };
+/// `admin1.geojson` / `admin2.geojson`: one polygon per area and period with totals.
+pub fn areas_layer(rows: &[(usize, PlacePeriod)], areas: &[Area], sink: &mut dyn FeatureSink) {
+    let mut keyed: Vec<(String, &Area, &PlacePeriod)> = rows
+        .iter()
+        .filter_map(|(i, r)| {
+            let a = areas.get(*i)?;
+            Some((format!("{}|{}", a.pcode, r.period.label), a, r))
+        })
+        .collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    for (id, a, r) in keyed {
         let mut props: BTreeMap<String, Value> = BTreeMap::new();
         props.insert("pcode".into(), json!(a.pcode));
         props.insert("name".into(), json!(a.name));
@@ -237,32 +287,14 @@ pub fn areas_layer(rows: &[(usize, PlacePeriod)], areas: &[Area], geometries: &[
             props.insert("admin1".into(), json!(p));
         }
         totals(r, &mut props);
-        features.push((format!("{}|{}", a.pcode, r.period.label), g.clone(), props));
+        sink.feature(&id, Geom::Area(a), &props);
     }
-    features.sort_by(|a, b| a.0.cmp(&b.0));
-    collection(features)
 }
 
 /// An area's outline as a GeoJSON MultiPolygon, coordinates rounded to 6 decimals.
 pub fn area_geometry(a: &Area) -> String {
-    let ring = |ls: &geo::LineString<f64>| -> Value {
-        Value::Array(
-            ls.coords()
-                .map(|c| json!([round6(c.x), round6(c.y)]))
-                .collect(),
-        )
-    };
-    let polys: Vec<Value> = a
-        .shape
-        .0
-        .iter()
-        .map(|p| {
-            let mut rings = vec![ring(p.exterior())];
-            rings.extend(p.interiors().iter().map(ring));
-            Value::Array(rings)
-        })
-        .collect();
-    json!({"type": "MultiPolygon", "coordinates": polys}).to_string()
+    let coordinates = crate::admin::multipolygon_coordinates(&a.shape, round6);
+    json!({"type": "MultiPolygon", "coordinates": coordinates}).to_string()
 }
 
 #[cfg(test)]
@@ -277,7 +309,7 @@ mod tests {
 
     #[test]
     fn empty_layer_is_a_valid_feature_collection() {
-        let s = places_layer(&[]);
+        let s = to_text(|sink| places_layer(&[], sink));
         let v: Value = serde_json::from_str(&s).unwrap();
         assert_eq!(v["type"], "FeatureCollection");
         assert_eq!(v["features"].as_array().unwrap().len(), 0);

@@ -3,6 +3,7 @@
 pub mod atomic;
 pub mod csv;
 pub mod geojson;
+pub mod gpkg;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -23,13 +24,18 @@ pub enum OutputError {
         path: PathBuf,
         cause: std::io::Error,
     },
+    /// The GeoPackage could not be made.
+    #[error(transparent)]
+    Gpkg(#[from] gpkg::GpkgError),
 }
 
 /// The files of a build, made but not yet written.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct BuildFiles {
     /// File name and bytes, in the order they are written (manifest last).
     pub files: Vec<(String, Vec<u8>)>,
+    /// `tollmap.gpkg`, made in a temporary file (removed when this is dropped).
+    pub gpkg: tempfile::TempPath,
     /// Counts for the run's summary.
     pub counts: Counts,
 }
@@ -60,7 +66,7 @@ pub fn build_files(
     gaz: &Gazetteer,
     period: Granularity,
     rules: &EventRules,
-) -> BuildFiles {
+) -> Result<BuildFiles, OutputError> {
     let by_id: HashMap<&str, &Document> = docs.iter().map(|d| (d.id.as_str(), d)).collect();
     let events = aggregate::events(claims, rules);
     let mut event_of: HashMap<&str, &str> = HashMap::new();
@@ -90,9 +96,6 @@ pub fn build_files(
     };
     let (admin1_rows, outside1) = aggregate::by_area_and_period(&events, period, |e| locate(e).0);
     let (admin2_rows, outside2) = aggregate::by_area_and_period(&events, period, |e| locate(e).1);
-    let geometries = |areas: &[crate::admin::Area]| -> Vec<String> {
-        areas.iter().map(geojson::area_geometry).collect()
-    };
     let counts = Counts {
         // Documents, and the events of tables (each its own document).
         documents: docs.len()
@@ -125,39 +128,83 @@ pub fn build_files(
             .filter(|p| !p.is_resolved() || p.is_fallback())
             .count(),
     };
+    use geojson::to_text as text;
     let mut files: Vec<(String, Vec<u8>)> = vec![
         (
             "claims.geojson".into(),
-            geojson::claims_layer(claims, &by_id, &event_of).into_bytes(),
+            text(|s| geojson::claims_layer(claims, &by_id, &event_of, s)).into_bytes(),
         ),
         (
             "events.geojson".into(),
-            geojson::events_layer(&events).into_bytes(),
+            text(|s| geojson::events_layer(&events, s)).into_bytes(),
         ),
         (
             "places.geojson".into(),
-            geojson::places_layer(&places).into_bytes(),
+            text(|s| geojson::places_layer(&places, s)).into_bytes(),
         ),
         (
             "origins.geojson".into(),
-            geojson::places_layer(&origins).into_bytes(),
+            text(|s| geojson::places_layer(&origins, s)).into_bytes(),
         ),
         (
             "admin1.geojson".into(),
-            geojson::areas_layer(&admin1_rows, adm1, &geometries(adm1)).into_bytes(),
+            text(|s| geojson::areas_layer(&admin1_rows, adm1, s)).into_bytes(),
         ),
         (
             "admin2.geojson".into(),
-            geojson::areas_layer(&admin2_rows, adm2, &geometries(adm2)).into_bytes(),
+            text(|s| geojson::areas_layer(&admin2_rows, adm2, s)).into_bytes(),
         ),
         ("claims.csv".into(), csv::claims_csv(claims)),
         ("cumulative.csv".into(), csv::cumulative_csv(claims)),
         ("unresolved.csv".into(), csv::unresolved_csv(claims)),
     ];
-    let outputs: Vec<serde_json::Value> = files
+    // The same layers as tables of one GeoPackage.
+    let tmp = tempfile::Builder::new()
+        .prefix("tollmap-")
+        .suffix(".gpkg")
+        .tempfile()
+        .map_err(|cause| OutputError::Io {
+            path: std::env::temp_dir(),
+            cause,
+        })?
+        .into_temp_path();
+    let _ = std::fs::remove_file(&tmp);
+    let mut g = gpkg::Gpkg::create(&tmp)?;
+    g.layer(
+        "claims",
+        "POINT",
+        "every event claim at its event place",
+        |s| geojson::claims_layer(claims, &by_id, &event_of, s),
+    )?;
+    g.layer("events", "POINT", "claims reporting the same deaths", |s| {
+        geojson::events_layer(&events, s)
+    })?;
+    g.layer("places", "POINT", "event places by period", |s| {
+        geojson::places_layer(&places, s)
+    })?;
+    g.layer(
+        "origins",
+        "POINT",
+        "where the dead came from, by period",
+        |s| geojson::places_layer(&origins, s),
+    )?;
+    g.layer("admin1", "MULTIPOLYGON", "governorates by period", |s| {
+        geojson::areas_layer(&admin1_rows, adm1, s)
+    })?;
+    g.layer("admin2", "MULTIPOLYGON", "districts by period", |s| {
+        geojson::areas_layer(&admin2_rows, adm2, s)
+    })?;
+    g.finish()?;
+    let gpkg_bytes = std::fs::metadata(&tmp).map(|m| m.len()).unwrap_or(0);
+    let gpkg_sha = sha256_file(&tmp).map_err(|cause| OutputError::Io {
+        path: tmp.to_path_buf(),
+        cause,
+    })?;
+    let mut outputs: Vec<serde_json::Value> = files
         .iter()
         .map(|(name, bytes)| json!({"file": name, "bytes": bytes.len(), "sha256": sha256_hex(bytes)}))
         .collect();
+    outputs.push(json!({"file": GPKG_NAME, "bytes": gpkg_bytes, "sha256": gpkg_sha}));
     let manifest = json!({
         "tool": {"name": "tollmap", "version": env!("CARGO_PKG_VERSION")},
         "gazetteer": {"version": gaz.version(), "entries": gaz.len()},
@@ -179,20 +226,57 @@ pub fn build_files(
     let mut text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
     text.push('\n');
     files.push(("manifest.json".into(), text.into_bytes()));
-    BuildFiles { files, counts }
+    Ok(BuildFiles {
+        files,
+        gpkg: tmp,
+        counts,
+    })
+}
+
+/// The GeoPackage's file name in the output folder.
+pub const GPKG_NAME: &str = "tollmap.gpkg";
+
+fn sha256_file(path: &Path) -> std::io::Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    let mut f = std::fs::File::open(path)?;
+    std::io::copy(&mut f, &mut h)?;
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
 }
 
 impl BuildFiles {
-    /// Writes every file into `dir` (created if needed), each atomically.
+    /// Writes every file into `dir` (created if needed): all are written to temporary files
+    /// first, then renamed into place, so a failure leaves the previous output whole.
     pub fn write(&self, dir: &Path) -> Result<(), OutputError> {
         std::fs::create_dir_all(dir).map_err(|cause| OutputError::Io {
             path: dir.to_path_buf(),
             cause,
         })?;
-        for (name, bytes) in &self.files {
-            let path = dir.join(name);
-            atomic::write(&path, bytes).map_err(|cause| OutputError::Io { path, cause })?;
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |cause| OutputError::Io { path, cause }
+        };
+        let tmp_of = |name: &str| dir.join(format!(".{name}.tmp-{}", std::process::id()));
+        let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
+        let result = (|| {
+            for (name, bytes) in &self.files {
+                let tmp = tmp_of(name);
+                staged.push((tmp.clone(), dir.join(name)));
+                atomic::write_new(&tmp, bytes).map_err(io(&tmp))?;
+            }
+            let tmp = tmp_of(GPKG_NAME);
+            staged.push((tmp.clone(), dir.join(GPKG_NAME)));
+            std::fs::copy(&self.gpkg, &tmp).map_err(io(&tmp))?;
+            for (tmp, path) in &staged {
+                std::fs::rename(tmp, path).map_err(io(path))?;
+            }
+            Ok(())
+        })();
+        if result.is_err() {
+            for (tmp, _) in &staged {
+                let _ = std::fs::remove_file(tmp);
+            }
         }
-        Ok(())
+        result
     }
 }
