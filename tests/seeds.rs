@@ -91,6 +91,34 @@ fn seeds_are_mapped_at_aleppo_idlib_the_coast_with_beit_yashout_as_origin() {
     for n in ["119,000", "500,000"] {
         assert!(cumulative.contains(n), "{n} not in cumulative.csv");
     }
+    // The coast's clashes are one event of at least 70 (the headline's "scores" and the
+    // body's "over 70" restate it; the parts are not added).
+    let events: Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("events.geojson")).unwrap()).unwrap();
+    let coast: Vec<&Value> = events["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["properties"]["id"]
+                .as_str()
+                .unwrap()
+                .starts_with("event:003_")
+        })
+        .collect();
+    assert_eq!(coast.len(), 1, "{coast:#?}");
+    let low = coast[0]["properties"]["low"].as_u64().unwrap();
+    assert!((70..141).contains(&low), "{low}");
+    // No layer holds a national toll.
+    for layer in ["claims", "events", "places", "origins", "admin1", "admin2"] {
+        let text = std::fs::read_to_string(out.path().join(format!("{layer}.geojson"))).unwrap();
+        for n in ["119001", "500001", "62000", "1556"] {
+            assert!(
+                !text.contains(&format!(":{n},")),
+                "{layer} holds a toll of {n}"
+            );
+        }
+    }
     // "over 70" and its parts count once on the coast.
     let places: Value =
         serde_json::from_slice(&std::fs::read(out.path().join("places.geojson")).unwrap()).unwrap();
@@ -431,4 +459,22 @@ fn every_ucdp_event_is_mapped_and_the_deaths_add_up() {
     .map(|v| total(&format!("killed_{v}_low")))
     .sum();
     assert_eq!(by_victims, deaths);
+    // Every event is one UCDP row; governorates and districts hold the same total.
+    assert_eq!(manifest["counts"]["events"], events);
+    for layer in ["admin1.geojson", "admin2.geojson", "events.geojson"] {
+        let v: Value =
+            serde_json::from_slice(&std::fs::read(out.path().join(layer)).unwrap()).unwrap();
+        let key = if layer == "events.geojson" {
+            "low"
+        } else {
+            "killed_low"
+        };
+        let sum: u64 = v["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["properties"][key].as_u64().unwrap())
+            .sum();
+        assert_eq!(sum, deaths, "{layer}");
+    }
 }
