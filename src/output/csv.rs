@@ -1,6 +1,7 @@
 //! CSV tables: every claim flat (`claims.csv`, `cumulative.csv`) and the place mentions nothing fits (`unresolved.csv`).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write;
 
 use crate::model::{Claim, PlaceRole, Scope};
 
@@ -50,9 +51,13 @@ fn enum_str<T: serde::Serialize>(x: &T) -> String {
 }
 
 /// Claims as CSV rows, in the order given; `filter` picks which.
-pub fn claims_table(claims: &[Claim], filter: impl Fn(&Claim) -> bool) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(CLAIM_COLUMNS);
+pub fn claims_table(
+    claims: &[Claim],
+    filter: impl Fn(&Claim) -> bool,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(CLAIM_COLUMNS)?;
     for c in claims.iter().filter(|c| filter(c)) {
         let p = c.event_place();
         let names_of = |role: PlaceRole| {
@@ -95,25 +100,25 @@ pub fn claims_table(claims: &[Claim], filter: impl Fn(&Claim) -> bool) -> Vec<u8
             c.span[0].to_string(),
             c.span[1].to_string(),
         ];
-        let _ = w.write_record(&row);
+        w.write_record(&row)?;
     }
-    w.into_inner().unwrap_or_default()
+    w.flush()
 }
 
 /// Every claim.
-pub fn claims_csv(claims: &[Claim]) -> Vec<u8> {
-    claims_table(claims, |_| true)
+pub fn claims_csv(claims: &[Claim], out: &mut dyn Write) -> std::io::Result<()> {
+    claims_table(claims, |_| true, out)
 }
 
 /// Running totals only.
-pub fn cumulative_csv(claims: &[Claim]) -> Vec<u8> {
-    claims_table(claims, |c| c.scope == Scope::Cumulative)
+pub fn cumulative_csv(claims: &[Claim], out: &mut dyn Write) -> std::io::Result<()> {
+    claims_table(claims, |c| c.scope == Scope::Cumulative, out)
 }
 
 /// `unresolved.csv`: place mentions of claims that nothing in the gazetteer fits, with how
 /// often and where they occur, most frequent first. Mentions placed at an enclosing place
 /// (precision 2) are listed too, with that place in `fallback_to`.
-pub fn unresolved_csv(claims: &[Claim]) -> Vec<u8> {
+pub fn unresolved_csv(claims: &[Claim], out: &mut dyn Write) -> std::io::Result<()> {
     #[derive(Default)]
     struct Row {
         occurrences: usize,
@@ -138,24 +143,24 @@ pub fn unresolved_csv(claims: &[Claim]) -> Vec<u8> {
     }
     let mut sorted: Vec<(String, Row)> = rows.into_iter().collect();
     sorted.sort_by(|a, b| b.1.occurrences.cmp(&a.1.occurrences).then(a.0.cmp(&b.0)));
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record([
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
         "mention",
         "occurrences",
         "documents",
         "roles",
         "fallback_to",
         "claims",
-    ]);
+    ])?;
     for (mention, r) in sorted {
-        let _ = w.write_record([
+        w.write_record([
             mention,
             r.occurrences.to_string(),
             r.documents.into_iter().collect::<Vec<_>>().join(" "),
             r.roles.into_iter().collect::<Vec<_>>().join(" "),
             r.fallback_to.into_iter().collect::<Vec<_>>().join("; "),
             r.claims.join(" "),
-        ]);
+        ])?;
     }
-    w.into_inner().unwrap_or_default()
+    w.flush()
 }

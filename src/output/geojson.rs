@@ -4,7 +4,7 @@
 //! with sorted keys, features sorted, one feature per line: the same inputs give the same
 //! bytes.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use serde_json::{json, Value};
 
@@ -39,67 +39,137 @@ pub enum Geom<'a> {
     Area(&'a Area),
 }
 
-/// Where a layer's features go, in order: a GeoJSON text, a GeoPackage table.
-pub trait FeatureSink {
-    fn feature(&mut self, id: &str, geom: Geom<'_>, props: &BTreeMap<String, Value>);
+/// A feature's properties: names and values, sorted by name (every feature of a layer has
+/// the same names).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Props(Vec<(&'static str, Value)>);
+
+impl Props {
+    fn with_capacity(n: usize) -> Props {
+        Props(Vec::with_capacity(n))
+    }
+
+    /// Adds a property (names are sorted when the feature is handed over).
+    pub fn insert(&mut self, name: &'static str, value: Value) {
+        self.0.push((name, value));
+    }
+
+    fn sorted(mut self) -> Props {
+        self.0.sort_by(|a, b| a.0.cmp(b.0));
+        self
+    }
+
+    /// The properties in name order.
+    pub fn iter(&self) -> impl Iterator<Item = &(&'static str, Value)> {
+        self.0.iter()
+    }
+
+    /// The value of a property.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.0.iter().find(|(k, _)| *k == name).map(|(_, v)| v)
+    }
 }
 
-/// A feature collection as text, one feature per line.
-#[derive(Default)]
-pub struct GeoJsonText {
-    out: String,
+/// Where a layer's features go, in order: a GeoJSON text, a GeoPackage table.
+pub trait FeatureSink {
+    fn feature(&mut self, id: &str, geom: Geom<'_>, props: &Props);
+}
+
+/// Two sinks fed the same features: a GeoJSON file and a GeoPackage table in one pass.
+pub struct Tee<'a>(pub &'a mut dyn FeatureSink, pub &'a mut dyn FeatureSink);
+
+impl FeatureSink for Tee<'_> {
+    fn feature(&mut self, id: &str, geom: Geom<'_>, props: &Props) {
+        self.0.feature(id, geom, props);
+        self.1.feature(id, geom, props);
+    }
+}
+
+/// A feature collection written as it is made, one feature per line.
+pub struct GeoJsonWriter<W: std::io::Write> {
+    out: W,
     n: usize,
     /// Area outlines already written as GeoJSON, by P-code.
     areas: HashMap<String, String>,
+    /// The first write error (a sink cannot return one).
+    error: Option<std::io::Error>,
 }
 
-impl FeatureSink for GeoJsonText {
-    fn feature(&mut self, id: &str, geom: Geom<'_>, props: &BTreeMap<String, Value>) {
-        if self.n == 0 {
-            self.out
-                .push_str("{\"type\":\"FeatureCollection\",\"features\":[\n");
-        } else {
-            self.out.push_str(",\n");
+impl<W: std::io::Write> GeoJsonWriter<W> {
+    pub fn new(out: W) -> Self {
+        GeoJsonWriter {
+            out,
+            n: 0,
+            areas: HashMap::new(),
+            error: None,
         }
+    }
+
+    fn write_feature(&mut self, id: &str, geom: Geom<'_>, props: &Props) -> std::io::Result<()> {
+        let o = &mut self.out;
+        o.write_all(if self.n == 0 {
+            b"{\"type\":\"FeatureCollection\",\"features\":[\n"
+        } else {
+            b",\n"
+        })?;
         self.n += 1;
         // serde_json::Value objects keep sorted keys (BTreeMap) without `preserve_order`.
-        self.out.push_str("{\"type\":\"Feature\",\"id\":");
-        self.out
-            .push_str(&Value::String(id.to_string()).to_string());
-        self.out.push_str(",\"geometry\":");
+        o.write_all(b"{\"type\":\"Feature\",\"id\":")?;
+        serde_json::to_writer(&mut *o, id)?;
+        o.write_all(b",\"geometry\":")?;
         match geom {
-            Geom::Point { lon, lat } => self.out.push_str(&point_geometry(lon, lat)),
+            Geom::Point { lon, lat } => o.write_all(point_geometry(lon, lat).as_bytes())?,
             Geom::Area(a) => {
                 let text = self
                     .areas
                     .entry(a.pcode.clone())
                     .or_insert_with(|| area_geometry(a));
-                self.out.push_str(text);
+                o.write_all(text.as_bytes())?
             }
         }
-        self.out.push_str(",\"properties\":");
-        self.out
-            .push_str(&serde_json::to_string(props).unwrap_or_else(|_| "{}".into()));
-        self.out.push('}');
+        o.write_all(b",\"properties\":{")?;
+        for (i, (k, v)) in props.iter().enumerate() {
+            if i > 0 {
+                o.write_all(b",")?;
+            }
+            serde_json::to_writer(&mut *o, k)?;
+            o.write_all(b":")?;
+            serde_json::to_writer(&mut *o, v)?;
+        }
+        o.write_all(b"}}")
+    }
+
+    /// Ends the FeatureCollection; the first error of any feature, if one failed.
+    pub fn finish(mut self) -> std::io::Result<()> {
+        if let Some(e) = self.error.take() {
+            return Err(e);
+        }
+        if self.n == 0 {
+            self.out
+                .write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n]}\n")
+        } else {
+            self.out.write_all(b"\n]}\n")
+        }
     }
 }
 
-impl GeoJsonText {
-    /// The finished FeatureCollection.
-    pub fn finish(mut self) -> String {
-        if self.n == 0 {
-            return "{\"type\":\"FeatureCollection\",\"features\":[\n]}\n".into();
+impl<W: std::io::Write> FeatureSink for GeoJsonWriter<W> {
+    fn feature(&mut self, id: &str, geom: Geom<'_>, props: &Props) {
+        if self.error.is_none() {
+            if let Err(e) = self.write_feature(id, geom, props) {
+                self.error = Some(e);
+            }
         }
-        self.out.push_str("\n]}\n");
-        self.out
     }
 }
 
 /// Runs a layer into a GeoJSON text.
 pub fn to_text(layer: impl FnOnce(&mut dyn FeatureSink)) -> String {
-    let mut sink = GeoJsonText::default();
+    let mut buf: Vec<u8> = Vec::new();
+    let mut sink = GeoJsonWriter::new(&mut buf);
     layer(&mut sink);
-    sink.finish()
+    let _ = sink.finish();
+    String::from_utf8(buf).unwrap_or_default()
 }
 
 /// `claims.geojson`: every event-scope claim with a resolved event place, as a point there,
@@ -121,38 +191,38 @@ pub fn claims_layer(
             continue;
         };
         let doc = docs.get(c.doc.as_str());
-        let mut props: BTreeMap<String, Value> = BTreeMap::new();
-        props.insert("id".into(), json!(c.id));
-        props.insert("doc".into(), json!(c.doc));
+        let mut props = Props::with_capacity(48);
+        props.insert("id", json!(c.id));
+        props.insert("doc", json!(c.doc));
         props.insert(
-            "event_id".into(),
+            "event_id",
             json!(event_of.get(c.id.as_str()).copied().unwrap_or("")),
         );
-        props.insert("title".into(), opt(doc.and_then(|d| d.title.as_deref())));
-        props.insert("url".into(), opt(doc.and_then(|d| d.url.as_deref())));
-        props.insert("outlet".into(), opt(doc.and_then(|d| d.outlet.as_deref())));
-        props.insert("published".into(), date_value(c.published));
-        props.insert("quote".into(), json!(c.quote));
-        props.insert("count_low".into(), json!(c.count.low));
-        props.insert("count_high".into(), json!(c.count.high));
-        props.insert("count_text".into(), json!(c.count.text));
-        props.insert("qualifier".into(), json!(c.count.qualifier));
-        props.insert("outcome".into(), json!(c.outcome));
-        props.insert("victims".into(), json!(c.victims));
-        props.insert("victims_text".into(), opt(c.victims_text.as_deref()));
-        props.insert("claimant".into(), opt(c.claimant.as_deref()));
-        props.insert("part_of".into(), opt(c.part_of.as_deref()));
-        props.insert("date_start".into(), date_value(c.date.start));
-        props.insert("date_end".into(), date_value(c.date.end));
-        props.insert("date_precision".into(), json!(c.date.precision));
-        props.insert("date_text".into(), opt(c.date.text.as_deref()));
-        props.insert("place_mention".into(), json!(p.mention));
-        props.insert("place_name".into(), opt(p.name.as_deref()));
-        props.insert("gazetteer_id".into(), opt(p.gazetteer_id.as_deref()));
-        props.insert("admin1".into(), opt(p.admin1.as_deref()));
-        props.insert("admin2".into(), opt(p.admin2.as_deref()));
-        props.insert("precision".into(), json!(p.precision));
-        sink.feature(&c.id, Geom::Point { lon, lat }, &props);
+        props.insert("title", opt(doc.and_then(|d| d.title.as_deref())));
+        props.insert("url", opt(doc.and_then(|d| d.url.as_deref())));
+        props.insert("outlet", opt(doc.and_then(|d| d.outlet.as_deref())));
+        props.insert("published", date_value(c.published));
+        props.insert("quote", json!(c.quote));
+        props.insert("count_low", json!(c.count.low));
+        props.insert("count_high", json!(c.count.high));
+        props.insert("count_text", json!(c.count.text));
+        props.insert("qualifier", json!(c.count.qualifier));
+        props.insert("outcome", json!(c.outcome));
+        props.insert("victims", json!(c.victims));
+        props.insert("victims_text", opt(c.victims_text.as_deref()));
+        props.insert("claimant", opt(c.claimant.as_deref()));
+        props.insert("part_of", opt(c.part_of.as_deref()));
+        props.insert("date_start", date_value(c.date.start));
+        props.insert("date_end", date_value(c.date.end));
+        props.insert("date_precision", json!(c.date.precision));
+        props.insert("date_text", opt(c.date.text.as_deref()));
+        props.insert("place_mention", json!(p.mention));
+        props.insert("place_name", opt(p.name.as_deref()));
+        props.insert("gazetteer_id", opt(p.gazetteer_id.as_deref()));
+        props.insert("admin1", opt(p.admin1.as_deref()));
+        props.insert("admin2", opt(p.admin2.as_deref()));
+        props.insert("precision", json!(p.precision));
+        sink.feature(&c.id, Geom::Point { lon, lat }, &props.sorted());
     }
 }
 
@@ -164,21 +234,21 @@ pub fn events_layer(events: &[Event], sink: &mut dyn FeatureSink) {
         let (Some(lat), Some(lon)) = (e.place.lat, e.place.lon) else {
             continue;
         };
-        let mut props: BTreeMap<String, Value> = BTreeMap::new();
-        props.insert("id".into(), json!(e.id));
-        props.insert("outcome".into(), json!(e.outcome));
-        props.insert("victims".into(), json!(e.victims));
-        props.insert("low".into(), json!(e.range.low));
-        props.insert("high".into(), json!(e.range.high));
-        props.insert("start".into(), date_value(e.start));
-        props.insert("end".into(), date_value(e.end));
-        props.insert("place_id".into(), opt(e.place.gazetteer_id.as_deref()));
-        props.insert("name".into(), opt(e.place.name.as_deref()));
-        props.insert("admin1".into(), opt(e.place.admin1.as_deref()));
-        props.insert("admin2".into(), opt(e.place.admin2.as_deref()));
-        props.insert("precision".into(), json!(e.place.precision));
+        let mut props = Props::with_capacity(48);
+        props.insert("id", json!(e.id));
+        props.insert("outcome", json!(e.outcome));
+        props.insert("victims", json!(e.victims));
+        props.insert("low", json!(e.range.low));
+        props.insert("high", json!(e.range.high));
+        props.insert("start", date_value(e.start));
+        props.insert("end", date_value(e.end));
+        props.insert("place_id", opt(e.place.gazetteer_id.as_deref()));
+        props.insert("name", opt(e.place.name.as_deref()));
+        props.insert("admin1", opt(e.place.admin1.as_deref()));
+        props.insert("admin2", opt(e.place.admin2.as_deref()));
+        props.insert("precision", json!(e.place.precision));
         props.insert(
-            "origins".into(),
+            "origins",
             json!(e
                 .origins
                 .iter()
@@ -186,15 +256,15 @@ pub fn events_layer(events: &[Event], sink: &mut dyn FeatureSink) {
                 .collect::<Vec<_>>()
                 .join("; ")),
         );
-        props.insert("claims".into(), json!(e.claims.len()));
-        props.insert("claim_ids".into(), json!(e.claims.join(" ")));
-        props.insert("restated_ids".into(), json!(e.restated.join(" ")));
-        props.insert("documents".into(), json!(e.documents.len()));
+        props.insert("claims", json!(e.claims.len()));
+        props.insert("claim_ids", json!(e.claims.join(" ")));
+        props.insert("restated_ids", json!(e.restated.join(" ")));
+        props.insert("documents", json!(e.documents.len()));
         props.insert(
-            "claimants".into(),
+            "claimants",
             json!(e.claimants.iter().cloned().collect::<Vec<_>>().join("; ")),
         );
-        sink.feature(&e.id, Geom::Point { lon, lat }, &props);
+        sink.feature(&e.id, Geom::Point { lon, lat }, &props.sorted());
     }
 }
 
@@ -207,36 +277,82 @@ pub const LAYER_OUTCOMES: [Outcome; 5] = [
     Outcome::Missing,
 ];
 
+/// The `<outcome>_low` / `<outcome>_high` columns of place and area layers.
+const OUTCOME_COLUMNS: [(Outcome, &str, &str); 5] = [
+    (Outcome::Killed, "killed_low", "killed_high"),
+    (Outcome::Wounded, "wounded_low", "wounded_high"),
+    (
+        Outcome::KilledOrWounded,
+        "killed_or_wounded_low",
+        "killed_or_wounded_high",
+    ),
+    (Outcome::Captured, "captured_low", "captured_high"),
+    (Outcome::Missing, "missing_low", "missing_high"),
+];
+
+/// The `killed_<victims>_low` / `_high` columns.
+const VICTIM_COLUMNS: [(Victims, &str, &str); 7] = [
+    (
+        Victims::Civilians,
+        "killed_civilians_low",
+        "killed_civilians_high",
+    ),
+    (
+        Victims::ProGovernment,
+        "killed_pro_government_low",
+        "killed_pro_government_high",
+    ),
+    (
+        Victims::Opposition,
+        "killed_opposition_low",
+        "killed_opposition_high",
+    ),
+    (
+        Victims::Jihadist,
+        "killed_jihadist_low",
+        "killed_jihadist_high",
+    ),
+    (
+        Victims::KurdishForces,
+        "killed_kurdish_forces_low",
+        "killed_kurdish_forces_high",
+    ),
+    (
+        Victims::ForeignForces,
+        "killed_foreign_forces_low",
+        "killed_foreign_forces_high",
+    ),
+    (
+        Victims::Unknown,
+        "killed_unknown_low",
+        "killed_unknown_high",
+    ),
+];
+
 /// The period and totals of a row, as properties.
-fn totals(r: &PlacePeriod, props: &mut BTreeMap<String, Value>) {
-    props.insert("period".into(), json!(r.period.label));
-    props.insert("period_start".into(), date_value(r.period.start));
-    props.insert("period_end".into(), date_value(r.period.end));
-    for o in LAYER_OUTCOMES {
+fn totals(r: &PlacePeriod, props: &mut Props) {
+    props.insert("period", json!(r.period.label));
+    props.insert("period_start", date_value(r.period.start));
+    props.insert("period_end", date_value(r.period.end));
+    for (o, low, high) in OUTCOME_COLUMNS {
         let range = r.outcomes.get(&o).copied().unwrap_or_default();
-        props.insert(format!("{}_low", o.as_str()), json!(range.low));
-        props.insert(
-            format!("{}_high", o.as_str()),
-            json!(if range.any { range.high } else { Some(0) }),
-        );
+        props.insert(low, json!(range.low));
+        props.insert(high, json!(if range.any { range.high } else { Some(0) }));
     }
-    for v in Victims::ALL {
+    for (v, low, high) in VICTIM_COLUMNS {
         let range = r.killed_by_victims.get(&v).copied().unwrap_or_default();
-        props.insert(format!("killed_{}_low", v.as_str()), json!(range.low));
-        props.insert(
-            format!("killed_{}_high", v.as_str()),
-            json!(if range.any { range.high } else { Some(0) }),
-        );
+        props.insert(low, json!(range.low));
+        props.insert(high, json!(if range.any { range.high } else { Some(0) }));
     }
-    props.insert("events".into(), json!(r.events.len()));
-    props.insert("event_ids".into(), json!(r.events.join(" ")));
-    props.insert("spanning".into(), json!(r.spanning));
-    props.insert("claims".into(), json!(r.claims.len()));
-    props.insert("claim_ids".into(), json!(r.claims.join(" ")));
-    props.insert("restated_ids".into(), json!(r.restated.join(" ")));
-    props.insert("documents".into(), json!(r.documents.len()));
+    props.insert("events", json!(r.events.len()));
+    props.insert("event_ids", json!(r.events.join(" ")));
+    props.insert("spanning", json!(r.spanning));
+    props.insert("claims", json!(r.claims.len()));
+    props.insert("claim_ids", json!(r.claims.join(" ")));
+    props.insert("restated_ids", json!(r.restated.join(" ")));
+    props.insert("documents", json!(r.documents.len()));
     props.insert(
-        "claimants".into(),
+        "claimants",
         json!(r.claimants.iter().cloned().collect::<Vec<_>>().join("; ")),
     );
 }
@@ -256,15 +372,15 @@ pub fn places_layer(rows: &[PlacePeriod], sink: &mut dyn FeatureSink) {
         else {
             continue;
         };
-        let mut props: BTreeMap<String, Value> = BTreeMap::new();
-        props.insert("place_id".into(), json!(pid));
-        props.insert("name".into(), opt(r.place.name.as_deref()));
-        props.insert("admin1".into(), opt(r.place.admin1.as_deref()));
-        props.insert("admin2".into(), opt(r.place.admin2.as_deref()));
-        props.insert("kind".into(), json!(r.place.kind));
-        props.insert("precision".into(), json!(r.place.precision));
+        let mut props = Props::with_capacity(48);
+        props.insert("place_id", json!(pid));
+        props.insert("name", opt(r.place.name.as_deref()));
+        props.insert("admin1", opt(r.place.admin1.as_deref()));
+        props.insert("admin2", opt(r.place.admin2.as_deref()));
+        props.insert("kind", json!(r.place.kind));
+        props.insert("precision", json!(r.place.precision));
         totals(r, &mut props);
-        sink.feature(&id, Geom::Point { lon, lat }, &props);
+        sink.feature(&id, Geom::Point { lon, lat }, &props.sorted());
     }
 }
 
@@ -279,15 +395,15 @@ pub fn areas_layer(rows: &[(usize, PlacePeriod)], areas: &[Area], sink: &mut dyn
         .collect();
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
     for (id, a, r) in keyed {
-        let mut props: BTreeMap<String, Value> = BTreeMap::new();
-        props.insert("pcode".into(), json!(a.pcode));
-        props.insert("name".into(), json!(a.name));
-        props.insert("name_ar".into(), json!(a.name_ar));
+        let mut props = Props::with_capacity(48);
+        props.insert("pcode", json!(a.pcode));
+        props.insert("name", json!(a.name));
+        props.insert("name_ar", json!(a.name_ar));
         if let Some(p) = &a.parent {
-            props.insert("admin1".into(), json!(p));
+            props.insert("admin1", json!(p));
         }
         totals(r, &mut props);
-        sink.feature(&id, Geom::Area(a), &props);
+        sink.feature(&id, Geom::Area(a), &props.sorted());
     }
 }
 

@@ -8,13 +8,12 @@
 //! `high`) are `MEDIUMINT` (32-bit integers), the rest `TEXT`. `last_change` is fixed, so the same layers give
 //! the same bytes.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use rusqlite::{params_from_iter, Connection};
 use serde_json::Value;
 
-use super::geojson::{FeatureSink, Geom};
+use super::geojson::{FeatureSink, Geom, Props};
 
 /// What `last_change` says: a constant, so that output bytes depend only on the inputs.
 const LAST_CHANGE: &str = "1970-01-01T00:00:00.000Z";
@@ -108,49 +107,30 @@ impl Gpkg {
         Ok(Gpkg { conn })
     }
 
-    /// Writes one layer: `fill` hands it its features, in order.
-    pub fn layer(
-        &mut self,
-        name: &str,
-        geometry_type: &str,
-        description: &str,
-        fill: impl FnOnce(&mut dyn FeatureSink),
-    ) -> Result<(), GpkgError> {
-        let mut table = Table {
+    /// Starts a layer's table; its features come through the returned sink, and
+    /// `Table::finish` registers it.
+    pub fn table<'c>(
+        &'c self,
+        name: &'c str,
+        geometry_type: &'c str,
+        description: &'c str,
+    ) -> Result<Table<'c>, GpkgError> {
+        self.conn
+            .execute_batch("BEGIN")
+            .map_err(|cause| GpkgError {
+                layer: name.to_string(),
+                cause,
+            })?;
+        Ok(Table {
             conn: &self.conn,
             name,
             geometry_type,
+            description,
             columns: None,
+            insert: None,
             bbox: None,
             error: None,
-        };
-        let err = |cause| GpkgError {
-            layer: name.to_string(),
-            cause,
-        };
-        self.conn.execute_batch("BEGIN").map_err(err)?;
-        fill(&mut table);
-        if table.columns.is_none() {
-            table.create(&[]).map_err(err)?;
-        }
-        if let Some(cause) = table.error.take() {
-            return Err(err(cause));
-        }
-        let (min_x, min_y, max_x, max_y) = table.bbox.unwrap_or((0.0, 0.0, 0.0, 0.0));
-        self.conn
-            .execute(
-                "INSERT INTO gpkg_contents VALUES (?1, 'features', ?1, ?2, ?3, ?4, ?5, ?6, ?7, 4326)",
-                rusqlite::params![name, description, LAST_CHANGE, min_x, min_y, max_x, max_y],
-            )
-            .map_err(err)?;
-        self.conn
-            .execute(
-                "INSERT INTO gpkg_geometry_columns VALUES (?1, 'geom', ?2, 4326, 0, 0)",
-                rusqlite::params![name, geometry_type],
-            )
-            .map_err(err)?;
-        self.conn.execute_batch("COMMIT").map_err(err)?;
-        Ok(())
+        })
     }
 
     /// Closes the file.
@@ -163,18 +143,20 @@ impl Gpkg {
 }
 
 /// One layer's table as features arrive.
-struct Table<'c> {
+pub struct Table<'c> {
     conn: &'c Connection,
     name: &'c str,
     geometry_type: &'c str,
+    description: &'c str,
     /// Property names, fixed by the first feature.
     columns: Option<Vec<String>>,
+    insert: Option<rusqlite::Statement<'c>>,
     bbox: Option<(f64, f64, f64, f64)>,
     /// The first error (a sink cannot return one).
     error: Option<rusqlite::Error>,
 }
 
-impl Table<'_> {
+impl<'c> Table<'c> {
     fn create(&mut self, columns: &[String]) -> rusqlite::Result<()> {
         let cols: String = columns
             .iter()
@@ -185,16 +167,25 @@ impl Table<'_> {
             quote(self.name),
             self.geometry_type
         ))?;
+        let sql = format!(
+            "INSERT INTO {} (geom{}) VALUES (?{})",
+            quote(self.name),
+            columns
+                .iter()
+                .map(|c| format!(", {}", quote(c)))
+                .collect::<String>(),
+            ", ?".repeat(columns.len())
+        );
+        self.insert = Some(self.conn.prepare(&sql)?);
         self.columns = Some(columns.to_vec());
         Ok(())
     }
 
-    fn insert(&mut self, geom: Geom<'_>, props: &BTreeMap<String, Value>) -> rusqlite::Result<()> {
+    fn insert(&mut self, geom: Geom<'_>, props: &Props) -> rusqlite::Result<()> {
         if self.columns.is_none() {
-            let names: Vec<String> = props.keys().cloned().collect();
+            let names: Vec<String> = props.iter().map(|(k, _)| k.to_string()).collect();
             self.create(&names)?;
         }
-        let columns = self.columns.as_deref().unwrap_or_default();
         let (blob, bbox) = geometry_blob(geom);
         self.bbox = Some(match self.bbox {
             None => bbox,
@@ -205,19 +196,21 @@ impl Table<'_> {
                 b.3.max(bbox.3),
             ),
         });
-        let sql = format!(
-            "INSERT INTO {} (geom{}) VALUES (?{})",
-            quote(self.name),
-            columns
-                .iter()
-                .map(|c| format!(", {}", quote(c)))
-                .collect::<String>(),
-            ", ?".repeat(columns.len())
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let columns = self.columns.as_deref().unwrap_or_default();
+        // Every feature of a layer has the same names in the same order: by position, with a
+        // look-up by name if one ever differs.
+        let same = props
+            .iter()
+            .map(|(k, _)| *k)
+            .eq(columns.iter().map(String::as_str));
+        let found: Vec<Option<&Value>> = if same {
+            props.iter().map(|(_, v)| Some(v)).collect()
+        } else {
+            columns.iter().map(|c| props.get(c)).collect()
+        };
         let values =
-            std::iter::once(rusqlite::types::Value::Blob(blob)).chain(columns.iter().map(|c| {
-                match props.get(c) {
+            std::iter::once(rusqlite::types::Value::Blob(blob)).chain(found.into_iter().map(|v| {
+                match v {
                     Some(Value::Number(n)) => match (n.as_i64(), n.as_f64()) {
                         (Some(i), _) => rusqlite::types::Value::Integer(i),
                         (None, Some(f)) => rusqlite::types::Value::Real(f),
@@ -229,13 +222,46 @@ impl Table<'_> {
                     Some(other) => rusqlite::types::Value::Text(other.to_string()),
                 }
             }));
-        stmt.execute(params_from_iter(values))?;
+        if let Some(stmt) = self.insert.as_mut() {
+            stmt.execute(params_from_iter(values))?;
+        }
+        Ok(())
+    }
+
+    /// Ends the layer: its table (created empty when it had no features), its row in
+    /// `gpkg_contents` with the extent, and its geometry column.
+    pub fn finish(mut self) -> Result<(), GpkgError> {
+        let err = |cause| GpkgError {
+            layer: self.name.to_string(),
+            cause,
+        };
+        if let Some(cause) = self.error.take() {
+            return Err(err(cause));
+        }
+        if self.columns.is_none() {
+            self.create(&[]).map_err(err)?;
+        }
+        self.insert = None;
+        let (min_x, min_y, max_x, max_y) = self.bbox.unwrap_or((0.0, 0.0, 0.0, 0.0));
+        self.conn
+            .execute(
+                "INSERT INTO gpkg_contents VALUES (?1, 'features', ?1, ?2, ?3, ?4, ?5, ?6, ?7, 4326)",
+                rusqlite::params![self.name, self.description, LAST_CHANGE, min_x, min_y, max_x, max_y],
+            )
+            .map_err(err)?;
+        self.conn
+            .execute(
+                "INSERT INTO gpkg_geometry_columns VALUES (?1, 'geom', ?2, 4326, 0, 0)",
+                rusqlite::params![self.name, self.geometry_type],
+            )
+            .map_err(err)?;
+        self.conn.execute_batch("COMMIT").map_err(err)?;
         Ok(())
     }
 }
 
 impl FeatureSink for Table<'_> {
-    fn feature(&mut self, _id: &str, geom: Geom<'_>, props: &BTreeMap<String, Value>) {
+    fn feature(&mut self, _id: &str, geom: Geom<'_>, props: &Props) {
         if self.error.is_some() {
             return;
         }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 
 use crate::aggregate::{self, EventRules, Granularity};
-use crate::gazetteer::{sha256_hex, Gazetteer};
+use crate::gazetteer::Gazetteer;
 use crate::ingest::InputFile;
 use crate::model::{Claim, Document, PlaceRole, Scope};
 
@@ -29,13 +29,93 @@ pub enum OutputError {
     Gpkg(#[from] gpkg::GpkgError),
 }
 
+/// An output file made in a temporary file (removed if never written), with its size and
+/// content hash.
+#[derive(Debug)]
+pub struct Staged {
+    /// The file name in the output folder.
+    pub name: String,
+    pub path: tempfile::TempPath,
+    pub bytes: u64,
+    pub sha256: String,
+}
+
+/// A temporary file hashed as it is written (behind a buffer: it sees large writes).
+struct HashingFile {
+    out: tempfile::NamedTempFile,
+    hasher: sha2::Sha256,
+    bytes: u64,
+}
+
+impl std::io::Write for HashingFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        use sha2::Digest;
+        self.out.write_all(buf)?;
+        self.hasher.update(buf);
+        self.bytes += buf.len() as u64;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+fn temp_file(name: &str) -> Result<tempfile::NamedTempFile, OutputError> {
+    let prefix = format!("tollmap-{name}-");
+    let mut b = tempfile::Builder::new();
+    b.prefix(&prefix);
+    // Readable by all, as a file made with File::create would be (tempfile's default is 0600).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    b.tempfile().map_err(|cause| OutputError::Io {
+        path: std::env::temp_dir(),
+        cause,
+    })
+}
+
+/// Makes one output file: `fill` writes its bytes.
+fn stage(
+    name: &str,
+    fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<Staged, OutputError> {
+    use sha2::Digest;
+    let tmp = temp_file(name)?;
+    let io = |cause| OutputError::Io {
+        path: PathBuf::from(name),
+        cause,
+    };
+    let mut f = std::io::BufWriter::with_capacity(
+        1 << 20,
+        HashingFile {
+            out: tmp,
+            hasher: sha2::Sha256::new(),
+            bytes: 0,
+        },
+    );
+    fill(&mut f).map_err(io)?;
+    let HashingFile { out, hasher, bytes } = f.into_inner().map_err(|e| io(e.into_error()))?;
+    let tmp = out;
+    Ok(Staged {
+        name: name.to_string(),
+        path: tmp.into_temp_path(),
+        bytes,
+        sha256: hex(&hasher.finalize()),
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// The files of a build, made but not yet written.
 #[derive(Debug)]
 pub struct BuildFiles {
-    /// File name and bytes, in the order they are written (manifest last).
-    pub files: Vec<(String, Vec<u8>)>,
-    /// `tollmap.gpkg`, made in a temporary file (removed when this is dropped).
-    pub gpkg: tempfile::TempPath,
+    /// Every file, in the order they are written (manifest last).
+    pub files: Vec<Staged>,
     /// Counts for the run's summary.
     pub counts: Counts,
 }
@@ -68,7 +148,14 @@ pub fn build_files(
     rules: &EventRules,
 ) -> Result<BuildFiles, OutputError> {
     let by_id: HashMap<&str, &Document> = docs.iter().map(|d| (d.id.as_str(), d)).collect();
+    let t0 = std::time::Instant::now();
+    let tick = |what: &str| {
+        if std::env::var_os("TOLLMAP_TIMING").is_some() {
+            eprintln!("{what}: {:?}", t0.elapsed());
+        }
+    };
     let events = aggregate::events(claims, rules);
+    tick("events");
     let mut event_of: HashMap<&str, &str> = HashMap::new();
     for e in &events {
         for c in e.claims.iter().chain(&e.restated) {
@@ -94,8 +181,10 @@ pub fn build_files(
                 )
             })
     };
+    tick("places+origins");
     let (admin1_rows, outside1) = aggregate::by_area_and_period(&events, period, |e| locate(e).0);
     let (admin2_rows, outside2) = aggregate::by_area_and_period(&events, period, |e| locate(e).1);
+    tick("admin rows");
     let counts = Counts {
         // Documents, and the events of tables (each its own document).
         documents: docs.len()
@@ -128,83 +217,68 @@ pub fn build_files(
             .filter(|p| !p.is_resolved() || p.is_fallback())
             .count(),
     };
-    use geojson::to_text as text;
-    let mut files: Vec<(String, Vec<u8>)> = vec![
-        (
-            "claims.geojson".into(),
-            text(|s| geojson::claims_layer(claims, &by_id, &event_of, s)).into_bytes(),
-        ),
-        (
-            "events.geojson".into(),
-            text(|s| geojson::events_layer(&events, s)).into_bytes(),
-        ),
-        (
-            "places.geojson".into(),
-            text(|s| geojson::places_layer(&places, s)).into_bytes(),
-        ),
-        (
-            "origins.geojson".into(),
-            text(|s| geojson::places_layer(&origins, s)).into_bytes(),
-        ),
-        (
-            "admin1.geojson".into(),
-            text(|s| geojson::areas_layer(&admin1_rows, adm1, s)).into_bytes(),
-        ),
-        (
-            "admin2.geojson".into(),
-            text(|s| geojson::areas_layer(&admin2_rows, adm2, s)).into_bytes(),
-        ),
-        ("claims.csv".into(), csv::claims_csv(claims)),
-        ("cumulative.csv".into(), csv::cumulative_csv(claims)),
-        ("unresolved.csv".into(), csv::unresolved_csv(claims)),
+    let mut files: Vec<Staged> = Vec::new();
+    // Each layer goes to its GeoJSON file and to its GeoPackage table in one pass.
+    let gpkg_tmp = temp_file(GPKG_NAME)?.into_temp_path();
+    let _ = std::fs::remove_file(&gpkg_tmp);
+    let g = gpkg::Gpkg::create(&gpkg_tmp)?;
+    type Layer<'a> = Box<dyn Fn(&mut dyn geojson::FeatureSink) + 'a>;
+    let layers: Vec<(&str, &str, &str, Layer<'_>)> = vec![
+        ("claims", "POINT", "every event claim at its event place", {
+            let (by_id, event_of) = (&by_id, &event_of);
+            Box::new(move |s| geojson::claims_layer(claims, by_id, event_of, s))
+        }),
+        ("events", "POINT", "claims reporting the same deaths", {
+            let events = &events;
+            Box::new(move |s| geojson::events_layer(events, s))
+        }),
+        ("places", "POINT", "event places by period", {
+            let places = &places;
+            Box::new(move |s| geojson::places_layer(places, s))
+        }),
+        ("origins", "POINT", "where the dead came from, by period", {
+            let origins = &origins;
+            Box::new(move |s| geojson::places_layer(origins, s))
+        }),
+        ("admin1", "MULTIPOLYGON", "governorates by period", {
+            let rows = &admin1_rows;
+            Box::new(move |s| geojson::areas_layer(rows, adm1, s))
+        }),
+        ("admin2", "MULTIPOLYGON", "districts by period", {
+            let rows = &admin2_rows;
+            Box::new(move |s| geojson::areas_layer(rows, adm2, s))
+        }),
     ];
-    // The same layers as tables of one GeoPackage.
-    let tmp = tempfile::Builder::new()
-        .prefix("tollmap-")
-        .suffix(".gpkg")
-        .tempfile()
-        .map_err(|cause| OutputError::Io {
-            path: std::env::temp_dir(),
-            cause,
-        })?
-        .into_temp_path();
-    let _ = std::fs::remove_file(&tmp);
-    let mut g = gpkg::Gpkg::create(&tmp)?;
-    g.layer(
-        "claims",
-        "POINT",
-        "every event claim at its event place",
-        |s| geojson::claims_layer(claims, &by_id, &event_of, s),
-    )?;
-    g.layer("events", "POINT", "claims reporting the same deaths", |s| {
-        geojson::events_layer(&events, s)
-    })?;
-    g.layer("places", "POINT", "event places by period", |s| {
-        geojson::places_layer(&places, s)
-    })?;
-    g.layer(
-        "origins",
-        "POINT",
-        "where the dead came from, by period",
-        |s| geojson::places_layer(&origins, s),
-    )?;
-    g.layer("admin1", "MULTIPOLYGON", "governorates by period", |s| {
-        geojson::areas_layer(&admin1_rows, adm1, s)
-    })?;
-    g.layer("admin2", "MULTIPOLYGON", "districts by period", |s| {
-        geojson::areas_layer(&admin2_rows, adm2, s)
-    })?;
+    for (name, geometry, description, layer) in layers {
+        let mut table = g.table(name, geometry, description)?;
+        let staged = stage(&format!("{name}.geojson"), |w| {
+            let mut text = geojson::GeoJsonWriter::new(w);
+            layer(&mut geojson::Tee(&mut text, &mut table));
+            text.finish()
+        })?;
+        table.finish()?;
+        tick(name);
+        files.push(staged);
+    }
     g.finish()?;
-    let gpkg_bytes = std::fs::metadata(&tmp).map(|m| m.len()).unwrap_or(0);
-    let gpkg_sha = sha256_file(&tmp).map_err(|cause| OutputError::Io {
-        path: tmp.to_path_buf(),
+    files.push(stage("claims.csv", |w| csv::claims_csv(claims, w))?);
+    files.push(stage("cumulative.csv", |w| csv::cumulative_csv(claims, w))?);
+    files.push(stage("unresolved.csv", |w| csv::unresolved_csv(claims, w))?);
+    tick("csv");
+    let gpkg_sha = sha256_file(&gpkg_tmp).map_err(|cause| OutputError::Io {
+        path: gpkg_tmp.to_path_buf(),
         cause,
     })?;
-    let mut outputs: Vec<serde_json::Value> = files
+    files.push(Staged {
+        name: GPKG_NAME.into(),
+        bytes: std::fs::metadata(&gpkg_tmp).map(|m| m.len()).unwrap_or(0),
+        path: gpkg_tmp,
+        sha256: gpkg_sha,
+    });
+    let outputs: Vec<serde_json::Value> = files
         .iter()
-        .map(|(name, bytes)| json!({"file": name, "bytes": bytes.len(), "sha256": sha256_hex(bytes)}))
+        .map(|f| json!({"file": f.name, "bytes": f.bytes, "sha256": f.sha256}))
         .collect();
-    outputs.push(json!({"file": GPKG_NAME, "bytes": gpkg_bytes, "sha256": gpkg_sha}));
     let manifest = json!({
         "tool": {"name": "tollmap", "version": env!("CARGO_PKG_VERSION")},
         "gazetteer": {"version": gaz.version(), "entries": gaz.len()},
@@ -225,12 +299,8 @@ pub fn build_files(
     });
     let mut text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
     text.push('\n');
-    files.push(("manifest.json".into(), text.into_bytes()));
-    Ok(BuildFiles {
-        files,
-        gpkg: tmp,
-        counts,
-    })
+    files.push(stage("manifest.json", |w| w.write_all(text.as_bytes()))?);
+    Ok(BuildFiles { files, counts })
 }
 
 /// The GeoPackage's file name in the output folder.
@@ -241,12 +311,13 @@ fn sha256_file(path: &Path) -> std::io::Result<String> {
     let mut h = Sha256::new();
     let mut f = std::fs::File::open(path)?;
     std::io::copy(&mut f, &mut h)?;
-    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(hex(&h.finalize()))
 }
 
 impl BuildFiles {
-    /// Writes every file into `dir` (created if needed): all are written to temporary files
-    /// first, then renamed into place, so a failure leaves the previous output whole.
+    /// Writes every file into `dir` (created if needed): all are moved next to their place
+    /// first, then renamed into place, so a failure leaves the previous output whole. Called
+    /// once: the staged files are moved, not copied.
     pub fn write(&self, dir: &Path) -> Result<(), OutputError> {
         std::fs::create_dir_all(dir).map_err(|cause| OutputError::Io {
             path: dir.to_path_buf(),
@@ -259,14 +330,17 @@ impl BuildFiles {
         let tmp_of = |name: &str| dir.join(format!(".{name}.tmp-{}", std::process::id()));
         let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
         let result = (|| {
-            for (name, bytes) in &self.files {
-                let tmp = tmp_of(name);
-                staged.push((tmp.clone(), dir.join(name)));
-                atomic::write_new(&tmp, bytes).map_err(io(&tmp))?;
+            for f in &self.files {
+                let tmp = tmp_of(&f.name);
+                staged.push((tmp.clone(), dir.join(&f.name)));
+                // A rename when the temporary folder is on the same disk, else a copy.
+                if std::fs::rename(&f.path, &tmp).is_err() {
+                    std::fs::copy(&f.path, &tmp).map_err(io(&tmp))?;
+                }
+                std::fs::File::open(&tmp)
+                    .and_then(|h| h.sync_all())
+                    .map_err(io(&tmp))?;
             }
-            let tmp = tmp_of(GPKG_NAME);
-            staged.push((tmp.clone(), dir.join(GPKG_NAME)));
-            std::fs::copy(&self.gpkg, &tmp).map_err(io(&tmp))?;
             for (tmp, path) in &staged {
                 std::fs::rename(tmp, path).map_err(io(path))?;
             }
