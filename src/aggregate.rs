@@ -20,7 +20,9 @@
 //!   keeps that period; an undated one goes to the period `undated`.
 //! - `*_high` is null when any event added into it is unbounded ("at least 75").
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::hash::{FnvHashMap as HashMap, FnvHashSet as HashSet};
 
 use jiff::civil::{Date, ISOWeekDate};
 
@@ -417,7 +419,7 @@ pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event> {
         .filter(|c| c.scope == Scope::Event && c.event_place().is_some())
         .map(|c| c.id.as_str())
         .collect();
-    let mut parts_of: HashMap<&str, Vec<&Claim>> = HashMap::new();
+    let mut parts_of: HashMap<&str, Vec<&Claim>> = HashMap::default();
     for c in claims {
         if let Some(t) = c.part_of.as_deref() {
             if c.outcome == Outcome::Killed {
@@ -473,10 +475,10 @@ pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event> {
     // their places, by district and by governorate; events no later claim can reach are
     // dropped from the lookup as the days advance.
     let mut open: Vec<Open> = Vec::new();
-    let mut by_cell: HashMap<(Outcome, i32, i32), Vec<usize>> = HashMap::new();
+    let mut by_cell: HashMap<(Outcome, i32, i32), Vec<usize>> = HashMap::default();
     // Areas: ('d', district) for every event, ('g', governorate) for events holding a
     // governorate-level place, ('a', governorate) for every event.
-    let mut by_area: HashMap<(Outcome, u8, &str), Vec<usize>> = HashMap::new();
+    let mut by_area: HashMap<(Outcome, u8, &str), Vec<usize>> = HashMap::default();
     let areas_to_search = |p: &'c Place| -> Vec<(u8, &'c str)> {
         let mut v = Vec::new();
         if p.precision == Some(4) {
@@ -498,7 +500,7 @@ pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event> {
         }
         v
     };
-    let mut by_doc: HashMap<(Outcome, &str), Vec<usize>> = HashMap::new();
+    let mut by_doc: HashMap<(Outcome, &str), Vec<usize>> = HashMap::default();
     let cell_of = |p: &Place| -> (i32, i32) {
         (
             (p.lat.unwrap_or(0.0) * 10.0).floor() as i32,

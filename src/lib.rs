@@ -55,7 +55,7 @@ pub struct Pipeline {
 /// What `Pipeline::build` produced: the documents, their claims, and the files to write.
 #[derive(Debug)]
 pub struct BuildRun {
-    /// Everything read.
+    /// Everything read (the rows of event tables moved into `claims`).
     pub ingested: Ingested,
     /// Every claim, in document order.
     pub claims: Vec<Claim>,
@@ -125,19 +125,20 @@ impl Pipeline {
     /// Claims of event tables, with the places they name but do not locate resolved
     /// through the gazetteer.
     pub fn table_claims(&self, claims: &[Claim]) -> Vec<Claim> {
+        self.resolve_table_claims(claims.to_vec())
+    }
+
+    /// `table_claims`, taking the claims instead of copying them.
+    pub fn resolve_table_claims(&self, mut claims: Vec<Claim>) -> Vec<Claim> {
         let ctx = gazetteer::Context::default();
-        claims
-            .iter()
-            .map(|c| {
-                let mut c = c.clone();
-                for p in &mut c.places {
-                    if p.lat.is_none() {
-                        *p = self.gazetteer.place(&p.mention, p.role, &ctx);
-                    }
+        for c in &mut claims {
+            for p in &mut c.places {
+                if p.lat.is_none() {
+                    *p = self.gazetteer.place(&p.mention, p.role, &ctx);
                 }
-                c
-            })
-            .collect()
+            }
+        }
+        claims
     }
 
     /// The claims of each document in turn, handed to `each` without collecting them all.
@@ -183,9 +184,11 @@ impl Pipeline {
     /// Reads, extracts and aggregates; nothing is written until `files.write` is called, so a
     /// failure here leaves any previous output untouched.
     pub fn build(&self, inputs: &[PathBuf]) -> Result<BuildRun, Error> {
-        let ingested = self.ingest(inputs)?;
+        let mut ingested = self.ingest(inputs)?;
         let mut claims = self.extract(&ingested.documents);
-        claims.extend(self.table_claims(&ingested.claims));
+        // The table rows move into the claims (`ingested.claims` is left empty): a large
+        // table is held once.
+        claims.extend(self.resolve_table_claims(std::mem::take(&mut ingested.claims)));
         let files = output::build_files(
             &ingested.documents,
             &claims,

@@ -4,7 +4,7 @@
 //! with sorted keys, features sorted, one feature per line: the same inputs give the same
 //! bytes.
 
-use std::collections::HashMap;
+use crate::hash::FnvHashMap as HashMap;
 
 use serde_json::{json, Value};
 
@@ -100,7 +100,7 @@ impl<W: std::io::Write> GeoJsonWriter<W> {
         GeoJsonWriter {
             out,
             n: 0,
-            areas: HashMap::new(),
+            areas: HashMap::default(),
             error: None,
         }
     }

@@ -5,7 +5,7 @@ pub mod csv;
 pub mod geojson;
 pub mod gpkg;
 
-use std::collections::HashMap;
+use crate::hash::FnvHashMap as HashMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
@@ -156,7 +156,7 @@ pub fn build_files(
     };
     let events = aggregate::events(claims, rules);
     tick("events");
-    let mut event_of: HashMap<&str, &str> = HashMap::new();
+    let mut event_of: HashMap<&str, &str> = HashMap::default();
     for e in &events {
         for c in e.claims.iter().chain(&e.restated) {
             event_of.insert(c.as_str(), e.id.as_str());
@@ -167,7 +167,7 @@ pub fn build_files(
     let (adm1, adm2) = crate::admin::bundled();
     // Each event's governorate and district, by the point of its place (memoised: events
     // share places).
-    let mut located: HashMap<(u64, u64), (Option<usize>, Option<usize>)> = HashMap::new();
+    let mut located: HashMap<(u64, u64), (Option<usize>, Option<usize>)> = HashMap::default();
     let mut locate = |e: &aggregate::Event| {
         let (Some(lat), Some(lon)) = (e.place.lat, e.place.lon) else {
             return (None, None);
