@@ -993,9 +993,35 @@ fn claims_in_sentence(
             .checked_sub(1)
             .filter(|&i| ACTIVE_VERBS.contains(&lw[i]))
             .and_then(|i| outcome_word(lw[i]).map(|o| combine(&lw, i, o)));
+        let included = !out.is_empty()
+            && lw[..c.first]
+                .iter()
+                .rev()
+                .take(12)
+                .any(|w| matches!(*w, "including" | "among" | "whom"));
+        // "... killed in Jableh on Monday, including 22 soldiers, ...": a list of people after
+        // "including" shares its total's outcome, however far back that was said.
+        let in_a_count = |i: usize| counts[..ci].iter().any(|k| k.first <= i && i < k.end);
+        let list_after_including = included
+            && has_people_noun
+            && (0..c.first)
+                .rev()
+                .take_while(|&i| !matches!(lw[i], "including" | "among" | "whom"))
+                .all(|i| {
+                    let w = lw[i];
+                    matches!(w, "," | "and" | "them")
+                        || in_a_count(i)
+                        || PEOPLE.contains(&w)
+                        || VICTIM_WORDS.iter().any(|(v, _)| *v == w)
+                });
         let outcome = direct
             .or_else(|| outcome_forward(&lw, toks, noun_end, next_count_start))
-            .or_else(|| outcome_backward(&lw, toks, c.first, counts, ci));
+            .or_else(|| outcome_backward(&lw, toks, c.first, counts, ci))
+            .or_else(|| {
+                list_after_including
+                    .then(|| out.first().map(|t| t.outcome))
+                    .flatten()
+            });
         // "the number of dead among regime forces ... estimated at higher than 60".
         let subject = if outcome.is_none() || (!has_people_noun && !outcome_adjacent(&lw, c)) {
             toll_subject(&lw, c.first)
@@ -1062,12 +1088,6 @@ fn claims_in_sentence(
             }
             victims = victims_of(&lw[a..c.first]);
         }
-        let included = !out.is_empty()
-            && lw[..c.first]
-                .iter()
-                .rev()
-                .take(12)
-                .any(|w| matches!(*w, "including" | "among" | "whom"));
         let of_the_counted = lw.get(c.end).copied() == Some("of")
             && matches!(lw.get(c.end + 1).copied(), Some("the" | "them" | "those"))
             && (lw.get(c.end + 1).copied() == Some("them")

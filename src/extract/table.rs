@@ -398,6 +398,19 @@ const CASES: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "Over 40 people were killed in Jableh on Monday, including 22 soldiers, two gunmen and three civilians.",
+        &[
+            "41+ killed unknown; at=Jableh",
+            "22 killed pro_government; part_of=1",
+            "2 killed unknown; part_of=1",
+            "3 killed civilians; part_of=1",
+        ],
+    ),
+    (
+        "At least 30 people died in Homs on Friday, among them 12 children.",
+        &["30+ killed unknown", "12 killed civilians; part_of=1"],
+    ),
+    (
         "The toll reached 2,000 deaths, including 450 children.",
         &["2000 killed unknown", "450 killed civilians; part_of=1"],
     ),
