@@ -118,7 +118,13 @@ impl<W: std::io::Write> GeoJsonWriter<W> {
         serde_json::to_writer(&mut *o, id)?;
         o.write_all(b",\"geometry\":")?;
         match geom {
-            Geom::Point { lon, lat } => o.write_all(point_geometry(lon, lat).as_bytes())?,
+            Geom::Point { lon, lat } => {
+                o.write_all(b"{\"coordinates\":[")?;
+                serde_json::to_writer(&mut *o, &round6(lon))?;
+                o.write_all(b",")?;
+                serde_json::to_writer(&mut *o, &round6(lat))?;
+                o.write_all(b"],\"type\":\"Point\"}")?
+            }
             Geom::Area(a) => {
                 let text = self
                     .areas

@@ -208,20 +208,21 @@ impl<'c> Table<'c> {
         } else {
             columns.iter().map(|c| props.get(c)).collect()
         };
-        let values =
-            std::iter::once(rusqlite::types::Value::Blob(blob)).chain(found.into_iter().map(|v| {
-                match v {
-                    Some(Value::Number(n)) => match (n.as_i64(), n.as_f64()) {
-                        (Some(i), _) => rusqlite::types::Value::Integer(i),
-                        (None, Some(f)) => rusqlite::types::Value::Real(f),
-                        _ => rusqlite::types::Value::Null,
-                    },
-                    Some(Value::String(s)) => rusqlite::types::Value::Text(s.clone()),
-                    Some(Value::Bool(b)) => rusqlite::types::Value::Integer(i64::from(*b)),
-                    Some(Value::Null) | None => rusqlite::types::Value::Null,
-                    Some(other) => rusqlite::types::Value::Text(other.to_string()),
-                }
-            }));
+        use rusqlite::types::{ToSqlOutput, Value as Sql, ValueRef};
+        // Texts are bound by reference: no copy of every quote and id.
+        let values = std::iter::once(ToSqlOutput::Borrowed(ValueRef::Blob(&blob))).chain(
+            found.into_iter().map(|v| match v {
+                Some(Value::Number(n)) => match (n.as_i64(), n.as_f64()) {
+                    (Some(i), _) => ToSqlOutput::Owned(Sql::Integer(i)),
+                    (None, Some(f)) => ToSqlOutput::Owned(Sql::Real(f)),
+                    _ => ToSqlOutput::Owned(Sql::Null),
+                },
+                Some(Value::String(s)) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+                Some(Value::Bool(b)) => ToSqlOutput::Owned(Sql::Integer(i64::from(*b))),
+                Some(Value::Null) | None => ToSqlOutput::Owned(Sql::Null),
+                Some(other) => ToSqlOutput::Owned(Sql::Text(other.to_string())),
+            }),
+        );
         if let Some(stmt) = self.insert.as_mut() {
             stmt.execute(params_from_iter(values))?;
         }
