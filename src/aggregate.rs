@@ -190,6 +190,8 @@ pub struct Event {
 }
 
 /// One row of a layer: a place (or an area) in a period with the totals of its events.
+/// The row refers to its events by index into the slice it was made from, so that a claim id
+/// is not copied into every row and area that counts it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlacePeriod {
     /// The place (the first event's).
@@ -200,16 +202,8 @@ pub struct PlacePeriod {
     pub outcomes: BTreeMap<Outcome, Range>,
     /// Killed totals by victim category.
     pub killed_by_victims: BTreeMap<Victims, Range>,
-    /// Ids of the events counted.
-    pub events: Vec<String>,
-    /// Ids of the claims counted (each document's figure of each event).
-    pub claims: Vec<String>,
-    /// Ids of claims that restate a counted figure (not added).
-    pub restated: Vec<String>,
-    /// Ids of the documents they came from.
-    pub documents: BTreeSet<String>,
-    /// Who said so.
-    pub claimants: BTreeSet<String>,
+    /// The events counted (indices into the events).
+    pub events: Vec<usize>,
     /// Events that began before this period (counted here, at their last day).
     pub spanning: usize,
 }
@@ -222,33 +216,70 @@ impl PlacePeriod {
             outcomes: BTreeMap::new(),
             killed_by_victims: BTreeMap::new(),
             events: Vec::new(),
-            claims: Vec::new(),
-            restated: Vec::new(),
-            documents: BTreeSet::new(),
-            claimants: BTreeSet::new(),
             spanning: 0,
         }
     }
 
-    fn add(&mut self, e: &Event) {
-        let r = self.outcomes.entry(e.outcome).or_default();
-        r.add(e.range.low, e.range.high);
-        for (v, r) in &e.killed_by_victims {
+    /// Adds event `i`, with `range` in place of its own (an origin's share).
+    fn add(&mut self, i: usize, e: &Event, range: Option<Range>) {
+        let range = range.unwrap_or(e.range);
+        self.outcomes
+            .entry(e.outcome)
+            .or_default()
+            .add(range.low, range.high);
+        if range == e.range {
+            for (v, r) in &e.killed_by_victims {
+                self.killed_by_victims
+                    .entry(*v)
+                    .or_default()
+                    .add(r.low, r.high);
+            }
+        } else if e.outcome == Outcome::Killed {
             self.killed_by_victims
-                .entry(*v)
+                .entry(e.victims)
                 .or_default()
-                .add(r.low, r.high);
+                .add(range.low, range.high);
         }
-        self.events.push(e.id.clone());
-        self.claims.extend(e.claims.iter().cloned());
-        self.restated.extend(e.restated.iter().cloned());
-        self.documents.extend(e.documents.iter().cloned());
-        self.claimants.extend(e.claimants.iter().cloned());
+        self.events.push(i);
         if let (Some(s), Some(ps)) = (e.start, self.period.start) {
             if s < ps {
                 self.spanning += 1;
             }
         }
+    }
+
+    /// The ids of the claims counted (each document's figure of each event).
+    pub fn claim_ids<'a>(&'a self, events: &'a [Event]) -> impl Iterator<Item = &'a str> + 'a {
+        self.events
+            .iter()
+            .filter_map(move |&i| events.get(i))
+            .flat_map(|e| e.claims.iter().map(String::as_str))
+    }
+
+    /// The ids of claims that restate a counted figure (not added).
+    pub fn restated_ids<'a>(&'a self, events: &'a [Event]) -> impl Iterator<Item = &'a str> + 'a {
+        self.events
+            .iter()
+            .filter_map(move |&i| events.get(i))
+            .flat_map(|e| e.restated.iter().map(String::as_str))
+    }
+
+    /// The documents the counted claims come from.
+    pub fn documents<'e>(&self, events: &'e [Event]) -> BTreeSet<&'e str> {
+        self.events
+            .iter()
+            .filter_map(|&i| events.get(i))
+            .flat_map(|e| e.documents.iter().map(String::as_str))
+            .collect()
+    }
+
+    /// Who said so.
+    pub fn claimants<'e>(&self, events: &'e [Event]) -> BTreeSet<&'e str> {
+        self.events
+            .iter()
+            .filter_map(|&i| events.get(i))
+            .flat_map(|e| e.claimants.iter().map(String::as_str))
+            .collect()
     }
 }
 
@@ -562,18 +593,27 @@ pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event> {
                 .iter()
                 .any(|&m| items[m].place.gazetteer_id == it.place.gazetteer_id);
         open[e].take(&items, k, rules);
-        let docs = by_doc.entry((o, it.claim.doc.as_str())).or_default();
-        if !docs.contains(&e) {
-            docs.push(e);
-        }
+        // Filing an event in a list: a repeat is dropped when the candidates are gathered;
+        // a list that doubles is cleared of events no later claim can reach (lists that are
+        // rarely searched, such as all the events of a governorate, stay short).
+        let now = it.days.map(|d| d.0 - rules.window_days);
+        let file = |list: &mut Vec<usize>, open: &[Open]| {
+            if list.last() != Some(&e) {
+                list.push(e);
+            }
+            if list.len() >= 64 && list.len().is_power_of_two() {
+                list.retain(|&k| match (open[k].common, now) {
+                    (Some(c), Some(n)) => c.1 >= n,
+                    _ => true,
+                });
+            }
+        };
+        file(by_doc.entry((o, it.claim.doc.as_str())).or_default(), &open);
         if new_place {
             let cell = cell_of(it.place);
-            by_cell.entry((o, cell.0, cell.1)).or_default().push(e);
+            file(by_cell.entry((o, cell.0, cell.1)).or_default(), &open);
             for (kind, area) in areas_to_file(it.place) {
-                let list = by_area.entry((o, kind, area)).or_default();
-                if !list.contains(&e) {
-                    list.push(e);
-                }
+                file(by_area.entry((o, kind, area)).or_default(), &open);
             }
         }
     }
@@ -836,36 +876,26 @@ pub fn period_of(e: &Event, g: Granularity) -> Period {
 /// Sums events by place (the event place, or the origin for `PlaceRole::Origin`) and period.
 pub fn by_place_and_period(events: &[Event], role: PlaceRole, g: Granularity) -> Vec<PlacePeriod> {
     let mut rows: BTreeMap<(Period, String), PlacePeriod> = BTreeMap::new();
-    for e in events {
-        let place = match role {
-            PlaceRole::Origin => {
-                // Each home village with the count of its own dead.
-                for (p, r) in &e.origins {
-                    let Some(pid) = p.gazetteer_id.clone() else {
-                        continue;
-                    };
-                    let period = period_of(e, g);
-                    let mut part = e.clone();
-                    part.range = *r;
-                    part.killed_by_victims = BTreeMap::new();
-                    if e.outcome == Outcome::Killed {
-                        part.killed_by_victims.insert(e.victims, *r);
-                    }
-                    rows.entry((period.clone(), pid))
-                        .or_insert_with(|| PlacePeriod::new(p.clone(), period))
-                        .add(&part);
-                }
-                continue;
+    for (i, e) in events.iter().enumerate() {
+        let period = period_of(e, g);
+        if role == PlaceRole::Origin {
+            // Each home village with the count of its own dead.
+            for (p, r) in &e.origins {
+                let Some(pid) = p.gazetteer_id.clone() else {
+                    continue;
+                };
+                rows.entry((period.clone(), pid))
+                    .or_insert_with(|| PlacePeriod::new(p.clone(), period.clone()))
+                    .add(i, e, Some(*r));
             }
-            _ => &e.place,
-        };
-        let Some(pid) = place.gazetteer_id.clone() else {
+            continue;
+        }
+        let Some(pid) = e.place.gazetteer_id.clone() else {
             continue;
         };
-        let period = period_of(e, g);
         rows.entry((period.clone(), pid))
-            .or_insert_with(|| PlacePeriod::new(place.clone(), period))
-            .add(e);
+            .or_insert_with(|| PlacePeriod::new(e.place.clone(), period))
+            .add(i, e, None);
     }
     rows.into_values().collect()
 }
@@ -879,7 +909,7 @@ pub fn by_area_and_period(
 ) -> (Vec<(usize, PlacePeriod)>, usize) {
     let mut rows: BTreeMap<(usize, Period), PlacePeriod> = BTreeMap::new();
     let mut outside = 0;
-    for e in events {
+    for (i, e) in events.iter().enumerate() {
         let Some(a) = area_of(e) else {
             outside += 1;
             continue;
@@ -887,7 +917,7 @@ pub fn by_area_and_period(
         let period = period_of(e, g);
         rows.entry((a, period.clone()))
             .or_insert_with(|| PlacePeriod::new(e.place.clone(), period))
-            .add(e);
+            .add(i, e, None);
     }
     (
         rows.into_iter().map(|((a, _), r)| (a, r)).collect(),
@@ -1178,7 +1208,7 @@ mod tests {
         assert_eq!(ev[0].claims, ["a#1", "b#1"]);
         let rows = by_place_and_period(&ev, PlaceRole::Event, Granularity::Month);
         assert_eq!(rows[0].outcomes[&Outcome::Killed].low, 70);
-        assert!(!rows[0].claims.iter().any(|c| c.starts_with("c#")));
+        assert!(!rows[0].claim_ids(&ev).any(|c| c.starts_with("c#")));
     }
 
     #[test]

@@ -336,7 +336,7 @@ const VICTIM_COLUMNS: [(Victims, &str, &str); 7] = [
 ];
 
 /// The period and totals of a row, as properties.
-fn totals(r: &PlacePeriod, props: &mut Props) {
+fn totals(r: &PlacePeriod, events: &[Event], props: &mut Props) {
     props.insert("period", json!(r.period.label));
     props.insert("period_start", date_value(r.period.start));
     props.insert("period_end", date_value(r.period.end));
@@ -350,21 +350,45 @@ fn totals(r: &PlacePeriod, props: &mut Props) {
         props.insert(low, json!(range.low));
         props.insert(high, json!(if range.any { range.high } else { Some(0) }));
     }
-    props.insert("events", json!(r.events.len()));
-    props.insert("event_ids", json!(r.events.join(" ")));
+    let join = |ids: &mut dyn Iterator<Item = &str>, sep: &str| -> (usize, String) {
+        let mut n = 0;
+        let mut out = String::new();
+        for id in ids {
+            if n > 0 {
+                out.push_str(sep);
+            }
+            out.push_str(id);
+            n += 1;
+        }
+        (n, out)
+    };
+    let (n_events, event_ids) = join(
+        &mut r
+            .events
+            .iter()
+            .filter_map(|&i| events.get(i))
+            .map(|e| e.id.as_str()),
+        " ",
+    );
+    let (n_claims, claim_ids) = join(&mut r.claim_ids(events), " ");
+    props.insert("events", json!(n_events));
+    props.insert("event_ids", json!(event_ids));
     props.insert("spanning", json!(r.spanning));
-    props.insert("claims", json!(r.claims.len()));
-    props.insert("claim_ids", json!(r.claims.join(" ")));
-    props.insert("restated_ids", json!(r.restated.join(" ")));
-    props.insert("documents", json!(r.documents.len()));
+    props.insert("claims", json!(n_claims));
+    props.insert("claim_ids", json!(claim_ids));
+    props.insert(
+        "restated_ids",
+        json!(join(&mut r.restated_ids(events), " ").1),
+    );
+    props.insert("documents", json!(r.documents(events).len()));
     props.insert(
         "claimants",
-        json!(r.claimants.iter().cloned().collect::<Vec<_>>().join("; ")),
+        json!(join(&mut r.claimants(events).into_iter(), "; ").1),
     );
 }
 
 /// `places.geojson` (or `origins.geojson`): one point per place and period with totals.
-pub fn places_layer(rows: &[PlacePeriod], sink: &mut dyn FeatureSink) {
+pub fn places_layer(rows: &[PlacePeriod], events: &[Event], sink: &mut dyn FeatureSink) {
     let mut keyed: Vec<(String, &PlacePeriod)> = rows
         .iter()
         .filter_map(|r| {
@@ -385,13 +409,18 @@ pub fn places_layer(rows: &[PlacePeriod], sink: &mut dyn FeatureSink) {
         props.insert("admin2", opt(r.place.admin2.as_deref()));
         props.insert("kind", json!(r.place.kind));
         props.insert("precision", json!(r.place.precision));
-        totals(r, &mut props);
+        totals(r, events, &mut props);
         sink.feature(&id, Geom::Point { lon, lat }, &props.sorted());
     }
 }
 
 /// `admin1.geojson` / `admin2.geojson`: one polygon per area and period with totals.
-pub fn areas_layer(rows: &[(usize, PlacePeriod)], areas: &[Area], sink: &mut dyn FeatureSink) {
+pub fn areas_layer(
+    rows: &[(usize, PlacePeriod)],
+    areas: &[Area],
+    events: &[Event],
+    sink: &mut dyn FeatureSink,
+) {
     let mut keyed: Vec<(String, &Area, &PlacePeriod)> = rows
         .iter()
         .filter_map(|(i, r)| {
@@ -408,7 +437,7 @@ pub fn areas_layer(rows: &[(usize, PlacePeriod)], areas: &[Area], sink: &mut dyn
         if let Some(p) = &a.parent {
             props.insert("admin1", json!(p));
         }
-        totals(r, &mut props);
+        totals(r, events, &mut props);
         sink.feature(&id, Geom::Area(a), &props.sorted());
     }
 }
@@ -431,7 +460,7 @@ mod tests {
 
     #[test]
     fn empty_layer_is_a_valid_feature_collection() {
-        let s = to_text(|sink| places_layer(&[], sink));
+        let s = to_text(|sink| places_layer(&[], &[], sink));
         let v: Value = serde_json::from_str(&s).unwrap();
         assert_eq!(v["type"], "FeatureCollection");
         assert_eq!(v["features"].as_array().unwrap().len(), 0);

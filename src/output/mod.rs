@@ -233,20 +233,20 @@ pub fn build_files(
             Box::new(move |s| geojson::events_layer(events, s))
         }),
         ("places", "POINT", "event places by period", {
-            let places = &places;
-            Box::new(move |s| geojson::places_layer(places, s))
+            let (places, events) = (&places, &events);
+            Box::new(move |s| geojson::places_layer(places, events, s))
         }),
         ("origins", "POINT", "where the dead came from, by period", {
-            let origins = &origins;
-            Box::new(move |s| geojson::places_layer(origins, s))
+            let (origins, events) = (&origins, &events);
+            Box::new(move |s| geojson::places_layer(origins, events, s))
         }),
         ("admin1", "MULTIPOLYGON", "governorates by period", {
-            let rows = &admin1_rows;
-            Box::new(move |s| geojson::areas_layer(rows, adm1, s))
+            let (rows, events) = (&admin1_rows, &events);
+            Box::new(move |s| geojson::areas_layer(rows, adm1, events, s))
         }),
         ("admin2", "MULTIPOLYGON", "districts by period", {
-            let rows = &admin2_rows;
-            Box::new(move |s| geojson::areas_layer(rows, adm2, s))
+            let (rows, events) = (&admin2_rows, &events);
+            Box::new(move |s| geojson::areas_layer(rows, adm2, events, s))
         }),
     ];
     for (name, geometry, description, layer) in layers {
