@@ -502,7 +502,7 @@ pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event> {
             .cmp(&key(b))
             .then_with(|| a.claim.id.cmp(&b.claim.id))
     });
-    // Open events, found by outcome and by a grid cell of about 11 km (0.1 degree) of each of
+    // Open events, found by outcome and by a grid cell of about 20 km (0.2 degree) of each of
     // their places, by district and by governorate; events no later claim can reach are
     // dropped from the lookup as the days advance.
     let mut open: Vec<Open> = Vec::new();
@@ -534,16 +534,18 @@ pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event> {
     let mut by_doc: HashMap<(Outcome, &str), Vec<usize>> = HashMap::default();
     let cell_of = |p: &Place| -> (i32, i32) {
         (
-            (p.lat.unwrap_or(0.0) * 10.0).floor() as i32,
-            (p.lon.unwrap_or(0.0) * 10.0).floor() as i32,
+            (p.lat.unwrap_or(0.0) * 5.0).floor() as i32,
+            (p.lon.unwrap_or(0.0) * 5.0).floor() as i32,
         )
     };
-    // Cells to search either side: enough for `distance_km`.
-    let reach = ((rules.distance_km / 8.0).ceil() as i32).clamp(1, 20);
+    // Cells to search either side: enough for `distance_km` (a cell is at least 17 km wide
+    // in Syria's latitudes).
+    let reach = ((rules.distance_km / 17.0).ceil() as i32).clamp(1, 20);
+    let mut candidates: Vec<usize> = Vec::new();
     for k in 0..items.len() {
         let it = &items[k];
         let o = it.claim.outcome;
-        let mut candidates: Vec<usize> = Vec::new();
+        candidates.clear();
         let alive = |e: &Open| match (e.common, it.days) {
             (Some(c), Some(d)) => c.1 >= d.0 - rules.window_days,
             _ => true,
@@ -569,7 +571,8 @@ pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event> {
         candidates.sort_unstable();
         candidates.dedup();
         let found = candidates
-            .into_iter()
+            .iter()
+            .copied()
             .find(|&e| open[e].fits(&items, it, rules));
         let e = match found {
             Some(e) => e,
