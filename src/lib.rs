@@ -184,11 +184,15 @@ impl Pipeline {
     /// Reads, extracts and aggregates; nothing is written until `files.write` is called, so a
     /// failure here leaves any previous output untouched.
     pub fn build(&self, inputs: &[PathBuf]) -> Result<BuildRun, Error> {
+        let t0 = std::time::Instant::now();
         let mut ingested = self.ingest(inputs)?;
         let mut claims = self.extract(&ingested.documents);
         // The table rows move into the claims (`ingested.claims` is left empty): a large
         // table is held once.
         claims.extend(self.resolve_table_claims(std::mem::take(&mut ingested.claims)));
+        if std::env::var_os("TOLLMAP_TIMING").is_some() {
+            eprintln!("read and extract: {:?}", t0.elapsed());
+        }
         let files = output::build_files(
             &ingested.documents,
             &claims,

@@ -300,6 +300,7 @@ pub fn build_files(
     let mut text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
     text.push('\n');
     files.push(stage("manifest.json", |w| w.write_all(text.as_bytes()))?);
+    tick("GeoPackage hashed, manifest");
     Ok(BuildFiles { files, counts })
 }
 
