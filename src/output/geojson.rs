@@ -75,16 +75,6 @@ pub trait FeatureSink {
     fn feature(&mut self, id: &str, geom: Geom<'_>, props: &Props);
 }
 
-/// Two sinks fed the same features: a GeoJSON file and a GeoPackage table in one pass.
-pub struct Tee<'a>(pub &'a mut dyn FeatureSink, pub &'a mut dyn FeatureSink);
-
-impl FeatureSink for Tee<'_> {
-    fn feature(&mut self, id: &str, geom: Geom<'_>, props: &Props) {
-        self.0.feature(id, geom, props);
-        self.1.feature(id, geom, props);
-    }
-}
-
 /// A feature collection written as it is made, one feature per line.
 pub struct GeoJsonWriter<W: std::io::Write> {
     out: W,
