@@ -248,36 +248,33 @@ impl PlacePeriod {
         }
     }
 
+    /// The events counted, out of the slice the row was made from.
+    pub fn events_of<'a>(&'a self, events: &'a [Event]) -> impl Iterator<Item = &'a Event> + 'a {
+        self.events.iter().filter_map(move |&i| events.get(i))
+    }
+
     /// The ids of the claims counted (each document's figure of each event).
     pub fn claim_ids<'a>(&'a self, events: &'a [Event]) -> impl Iterator<Item = &'a str> + 'a {
-        self.events
-            .iter()
-            .filter_map(move |&i| events.get(i))
+        self.events_of(events)
             .flat_map(|e| e.claims.iter().map(String::as_str))
     }
 
     /// The ids of claims that restate a counted figure (not added).
     pub fn restated_ids<'a>(&'a self, events: &'a [Event]) -> impl Iterator<Item = &'a str> + 'a {
-        self.events
-            .iter()
-            .filter_map(move |&i| events.get(i))
+        self.events_of(events)
             .flat_map(|e| e.restated.iter().map(String::as_str))
     }
 
     /// The documents the counted claims come from.
-    pub fn documents<'e>(&self, events: &'e [Event]) -> BTreeSet<&'e str> {
-        self.events
-            .iter()
-            .filter_map(|&i| events.get(i))
+    pub fn documents<'a>(&'a self, events: &'a [Event]) -> BTreeSet<&'a str> {
+        self.events_of(events)
             .flat_map(|e| e.documents.iter().map(String::as_str))
             .collect()
     }
 
     /// Who said so.
-    pub fn claimants<'e>(&self, events: &'e [Event]) -> BTreeSet<&'e str> {
-        self.events
-            .iter()
-            .filter_map(|&i| events.get(i))
+    pub fn claimants<'a>(&'a self, events: &'a [Event]) -> BTreeSet<&'a str> {
+        self.events_of(events)
             .flat_map(|e| e.claimants.iter().map(String::as_str))
             .collect()
     }
@@ -398,7 +395,8 @@ impl Open {
             .all(|&k| places_fit(items[k].place, it.place, rules))
     }
 
-    fn take(&mut self, items: &[Item<'_>], k: usize, rules: &EventRules) {
+    /// Adds claim `k`; true when its place is one the event did not hold yet.
+    fn take(&mut self, items: &[Item<'_>], k: usize, rules: &EventRules) -> bool {
         let it = &items[k];
         if self.victims == Victims::Unknown {
             self.victims = it.claim.victims;
@@ -413,17 +411,18 @@ impl Open {
             let d = widened(d, rules.window_days);
             self.common = Some((c.0.max(d.0), c.1.min(d.1)));
         }
-        if !it.coarse
+        let new_place = !it.coarse
             && !self
                 .places
                 .iter()
-                .any(|&m| items[m].place.gazetteer_id == it.place.gazetteer_id)
-        {
+                .any(|&m| items[m].place.gazetteer_id == it.place.gazetteer_id);
+        if new_place {
             self.places.push(k);
         }
         self.docs.insert(it.claim.doc.clone());
         self.coded |= it.coded;
         self.members.push(k);
+        new_place
     }
 }
 
@@ -590,12 +589,7 @@ pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event> {
                 open.len() - 1
             }
         };
-        let new_place = !it.coarse
-            && !open[e]
-                .places
-                .iter()
-                .any(|&m| items[m].place.gazetteer_id == it.place.gazetteer_id);
-        open[e].take(&items, k, rules);
+        let new_place = open[e].take(&items, k, rules);
         // Filing an event in a list: a repeat is dropped when the candidates are gathered;
         // a list that doubles is cleared of events no later claim can reach (lists that are
         // rarely searched, such as all the events of a governorate, stay short).

@@ -1,5 +1,6 @@
 //! A fast hasher for short string keys (word sets, look-up memos): FNV-1a, which beats the
 //! standard SipHash on words of a few bytes. Not for keys an attacker chooses at scale.
+//! Also the lower-case hex spelling of digests.
 
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -34,3 +35,8 @@ pub type FnvHashMap<K, V> = std::collections::HashMap<K, V, FnvBuild>;
 
 /// A hash set with FNV-1a.
 pub type FnvHashSet<T> = std::collections::HashSet<T, FnvBuild>;
+
+/// Lower-case hex of bytes (a digest as manifests and cache keys spell it).
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

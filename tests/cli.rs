@@ -911,8 +911,9 @@ fn features(dir: &Path, layer: &str) -> Vec<Value> {
         .unwrap_or_default()
 }
 
-/// Builds `EVENT_REPORTS` with extra arguments: the folder, the input and the output.
-fn build_reports(args: &[&str]) -> (tempfile::TempDir, PathBuf, PathBuf) {
+/// Builds `EVENT_REPORTS` with extra arguments: the folder (removed when dropped) and the
+/// output inside it.
+fn build_reports(args: &[&str]) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("reports.jsonl");
     std::fs::write(&input, EVENT_REPORTS).unwrap();
@@ -926,12 +927,12 @@ fn build_reports(args: &[&str]) -> (tempfile::TempDir, PathBuf, PathBuf) {
     all.extend_from_slice(args);
     let o = tollmap(&all);
     assert!(o.status.success(), "{}", stderr(&o));
-    (dir, input, out)
+    (dir, out)
 }
 
 #[test]
 fn events_count_each_death_once() {
-    let (dir, input, out) = build_reports(&["--period", "week"]);
+    let (_dir, out) = build_reports(&["--period", "week"]);
     let events = features(&out, "events.geojson");
     let props = |f: &Value| f["properties"].clone();
     let by_place = |name: &str| -> Value {
@@ -1007,25 +1008,19 @@ fn events_count_each_death_once() {
         .iter()
         .all(|f| f["geometry"]["type"] == "MultiPolygon"));
     // Stricter event rules: a zero-day window and no districts still keep the same-day reports together.
-    let strict = dir.path().join("strict");
-    let o = tollmap(&[
-        "build",
-        input.to_str().unwrap(),
-        "--out",
-        strict.to_str().unwrap(),
+    let (_strict_dir, strict) = build_reports(&[
         "--event-days",
         "0",
         "--event-km",
         "1",
         "--no-district-events",
     ]);
-    assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(features(&strict, "events.geojson").len(), 3);
 }
 
 #[test]
 fn geopackage_holds_the_layers_as_the_standard_asks() {
-    let (_dir, _input, out) = build_reports(&[]);
+    let (_dir, out) = build_reports(&[]);
     let db = rusqlite::Connection::open(out.join("tollmap.gpkg")).unwrap();
     let one = |sql: &str| -> i64 { db.query_row(sql, [], |r| r.get(0)).unwrap() };
     assert_eq!(one("PRAGMA application_id"), 0x4750_4B47);

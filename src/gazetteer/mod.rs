@@ -921,8 +921,7 @@ fn parse_line(line: &str) -> Result<Entry, String> {
 /// Lower-case hex SHA-256 of bytes.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    let digest = Sha256::digest(bytes);
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    crate::hash::hex(&Sha256::digest(bytes))
 }
 
 #[cfg(test)]

@@ -135,7 +135,7 @@ impl Fetcher {
 
     fn cache_paths(&self, url: &str) -> Option<(PathBuf, PathBuf)> {
         let dir = self.opts.cache.as_ref()?;
-        let key = hex(&Sha256::digest(url.as_bytes()));
+        let key = crate::hash::hex(&Sha256::digest(url.as_bytes()));
         Some((
             dir.join(format!("{key}.body")),
             dir.join(format!("{key}.json")),
@@ -341,8 +341,4 @@ fn retry_after(resp: &reqwest::blocking::Response) -> Option<Duration> {
         .to_str()
         .ok()?;
     v.trim().parse::<u64>().ok().map(Duration::from_secs)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -26,13 +26,6 @@ pub fn write(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     result
 }
 
-/// Writes `bytes` to a new file at `path` and flushes it to disk (for a later rename).
-pub fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut f = std::fs::File::create(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
-}
-
 #[cfg(test)]
 mod tests {
     #[test]

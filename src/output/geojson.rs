@@ -27,11 +27,6 @@ fn opt(s: Option<&str>) -> Value {
         .unwrap_or(Value::Null)
 }
 
-/// A Point geometry as GeoJSON text.
-pub fn point_geometry(lon: f64, lat: f64) -> String {
-    json!({"type": "Point", "coordinates": [round6(lon), round6(lat)]}).to_string()
-}
-
 /// A feature's geometry: a point, or one of the bundled areas.
 #[derive(Debug, Clone, Copy)]
 pub enum Geom<'a> {
@@ -264,15 +259,6 @@ pub fn events_layer(events: &[Event], sink: &mut dyn FeatureSink) {
     }
 }
 
-/// The outcomes written as `<outcome>_low` / `<outcome>_high` columns of place layers.
-pub const LAYER_OUTCOMES: [Outcome; 5] = [
-    Outcome::Killed,
-    Outcome::Wounded,
-    Outcome::KilledOrWounded,
-    Outcome::Captured,
-    Outcome::Missing,
-];
-
 /// The `<outcome>_low` / `<outcome>_high` columns of place and area layers.
 const OUTCOME_COLUMNS: [(Outcome, &str, &str); 5] = [
     (Outcome::Killed, "killed_low", "killed_high"),
@@ -352,14 +338,7 @@ fn totals(r: &PlacePeriod, events: &[Event], props: &mut Props) {
         }
         (n, out)
     };
-    let (n_events, event_ids) = join(
-        &mut r
-            .events
-            .iter()
-            .filter_map(|&i| events.get(i))
-            .map(|e| e.id.as_str()),
-        " ",
-    );
+    let (n_events, event_ids) = join(&mut r.events_of(events).map(|e| e.id.as_str()), " ");
     let (n_claims, claim_ids) = join(&mut r.claim_ids(events), " ");
     props.insert("events", json!(n_events));
     props.insert("event_ids", json!(event_ids));

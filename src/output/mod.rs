@@ -98,17 +98,12 @@ fn stage(
     );
     fill(&mut f).map_err(io)?;
     let HashingFile { out, hasher, bytes } = f.into_inner().map_err(|e| io(e.into_error()))?;
-    let tmp = out;
     Ok(Staged {
         name: name.to_string(),
-        path: tmp.into_temp_path(),
+        path: out.into_temp_path(),
         bytes,
-        sha256: hex(&hasher.finalize()),
+        sha256: crate::hash::hex(&hasher.finalize()),
     })
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The files of a build, made but not yet written.
@@ -328,7 +323,7 @@ fn sha256_file(path: &Path) -> std::io::Result<String> {
     let mut h = Sha256::new();
     let mut f = std::fs::File::open(path)?;
     std::io::copy(&mut f, &mut h)?;
-    Ok(hex(&h.finalize()))
+    Ok(crate::hash::hex(&h.finalize()))
 }
 
 impl BuildFiles {
