@@ -40,6 +40,51 @@ pub enum Command {
     /// Inspect or rebuild the bundled gazetteer.
     #[command(subcommand)]
     Gazetteer(GazetteerCommand),
+    /// Make vector tiles (PMTiles or MBTiles) of any GeoJSON points and polygons.
+    ///
+    /// Points are clustered at low zooms with `point_count` and the --accumulate fields
+    /// summed, so totals survive at every zoom; the same input gives the same bytes.
+    ///
+    /// Example: tollmap tiles output/places.geojson -o places.pmtiles --cluster-distance 10
+    /// --accumulate killed_low:sum --accumulate killed_high:upper
+    Tiles(TilesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TilesArgs {
+    /// GeoJSON files (FeatureCollection or Feature), read as a stream; each is a layer named
+    /// after its file, unless --layer puts them all in one.
+    #[arg(required = true, value_name = "IN.geojson")]
+    pub inputs: Vec<PathBuf>,
+    /// The archive to write: .pmtiles or .mbtiles.
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    pub output: PathBuf,
+    /// Lowest zoom.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub min_zoom: u8,
+    /// Highest zoom (at most 20); every point is its own feature there.
+    #[arg(long, value_name = "N", default_value_t = 14)]
+    pub max_zoom: u8,
+    /// One layer of this name for all inputs.
+    #[arg(long, value_name = "NAME")]
+    pub layer: Option<String>,
+    /// Cluster points closer than this many pixels (of a 256-pixel tile) below the highest
+    /// zoom; 0 clusters only what the tile size cap needs.
+    #[arg(long, value_name = "PIXELS", default_value_t = 0.0)]
+    pub cluster_distance: f64,
+    /// How clusters combine a field: FIELD:OP with OP sum, min, max, count, or upper (a sum
+    /// that is null when a member has none: for unbounded upper bounds). Repeatable.
+    #[arg(long, value_name = "FIELD:OP")]
+    pub accumulate: Vec<crate::tiles::Accumulate>,
+    /// Pixels (of a 256-pixel tile) drawn around each tile.
+    #[arg(long, value_name = "PIXELS", default_value_t = 5.0)]
+    pub buffer: f64,
+    /// Largest gzip tile; bigger tiles have their points clustered harder.
+    #[arg(long, value_name = "BYTES", default_value_t = 500_000)]
+    pub max_tile_bytes: usize,
+    /// Attribution stored in the metadata.
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    pub attribution: String,
 }
 
 /// Options shared by the commands that read documents.
@@ -104,6 +149,12 @@ pub struct BuildArgs {
     /// --event-km).
     #[arg(long)]
     pub no_district_events: bool,
+    /// Highest zoom of tiles.pmtiles (0-20); every place is its own point there.
+    #[arg(long, value_name = "N", default_value_t = 12, value_parser = clap::value_parser!(u8).range(0..=20))]
+    pub tiles_max_zoom: u8,
+    /// Do not write tiles.pmtiles.
+    #[arg(long)]
+    pub no_tiles: bool,
     /// Exit with code 1 when any place mention stays unresolved (outputs are still written).
     #[arg(long)]
     pub strict: bool,

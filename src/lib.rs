@@ -22,6 +22,7 @@ pub mod hash;
 pub mod ingest;
 pub mod model;
 pub mod output;
+pub mod tiles;
 
 use std::path::PathBuf;
 
@@ -50,6 +51,7 @@ pub struct Pipeline {
     ingest: IngestOptions,
     period: Granularity,
     events: aggregate::EventRules,
+    tiles: Option<tiles::TileOptions>,
 }
 
 /// What `Pipeline::build` produced: the documents, their claims, and the files to write.
@@ -76,7 +78,14 @@ impl Pipeline {
             ingest: IngestOptions::default(),
             period: Granularity::Month,
             events: aggregate::EventRules::default(),
+            tiles: Some(output::build_tile_options(12)),
         }
+    }
+
+    /// The vector tiles `build` writes (`tiles.pmtiles`), or none.
+    pub fn tiles(mut self, tiles: Option<tiles::TileOptions>) -> Pipeline {
+        self.tiles = tiles;
+        self
     }
 
     /// The publication date of text inputs that carry none.
@@ -200,6 +209,7 @@ impl Pipeline {
             &self.gazetteer,
             self.period,
             &self.events,
+            self.tiles.as_ref(),
         )?;
         Ok(BuildRun {
             ingested,

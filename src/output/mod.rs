@@ -27,6 +27,9 @@ pub enum OutputError {
     /// The GeoPackage could not be made.
     #[error(transparent)]
     Gpkg(#[from] gpkg::GpkgError),
+    /// The vector tiles could not be made.
+    #[error(transparent)]
+    Tiles(#[from] crate::tiles::TilesError),
 }
 
 /// An output file made in a temporary file (removed if never written), with its size and
@@ -141,6 +144,7 @@ pub fn build_files(
     gaz: &Gazetteer,
     period: Granularity,
     rules: &EventRules,
+    tiles: Option<&crate::tiles::TileOptions>,
 ) -> Result<BuildFiles, OutputError> {
     let by_id: HashMap<&str, &Document> = docs.iter().map(|d| (d.id.as_str(), d)).collect();
     let t0 = std::time::Instant::now();
@@ -276,6 +280,10 @@ pub fn build_files(
     files.extend(geojson_files?);
     files.extend(csv_files?);
     tick("GeoJSON, GeoPackage and CSV");
+    if let Some(opts) = tiles {
+        files.push(stage_tiles(&files, opts)?);
+        tick("tiles");
+    }
     let gpkg_sha = sha256_file(&gpkg_tmp).map_err(|cause| OutputError::Io {
         path: gpkg_tmp.to_path_buf(),
         cause,
@@ -298,6 +306,7 @@ pub fn build_files(
             "event_km": rules.distance_km,
             "event_days": rules.window_days,
             "event_same_district": rules.same_district,
+            "tiles_max_zoom": tiles.map(|t| t.max_zoom),
         },
         "inputs": inputs.iter().map(|f| json!({
             "path": f.path.display().to_string(),
@@ -313,6 +322,85 @@ pub fn build_files(
     files.push(stage("manifest.json", |w| w.write_all(text.as_bytes()))?);
     tick("GeoPackage hashed, manifest");
     Ok(BuildFiles { files, counts })
+}
+
+/// The tile layers of `tiles.pmtiles`: (file they are read from, layer name).
+const TILE_LAYERS: [(&str, &str); 3] = [
+    ("claims.geojson", "claims"),
+    ("places.geojson", "places"),
+    ("admin1.geojson", "admin1"),
+];
+
+/// Properties left out of the tiles: long source text and id lists (they stay in the
+/// GeoJSON layers and the GeoPackage).
+const TILE_OMITS: [&str; 5] = ["claim_ids", "event_ids", "quote", "restated_ids", "title"];
+
+/// Highest zoom of the governorate polygons in the tiles: they are simplified to about 200 m,
+/// which zoom 8 already shows; map clients draw them larger from there.
+const TILE_AREA_MAX_ZOOM: u8 = 8;
+
+/// The tiler options of `build`: zooms 0 to `max_zoom`, points clustered within 10 pixels
+/// below it, clusters summing the place totals (upper bounds stay open when one is).
+pub fn build_tile_options(max_zoom: u8) -> crate::tiles::TileOptions {
+    use crate::tiles::{AccOp, Accumulate, TileOptions};
+    let acc = |field: &str, op| Accumulate {
+        field: field.to_string(),
+        op,
+    };
+    TileOptions {
+        min_zoom: 0,
+        max_zoom,
+        cluster_distance: 10.0,
+        accumulate: vec![
+            acc("claims", AccOp::Sum),
+            acc("events", AccOp::Sum),
+            acc("killed_low", AccOp::Sum),
+            acc("killed_high", AccOp::Upper),
+            acc("wounded_low", AccOp::Sum),
+            acc("wounded_high", AccOp::Upper),
+        ],
+        name: "tollmap".into(),
+        description: "Casualty claims, place totals and governorate totals".into(),
+        attribution:
+            "tollmap; places: GeoNames, Who's On First, OCHA (CC BY); boundaries: OCHA (CC BY-IGO)"
+                .into(),
+        ..TileOptions::default()
+    }
+}
+
+/// Tiles the staged claims, places and admin1 layers into a staged `tiles.pmtiles`.
+fn stage_tiles(files: &[Staged], opts: &crate::tiles::TileOptions) -> Result<Staged, OutputError> {
+    use crate::tiles::{archive, make_tiles, source};
+    let mut layers = Vec::with_capacity(TILE_LAYERS.len());
+    for (file, name) in TILE_LAYERS {
+        let Some(staged) = files.iter().find(|f| f.name == file) else {
+            continue;
+        };
+        let mut layer = source::Layer::new(name);
+        layer.omit(&TILE_OMITS);
+        if name == "admin1" {
+            layer.max_zoom = Some(TILE_AREA_MAX_ZOOM);
+        }
+        source::read_into(&staged.path, &mut layer)?;
+        layers.push(layer);
+    }
+    let ts = make_tiles(layers, opts)?;
+    let mut tmp = temp_file("tiles.pmtiles")?;
+    let path = tmp.path().to_path_buf();
+    let io = |cause| OutputError::Io {
+        path: path.clone(),
+        cause,
+    };
+    archive::write_pmtiles_to(&ts, std::io::BufWriter::new(tmp.as_file_mut()))
+        .map_err(|e| io(std::io::Error::other(e)))?;
+    let tmp_path = tmp.into_temp_path();
+    let sha256 = sha256_file(&tmp_path).map_err(io)?;
+    Ok(Staged {
+        name: "tiles.pmtiles".into(),
+        bytes: std::fs::metadata(&tmp_path).map(|m| m.len()).unwrap_or(0),
+        path: tmp_path,
+        sha256,
+    })
 }
 
 /// The GeoPackage's file name in the output folder.
