@@ -48,6 +48,24 @@ pub enum Command {
     /// Example: tollmap tiles output/places.geojson -o places.pmtiles --cluster-distance 10
     /// --accumulate killed_low:sum --accumulate killed_high:upper
     Tiles(TilesArgs),
+    /// Serve an output folder over HTTP (with range requests, for tiles.pmtiles) to open its
+    /// web map in a browser.
+    ///
+    /// Example: tollmap serve output/ --port 8000   (then open http://127.0.0.1:8000/)
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The folder to serve (a `build` output).
+    #[arg(value_name = "DIR", default_value = "output")]
+    pub dir: PathBuf,
+    /// Port; 0 picks a free one (the URL is printed).
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    /// Address to listen on; the default serves this machine only.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: String,
 }
 
 #[derive(Debug, Args)]
@@ -155,6 +173,13 @@ pub struct BuildArgs {
     /// Do not write tiles.pmtiles.
     #[arg(long)]
     pub no_tiles: bool,
+    /// Copy Leaflet (leaflet.js and leaflet.css, or the npm package `leaflet` holding them in
+    /// dist/) next to index.html instead of loading it from its pinned CDN URL: for offline use.
+    #[arg(long, value_name = "DIR")]
+    pub web_assets: Option<PathBuf>,
+    /// Do not write the web map (index.html, map.js, map.css, data.js).
+    #[arg(long)]
+    pub no_web: bool,
     /// Exit with code 1 when any place mention stays unresolved (outputs are still written).
     #[arg(long)]
     pub strict: bool,

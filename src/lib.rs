@@ -22,6 +22,7 @@ pub mod hash;
 pub mod ingest;
 pub mod model;
 pub mod output;
+pub mod serve;
 pub mod tiles;
 
 use std::path::PathBuf;
@@ -52,6 +53,7 @@ pub struct Pipeline {
     period: Granularity,
     events: aggregate::EventRules,
     tiles: Option<tiles::TileOptions>,
+    web: Option<output::web::WebOptions>,
 }
 
 /// What `Pipeline::build` produced: the documents, their claims, and the files to write.
@@ -79,7 +81,14 @@ impl Pipeline {
             period: Granularity::Month,
             events: aggregate::EventRules::default(),
             tiles: Some(output::build_tile_options(12)),
+            web: Some(output::web::WebOptions::default()),
         }
+    }
+
+    /// The web map `build` writes (`index.html` and its files), or none.
+    pub fn web(mut self, web: Option<output::web::WebOptions>) -> Pipeline {
+        self.web = web;
+        self
     }
 
     /// The vector tiles `build` writes (`tiles.pmtiles`), or none.
@@ -207,9 +216,12 @@ impl Pipeline {
             &claims,
             &ingested.files,
             &self.gazetteer,
-            self.period,
-            &self.events,
-            self.tiles.as_ref(),
+            output::BuildOptions {
+                period: self.period,
+                rules: &self.events,
+                tiles: self.tiles.as_ref(),
+                web: self.web.as_ref(),
+            },
         )?;
         Ok(BuildRun {
             ingested,

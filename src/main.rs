@@ -91,7 +91,10 @@ fn run(cli: &Cli) -> Result<ExitCode> {
                 .tiles(
                     (!args.no_tiles)
                         .then(|| tollmap::output::build_tile_options(args.tiles_max_zoom)),
-                );
+                )
+                .web((!args.no_web).then(|| tollmap::output::web::WebOptions {
+                    assets: args.web_assets.clone(),
+                }));
             let run = pipeline.build(&args.input.inputs)?;
             for skipped in &run.ingested.skipped {
                 say(
@@ -303,6 +306,23 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             } else {
                 ExitCode::from(1)
             })
+        }
+        Command::Serve(args) => {
+            tollmap::serve::serve(&args.dir, &args.bind, args.port, |url| {
+                // The URL goes to stdout (scripts read it); it is flushed at once.
+                let mut out = std::io::stdout();
+                let _ = writeln!(out, "{url}");
+                let _ = out.flush();
+                say(
+                    quiet,
+                    &format!(
+                        "tollmap: serving {} at {url} (Ctrl-C stops)",
+                        args.dir.display()
+                    ),
+                );
+            })
+            .with_context(|| format!("serving {}", args.dir.display()))?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Tiles(args) => {
             let opts = tollmap::tiles::TileOptions {

@@ -4,6 +4,7 @@ pub mod atomic;
 pub mod csv;
 pub mod geojson;
 pub mod gpkg;
+pub mod web;
 
 use crate::hash::FnvHashMap as HashMap;
 use std::path::{Path, PathBuf};
@@ -136,16 +137,29 @@ pub struct Counts {
     pub unresolved_mentions: usize,
 }
 
+/// What `build` makes besides the data: the period, the event rules, the tiles and the page.
+#[derive(Debug, Clone, Copy)]
+pub struct BuildOptions<'a> {
+    pub period: Granularity,
+    pub rules: &'a EventRules,
+    pub tiles: Option<&'a crate::tiles::TileOptions>,
+    pub web: Option<&'a web::WebOptions>,
+}
+
 /// Makes every output file of `tollmap build` from the documents and their claims.
 pub fn build_files(
     docs: &[Document],
     claims: &[Claim],
     inputs: &[InputFile],
     gaz: &Gazetteer,
-    period: Granularity,
-    rules: &EventRules,
-    tiles: Option<&crate::tiles::TileOptions>,
+    opts: BuildOptions<'_>,
 ) -> Result<BuildFiles, OutputError> {
+    let BuildOptions {
+        period,
+        rules,
+        tiles,
+        web,
+    } = opts;
     let by_id: HashMap<&str, &Document> = docs.iter().map(|d| (d.id.as_str(), d)).collect();
     let t0 = std::time::Instant::now();
     let tick = |what: &str| {
@@ -283,6 +297,11 @@ pub fn build_files(
     if let Some(opts) = tiles {
         files.push(stage_tiles(&files, opts)?);
         tick("tiles");
+    }
+    if let Some(opts) = web {
+        let page = web::stage_web(&files, counts.place_periods + counts.origin_periods, opts)?;
+        files.extend(page);
+        tick("web map");
     }
     let gpkg_sha = sha256_file(&gpkg_tmp).map_err(|cause| OutputError::Io {
         path: gpkg_tmp.to_path_buf(),

@@ -1,0 +1,294 @@
+//! The Leaflet web map of `build`: `index.html`, its script and style, and `data.js` (the
+//! places, origins, governorates and claims as one JavaScript object, loaded by a `<script>`
+//! tag so that the page opens from `file://`); Leaflet from a pinned URL with subresource
+//! integrity, or copied from a local folder for offline use.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{json, Map, Value};
+
+use super::{stage, OutputError, Staged};
+use crate::hash::FnvHashMap;
+
+const PAGE: &str = include_str!("../../web/index.html");
+const SCRIPT: &str = include_str!("../../web/map.js");
+const STYLE: &str = include_str!("../../web/map.css");
+
+/// The Leaflet release the page is written for (the npm package `leaflet`).
+pub const LEAFLET_VERSION: &str = "1.9.4";
+const LEAFLET_CDN: &str = "https://unpkg.com/leaflet@1.9.4/dist";
+const LEAFLET_JS_SRI: &str = "sha256-20nQCchB9co0qIjJZRGuk2/Z9VM+kNiyxNV1lvTlZBo=";
+const LEAFLET_CSS_SRI: &str = "sha256-p4NxAoJBhIIN+hmNHrzRCf9tD/miZyoHS5obTRR9BMY=";
+
+/// Place-periods above which the page does not inline the places (`mode: "tiles"`).
+pub const INLINE_LIMIT: usize = 20_000;
+
+/// How the web map is made.
+#[derive(Debug, Clone, Default)]
+pub struct WebOptions {
+    /// A folder holding `leaflet.js` and `leaflet.css` (or an npm `leaflet` package, with
+    /// them in `dist/`): copied next to the page instead of the pinned CDN URL.
+    pub assets: Option<PathBuf>,
+}
+
+fn read_layer(files: &[Staged], name: &str) -> Result<Vec<Value>, OutputError> {
+    let Some(f) = files.iter().find(|f| f.name == name) else {
+        return Ok(Vec::new());
+    };
+    let text = std::fs::read(&f.path).map_err(|cause| OutputError::Io {
+        path: f.path.to_path_buf(),
+        cause,
+    })?;
+    let mut v: Value = serde_json::from_slice(&text).map_err(|e| OutputError::Io {
+        path: f.path.to_path_buf(),
+        cause: std::io::Error::other(e),
+    })?;
+    Ok(match v.get_mut("features").map(Value::take) {
+        Some(Value::Array(a)) => a,
+        _ => Vec::new(),
+    })
+}
+
+fn num(v: &Value) -> Value {
+    match v {
+        Value::Number(_) => v.clone(),
+        _ => Value::Null,
+    }
+}
+
+/// Periods (id, start, end) found in the rows, in time order.
+fn periods_of(layers: &[&[Value]]) -> Vec<(String, String, String)> {
+    let mut out: Vec<(String, String, String)> = layers
+        .iter()
+        .flat_map(|l| l.iter())
+        .filter_map(|f| {
+            let p = &f["properties"];
+            Some((
+                p["period"].as_str()?.to_string(),
+                p["period_start"].as_str().unwrap_or("").to_string(),
+                p["period_end"].as_str().unwrap_or("").to_string(),
+            ))
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
+    out.dedup();
+    out
+}
+
+/// One row of a place or an area: its period's totals, killed by victims and claims.
+fn row(p: &Value, period: &FnvHashMap<&str, usize>, claim_ix: &FnvHashMap<&str, usize>) -> Value {
+    let mut vk = Map::new();
+    for (k, v) in p.as_object().into_iter().flatten() {
+        if let Some(cat) = k
+            .strip_prefix("killed_")
+            .and_then(|k| k.strip_suffix("_low"))
+        {
+            if let Some(n) = v.as_i64().filter(|n| *n > 0) {
+                vk.insert(cat.to_string(), n.into());
+            }
+        }
+    }
+    let claims: Vec<usize> = p["claim_ids"]
+        .as_str()
+        .unwrap_or("")
+        .split_whitespace()
+        .filter_map(|id| claim_ix.get(id).copied())
+        .collect();
+    json!({
+        "p": p["period"].as_str().and_then(|id| period.get(id)).copied(),
+        "kl": p["killed_low"].as_i64().unwrap_or(0),
+        "kh": num(&p["killed_high"]),
+        "wl": p["wounded_low"].as_i64().unwrap_or(0),
+        "wh": num(&p["wounded_high"]),
+        "vk": vk,
+        "c": claims,
+    })
+}
+
+/// Places (or origins) grouped by place id, each with its rows.
+fn places_of(
+    features: &[Value],
+    period: &FnvHashMap<&str, usize>,
+    claim_ix: &FnvHashMap<&str, usize>,
+) -> Vec<Value> {
+    let mut order: Vec<&str> = Vec::new();
+    let mut by_id: FnvHashMap<&str, (Value, Vec<Value>)> = FnvHashMap::default();
+    for f in features {
+        let p = &f["properties"];
+        let id = p["place_id"].as_str().unwrap_or("");
+        let entry = by_id.entry(id).or_insert_with(|| {
+            order.push(id);
+            let c = &f["geometry"]["coordinates"];
+            (
+                json!({
+                    "id": id,
+                    "name": p["name"],
+                    "lon": c[0],
+                    "lat": c[1],
+                    "precision": p["precision"],
+                    "admin1": p["admin1"],
+                }),
+                Vec::new(),
+            )
+        });
+        entry.1.push(row(p, period, claim_ix));
+    }
+    order
+        .into_iter()
+        .filter_map(|id| by_id.remove(id))
+        .map(|(mut place, rows)| {
+            place["rows"] = Value::Array(rows);
+            place
+        })
+        .collect()
+}
+
+fn claim_of(f: &Value) -> Value {
+    let p = &f["properties"];
+    let date = match (
+        p["date_precision"].as_str(),
+        p["date_start"].as_str(),
+        p["date_end"].as_str(),
+    ) {
+        (Some("unknown"), _, _) | (None, _, _) => Value::Null,
+        (_, Some(s), Some(e)) if s != e => format!("{s} \u{2013} {e}").into(),
+        (_, _, Some(e)) => e.into(),
+        (_, Some(s), None) => s.into(),
+        _ => Value::Null,
+    };
+    json!({
+        "id": p["id"], "doc": p["doc"], "low": p["count_low"], "high": p["count_high"],
+        "outcome": p["outcome"], "victims": p["victims"], "victims_text": p["victims_text"],
+        "date": date, "claimant": p["claimant"], "quote": p["quote"], "url": p["url"],
+        "title": p["title"], "outlet": p["outlet"], "precision": p["precision"],
+        "place": p["place_name"],
+    })
+}
+
+/// The data object of the page.
+fn data(files: &[Staged], inline: bool) -> Result<Value, OutputError> {
+    let places = if inline {
+        read_layer(files, "places.geojson")?
+    } else {
+        Vec::new()
+    };
+    let origins = if inline {
+        read_layer(files, "origins.geojson")?
+    } else {
+        Vec::new()
+    };
+    let admin1 = read_layer(files, "admin1.geojson")?;
+    let claims = if inline {
+        read_layer(files, "claims.geojson")?
+    } else {
+        Vec::new()
+    };
+    let periods = periods_of(&[&places, &origins, &admin1]);
+    let period_ix: FnvHashMap<&str, usize> = periods
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.0.as_str(), i))
+        .collect();
+    let claim_ix: FnvHashMap<&str, usize> = claims
+        .iter()
+        .enumerate()
+        .filter_map(|(i, f)| Some((f["properties"]["id"].as_str()?, i)))
+        .collect();
+    let mut area_rows: FnvHashMap<&str, Vec<Value>> = FnvHashMap::default();
+    for f in &admin1 {
+        let p = &f["properties"];
+        if let Some(pcode) = p["pcode"].as_str() {
+            area_rows
+                .entry(pcode)
+                .or_default()
+                .push(row(p, &period_ix, &FnvHashMap::default()));
+        }
+    }
+    let areas: Vec<Value> = crate::admin::bundled()
+        .0
+        .iter()
+        .map(|a| {
+            json!({
+                "pcode": a.pcode,
+                "name": a.name,
+                "name_ar": a.name_ar,
+                "rings": crate::admin::multipolygon_coordinates(&a.shape, |v| (v * 1e4).round() / 1e4),
+                "rows": area_rows.remove(a.pcode.as_str()).unwrap_or_default(),
+            })
+        })
+        .collect();
+    Ok(json!({
+        "generator": concat!("tollmap ", env!("CARGO_PKG_VERSION")),
+        "mode": if inline { "geojson" } else { "tiles" },
+        "periods": periods.iter().map(|(id, s, e)| json!({"id": id, "start": s, "end": e})).collect::<Vec<_>>(),
+        "places": places_of(&places, &period_ix, &claim_ix),
+        "origins": places_of(&origins, &period_ix, &claim_ix),
+        "areas": areas,
+        "claims": claims.iter().map(claim_of).collect::<Vec<_>>(),
+    }))
+}
+
+fn local_asset(dir: &Path, name: &str) -> Result<Vec<u8>, OutputError> {
+    let candidates = [dir.join(name), dir.join("dist").join(name)];
+    for c in &candidates {
+        if c.is_file() {
+            return std::fs::read(c).map_err(|cause| OutputError::Io {
+                path: c.clone(),
+                cause,
+            });
+        }
+    }
+    Err(OutputError::Io {
+        path: candidates[0].clone(),
+        cause: std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("--web-assets: no {name} here or in dist/ (give the npm package leaflet@{LEAFLET_VERSION} or its dist folder)"),
+        ),
+    })
+}
+
+/// Stages the web map's files from the staged layers.
+pub fn stage_web(
+    files: &[Staged],
+    place_rows: usize,
+    opts: &WebOptions,
+) -> Result<Vec<Staged>, OutputError> {
+    let inline = place_rows <= INLINE_LIMIT;
+    let data = data(files, inline)?;
+    let mut out = Vec::new();
+    let (css, js, hosts) = match &opts.assets {
+        None => (
+            format!(
+                r#"<link rel="stylesheet" href="{LEAFLET_CDN}/leaflet.css" integrity="{LEAFLET_CSS_SRI}" crossorigin="">"#
+            ),
+            format!(
+                r#"<script src="{LEAFLET_CDN}/leaflet.js" integrity="{LEAFLET_JS_SRI}" crossorigin=""></script>"#
+            ),
+            "https://unpkg.com",
+        ),
+        Some(dir) => {
+            let js = local_asset(dir, "leaflet.js")?;
+            let css = local_asset(dir, "leaflet.css")?;
+            out.push(stage("leaflet.js", |w| w.write_all(&js))?);
+            out.push(stage("leaflet.css", |w| w.write_all(&css))?);
+            (
+                r#"<link rel="stylesheet" href="leaflet.css">"#.to_string(),
+                r#"<script src="leaflet.js"></script>"#.to_string(),
+                "",
+            )
+        }
+    };
+    let page = PAGE
+        .replace("{{LEAFLET_CSS}}", &css)
+        .replace("{{LEAFLET_JS}}", &js)
+        .replace("{{CSP_HOSTS}}", hosts);
+    out.push(stage("index.html", |w| w.write_all(page.as_bytes()))?);
+    out.push(stage("map.js", |w| w.write_all(SCRIPT.as_bytes()))?);
+    out.push(stage("map.css", |w| w.write_all(STYLE.as_bytes()))?);
+    out.push(stage("data.js", |w| {
+        w.write_all(b"window.TOLLMAP_DATA = ")?;
+        serde_json::to_writer(&mut *w, &data).map_err(std::io::Error::other)?;
+        w.write_all(b";\n")
+    })?);
+    Ok(out)
+}

@@ -1,0 +1,236 @@
+//! `tollmap serve`: a small static file server for an output folder, with HTTP range
+//! requests (what PMTiles readers need), bound to 127.0.0.1 by default.
+
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Component, Path, PathBuf};
+use std::time::Duration;
+
+/// The content type of a file, by its extension.
+pub fn content_type(path: &Path) -> &'static str {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("html" | "htm") => "text/html; charset=utf-8",
+        Some("js" | "mjs") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("json") => "application/json",
+        Some("geojson") => "application/geo+json",
+        Some("csv") => "text/csv; charset=utf-8",
+        Some("png") => "image/png",
+        Some("svg") => "image/svg+xml",
+        Some("txt" | "md") => "text/plain; charset=utf-8",
+        Some("gpkg") => "application/geopackage+sqlite3",
+        Some("mbtiles") => "application/vnd.sqlite3",
+        _ => "application/octet-stream",
+    }
+}
+
+/// A byte range asked for, resolved against the file's length.
+#[derive(Debug, PartialEq, Eq)]
+pub enum RangeAsk {
+    Whole,
+    Part(u64, u64),
+    Unsatisfiable,
+}
+
+/// Parses one `Range: bytes=...` value (single ranges only; several give the whole file).
+pub fn parse_range(value: Option<&str>, len: u64) -> RangeAsk {
+    let Some(spec) = value.and_then(|v| v.trim().strip_prefix("bytes=")) else {
+        return RangeAsk::Whole;
+    };
+    if spec.contains(',') {
+        return RangeAsk::Whole;
+    }
+    let Some((a, b)) = spec.split_once('-') else {
+        return RangeAsk::Unsatisfiable;
+    };
+    let (a, b) = (a.trim(), b.trim());
+    let parsed = match (a.is_empty(), b.is_empty()) {
+        (true, false) => b
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .map(|n| (len.saturating_sub(n), len.saturating_sub(1))),
+        (false, true) => a.parse::<u64>().ok().map(|s| (s, len.saturating_sub(1))),
+        (false, false) => match (a.parse::<u64>(), b.parse::<u64>()) {
+            (Ok(s), Ok(e)) if s <= e => Some((s, e.min(len.saturating_sub(1)))),
+            _ => None,
+        },
+        (true, true) => None,
+    };
+    match parsed {
+        Some((s, e)) if len > 0 && s < len && s <= e => RangeAsk::Part(s, e),
+        _ => RangeAsk::Unsatisfiable,
+    }
+}
+
+/// The file a request path names inside `root`, or None (outside it, or not a file).
+pub fn resolve(root: &Path, target: &str) -> Option<PathBuf> {
+    let path = target.split(['?', '#']).next().unwrap_or("");
+    let decoded = percent_decode(path)?;
+    let mut out = root.to_path_buf();
+    for c in Path::new(decoded.trim_start_matches('/')).components() {
+        match c {
+            Component::Normal(part) => out.push(part),
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    if out.is_dir() {
+        out.push("index.html");
+    }
+    let real = out.canonicalize().ok()?;
+    let root = root.canonicalize().ok()?;
+    (real.starts_with(&root) && real.is_file()).then_some(real)
+}
+
+fn percent_decode(s: &str) -> Option<String> {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    let text = String::from_utf8(out).ok()?;
+    (!text.contains('\0')).then_some(text)
+}
+
+fn respond(stream: &mut TcpStream, root: &Path) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut line = String::new();
+    reader.by_ref().take(8192).read_line(&mut line)?;
+    let mut parts = line.split_whitespace();
+    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    let mut range = None;
+    for _ in 0..100 {
+        let mut h = String::new();
+        if reader.by_ref().take(8192).read_line(&mut h)? == 0 || h.trim().is_empty() {
+            break;
+        }
+        if let Some((k, v)) = h.split_once(':') {
+            if k.trim().eq_ignore_ascii_case("range") {
+                range = Some(v.trim().to_string());
+            }
+        }
+    }
+    let simple = |stream: &mut TcpStream, status: &str, body: &str| {
+        write!(
+            stream,
+            "HTTP/1.1 {status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+    };
+    if method != "GET" && method != "HEAD" {
+        return simple(stream, "405 Method Not Allowed", "only GET and HEAD\n");
+    }
+    let Some(path) = resolve(root, target) else {
+        return simple(stream, "404 Not Found", "not found\n");
+    };
+    let mut file = std::fs::File::open(&path)?;
+    let len = file.metadata()?.len();
+    let common = format!(
+        "Content-Type: {}\r\nAccept-Ranges: bytes\r\nCache-Control: no-cache\r\nX-Content-Type-Options: nosniff\r\nAccess-Control-Allow-Origin: *\r\nConnection: close\r\n",
+        content_type(&path)
+    );
+    let (status, start, count, extra) = match parse_range(range.as_deref(), len) {
+        RangeAsk::Whole => ("200 OK", 0, len, String::new()),
+        RangeAsk::Part(s, e) => (
+            "206 Partial Content",
+            s,
+            e - s + 1,
+            format!("Content-Range: bytes {s}-{e}/{len}\r\n"),
+        ),
+        RangeAsk::Unsatisfiable => {
+            return write!(
+                stream,
+                "HTTP/1.1 416 Range Not Satisfiable\r\nContent-Range: bytes */{len}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+        }
+    };
+    write!(
+        stream,
+        "HTTP/1.1 {status}\r\n{common}{extra}Content-Length: {count}\r\n\r\n"
+    )?;
+    if method == "GET" {
+        file.seek(SeekFrom::Start(start))?;
+        std::io::copy(&mut file.take(count), stream)?;
+    }
+    stream.flush()
+}
+
+/// Serves `root` on `bind:port` until the process is stopped; `ready` gets the URL once the
+/// socket is listening (port 0 picks a free port).
+pub fn serve(root: &Path, bind: &str, port: u16, ready: impl FnOnce(&str)) -> std::io::Result<()> {
+    if !root.is_dir() {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("{}: not a folder", root.display()),
+        ));
+    }
+    let listener = TcpListener::bind((bind, port))?;
+    let addr = listener.local_addr()?;
+    ready(&format!("http://{addr}/"));
+    let root = root.to_path_buf();
+    for stream in listener.incoming() {
+        let Ok(mut stream) = stream else { continue };
+        let root = root.clone();
+        std::thread::spawn(move || {
+            let _ = respond(&mut stream, &root);
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_as_rfc_9110_reads_them() {
+        for (ask, want) in [
+            (None, RangeAsk::Whole),
+            (Some("bytes=0-99"), RangeAsk::Part(0, 99)),
+            (Some("bytes=10-"), RangeAsk::Part(10, 999)),
+            (Some("bytes=-100"), RangeAsk::Part(900, 999)),
+            (Some("bytes=990-5000"), RangeAsk::Part(990, 999)),
+            (Some("bytes=1000-"), RangeAsk::Unsatisfiable),
+            (Some("bytes=9-3"), RangeAsk::Unsatisfiable),
+            (Some("bytes=x-y"), RangeAsk::Unsatisfiable),
+            (Some("bytes=0-1,5-6"), RangeAsk::Whole),
+            (Some("items=0-1"), RangeAsk::Whole),
+        ] {
+            assert_eq!(parse_range(ask, 1000), want, "{ask:?}");
+        }
+    }
+
+    #[test]
+    fn paths_stay_inside_the_folder() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("index.html"), "x").expect("write");
+        std::fs::write(dir.path().join("a b.js"), "x").expect("write");
+        assert!(resolve(dir.path(), "/").is_some());
+        assert!(resolve(dir.path(), "/index.html?v=1").is_some());
+        assert!(resolve(dir.path(), "/a%20b.js").is_some());
+        for bad in [
+            "/../etc/passwd",
+            "/%2e%2e/etc/passwd",
+            "/missing.js",
+            "/a%zz",
+            "/%00",
+        ] {
+            assert!(resolve(dir.path(), bad).is_none(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,118 @@
+// Opens tollmap's web map in headless Chromium and checks what a reader would see.
+// Usage: node tests/web/check_map.mjs OUT_DIR URL SCREENSHOT.png [--xss]
+//   OUT_DIR: a `tollmap build` output; URL: its index.html as file:// or http://127.0.0.1...
+// Leaflet comes from the npm package (requests to its pinned CDN URL are answered from
+// node_modules, so the page's integrity hashes are checked against the real files); map
+// tiles get a blank image; every other outside request is refused.
+import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const [outDir, url, shot, ...flags] = process.argv.slice(2);
+const xss = flags.includes('--xss');
+const here = dirname(fileURLToPath(import.meta.url));
+const leafletDist = join(here, 'node_modules', 'leaflet', 'dist');
+const BLANK_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64');
+
+function fail(msg) { console.error(`FAIL ${url}: ${msg}`); process.exitCode = 1; throw new Error(msg); }
+function check(cond, msg) { if (!cond) { fail(msg); } }
+
+const places = JSON.parse(readFileSync(join(outDir, 'places.geojson'), 'utf8')).features;
+const placeIds = new Set(places.map((f) => f.properties.place_id));
+const quotes = new Set(JSON.parse(readFileSync(join(outDir, 'claims.geojson'), 'utf8')).features
+  .map((f) => f.properties.quote).filter(Boolean));
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync',
+    '--allow-file-access-from-files'],
+});
+try {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  await context.route('**/*', async (route) => {
+    const u = new URL(route.request().url());
+    if (u.hostname === 'unpkg.com') {
+      const file = u.pathname.split('/').pop();
+      const type = file.endsWith('.css') ? 'text/css' : 'text/javascript';
+      return route.fulfill({ status: 200, contentType: type, headers: { 'Access-Control-Allow-Origin': '*' },
+        body: readFileSync(join(leafletDist, file)) });
+    }
+    if (u.hostname === 'tile.openstreetmap.org') {
+      return route.fulfill({ status: 200, contentType: 'image/png', body: BLANK_PNG });
+    }
+    if (u.protocol === 'file:' || u.hostname === '127.0.0.1' || u.protocol === 'data:') { return route.continue(); }
+    return route.abort();
+  });
+  const page = await context.newPage();
+  const errors = [];
+  const dialogs = [];
+  page.on('console', (m) => { if (m.type() === 'error') { errors.push(m.text()); } });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('dialog', async (d) => { dialogs.push(d.message()); await d.dismiss(); });
+
+  await page.goto(url);
+  await page.waitForFunction(() => window.tollmap && window.tollmap.ready, null, { timeout: 15000 });
+
+  // All periods: one circle per place of places.geojson.
+  const circles = () => page.locator('path.tollmap-place').count();
+  const all = await circles();
+  check(all === placeIds.size, `circles drawn ${all}, places in the data ${placeIds.size}`);
+  check((await page.evaluate(() => window.tollmap.drawn().places)) === placeIds.size, 'drawn() agrees');
+
+  // The slider: each period shows its own places; moving it changes what is shown.
+  const periods = await page.evaluate(() => window.tollmap.periods);
+  check(periods.length >= 1, 'at least one period');
+  const shapes = () => page.$$eval('path.tollmap-place', (ps) => ps.map((p) => p.getAttribute('d')).join('|'));
+  const before = await shapes();
+  let changed = false;
+  for (let i = 1; i <= periods.length; i += 1) {
+    await page.$eval('#period', (el, v) => { el.value = String(v); el.dispatchEvent(new Event('input')); }, i);
+    const label = await page.textContent('#period-label');
+    check(label === periods[i - 1], `slider label ${label} for period ${periods[i - 1]}`);
+    const expected = new Set(places.filter((f) => f.properties.period === periods[i - 1])
+      .map((f) => f.properties.place_id)).size;
+    const n = await circles();
+    check(n === expected, `period ${periods[i - 1]}: ${n} circles, ${expected} places`);
+    if (n !== all || (await shapes()) !== before) { changed = true; }
+  }
+  check(changed || periods.length === 1, 'moving the slider changes the circles');
+  await page.$eval('#period', (el) => { el.value = '0'; el.dispatchEvent(new Event('input')); });
+  check((await page.textContent('#period-label')) === 'all periods', 'back to all periods');
+
+  // Popups: every circle opens one; its quotes are the claims' own sentences, as text.
+  let quoted = 0;
+  let injectedSeen = false;
+  for (let i = 0; i < all; i += 1) {
+    await page.locator('path.tollmap-place').nth(i).dispatchEvent('click');
+    await page.waitForSelector('.leaflet-popup-content .tm-popup', { timeout: 5000 });
+    const texts = await page.$$eval('.leaflet-popup-content blockquote', (bs) => bs.map((b) => b.textContent));
+    for (const t of texts) {
+      check(quotes.has(t), `popup quote not in claims.geojson: ${t.slice(0, 80)}`);
+      quoted += 1;
+      if (t.includes('<img src=x onerror=alert(1)>') || t.includes('<script>')) { injectedSeen = true; }
+    }
+    const hrefs = await page.$$eval('.leaflet-popup-content a', (as) => as.map((a) => a.href));
+    check(hrefs.every((h) => h.startsWith('http://') || h.startsWith('https://')), `links only http(s): ${hrefs}`);
+    await page.evaluate(() => window.tollmap.map.closePopup());
+  }
+  check(quoted > 0, 'some popup shows a quote');
+  if (xss) {
+    check(injectedSeen, 'the hostile text is shown, as text');
+    await page.waitForTimeout(500);
+    check((await page.locator('img[src="x"]').count()) === 0, 'no injected <img>');
+    check((await page.locator('.leaflet-popup-content script, #map script').count()) === 0, 'no injected <script>');
+    check(dialogs.length === 0, `no dialog opened (${dialogs})`);
+  }
+
+  await page.evaluate(() => window.tollmap.home());
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: shot });
+  check(errors.length === 0, `console errors: ${errors.join(' | ')}`);
+  console.log(`ok  ${url}: ${all} circles = ${placeIds.size} places; ${periods.length} periods on the slider; ` +
+    `${quoted} quotes in popups${xss ? '; hostile text inert' : ''}; screenshot ${shot}`);
+} finally {
+  await browser.close();
+}

@@ -1,0 +1,285 @@
+// tollmap's web map: places as circles (area proportional to the killed), origins, a
+// governorate choropleth, a period slider and popups listing each place's claims.
+// Every text from articles is set with textContent (never as HTML); links only for http(s).
+(function () {
+  'use strict';
+  var D = window.TOLLMAP_DATA;
+  var status = document.getElementById('status');
+  function say(text) { status.textContent = text; }
+  if (!D) { say('data.js is missing: rebuild with tollmap build.'); return; }
+  if (typeof L === 'undefined') {
+    say('Leaflet did not load (offline?). Build with --web-assets DIR to bundle it.');
+    return;
+  }
+
+  var COLORS = {
+    civilians: '#d62728', pro_government: '#1f77b4', opposition: '#2ca02c',
+    jihadist: '#4d4d4d', kurdish_forces: '#ff7f0e', foreign_forces: '#9467bd', unknown: '#8c8c8c'
+  };
+  var LABELS = {
+    civilians: 'civilians', pro_government: 'pro-government forces', opposition: 'opposition',
+    jihadist: 'jihadists', kurdish_forces: 'Kurdish forces', foreign_forces: 'foreign forces',
+    unknown: 'not said'
+  };
+  var R_MAX = 38, R_MIN = 4;
+
+  var map = L.map('map', { preferCanvas: false, worldCopyJump: false });
+  var osm = L.tileLayer('https://tile.openstreetmap.org/{z}/{x}/{y}.png', {
+    maxZoom: 18,
+    attribution: '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+  }).addTo(map);
+  map.attributionControl.addAttribution(
+    'Claims: tollmap; places: GeoNames, Who\u2019s On First, OCHA; boundaries: OCHA (CC BY-IGO)');
+
+  // The bundled governorate outlines: drawn under everything, so the map reads offline.
+  var outlines = L.geoJSON(null, {
+    interactive: false,
+    style: { color: '#6b6b6b', weight: 1, fill: true, fillColor: '#fafafa', fillOpacity: 0.35 }
+  });
+  var areaShapes = D.areas.map(function (a) {
+    return { type: 'Feature', properties: {}, geometry: { type: 'MultiPolygon', coordinates: a.rings } };
+  });
+  outlines.addData(areaShapes).addTo(map);
+
+  var choropleth = L.layerGroup();
+  var places = L.layerGroup().addTo(map);
+  var origins = L.layerGroup();
+  L.control.layers({ 'OpenStreetMap': osm }, {
+    'Governorate outlines': outlines,
+    'Event places (where people died)': places,
+    'Origins (where the dead came from)': origins,
+    'Governorates: killed (choropleth)': choropleth
+  }, { collapsed: false }).addTo(map);
+
+  var bounds = outlines.getBounds();
+  D.places.forEach(function (p) { bounds.extend([p.lat, p.lon]); });
+  function home() {
+    if (bounds.isValid()) {
+      map.fitBounds(bounds, { padding: [20, 20], animate: false });
+    } else {
+      map.setView([35, 38], 6, { animate: false });
+    }
+  }
+  home();
+
+  // Totals of one place in the chosen period (index into D.periods) or in all of them (-1).
+  function totals(rows, period) {
+    var t = null;
+    rows.forEach(function (r) {
+      if (period >= 0 && r.p !== period) { return; }
+      if (!t) { t = { kl: 0, kh: 0, wl: 0, wh: 0, vk: {}, c: [] }; }
+      t.kl += r.kl;
+      t.kh = (t.kh === null || r.kh === null) ? null : t.kh + r.kh;
+      t.wl += r.wl;
+      t.wh = (t.wh === null || r.wh === null) ? null : t.wh + r.wh;
+      Object.keys(r.vk).forEach(function (k) { t.vk[k] = (t.vk[k] || 0) + r.vk[k]; });
+      t.c = t.c.concat(r.c);
+    });
+    return t;
+  }
+
+  function dominant(vk) {
+    var best = 'unknown', n = 0;
+    Object.keys(vk).sort().forEach(function (k) { if (vk[k] > n) { best = k; n = vk[k]; } });
+    return best;
+  }
+
+  function range(low, high) {
+    if (high === null) { return low.toLocaleString('en') + '+'; }
+    if (high === low) { return low.toLocaleString('en'); }
+    return low.toLocaleString('en') + '\u2013' + high.toLocaleString('en');
+  }
+
+  function el(tag, text, cls) {
+    var e = document.createElement(tag);
+    if (text !== undefined && text !== null) { e.textContent = String(text); }
+    if (cls) { e.className = cls; }
+    return e;
+  }
+
+  function safeUrl(u) {
+    if (typeof u !== 'string') { return null; }
+    try {
+      var url = new URL(u);
+      return (url.protocol === 'http:' || url.protocol === 'https:') ? url.href : null;
+    } catch (e) { return null; }
+  }
+
+  var PRECISION = {
+    1: 'exact place', 2: 'within about 25 km of the place named', 3: 'a district',
+    4: 'a governorate', 5: 'larger than a governorate', 6: 'the country', 7: 'at sea or in the air'
+  };
+
+  function popup(place, t, period, role) {
+    var box = el('div', null, 'tm-popup');
+    box.appendChild(el('h3', place.name));
+    var when = period >= 0 ? D.periods[period].id : 'all periods';
+    var line = role === 'origin' ? 'dead from here, ' : '';
+    box.appendChild(el('p', line + when + ': killed ' + range(t.kl, t.kh) + ', wounded ' + range(t.wl, t.wh), 'totals'));
+    if (place.precision >= 2) {
+      box.appendChild(el('p', '\u26a0 Approximate location (precision ' + place.precision + ': ' +
+        (PRECISION[place.precision] || 'coarse') + ')', 'warn'));
+    }
+    var list = el('ol');
+    var shown = t.c.slice(0, 50);
+    shown.forEach(function (i) {
+      var c = D.claims[i];
+      var li = el('li');
+      li.appendChild(el('div', range(c.low, c.high) + ' ' + c.outcome.replace(/_/g, ' ') +
+        (c.victims && c.victims !== 'unknown' ? ' \u00b7 ' + (LABELS[c.victims] || c.victims) : '') +
+        (c.victims_text ? ' (' + c.victims_text + ')' : '')));
+      var meta = [];
+      meta.push(c.date ? 'date: ' + c.date : 'date: not given');
+      meta.push('according to ' + (c.claimant || 'the article'));
+      meta.push('place precision ' + c.precision);
+      li.appendChild(el('div', meta.join(' \u00b7 '), 'meta'));
+      if (c.quote) { li.appendChild(el('blockquote', c.quote)); }
+      var src = el('div', null, 'meta');
+      var href = safeUrl(c.url);
+      var name = c.title || c.outlet || c.doc;
+      if (href) {
+        var a = el('a', name || href);
+        a.href = href;
+        a.target = '_blank';
+        a.rel = 'noopener noreferrer';
+        src.appendChild(a);
+      } else if (name) {
+        src.textContent = 'source: ' + name;
+      }
+      li.appendChild(src);
+      list.appendChild(li);
+    });
+    box.appendChild(list);
+    if (t.c.length > shown.length) {
+      box.appendChild(el('p', 'and ' + (t.c.length - shown.length) + ' more claims in claims.geojson', 'meta'));
+    }
+    return box;
+  }
+
+  var maxKilled = 1;
+  D.places.concat(D.origins).forEach(function (p) {
+    var t = totals(p.rows, -1);
+    if (t && t.kl > maxKilled) { maxKilled = t.kl; }
+  });
+  function radius(n) { return Math.max(R_MIN, R_MAX * Math.sqrt(n / maxKilled)); }
+
+  function draw(group, list, period, role) {
+    group.clearLayers();
+    // Largest first, so that small circles stay on top and clickable.
+    var shown = [];
+    list.forEach(function (p) {
+      var t = totals(p.rows, period);
+      if (t) { shown.push([p, t]); }
+    });
+    shown.sort(function (a, b) { return b[1].kl - a[1].kl || (a[0].id < b[0].id ? -1 : 1); });
+    shown.forEach(function (pt) {
+      var p = pt[0], t = pt[1];
+      var color = COLORS[dominant(t.vk)] || COLORS.unknown;
+      var r = radius(t.kl);
+      if (t.kh === null || t.kh > t.kl) {
+        // The high end: a ring, dashed when open-ended ("at least 75").
+        var rh = t.kh === null ? r * 1.3 + 3 : radius(t.kh);
+        L.circleMarker([p.lat, p.lon], {
+          radius: rh, color: color, weight: 1.5, fill: false, dashArray: t.kh === null ? '4 3' : null,
+          interactive: false, className: 'tollmap-' + role + '-high'
+        }).addTo(group);
+      }
+      var m = L.circleMarker([p.lat, p.lon], {
+        radius: r, color: role === 'origin' ? '#5b2a86' : '#222', weight: role === 'origin' ? 2 : 1,
+        fillColor: role === 'origin' ? '#ffffff' : color, fillOpacity: role === 'origin' ? 0.4 : 0.65,
+        dashArray: p.precision >= 2 ? '3 2' : null,
+        className: 'tollmap-' + role
+      });
+      m.bindPopup(function () { return popup(p, t, period, role); }, { maxWidth: 380 });
+      m.bindTooltip(p.name + ': ' + range(t.kl, t.kh) + ' killed' + (p.precision >= 2 ? ' \u26a0' : ''));
+      m.addTo(group);
+    });
+    return shown.length;
+  }
+
+  var STEPS = [0, 10, 100, 1000, 10000];
+  var RAMP = ['#fff5f0', '#fcbba1', '#fb6a4a', '#cb181d', '#67000d'];
+  function shade(n) {
+    var c = RAMP[0];
+    STEPS.forEach(function (s, i) { if (n > s) { c = RAMP[i]; } });
+    return c;
+  }
+
+  function drawAreas(period) {
+    choropleth.clearLayers();
+    D.areas.forEach(function (a, i) {
+      var t = totals(a.rows, period) || { kl: 0, kh: 0, wl: 0, wh: 0, vk: {}, c: [] };
+      var layer = L.geoJSON(areaShapes[i], {
+        style: { color: '#444', weight: 1, fillColor: shade(t.kl), fillOpacity: 0.7, className: 'tollmap-area' }
+      });
+      layer.bindTooltip(a.name + ': ' + range(t.kl, t.kh) + ' killed');
+      layer.addTo(choropleth);
+    });
+  }
+
+  var legend = L.control({ position: 'bottomright' });
+  legend.onAdd = function () {
+    var box = el('div', null, 'tm-legend');
+    box.appendChild(el('div', 'Killed, by the victims most reported'));
+    Object.keys(COLORS).forEach(function (k) {
+      var row = el('div');
+      var dot = el('i');
+      dot.style.background = COLORS[k];
+      row.appendChild(dot);
+      row.appendChild(document.createTextNode(LABELS[k]));
+      box.appendChild(row);
+    });
+    var ring = el('div');
+    ring.appendChild(el('i', null, 'ring'));
+    ring.appendChild(document.createTextNode('high end of the range (dashed: open-ended)'));
+    box.appendChild(ring);
+    box.appendChild(el('div', 'Circle area \u221d killed (largest: ' + maxKilled.toLocaleString('en') + ')'));
+    box.appendChild(el('div', 'Dashed outline, \u26a0: approximate place'));
+    return box;
+  };
+  legend.addTo(map);
+
+  var slider = document.getElementById('period');
+  var label = document.getElementById('period-label');
+  var play = document.getElementById('play');
+  slider.max = String(D.periods.length);
+  var current = { places: 0, origins: 0 };
+
+  function show(index) {
+    var period = index - 1;
+    slider.value = String(index);
+    label.textContent = period >= 0 ? D.periods[period].id : 'all periods';
+    current.places = draw(places, D.places, period, 'place');
+    current.origins = draw(origins, D.origins, period, 'origin');
+    drawAreas(period);
+    say(current.places + ' places, ' + D.claims.length + ' claims' +
+      (D.mode === 'tiles' ? ' (large data: see tiles.pmtiles)' : ''));
+  }
+
+  slider.addEventListener('input', function () { show(Number(slider.value)); });
+  var timer = null;
+  play.addEventListener('click', function () {
+    if (timer) {
+      clearInterval(timer);
+      timer = null;
+      play.textContent = '\u25b6';
+      return;
+    }
+    play.textContent = '\u23f8';
+    timer = setInterval(function () {
+      var next = Number(slider.value) + 1;
+      show(next > D.periods.length ? 0 : next);
+    }, 1200);
+  });
+
+  show(0);
+  // For tests and scripts: what is drawn, and a way to choose the period.
+  window.tollmap = {
+    map: map,
+    ready: true,
+    periods: D.periods.map(function (p) { return p.id; }),
+    drawn: function () { return { places: current.places, origins: current.origins }; },
+    home: home,
+    setPeriod: function (index) { show(index); }
+  };
+}());
