@@ -138,3 +138,50 @@ fn web_assets_bundle_leaflet_for_offline_use_and_no_web_leaves_the_page_out() {
     build(&bare, &["--no-web"]);
     assert!(!bare.join("index.html").exists() && !bare.join("data.js").exists());
 }
+
+#[test]
+fn a_large_build_leaves_the_places_to_the_tiles() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let table = dir.path().join("many.csv");
+    let mut csv = String::from("id,doc,count_low,count_high,qualifier,outcome,victims,claimant,scope,date_start,date_end,date_precision,place_name,gazetteer_id,lat,lon,admin1,admin2,precision,quote\n");
+    // 20,400 place-periods: 1,700 places (a grid over Idlib and Hama) x 12 months.
+    for i in 0..20_400u32 {
+        let (place, month) = (i % 1_700, 1 + i / 1_700);
+        let (lat, lon) = (
+            35.0 + f64::from(place / 50) * 0.03,
+            36.2 + f64::from(place % 50) * 0.03,
+        );
+        csv.push_str(&format!(
+            "c{i},d{i},2,2,exact,killed,civilians,,event,2019-{month:02}-10,2019-{month:02}-10,day,Grid {place},test:{place},{lat:.5},{lon:.5},,,1,Two civilians were killed.\n"
+        ));
+    }
+    std::fs::write(&table, csv).expect("write");
+    let out = dir.path().join("out");
+    let o = Command::new(env!("CARGO_BIN_EXE_tollmap"))
+        .args([
+            "-q",
+            "build",
+            table.to_str().expect("utf-8"),
+            "--out",
+            out.to_str().expect("utf-8"),
+            "--tiles-max-zoom",
+            "8",
+            "--event-km",
+            "0",
+            "--no-district-events",
+        ])
+        .output()
+        .expect("runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let data = data_of(&out);
+    assert_eq!(data["mode"], "tiles");
+    assert_eq!(data["place_rows"], 20_400);
+    assert_eq!(data["tiles"], "tiles.pmtiles");
+    assert_eq!(data["tiles_max_zoom"], 8);
+    assert!(data["places"].as_array().expect("places").is_empty());
+    assert!(data["max_killed"].as_u64().expect("scale") >= 2);
+    let page = std::fs::read_to_string(out.join("index.html")).expect("index.html");
+    assert!(
+        page.contains("protomaps-leaflet@5.1.0/dist/protomaps-leaflet.js\" integrity=\"sha256-")
+    );
+}

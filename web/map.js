@@ -110,9 +110,11 @@
     4: 'a governorate', 5: 'larger than a governorate', 6: 'the country', 7: 'at sea or in the air'
   };
 
+  function nameOf(p) { return p.name || p.admin1 || 'unnamed place (' + p.id + ')'; }
+
   function popup(place, t, period, role) {
     var box = el('div', null, 'tm-popup');
-    box.appendChild(el('h3', place.name));
+    box.appendChild(el('h3', nameOf(place)));
     var when = period >= 0 ? D.periods[period].id : 'all periods';
     var line = role === 'origin' ? 'dead from here, ' : '';
     box.appendChild(el('p', line + when + ': killed ' + range(t.kl, t.kh) + ', wounded ' + range(t.wl, t.wh), 'totals'));
@@ -156,7 +158,7 @@
     return box;
   }
 
-  var maxKilled = 1;
+  var maxKilled = Math.max(1, D.max_killed || 0);
   D.places.concat(D.origins).forEach(function (p) {
     var t = totals(p.rows, -1);
     if (t && t.kl > maxKilled) { maxKilled = t.kl; }
@@ -191,7 +193,7 @@
         className: 'tollmap-' + role
       });
       m.bindPopup(function () { return popup(p, t, period, role); }, { maxWidth: 380 });
-      m.bindTooltip(p.name + ': ' + range(t.kl, t.kh) + ' killed' + (p.precision >= 2 ? ' \u26a0' : ''));
+      m.bindTooltip(nameOf(p) + ': ' + range(t.kl, t.kh) + ' killed' + (p.precision >= 2 ? ' \u26a0' : ''));
       m.addTo(group);
     });
     return shown.length;
@@ -239,6 +241,71 @@
   };
   legend.addTo(map);
 
+  // Large maps: the places come from tiles.pmtiles (protomaps-leaflet), read by range
+  // requests; clusters at low zooms carry the summed totals and point_count.
+  var tiled = null;
+  var tiledPeriod = -1;
+  function victimsOfProps(props) {
+    var vk = {};
+    Object.keys(COLORS).forEach(function (k) {
+      var n = props['killed_' + k + '_low'];
+      if (typeof n === 'number' && n > 0) { vk[k] = n; }
+    });
+    return vk;
+  }
+  function tiledPopup(props, latlng) {
+    var box = el('div', null, 'tm-popup');
+    var high = typeof props.killed_high === 'number' ? props.killed_high : null;
+    if (props.point_count) {
+      box.appendChild(el('h3', props.point_count.toLocaleString('en') + ' place-periods here'));
+      box.appendChild(el('p', 'killed ' + range(props.killed_low || 0, high) + ', wounded ' +
+        range(props.wounded_low || 0, typeof props.wounded_high === 'number' ? props.wounded_high : null) +
+        ' (all periods; zoom in for each place)', 'totals'));
+    } else {
+      box.appendChild(el('h3', props.name || props.admin1 || props.place_id || 'place'));
+      box.appendChild(el('p', (props.period || '') + ': killed ' + range(props.killed_low || 0, high) +
+        ', wounded ' + range(props.wounded_low || 0, typeof props.wounded_high === 'number' ? props.wounded_high : null), 'totals'));
+      if (props.precision >= 2) {
+        box.appendChild(el('p', '\u26a0 Approximate location (precision ' + props.precision + ')', 'warn'));
+      }
+      box.appendChild(el('p', (props.claims || 0) + ' claims, ' + (props.events || 0) + ' events' +
+        (props.claimants ? '; according to ' + props.claimants : '') +
+        '. Their sentences are in claims.geojson and tollmap.gpkg.', 'meta'));
+    }
+    L.popup({ maxWidth: 380 }).setLatLng(latlng).setContent(box).openOn(map);
+  }
+  if (D.mode === 'tiles') {
+    if (!D.tiles) {
+      say(D.place_rows + ' place-periods: too many to draw here, and this build wrote no tiles (--no-tiles).');
+    } else if (location.protocol === 'file:') {
+      say(D.place_rows.toLocaleString('en') + ' place-periods are read from ' + D.tiles +
+        ', which needs a web server: run tollmap serve on this folder and open the address it prints.');
+    } else if (typeof protomapsL === 'undefined') {
+      say('protomaps-leaflet did not load: the places in ' + D.tiles + ' cannot be drawn.');
+    } else {
+      var rule = {
+        dataLayer: 'places',
+        symbolizer: new protomapsL.CircleSymbolizer({
+          radius: function (z, f) { return Math.min(R_MAX, Math.max(R_MIN, R_MAX * Math.sqrt((f.props.killed_low || 0) / maxKilled))); },
+          fill: function (z, f) { return COLORS[dominant(victimsOfProps(f.props))] || COLORS.unknown; },
+          stroke: '#222', width: 1, opacity: 0.65
+        }),
+        filter: function (z, f) {
+          return tiledPeriod < 0 || f.props.period === D.periods[tiledPeriod].id;
+        }
+      };
+      tiled = protomapsL.leafletLayer({ url: D.tiles, paintRules: [rule], labelRules: [], maxDataZoom: D.tiles_max_zoom });
+      tiled.addTo(map);
+      map.on('click', function (e) {
+        var hits = [];
+        tiled.queryTileFeaturesDebug(e.latlng.lng, e.latlng.lat, 12).forEach(function (list) {
+          list.forEach(function (q) { if (q.layerName === 'places' && rule.filter(0, q.feature)) { hits.push(q.feature); } });
+        });
+        if (hits.length) { tiledPopup(hits[0].props, e.latlng); }
+      });
+    }
+  }
+
   var slider = document.getElementById('period');
   var label = document.getElementById('period-label');
   var play = document.getElementById('play');
@@ -252,8 +319,14 @@
     current.places = draw(places, D.places, period, 'place');
     current.origins = draw(origins, D.origins, period, 'origin');
     drawAreas(period);
-    say(current.places + ' places, ' + D.claims.length + ' claims' +
-      (D.mode === 'tiles' ? ' (large data: see tiles.pmtiles)' : ''));
+    if (tiled) {
+      tiledPeriod = period;
+      tiled.rerenderTiles();
+      say(D.place_rows.toLocaleString('en') + ' place-periods from ' + D.tiles +
+        (period >= 0 ? ' (this period: zoom in, clusters cover all periods)' : ''));
+    } else if (D.mode !== 'tiles') {
+      say(current.places + ' places, ' + D.claims.length + ' claims');
+    }
   }
 
   slider.addEventListener('input', function () { show(Number(slider.value)); });
@@ -280,6 +353,7 @@
     periods: D.periods.map(function (p) { return p.id; }),
     drawn: function () { return { places: current.places, origins: current.origins }; },
     home: home,
+    tiled: function () { return tiled; },
     setPeriod: function (index) { show(index); }
   };
 }());

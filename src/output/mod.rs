@@ -299,7 +299,19 @@ pub fn build_files(
         tick("tiles");
     }
     if let Some(opts) = web {
-        let page = web::stage_web(&files, counts.place_periods + counts.origin_periods, opts)?;
+        let max_killed = places
+            .iter()
+            .chain(origins.iter())
+            .filter_map(|r| r.outcomes.get(&crate::model::Outcome::Killed))
+            .map(|r| r.low)
+            .max()
+            .unwrap_or(0);
+        let shape = web::MapShape {
+            place_rows: counts.place_periods + counts.origin_periods,
+            max_killed,
+            tiles: tiles.map(|t| ("tiles.pmtiles", t.max_zoom)),
+        };
+        let page = web::stage_web(&files, &shape, opts)?;
         files.extend(page);
         tick("web map");
     }
@@ -377,6 +389,13 @@ pub fn build_tile_options(max_zoom: u8) -> crate::tiles::TileOptions {
             acc("killed_high", AccOp::Upper),
             acc("wounded_low", AccOp::Sum),
             acc("wounded_high", AccOp::Upper),
+            acc("killed_civilians_low", AccOp::Sum),
+            acc("killed_foreign_forces_low", AccOp::Sum),
+            acc("killed_jihadist_low", AccOp::Sum),
+            acc("killed_kurdish_forces_low", AccOp::Sum),
+            acc("killed_opposition_low", AccOp::Sum),
+            acc("killed_pro_government_low", AccOp::Sum),
+            acc("killed_unknown_low", AccOp::Sum),
         ],
         name: "tollmap".into(),
         description: "Casualty claims, place totals and governorate totals".into(),

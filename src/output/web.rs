@@ -23,6 +23,23 @@ const LEAFLET_CSS_SRI: &str = "sha256-p4NxAoJBhIIN+hmNHrzRCf9tD/miZyoHS5obTRR9BM
 /// Place-periods above which the page does not inline the places (`mode: "tiles"`).
 pub const INLINE_LIMIT: usize = 20_000;
 
+/// protomaps-leaflet (npm), which draws `tiles.pmtiles` in the page when the places are too
+/// many to inline.
+pub const PROTOMAPS_LEAFLET_VERSION: &str = "5.1.0";
+const PROTOMAPS_CDN: &str = "https://unpkg.com/protomaps-leaflet@5.1.0/dist/protomaps-leaflet.js";
+const PROTOMAPS_SRI: &str = "sha256-Jq8BT3sa8wjsEgt5HP92ZXu5wzg2M7UgM+bt+eXkzbU=";
+
+/// What the page shows, from the build.
+#[derive(Debug, Clone)]
+pub struct MapShape {
+    /// Place-periods and origin-periods.
+    pub place_rows: usize,
+    /// The largest killed (low) of one place-period: the circles' scale.
+    pub max_killed: u64,
+    /// The tile archive and its highest zoom, when `build` writes one.
+    pub tiles: Option<(&'static str, u8)>,
+}
+
 /// How the web map is made.
 #[derive(Debug, Clone, Default)]
 pub struct WebOptions {
@@ -166,7 +183,7 @@ fn claim_of(f: &Value) -> Value {
 }
 
 /// The data object of the page.
-fn data(files: &[Staged], inline: bool) -> Result<Value, OutputError> {
+fn data(files: &[Staged], inline: bool, shape: &MapShape) -> Result<Value, OutputError> {
     let places = if inline {
         read_layer(files, "places.geojson")?
     } else {
@@ -220,6 +237,10 @@ fn data(files: &[Staged], inline: bool) -> Result<Value, OutputError> {
     Ok(json!({
         "generator": concat!("tollmap ", env!("CARGO_PKG_VERSION")),
         "mode": if inline { "geojson" } else { "tiles" },
+        "place_rows": shape.place_rows,
+        "max_killed": shape.max_killed,
+        "tiles": shape.tiles.map(|t| t.0),
+        "tiles_max_zoom": shape.tiles.map(|t| t.1),
         "periods": periods.iter().map(|(id, s, e)| json!({"id": id, "start": s, "end": e})).collect::<Vec<_>>(),
         "places": places_of(&places, &period_ix, &claim_ix),
         "origins": places_of(&origins, &period_ix, &claim_ix),
@@ -229,7 +250,12 @@ fn data(files: &[Staged], inline: bool) -> Result<Value, OutputError> {
 }
 
 fn local_asset(dir: &Path, name: &str) -> Result<Vec<u8>, OutputError> {
-    let candidates = [dir.join(name), dir.join("dist").join(name)];
+    // The folder itself, its dist/ (an npm package), or a sibling npm package's dist/
+    // (node_modules/leaflet given, node_modules/protomaps-leaflet beside it).
+    let mut candidates = vec![dir.join(name), dir.join("dist").join(name)];
+    if let (Some(parent), Some(stem)) = (dir.parent(), name.strip_suffix(".js")) {
+        candidates.push(parent.join(stem).join("dist").join(name));
+    }
     for c in &candidates {
         if c.is_file() {
             return std::fs::read(c).map_err(|cause| OutputError::Io {
@@ -242,7 +268,7 @@ fn local_asset(dir: &Path, name: &str) -> Result<Vec<u8>, OutputError> {
         path: candidates[0].clone(),
         cause: std::io::Error::new(
             std::io::ErrorKind::NotFound,
-            format!("--web-assets: no {name} here or in dist/ (give the npm package leaflet@{LEAFLET_VERSION} or its dist folder)"),
+            format!("--web-assets: no {name} here or in dist/ (give the npm package leaflet@{LEAFLET_VERSION} or its dist folder; large maps also need protomaps-leaflet@{PROTOMAPS_LEAFLET_VERSION})"),
         ),
     })
 }
@@ -250,13 +276,14 @@ fn local_asset(dir: &Path, name: &str) -> Result<Vec<u8>, OutputError> {
 /// Stages the web map's files from the staged layers.
 pub fn stage_web(
     files: &[Staged],
-    place_rows: usize,
+    shape: &MapShape,
     opts: &WebOptions,
 ) -> Result<Vec<Staged>, OutputError> {
-    let inline = place_rows <= INLINE_LIMIT;
-    let data = data(files, inline)?;
+    let inline = shape.place_rows <= INLINE_LIMIT;
+    let data = data(files, inline, shape)?;
     let mut out = Vec::new();
-    let (css, js, hosts) = match &opts.assets {
+    let tiled = !inline && shape.tiles.is_some();
+    let (css, mut js, hosts) = match &opts.assets {
         None => (
             format!(
                 r#"<link rel="stylesheet" href="{LEAFLET_CDN}/leaflet.css" integrity="{LEAFLET_CSS_SRI}" crossorigin="">"#
@@ -278,6 +305,19 @@ pub fn stage_web(
             )
         }
     };
+    if tiled {
+        match &opts.assets {
+            None => js.push_str(&format!(
+                r#"
+<script src="{PROTOMAPS_CDN}" integrity="{PROTOMAPS_SRI}" crossorigin=""></script>"#
+            )),
+            Some(dir) => {
+                let pm = local_asset(dir, "protomaps-leaflet.js")?;
+                out.push(stage("protomaps-leaflet.js", |w| w.write_all(&pm))?);
+                js.push_str("\n<script src=\"protomaps-leaflet.js\"></script>");
+            }
+        }
+    }
     let page = PAGE
         .replace("{{LEAFLET_CSS}}", &css)
         .replace("{{LEAFLET_JS}}", &js)
