@@ -295,7 +295,15 @@ pub fn build_files(
     files.extend(csv_files?);
     tick("GeoJSON, GeoPackage and CSV");
     if let Some(opts) = tiles {
-        files.push(stage_tiles(&files, opts)?);
+        let sources = TILE_LAYERS.iter().filter_map(|name| {
+            layers.iter().find(|l| l.0 == *name).map(|l| {
+                (
+                    *name,
+                    l.3.as_ref() as &(dyn Fn(&mut dyn geojson::FeatureSink) + Sync),
+                )
+            })
+        });
+        files.push(stage_tiles(sources, opts)?);
         tick("tiles");
     }
     if let Some(opts) = web {
@@ -355,12 +363,8 @@ pub fn build_files(
     Ok(BuildFiles { files, counts })
 }
 
-/// The tile layers of `tiles.pmtiles`: (file they are read from, layer name).
-const TILE_LAYERS: [(&str, &str); 3] = [
-    ("claims.geojson", "claims"),
-    ("places.geojson", "places"),
-    ("admin1.geojson", "admin1"),
-];
+/// The layers of `tiles.pmtiles`.
+const TILE_LAYERS: [&str; 3] = ["claims", "places", "admin1"];
 
 /// Properties left out of the tiles: long source text and id lists (they stay in the
 /// GeoJSON layers and the GeoPackage).
@@ -406,20 +410,37 @@ pub fn build_tile_options(max_zoom: u8) -> crate::tiles::TileOptions {
     }
 }
 
-/// Tiles the staged claims, places and admin1 layers into a staged `tiles.pmtiles`.
-fn stage_tiles(files: &[Staged], opts: &crate::tiles::TileOptions) -> Result<Staged, OutputError> {
+/// A tile layer as a feature sink: the layer functions write into it as they write the
+/// GeoJSON files and the GeoPackage tables (no text is parsed back).
+struct TileSink<'a>(&'a mut crate::tiles::source::Layer);
+
+impl geojson::FeatureSink for TileSink<'_> {
+    fn feature(&mut self, _id: &str, geom: geojson::Geom<'_>, props: &geojson::Props) {
+        use crate::tiles::source::Shape;
+        let shape = match geom {
+            geojson::Geom::Point { lon, lat } => Shape::Point { lon, lat },
+            geojson::Geom::Area(a) => Shape::MultiPolygon(&a.shape),
+        };
+        // Ids are text ("geonames:170063|2016-08"): MVT ids are integers, so none is kept.
+        self.0.push(None, shape, props.iter().map(|(k, v)| (*k, v)));
+    }
+}
+
+/// Tiles the claims, places and admin1 layers into a staged `tiles.pmtiles`.
+fn stage_tiles<'a>(
+    sources: impl Iterator<Item = (&'a str, &'a (dyn Fn(&mut dyn geojson::FeatureSink) + Sync))>,
+    opts: &crate::tiles::TileOptions,
+) -> Result<Staged, OutputError> {
     use crate::tiles::{archive, make_tiles, source};
     let mut layers = Vec::with_capacity(TILE_LAYERS.len());
-    for (file, name) in TILE_LAYERS {
-        let Some(staged) = files.iter().find(|f| f.name == file) else {
-            continue;
-        };
+    for (name, write) in sources {
         let mut layer = source::Layer::new(name);
         layer.omit(&TILE_OMITS);
         if name == "admin1" {
             layer.max_zoom = Some(TILE_AREA_MAX_ZOOM);
         }
-        source::read_into(&staged.path, &mut layer)?;
+        write(&mut TileSink(&mut layer));
+        layer.shrink();
         layers.push(layer);
     }
     let ts = make_tiles(layers, opts)?;

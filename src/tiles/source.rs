@@ -125,6 +125,14 @@ impl Layer {
         }
     }
 
+    /// Gives back the growth room of the layer's arrays once it is complete.
+    pub fn shrink(&mut self) {
+        self.points.shrink_to_fit();
+        self.polygons.shrink_to_fit();
+        self.data.shrink_to_fit();
+        self.ends.shrink_to_fit();
+    }
+
     /// Leaves these properties out of the layer.
     pub fn omit(&mut self, names: &[&str]) {
         self.omit = names.iter().map(|n| n.to_string()).collect();
@@ -190,56 +198,101 @@ impl Layer {
             self.skipped += 1;
             return Ok(());
         }
-        let id = raw
-            .id
-            .as_ref()
-            .and_then(Value::as_u64)
-            .and_then(|i| i.checked_add(1));
-        push_varint(&mut self.data, id.unwrap_or(0));
-        if let Some(props) = raw.properties {
-            let mut sorted: Vec<(String, Value)> = props.into_iter().collect();
-            sorted.sort_by(|a, b| a.0.cmp(&b.0));
-            for (k, v) in sorted {
-                if v.is_null() || self.omit.contains(&k) {
-                    continue;
+        let id = raw.id.as_ref().and_then(Value::as_u64);
+        match raw.properties {
+            Some(props) => {
+                let mut sorted: Vec<(String, Value)> = props.into_iter().collect();
+                sorted.sort_by(|a, b| a.0.cmp(&b.0));
+                self.push_record(id, sorted.iter().map(|(k, v)| (k.as_str(), v)));
+            }
+            None => self.push_record(id, std::iter::empty()),
+        }
+        Ok(())
+    }
+
+    /// Adds a feature made in memory (no GeoJSON text): a point or a multipolygon in
+    /// longitude/latitude, its id and its properties (in name order).
+    pub fn push<'v>(
+        &mut self,
+        id: Option<u64>,
+        shape: Shape<'_>,
+        props: impl IntoIterator<Item = (&'v str, &'v Value)>,
+    ) {
+        let feature = self.ends.len() as u32;
+        match shape {
+            Shape::Point { lon, lat } => self.add_point(lon, lat, feature),
+            Shape::MultiPolygon(mp) => {
+                let before = self.polygons.len();
+                for poly in mp {
+                    let rings: Vec<Vec<(f64, f64)>> = std::iter::once(poly.exterior())
+                        .chain(poly.interiors())
+                        .map(|r| r.coords().map(|c| (c.x, c.y)).collect())
+                        .collect();
+                    self.add_rings(rings, feature);
                 }
-                let key = self.key(&k);
-                push_varint(&mut self.data, u64::from(key));
-                let kind = match v {
-                    Value::Bool(b) => {
-                        self.data.push(if b { 4 } else { 3 });
-                        4
-                    }
-                    Value::Number(n) => {
-                        match n.as_i64() {
-                            Some(i) => {
-                                self.data.push(0);
-                                push_varint(&mut self.data, ((i << 1) ^ (i >> 63)) as u64);
-                            }
-                            None => {
-                                self.data.push(1);
-                                let f = n.as_f64().unwrap_or(0.0);
-                                self.data.extend_from_slice(&f.to_le_bytes());
-                            }
-                        }
-                        1
-                    }
-                    other => {
-                        let text = match other {
-                            Value::String(s) => s,
-                            o => o.to_string(),
-                        };
-                        self.data.push(2);
-                        push_varint(&mut self.data, text.len() as u64);
-                        self.data.extend_from_slice(text.as_bytes());
-                        2
-                    }
-                };
-                self.key_types[key as usize] |= kind;
+                if self.polygons.len() == before {
+                    self.skipped += 1;
+                    return;
+                }
             }
         }
+        self.push_record(id, props);
+    }
+
+    /// Writes one feature's record: its id, then its properties (nulls and omitted names
+    /// left out).
+    fn push_record<'v>(
+        &mut self,
+        id: Option<u64>,
+        props: impl IntoIterator<Item = (&'v str, &'v Value)>,
+    ) {
+        push_varint(
+            &mut self.data,
+            id.and_then(|i| i.checked_add(1)).unwrap_or(0),
+        );
+        for (k, v) in props {
+            if v.is_null() || self.omit.iter().any(|o| o == k) {
+                continue;
+            }
+            let key = self.key(k);
+            push_varint(&mut self.data, u64::from(key));
+            let kind = match v {
+                Value::Bool(b) => {
+                    self.data.push(if *b { 4 } else { 3 });
+                    4
+                }
+                Value::Number(n) => {
+                    match n.as_i64() {
+                        Some(i) => {
+                            self.data.push(0);
+                            push_varint(&mut self.data, ((i << 1) ^ (i >> 63)) as u64);
+                        }
+                        None => {
+                            self.data.push(1);
+                            let f = n.as_f64().unwrap_or(0.0);
+                            self.data.extend_from_slice(&f.to_le_bytes());
+                        }
+                    }
+                    1
+                }
+                other => {
+                    let owned;
+                    let text = match other {
+                        Value::String(s) => s.as_str(),
+                        o => {
+                            owned = o.to_string();
+                            owned.as_str()
+                        }
+                    };
+                    self.data.push(2);
+                    push_varint(&mut self.data, text.len() as u64);
+                    self.data.extend_from_slice(text.as_bytes());
+                    2
+                }
+            };
+            self.key_types[key as usize] |= kind;
+        }
         self.ends.push(self.data.len() as u64);
-        Ok(())
     }
 
     fn add_geometry(&mut self, g: &RawGeometry, feature: u32) -> Result<(), String> {
@@ -284,12 +337,25 @@ impl Layer {
     }
 
     fn add_polygon(&mut self, rings: &[Value], feature: u32) -> Result<(), String> {
-        let mut out = Vec::with_capacity(rings.len());
-        let mut bbox = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+        let mut lonlat = Vec::with_capacity(rings.len());
         for ring in rings {
             let mut pts = Vec::new();
             for p in array(Some(ring))? {
-                let (lon, lat) = position(Some(p))?;
+                pts.push(position(Some(p))?);
+            }
+            lonlat.push(pts);
+        }
+        self.add_rings(lonlat, feature);
+        Ok(())
+    }
+
+    /// Adds a polygon given as longitude/latitude rings (the first the exterior).
+    fn add_rings(&mut self, rings: Vec<Vec<(f64, f64)>>, feature: u32) {
+        let mut out = Vec::with_capacity(rings.len());
+        let mut bbox = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+        for ring in rings {
+            let mut pts = Vec::with_capacity(ring.len());
+            for (lon, lat) in ring {
                 self.widen(lon, lat);
                 let (x, y) = project(lon, lat);
                 bbox = [
@@ -314,8 +380,14 @@ impl Layer {
                 bbox,
             });
         }
-        Ok(())
     }
+}
+
+/// A feature's geometry handed to `Layer::push`.
+#[derive(Debug, Clone, Copy)]
+pub enum Shape<'a> {
+    Point { lon: f64, lat: f64 },
+    MultiPolygon(&'a geo::MultiPolygon<f64>),
 }
 
 fn array(v: Option<&Value>) -> Result<&[Value], String> {

@@ -50,6 +50,16 @@ try {
   await page.$eval('#period', (el) => { el.value = '0'; el.dispatchEvent(new Event('input')); });
   check((await page.textContent('#period-label')) === 'all periods', 'back to all periods');
 
+  // Play steps through the periods; pause stops.
+  await page.click('#play');
+  await page.waitForFunction(() => document.getElementById('period-label').textContent !== 'all periods',
+    null, { timeout: 5000 });
+  await page.click('#play');
+  const paused = await page.textContent('#period-label');
+  await page.waitForTimeout(1500);
+  check((await page.textContent('#period-label')) === paused, 'pause stops the slider');
+  await page.$eval('#period', (el) => { el.value = '0'; el.dispatchEvent(new Event('input')); });
+
   // Popups: every circle opens one; its quotes are the claims' own sentences, as text.
   let quoted = 0;
   let injectedSeen = false;
