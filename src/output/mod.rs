@@ -370,6 +370,26 @@ const TILE_LAYERS: [&str; 3] = ["claims", "places", "admin1"];
 /// GeoJSON layers and the GeoPackage).
 const TILE_OMITS: [&str; 5] = ["claim_ids", "event_ids", "quote", "restated_ids", "title"];
 
+/// The claim properties in the tiles: what a map needs to draw and filter a claim and to find
+/// it again (by `id`) in claims.geojson, claims.csv or the GeoPackage.
+const TILE_CLAIM_FIELDS: [&str; 15] = [
+    "admin1",
+    "claimant",
+    "count_high",
+    "count_low",
+    "date_end",
+    "date_precision",
+    "date_start",
+    "doc",
+    "event_id",
+    "id",
+    "outcome",
+    "place_name",
+    "precision",
+    "qualifier",
+    "victims",
+];
+
 /// Highest zoom of the governorate polygons in the tiles: they are simplified to about 200 m,
 /// which zoom 8 already shows; map clients draw them larger from there.
 const TILE_AREA_MAX_ZOOM: u8 = 8;
@@ -436,6 +456,9 @@ fn stage_tiles<'a>(
     for (name, write) in sources {
         let mut layer = source::Layer::new(name);
         layer.omit(&TILE_OMITS);
+        if name == "claims" {
+            layer.keep_only(&TILE_CLAIM_FIELDS);
+        }
         if name == "admin1" {
             layer.max_zoom = Some(TILE_AREA_MAX_ZOOM);
         }

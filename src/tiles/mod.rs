@@ -807,7 +807,7 @@ fn encode_layers(
 fn gzip(raw: &[u8]) -> Vec<u8> {
     let mut enc = flate2::GzBuilder::new().write(
         Vec::with_capacity(raw.len() / 3 + 64),
-        flate2::Compression::new(6),
+        flate2::Compression::new(1),
     );
     // Writing into a Vec cannot fail.
     let _ = enc.write_all(raw);

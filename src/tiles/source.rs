@@ -58,6 +58,8 @@ pub struct Layer {
     pub skipped: u64,
     /// Property names not kept.
     omit: Vec<String>,
+    /// When set, the only property names kept.
+    keep: Option<Vec<String>>,
     /// The layer's own highest zoom, when lower than the tile set's (clients overzoom it).
     pub max_zoom: Option<u8>,
 }
@@ -131,6 +133,11 @@ impl Layer {
         self.polygons.shrink_to_fit();
         self.data.shrink_to_fit();
         self.ends.shrink_to_fit();
+    }
+
+    /// Keeps only these properties.
+    pub fn keep_only(&mut self, names: &[&str]) {
+        self.keep = Some(names.iter().map(|n| n.to_string()).collect());
     }
 
     /// Leaves these properties out of the layer.
@@ -251,7 +258,13 @@ impl Layer {
             id.and_then(|i| i.checked_add(1)).unwrap_or(0),
         );
         for (k, v) in props {
-            if v.is_null() || self.omit.iter().any(|o| o == k) {
+            if v.is_null()
+                || self.omit.iter().any(|o| o == k)
+                || self
+                    .keep
+                    .as_ref()
+                    .is_some_and(|keep| !keep.iter().any(|o| o == k))
+            {
                 continue;
             }
             let key = self.key(k);
