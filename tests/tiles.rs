@@ -2,6 +2,7 @@
 //! library's own PMTiles reader and MVT decoder and with SQLite for MBTiles.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::process::{Command, Output};
 
 use tollmap::tiles::archive::{read_mbtiles, read_pmtiles};
@@ -13,6 +14,18 @@ fn tollmap(args: &[&str], threads: &str) -> Output {
         .env("RAYON_NUM_THREADS", threads)
         .output()
         .expect("tollmap runs")
+}
+
+/// `tollmap tiles IN -o OUT EXTRA...` on `threads` threads.
+fn tile(input: &Path, out: &Path, extra: &[&str], threads: &str) -> Output {
+    let mut args = vec![
+        "tiles",
+        input.to_str().expect("utf-8"),
+        "-o",
+        out.to_str().expect("utf-8"),
+    ];
+    args.extend_from_slice(extra);
+    tollmap(&args, threads)
 }
 
 fn ok(o: &Output) {
@@ -97,12 +110,10 @@ fn every_point_once_at_max_zoom_and_totals_at_every_zoom() {
     let pm = dir.path().join("out.pmtiles");
     let mb = dir.path().join("out.mbtiles");
     for out in [&pm, &mb] {
-        ok(&tollmap(
+        ok(&tile(
+            &input,
+            &out,
             &[
-                "tiles",
-                input.to_str().expect("utf-8"),
-                "-o",
-                out.to_str().expect("utf-8"),
                 "--max-zoom",
                 "10",
                 "--cluster-distance",
@@ -202,12 +213,10 @@ fn same_bytes_whatever_the_thread_count() {
     for (i, threads) in ["1", "2", "3", "2"].iter().enumerate() {
         for ext in ["pmtiles", "mbtiles"] {
             let out = dir.path().join(format!("t{i}.{ext}"));
-            ok(&tollmap(
+            ok(&tile(
+                &input,
+                &out,
                 &[
-                    "tiles",
-                    input.to_str().expect("utf-8"),
-                    "-o",
-                    out.to_str().expect("utf-8"),
                     "--max-zoom",
                     "9",
                     "--cluster-distance",
@@ -240,12 +249,10 @@ fn the_size_cap_merges_points_and_keeps_their_totals() {
     let (text, total) = points(4000);
     std::fs::write(&input, text).expect("write");
     let out = dir.path().join("capped.pmtiles");
-    let o = tollmap(
+    let o = tile(
+        &input,
+        &out,
         &[
-            "tiles",
-            input.to_str().expect("utf-8"),
-            "-o",
-            out.to_str().expect("utf-8"),
             "--max-zoom",
             "6",
             "--max-tile-bytes",
@@ -292,19 +299,7 @@ fn polygons_are_clipped_into_every_tile_they_cover() {
     )
     .expect("write");
     let out = dir.path().join("areas.mbtiles");
-    let o = tollmap(
-        &[
-            "tiles",
-            input.to_str().expect("utf-8"),
-            "-o",
-            out.to_str().expect("utf-8"),
-            "--max-zoom",
-            "7",
-            "--layer",
-            "admin1",
-        ],
-        "2",
-    );
+    let o = tile(&input, &out, &["--max-zoom", "7", "--layer", "admin1"], "2");
     ok(&o);
     assert!(String::from_utf8_lossy(&o.stderr).contains("1 features without a point or polygon"));
     let tiles = read_mbtiles(&out).expect("reads");
@@ -337,17 +332,7 @@ fn bad_input_names_the_file_and_line_and_keeps_the_old_archive() {
     let good = dir.path().join("good.geojson");
     std::fs::write(&good, points(10).0).expect("write");
     let out = dir.path().join("keep.pmtiles");
-    ok(&tollmap(
-        &[
-            "tiles",
-            good.to_str().expect("utf-8"),
-            "-o",
-            out.to_str().expect("utf-8"),
-            "--max-zoom",
-            "5",
-        ],
-        "1",
-    ));
+    ok(&tile(&good, &out, &["--max-zoom", "5"], "1"));
     let before = std::fs::read(&out).expect("read");
     let bad = dir.path().join("bad.geojson");
     std::fs::write(&bad, "{\"type\":\"FeatureCollection\",\"features\":[\n{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[\"x\",1]}}]}").expect("write");
@@ -388,15 +373,7 @@ fn bad_input_names_the_file_and_line_and_keeps_the_old_archive() {
             );
         }
     }
-    let o = tollmap(
-        &[
-            "tiles",
-            good.to_str().expect("utf-8"),
-            "-o",
-            dir.path().join("x.zip").to_str().expect("utf-8"),
-        ],
-        "1",
-    );
+    let o = tile(&good, &dir.path().join("x.zip"), &[], "1");
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         std::fs::read(&out).expect("read"),
