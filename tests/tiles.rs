@@ -112,7 +112,7 @@ fn every_point_once_at_max_zoom_and_totals_at_every_zoom() {
     for out in [&pm, &mb] {
         ok(&tile(
             &input,
-            &out,
+            out,
             &[
                 "--max-zoom",
                 "10",
