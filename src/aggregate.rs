@@ -307,19 +307,42 @@ struct Item<'c> {
     /// A country- or region-level place: fits any place, within its own document.
     coarse: bool,
     coded: bool,
+    /// Interned ids (equal ids, equal numbers; 0 for none) of the document, the place, its
+    /// district and governorate, and the precise origin: compared as integers.
+    doc: u32,
+    gid: u32,
+    adm2: u32,
+    adm1: u32,
+    origin_id: u32,
+}
+
+/// Small integers for strings, so that the grouping compares numbers.
+#[derive(Default)]
+struct Interner<'a> {
+    ids: HashMap<&'a str, u32>,
+}
+
+impl<'a> Interner<'a> {
+    /// The number of `s` (from 1); 0 for none.
+    fn id(&mut self, s: Option<&'a str>) -> u32 {
+        let Some(s) = s else { return 0 };
+        let next = self.ids.len() as u32 + 1;
+        *self.ids.entry(s).or_insert(next)
+    }
 }
 
 /// An event being grouped.
 struct Open {
     outcome: Outcome,
     victims: Victims,
-    /// Precise origin places (ids) with the document that named each.
-    origins: Vec<(String, String)>,
+    /// Precise origin places with the document that named each (interned ids).
+    origins: Vec<(u32, u32)>,
     /// Days every member's widened dates share.
     common: Option<(i32, i32)>,
     /// The distinct precise places (index of a member holding each).
     places: Vec<usize>,
-    docs: BTreeSet<String>,
+    /// The documents of the members (interned ids; few per event).
+    docs: Vec<u32>,
     coded: bool,
     members: Vec<usize>,
 }
@@ -329,22 +352,22 @@ fn widened(days: (i32, i32), w: i32) -> (i32, i32) {
 }
 
 /// Whether two precise places can be one event's.
-fn places_fit(a: &Place, b: &Place, rules: &EventRules) -> bool {
-    if a.gazetteer_id.is_some() && a.gazetteer_id == b.gazetteer_id {
+fn places_fit(a: &Item<'_>, b: &Item<'_>, rules: &EventRules) -> bool {
+    if a.gid != 0 && a.gid == b.gid {
         return true;
     }
-    let governorate = |p: &Place| p.precision == Some(4);
+    let governorate = |i: &Item<'_>| i.place.precision == Some(4);
     // A governorate and a place inside it.
-    if (governorate(a) || governorate(b)) && a.admin1.is_some() && a.admin1 == b.admin1 {
+    if (governorate(a) || governorate(b)) && a.adm1 != 0 && a.adm1 == b.adm1 {
         return true;
     }
     if governorate(a) || governorate(b) {
         return false;
     }
-    if rules.same_district && a.admin2.is_some() && a.admin2 == b.admin2 {
+    if rules.same_district && a.adm2 != 0 && a.adm2 == b.adm2 {
         return true;
     }
-    match (a.lat, a.lon, b.lat, b.lon) {
+    match (a.place.lat, a.place.lon, b.place.lat, b.place.lon) {
         (Some(la), Some(lo), Some(lb), Some(lob)) => {
             crate::gazetteer::distance_km(la, lo, lb, lob) <= rules.distance_km
         }
@@ -363,14 +386,13 @@ impl Open {
         }
         // Two documents naming different home villages report different dead (one document
         // may list several villages' dead under one headline count).
-        if let Some(o) = precise_origin(it) {
-            if self
+        if it.origin_id != 0
+            && self
                 .origins
                 .iter()
-                .any(|(p, d)| p != o && d != &it.claim.doc)
-            {
-                return false;
-            }
+                .any(|&(p, d)| p != it.origin_id && d != it.doc)
+        {
+            return false;
         }
         match (self.common, it.days) {
             (Some(c), Some(d)) => {
@@ -380,19 +402,19 @@ impl Open {
                 }
             }
             // Undated claims are one event only within a document.
-            (None, None) => return self.docs.contains(&it.claim.doc),
+            (None, None) => return self.docs.contains(&it.doc),
             _ => return false,
         }
         if it.coarse {
-            return self.docs.contains(&it.claim.doc);
+            return self.docs.contains(&it.doc);
         }
         if self.places.is_empty() {
             // Only coarse members so far: same document only.
-            return self.docs.contains(&it.claim.doc);
+            return self.docs.contains(&it.doc);
         }
         self.places
             .iter()
-            .all(|&k| places_fit(items[k].place, it.place, rules))
+            .all(|&k| places_fit(&items[k], it, rules))
     }
 
     /// Adds claim `k`; true when its place is one the event did not hold yet.
@@ -401,8 +423,8 @@ impl Open {
         if self.victims == Victims::Unknown {
             self.victims = it.claim.victims;
         }
-        if let Some(o) = precise_origin(it) {
-            let entry = (o.to_string(), it.claim.doc.clone());
+        if it.origin_id != 0 {
+            let entry = (it.origin_id, it.doc);
             if !self.origins.contains(&entry) {
                 self.origins.push(entry);
             }
@@ -411,15 +433,13 @@ impl Open {
             let d = widened(d, rules.window_days);
             self.common = Some((c.0.max(d.0), c.1.min(d.1)));
         }
-        let new_place = !it.coarse
-            && !self
-                .places
-                .iter()
-                .any(|&m| items[m].place.gazetteer_id == it.place.gazetteer_id);
+        let new_place = !it.coarse && !self.places.iter().any(|&m| items[m].gid == it.gid);
         if new_place {
             self.places.push(k);
         }
-        self.docs.insert(it.claim.doc.clone());
+        if !self.docs.contains(&it.doc) {
+            self.docs.push(it.doc);
+        }
         self.coded |= it.coded;
         self.members.push(k);
         new_place
@@ -428,8 +448,8 @@ impl Open {
 
 /// The id of a claim's origin place when it is a village, town or district (not a region
 /// or governorate, which hold many villages).
-fn precise_origin<'a>(it: &Item<'a>) -> Option<&'a str> {
-    it.origin
+fn precise_origin(origin: Option<&Place>) -> Option<&str> {
+    origin
         .filter(|p| p.precision.is_some_and(|x| x <= 3))
         .and_then(|p| p.gazetteer_id.as_deref())
 }
@@ -457,6 +477,7 @@ pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event> {
             }
         }
     }
+    let mut names = Interner::default();
     let mut items: Vec<Item<'c>> = claims
         .iter()
         .filter(|c| c.scope == Scope::Event)
@@ -475,16 +496,22 @@ pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event> {
                 (Some(a), None) => Some((day_number(a), day_number(a))),
                 (None, None) => None,
             };
+            let origin = c
+                .places
+                .iter()
+                .find(|p| p.role == PlaceRole::Origin && p.is_resolved());
             Some(Item {
                 claim: c,
                 place,
-                origin: c
-                    .places
-                    .iter()
-                    .find(|p| p.role == PlaceRole::Origin && p.is_resolved()),
+                origin,
                 days,
                 coarse: place.precision.is_some_and(|p| p >= 5),
                 coded: is_coded(c),
+                doc: names.id(Some(c.doc.as_str())),
+                gid: names.id(place.gazetteer_id.as_deref()),
+                adm2: names.id(place.admin2.as_deref()),
+                adm1: names.id(place.admin1.as_deref()),
+                origin_id: names.id(precise_origin(origin)),
             })
         })
         .collect();
@@ -582,7 +609,7 @@ pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event> {
                     origins: Vec::new(),
                     common: it.days.map(|d| widened(d, rules.window_days)),
                     places: Vec::new(),
-                    docs: BTreeSet::new(),
+                    docs: Vec::new(),
                     coded: false,
                     members: Vec::new(),
                 });
@@ -827,7 +854,7 @@ fn document_figure<'a>(list: &[&'a Item<'a>]) -> Figure<'a> {
     };
     let mut by_origin: BTreeMap<&str, &Item<'_>> = BTreeMap::new();
     for it in list {
-        if let Some(o) = precise_origin(it) {
+        if let Some(o) = precise_origin(it.origin) {
             match by_origin.get(o) {
                 Some(prev) if prev.claim.count.low >= it.claim.count.low => {}
                 _ => {
