@@ -336,37 +336,16 @@ fn bad_input_names_the_file_and_line_and_keeps_the_old_archive() {
     let before = std::fs::read(&out).expect("read");
     let bad = dir.path().join("bad.geojson");
     std::fs::write(&bad, "{\"type\":\"FeatureCollection\",\"features\":[\n{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[\"x\",1]}}]}").expect("write");
-    for args in [
-        vec![
-            "tiles",
-            bad.to_str().expect("utf-8"),
-            "-o",
-            out.to_str().expect("utf-8"),
-        ],
-        vec![
-            "tiles",
-            good.to_str().expect("utf-8"),
-            "-o",
-            out.to_str().expect("utf-8"),
-            "--accumulate",
-            "count:avg",
-        ],
-        vec![
-            "tiles",
-            good.to_str().expect("utf-8"),
-            "-o",
-            out.to_str().expect("utf-8"),
-            "--min-zoom",
-            "9",
-            "--max-zoom",
-            "3",
-        ],
+    for (input, extra) in [
+        (&bad, &[][..]),
+        (&good, &["--accumulate", "count:avg"][..]),
+        (&good, &["--min-zoom", "9", "--max-zoom", "3"][..]),
     ] {
-        let o = tollmap(&args, "1");
-        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let o = tile(input, &out, extra, "1");
+        assert_eq!(o.status.code(), Some(2), "{input:?} {extra:?}");
         let err = String::from_utf8_lossy(&o.stderr);
         assert!(!err.contains("panicked"), "{err}");
-        if args[1].ends_with("bad.geojson") {
+        if input == &bad {
             assert!(
                 err.contains("bad.geojson") && err.contains("line 2"),
                 "{err}"

@@ -319,20 +319,18 @@ pub fn build_files(
             max_killed,
             tiles: tiles.map(|t| ("tiles.pmtiles", t.max_zoom)),
         };
-        let page = web::stage_web(&files, &shape, opts)?;
+        let features = |name: &str| {
+            let mut sink = web::ValueSink::default();
+            if let Some(l) = layers.iter().find(|l| l.0 == name) {
+                (l.3)(&mut sink);
+            }
+            sink.0
+        };
+        let page = web::stage_web(&features, &shape, opts)?;
         files.extend(page);
         tick("web map");
     }
-    let gpkg_sha = sha256_file(&gpkg_tmp).map_err(|cause| OutputError::Io {
-        path: gpkg_tmp.to_path_buf(),
-        cause,
-    })?;
-    files.push(Staged {
-        name: GPKG_NAME.into(),
-        bytes: std::fs::metadata(&gpkg_tmp).map(|m| m.len()).unwrap_or(0),
-        path: gpkg_tmp,
-        sha256: gpkg_sha,
-    });
+    files.push(staged_file(GPKG_NAME, gpkg_tmp)?);
     let outputs: Vec<serde_json::Value> = files
         .iter()
         .map(|f| json!({"file": f.name, "bytes": f.bytes, "sha256": f.sha256}))
@@ -468,19 +466,26 @@ fn stage_tiles<'a>(
     }
     let ts = make_tiles(layers, opts)?;
     let mut tmp = temp_file("tiles.pmtiles")?;
-    let path = tmp.path().to_path_buf();
-    let io = |cause| OutputError::Io {
-        path: path.clone(),
+    archive::write_pmtiles_to(&ts, std::io::BufWriter::new(tmp.as_file_mut())).map_err(|e| {
+        OutputError::Io {
+            path: tmp.path().to_path_buf(),
+            cause: std::io::Error::other(e),
+        }
+    })?;
+    staged_file("tiles.pmtiles", tmp.into_temp_path())
+}
+
+/// A temporary file written by a library that needs a path or a seekable file (SQLite,
+/// PMTiles), hashed once it is complete.
+fn staged_file(name: &str, path: tempfile::TempPath) -> Result<Staged, OutputError> {
+    let sha256 = sha256_file(&path).map_err(|cause| OutputError::Io {
+        path: path.to_path_buf(),
         cause,
-    };
-    archive::write_pmtiles_to(&ts, std::io::BufWriter::new(tmp.as_file_mut()))
-        .map_err(|e| io(std::io::Error::other(e)))?;
-    let tmp_path = tmp.into_temp_path();
-    let sha256 = sha256_file(&tmp_path).map_err(io)?;
+    })?;
     Ok(Staged {
-        name: "tiles.pmtiles".into(),
-        bytes: std::fs::metadata(&tmp_path).map(|m| m.len()).unwrap_or(0),
-        path: tmp_path,
+        name: name.into(),
+        bytes: std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0),
+        path,
         sha256,
     })
 }

@@ -48,22 +48,34 @@ pub struct WebOptions {
     pub assets: Option<PathBuf>,
 }
 
-fn read_layer(files: &[Staged], name: &str) -> Result<Vec<Value>, OutputError> {
-    let Some(f) = files.iter().find(|f| f.name == name) else {
-        return Ok(Vec::new());
-    };
-    let text = std::fs::read(&f.path).map_err(|cause| OutputError::Io {
-        path: f.path.to_path_buf(),
-        cause,
-    })?;
-    let mut v: Value = serde_json::from_slice(&text).map_err(|e| OutputError::Io {
-        path: f.path.to_path_buf(),
-        cause: std::io::Error::other(e),
-    })?;
-    Ok(match v.get_mut("features").map(Value::take) {
-        Some(Value::Array(a)) => a,
-        _ => Vec::new(),
-    })
+/// The features of one layer (by name: "places", "claims" ...) as GeoJSON-shaped values
+/// (`geometry.coordinates` for points, `properties`), made by the layer functions.
+pub type LayerFeatures<'a> = &'a dyn Fn(&str) -> Vec<Value>;
+
+/// Collects a layer's features as values, as `LayerFeatures` hands them over.
+#[derive(Default)]
+pub struct ValueSink(pub Vec<Value>);
+
+impl super::geojson::FeatureSink for ValueSink {
+    fn feature(
+        &mut self,
+        _id: &str,
+        geom: super::geojson::Geom<'_>,
+        props: &super::geojson::Props,
+    ) {
+        use super::geojson::{round6, Geom};
+        let geometry = match geom {
+            Geom::Point { lon, lat } => json!({ "coordinates": [round6(lon), round6(lat)] }),
+            // Areas are drawn from the bundled outlines.
+            Geom::Area(_) => Value::Null,
+        };
+        let properties: Map<String, Value> = props
+            .iter()
+            .map(|(k, v)| ((*k).to_string(), v.clone()))
+            .collect();
+        self.0
+            .push(json!({ "geometry": geometry, "properties": properties }));
+    }
 }
 
 fn num(v: &Value) -> Value {
@@ -183,23 +195,12 @@ fn claim_of(f: &Value) -> Value {
 }
 
 /// The data object of the page.
-fn data(files: &[Staged], inline: bool, shape: &MapShape) -> Result<Value, OutputError> {
-    let places = if inline {
-        read_layer(files, "places.geojson")?
-    } else {
-        Vec::new()
-    };
-    let origins = if inline {
-        read_layer(files, "origins.geojson")?
-    } else {
-        Vec::new()
-    };
-    let admin1 = read_layer(files, "admin1.geojson")?;
-    let claims = if inline {
-        read_layer(files, "claims.geojson")?
-    } else {
-        Vec::new()
-    };
+fn data(layer: LayerFeatures<'_>, inline: bool, shape: &MapShape) -> Value {
+    let inlined = |name: &str| if inline { layer(name) } else { Vec::new() };
+    let places = inlined("places");
+    let origins = inlined("origins");
+    let admin1 = layer("admin1");
+    let claims = inlined("claims");
     let periods = periods_of(&[&places, &origins, &admin1]);
     let period_ix: FnvHashMap<&str, usize> = periods
         .iter()
@@ -234,7 +235,7 @@ fn data(files: &[Staged], inline: bool, shape: &MapShape) -> Result<Value, Outpu
             })
         })
         .collect();
-    Ok(json!({
+    json!({
         "generator": concat!("tollmap ", env!("CARGO_PKG_VERSION")),
         "mode": if inline { "geojson" } else { "tiles" },
         "place_rows": shape.place_rows,
@@ -246,7 +247,7 @@ fn data(files: &[Staged], inline: bool, shape: &MapShape) -> Result<Value, Outpu
         "origins": places_of(&origins, &period_ix, &claim_ix),
         "areas": areas,
         "claims": claims.iter().map(claim_of).collect::<Vec<_>>(),
-    }))
+    })
 }
 
 fn local_asset(dir: &Path, name: &str) -> Result<Vec<u8>, OutputError> {
@@ -273,14 +274,14 @@ fn local_asset(dir: &Path, name: &str) -> Result<Vec<u8>, OutputError> {
     })
 }
 
-/// Stages the web map's files from the staged layers.
+/// Stages the web map's files, its data made from the layers.
 pub fn stage_web(
-    files: &[Staged],
+    layer: LayerFeatures<'_>,
     shape: &MapShape,
     opts: &WebOptions,
 ) -> Result<Vec<Staged>, OutputError> {
     let inline = shape.place_rows <= INLINE_LIMIT;
-    let data = data(files, inline, shape)?;
+    let data = data(layer, inline, shape);
     let mut out = Vec::new();
     let tiled = !inline && shape.tiles.is_some();
     let (css, mut js, hosts) = match &opts.assets {

@@ -26,6 +26,7 @@ use std::str::FromStr;
 
 use rayon::prelude::*;
 
+use crate::output::geojson::round6;
 use mvt::{FeatureOut, TileGeom, ValRef, EXTENT};
 use source::{Layer, WORLD};
 
@@ -152,7 +153,6 @@ impl Tileset {
 #[derive(Debug, Default, Clone, Copy)]
 pub struct TileStats {
     pub tiles: usize,
-    pub features: usize,
     /// Tiles clustered harder to fit under the size cap.
     pub reclustered: usize,
     /// Tiles left over the cap (nothing more could be merged).
@@ -477,7 +477,6 @@ pub fn make_tiles(layers: Vec<Layer>, opts: &TileOptions) -> Result<Tileset, Til
                 index.push((t.id, z, t.x, t.y, spooled, t.bytes.len() as u32));
                 spooled += t.bytes.len() as u64;
                 stats.tiles += 1;
-                stats.features += t.features;
                 stats.reclustered += usize::from(t.reclustered);
                 stats.over_cap += usize::from(t.over_cap);
             }
@@ -582,10 +581,6 @@ pub fn tile_files(
     Ok((summary, ts.stats))
 }
 
-fn round6(v: f64) -> f64 {
-    (v * 1e6).round() / 1e6
-}
-
 fn metadata(prepared: &[Prepared], clustered: &[bool], opts: &TileOptions) -> serde_json::Value {
     let vector_layers: Vec<serde_json::Value> = prepared
         .iter()
@@ -651,7 +646,6 @@ struct EncodedTile {
     x: u32,
     y: u32,
     bytes: Vec<u8>,
-    features: usize,
     reclustered: bool,
     over_cap: bool,
 }
@@ -713,7 +707,7 @@ fn encode_tile(
     let mut dist = opts.cluster_distance.max(1.0) * unit(z);
     let mut reclustered = false;
     loop {
-        let (raw, features) = encode_layers(prepared, &local, &polys, z, tx, ty, ops);
+        let raw = encode_layers(prepared, &local, &polys, z, tx, ty, ops);
         let bytes = gzip(&raw);
         let fits = bytes.len() <= opts.max_tile_bytes;
         let can_merge = local.iter().any(|lv| lv.items.len() > 1) && dist < WORLD;
@@ -723,7 +717,6 @@ fn encode_tile(
                 x: tx,
                 y: ty,
                 bytes,
-                features,
                 reclustered,
                 over_cap: !fits,
             }));
@@ -745,10 +738,9 @@ fn encode_layers(
     tx: u32,
     ty: u32,
     ops: &[AccOp],
-) -> (Vec<u8>, usize) {
+) -> Vec<u8> {
     let n_acc = ops.len();
     let mut tile = Vec::new();
-    let mut count = 0;
     for (l, p) in prepared.iter().enumerate() {
         let lv = &local[l];
         let keys = &p.layer.keys;
@@ -796,12 +788,11 @@ fn encode_layers(
                     .collect(),
             });
         }
-        count += features.len();
         if !features.is_empty() {
             mvt::encode_layer(&mut tile, &p.layer.name, &features);
         }
     }
-    (tile, count)
+    tile
 }
 
 fn gzip(raw: &[u8]) -> Vec<u8> {

@@ -36,15 +36,6 @@ impl Val {
             Val::Bool(b) => ValRef::Bool(*b),
         }
     }
-
-    /// The number, for `Int` and `Float`.
-    pub fn number(&self) -> Option<f64> {
-        match self {
-            Val::Int(i) => Some(*i as f64),
-            Val::Float(f) => Some(*f),
-            _ => None,
-        }
-    }
 }
 
 /// Geometry in tile coordinates (may lie in the buffer, outside 0..EXTENT).

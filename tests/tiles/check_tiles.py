@@ -51,8 +51,7 @@ mb = out / "places.mbtiles"
 subprocess.run([binary, "-q", "tiles", str(out / "places.geojson"), "-o", str(mb), "--max-zoom", "10",
                 "--cluster-distance", "10", "--accumulate", "killed_low:sum"], check=True)
 info = subprocess.run(["ogrinfo", "-ro", "-so", "-al", str(mb)], check=True, capture_output=True, text=True).stdout
-assert "using driver `MBTiles' successful" in info or "MBTiles" in subprocess.run(
-    ["ogrinfo", "-ro", str(mb)], capture_output=True, text=True).stdout, info
+assert "using driver `MBTiles' successful" in info, info
 assert "Layer name: places" in info, info
 count = int(re.search(r"Feature Count: (\d+)", info).group(1))
 assert count >= len(places), (count, len(places))
