@@ -17,14 +17,109 @@ pub fn round6(x: f64) -> f64 {
     (x * 1e6).round() / 1e6
 }
 
-fn date_value(d: Option<jiff::civil::Date>) -> Value {
-    d.map(|d| Value::String(d.to_string()))
-        .unwrap_or(Value::Null)
+/// A property value: a number, a text (borrowed from the claims and events, or made for the
+/// feature), a day, or null. Made once per feature and handed to every sink.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Prop<'a> {
+    Null,
+    Int(i64),
+    Str(&'a str),
+    Text(String),
+    /// `YYYY-MM-DD`.
+    Day([u8; 10]),
 }
 
-fn opt(s: Option<&str>) -> Value {
-    s.map(|s| Value::String(s.to_string()))
-        .unwrap_or(Value::Null)
+impl<'a> Prop<'a> {
+    /// A day, or null.
+    pub fn date(d: Option<jiff::civil::Date>) -> Prop<'a> {
+        let Some(d) = d else { return Prop::Null };
+        let y = d.year();
+        if !(0..=9999).contains(&y) {
+            return Prop::Text(d.to_string());
+        }
+        let (y, m, dd) = (y as u32, d.month() as u32, d.day() as u32);
+        let digit = |v: u32| b'0' + (v % 10) as u8;
+        Prop::Day([
+            digit(y / 1000),
+            digit(y / 100),
+            digit(y / 10),
+            digit(y),
+            b'-',
+            digit(m / 10),
+            digit(m),
+            b'-',
+            digit(dd / 10),
+            digit(dd),
+        ])
+    }
+
+    /// A text, or null.
+    pub fn opt(s: Option<&'a str>) -> Prop<'a> {
+        s.map_or(Prop::Null, Prop::Str)
+    }
+
+    /// A count.
+    pub fn count(n: u64) -> Prop<'a> {
+        Prop::Int(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+
+    /// A count, or null.
+    pub fn opt_count(n: Option<u64>) -> Prop<'a> {
+        n.map_or(Prop::Null, Prop::count)
+    }
+
+    /// The text of a text or day value.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Prop::Str(s) => Some(s),
+            Prop::Text(s) => Some(s),
+            Prop::Day(d) => std::str::from_utf8(d).ok(),
+            _ => None,
+        }
+    }
+
+    /// The number of an integer value.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Prop::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    /// As a JSON value.
+    pub fn to_json(&self) -> Value {
+        match self {
+            Prop::Null => Value::Null,
+            Prop::Int(i) => Value::from(*i),
+            other => Value::String(other.as_str().unwrap_or_default().to_string()),
+        }
+    }
+
+    /// Writes the value as JSON.
+    fn write_json(&self, o: &mut impl std::io::Write) -> std::io::Result<()> {
+        match self {
+            Prop::Null => o.write_all(b"null"),
+            Prop::Int(i) => o.write_all(itoa::Buffer::new().format(*i).as_bytes()),
+            Prop::Day(d) => {
+                o.write_all(b"\"")?;
+                o.write_all(d)?;
+                o.write_all(b"\"")
+            }
+            Prop::Str(s) => write_json_str(o, s),
+            Prop::Text(s) => write_json_str(o, s),
+        }
+    }
+}
+
+/// A JSON string: written as it is when nothing needs escaping (most ids and names).
+pub fn write_json_str(o: &mut impl std::io::Write, s: &str) -> std::io::Result<()> {
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        o.write_all(b"\"")?;
+        o.write_all(s.as_bytes())?;
+        o.write_all(b"\"")
+    } else {
+        serde_json::to_writer(o, s).map_err(std::io::Error::other)
+    }
 }
 
 /// A feature's geometry: a point, or one of the bundled areas.
@@ -37,37 +132,37 @@ pub enum Geom<'a> {
 /// A feature's properties: names and values, sorted by name (every feature of a layer has
 /// the same names).
 #[derive(Debug, Default, Clone, PartialEq)]
-pub struct Props(Vec<(&'static str, Value)>);
+pub struct Props<'a>(Vec<(&'static str, Prop<'a>)>);
 
-impl Props {
-    fn with_capacity(n: usize) -> Props {
+impl<'a> Props<'a> {
+    fn with_capacity(n: usize) -> Props<'a> {
         Props(Vec::with_capacity(n))
     }
 
     /// Adds a property (names are sorted when the feature is handed over).
-    pub fn insert(&mut self, name: &'static str, value: Value) {
+    pub fn insert(&mut self, name: &'static str, value: Prop<'a>) {
         self.0.push((name, value));
     }
 
-    fn sorted(mut self) -> Props {
-        self.0.sort_by(|a, b| a.0.cmp(b.0));
+    fn sorted(mut self) -> Props<'a> {
+        self.0.sort_unstable_by(|a, b| a.0.cmp(b.0));
         self
     }
 
     /// The properties in name order.
-    pub fn iter(&self) -> impl Iterator<Item = &(&'static str, Value)> {
+    pub fn iter(&self) -> impl Iterator<Item = &(&'static str, Prop<'a>)> {
         self.0.iter()
     }
 
     /// The value of a property.
-    pub fn get(&self, name: &str) -> Option<&Value> {
+    pub fn get(&self, name: &str) -> Option<&Prop<'a>> {
         self.0.iter().find(|(k, _)| *k == name).map(|(_, v)| v)
     }
 }
 
 /// Where a layer's features go, in order: a GeoJSON text, a GeoPackage table.
 pub trait FeatureSink {
-    fn feature(&mut self, id: &str, geom: Geom<'_>, props: &Props);
+    fn feature(&mut self, id: &str, geom: Geom<'_>, props: &Props<'_>);
 }
 
 /// A feature collection written as it is made, one feature per line.
@@ -90,7 +185,12 @@ impl<W: std::io::Write> GeoJsonWriter<W> {
         }
     }
 
-    fn write_feature(&mut self, id: &str, geom: Geom<'_>, props: &Props) -> std::io::Result<()> {
+    fn write_feature(
+        &mut self,
+        id: &str,
+        geom: Geom<'_>,
+        props: &Props<'_>,
+    ) -> std::io::Result<()> {
         let o = &mut self.out;
         o.write_all(if self.n == 0 {
             b"{\"type\":\"FeatureCollection\",\"features\":[\n"
@@ -98,9 +198,8 @@ impl<W: std::io::Write> GeoJsonWriter<W> {
             b",\n"
         })?;
         self.n += 1;
-        // serde_json::Value objects keep sorted keys (BTreeMap) without `preserve_order`.
         o.write_all(b"{\"type\":\"Feature\",\"id\":")?;
-        serde_json::to_writer(&mut *o, id)?;
+        write_json_str(o, id)?;
         o.write_all(b",\"geometry\":")?;
         match geom {
             Geom::Point { lon, lat } => {
@@ -123,9 +222,9 @@ impl<W: std::io::Write> GeoJsonWriter<W> {
             if i > 0 {
                 o.write_all(b",")?;
             }
-            serde_json::to_writer(&mut *o, k)?;
+            write_json_str(o, k)?;
             o.write_all(b":")?;
-            serde_json::to_writer(&mut *o, v)?;
+            v.write_json(o)?;
         }
         o.write_all(b"}}")
     }
@@ -145,7 +244,7 @@ impl<W: std::io::Write> GeoJsonWriter<W> {
 }
 
 impl<W: std::io::Write> FeatureSink for GeoJsonWriter<W> {
-    fn feature(&mut self, id: &str, geom: Geom<'_>, props: &Props) {
+    fn feature(&mut self, id: &str, geom: Geom<'_>, props: &Props<'_>) {
         if self.error.is_none() {
             if let Err(e) = self.write_feature(id, geom, props) {
                 self.error = Some(e);
@@ -183,36 +282,36 @@ pub fn claims_layer(
         };
         let doc = docs.get(c.doc.as_str());
         let mut props = Props::with_capacity(48);
-        props.insert("id", json!(c.id));
-        props.insert("doc", json!(c.doc));
+        props.insert("id", Prop::Str(&c.id));
+        props.insert("doc", Prop::Str(&c.doc));
         props.insert(
             "event_id",
-            json!(event_of.get(c.id.as_str()).copied().unwrap_or("")),
+            Prop::Str(event_of.get(c.id.as_str()).copied().unwrap_or("")),
         );
-        props.insert("title", opt(doc.and_then(|d| d.title.as_deref())));
-        props.insert("url", opt(doc.and_then(|d| d.url.as_deref())));
-        props.insert("outlet", opt(doc.and_then(|d| d.outlet.as_deref())));
-        props.insert("published", date_value(c.published));
-        props.insert("quote", json!(c.quote));
-        props.insert("count_low", json!(c.count.low));
-        props.insert("count_high", json!(c.count.high));
-        props.insert("count_text", json!(c.count.text));
-        props.insert("qualifier", json!(c.count.qualifier));
-        props.insert("outcome", json!(c.outcome));
-        props.insert("victims", json!(c.victims));
-        props.insert("victims_text", opt(c.victims_text.as_deref()));
-        props.insert("claimant", opt(c.claimant.as_deref()));
-        props.insert("part_of", opt(c.part_of.as_deref()));
-        props.insert("date_start", date_value(c.date.start));
-        props.insert("date_end", date_value(c.date.end));
-        props.insert("date_precision", json!(c.date.precision));
-        props.insert("date_text", opt(c.date.text.as_deref()));
-        props.insert("place_mention", json!(p.mention));
-        props.insert("place_name", opt(p.name.as_deref()));
-        props.insert("gazetteer_id", opt(p.gazetteer_id.as_deref()));
-        props.insert("admin1", opt(p.admin1.as_deref()));
-        props.insert("admin2", opt(p.admin2.as_deref()));
-        props.insert("precision", json!(p.precision));
+        props.insert("title", Prop::opt(doc.and_then(|d| d.title.as_deref())));
+        props.insert("url", Prop::opt(doc.and_then(|d| d.url.as_deref())));
+        props.insert("outlet", Prop::opt(doc.and_then(|d| d.outlet.as_deref())));
+        props.insert("published", Prop::date(c.published));
+        props.insert("quote", Prop::Str(&c.quote));
+        props.insert("count_low", Prop::count(c.count.low));
+        props.insert("count_high", Prop::opt_count(c.count.high));
+        props.insert("count_text", Prop::Str(&c.count.text));
+        props.insert("qualifier", Prop::Str(c.count.qualifier.as_str()));
+        props.insert("outcome", Prop::Str(c.outcome.as_str()));
+        props.insert("victims", Prop::Str(c.victims.as_str()));
+        props.insert("victims_text", Prop::opt(c.victims_text.as_deref()));
+        props.insert("claimant", Prop::opt(c.claimant.as_deref()));
+        props.insert("part_of", Prop::opt(c.part_of.as_deref()));
+        props.insert("date_start", Prop::date(c.date.start));
+        props.insert("date_end", Prop::date(c.date.end));
+        props.insert("date_precision", Prop::Str(c.date.precision.as_str()));
+        props.insert("date_text", Prop::opt(c.date.text.as_deref()));
+        props.insert("place_mention", Prop::Str(&p.mention));
+        props.insert("place_name", Prop::opt(p.name.as_deref()));
+        props.insert("gazetteer_id", Prop::opt(p.gazetteer_id.as_deref()));
+        props.insert("admin1", Prop::opt(p.admin1.as_deref()));
+        props.insert("admin2", Prop::opt(p.admin2.as_deref()));
+        props.insert("precision", Prop::opt_count(p.precision.map(u64::from)));
         sink.feature(&c.id, Geom::Point { lon, lat }, &props.sorted());
     }
 }
@@ -226,34 +325,44 @@ pub fn events_layer(events: &[Event], sink: &mut dyn FeatureSink) {
             continue;
         };
         let mut props = Props::with_capacity(48);
-        props.insert("id", json!(e.id));
-        props.insert("outcome", json!(e.outcome));
-        props.insert("victims", json!(e.victims));
-        props.insert("low", json!(e.range.low));
-        props.insert("high", json!(e.range.high));
-        props.insert("start", date_value(e.start));
-        props.insert("end", date_value(e.end));
-        props.insert("place_id", opt(e.place.gazetteer_id.as_deref()));
-        props.insert("name", opt(e.place.name.as_deref()));
-        props.insert("admin1", opt(e.place.admin1.as_deref()));
-        props.insert("admin2", opt(e.place.admin2.as_deref()));
-        props.insert("precision", json!(e.place.precision));
+        props.insert("id", Prop::Str(&e.id));
+        props.insert("outcome", Prop::Str(e.outcome.as_str()));
+        props.insert("victims", Prop::Str(e.victims.as_str()));
+        props.insert("low", Prop::count(e.range.low));
+        props.insert("high", Prop::opt_count(e.range.high));
+        props.insert("start", Prop::date(e.start));
+        props.insert("end", Prop::date(e.end));
+        props.insert("place_id", Prop::opt(e.place.gazetteer_id.as_deref()));
+        props.insert("name", Prop::opt(e.place.name.as_deref()));
+        props.insert("admin1", Prop::opt(e.place.admin1.as_deref()));
+        props.insert("admin2", Prop::opt(e.place.admin2.as_deref()));
+        props.insert(
+            "precision",
+            Prop::opt_count(e.place.precision.map(u64::from)),
+        );
         props.insert(
             "origins",
-            json!(e
-                .origins
-                .iter()
-                .filter_map(|(o, _)| o.name.as_deref())
-                .collect::<Vec<_>>()
-                .join("; ")),
+            Prop::Text(
+                e.origins
+                    .iter()
+                    .filter_map(|(o, _)| o.name.as_deref())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
         );
-        props.insert("claims", json!(e.claims.len()));
-        props.insert("claim_ids", json!(e.claims.join(" ")));
-        props.insert("restated_ids", json!(e.restated.join(" ")));
-        props.insert("documents", json!(e.documents.len()));
+        props.insert("claims", Prop::count(e.claims.len() as u64));
+        props.insert("claim_ids", Prop::Text(e.claims.join(" ")));
+        props.insert("restated_ids", Prop::Text(e.restated.join(" ")));
+        props.insert("documents", Prop::count(e.documents.len() as u64));
         props.insert(
             "claimants",
-            json!(e.claimants.iter().cloned().collect::<Vec<_>>().join("; ")),
+            Prop::Text(
+                e.claimants
+                    .iter()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
         );
         sink.feature(&e.id, Geom::Point { lon, lat }, &props.sorted());
     }
@@ -312,19 +421,25 @@ const VICTIM_COLUMNS: [(Victims, &str, &str); 7] = [
 ];
 
 /// The period and totals of a row, as properties.
-fn totals(r: &PlacePeriod, events: &[Event], props: &mut Props) {
-    props.insert("period", json!(r.period.label));
-    props.insert("period_start", date_value(r.period.start));
-    props.insert("period_end", date_value(r.period.end));
+fn totals<'a>(r: &'a PlacePeriod, events: &'a [Event], props: &mut Props<'a>) {
+    props.insert("period", Prop::Str(&r.period.label));
+    props.insert("period_start", Prop::date(r.period.start));
+    props.insert("period_end", Prop::date(r.period.end));
     for (o, low, high) in OUTCOME_COLUMNS {
         let range = r.outcomes.get(&o).copied().unwrap_or_default();
-        props.insert(low, json!(range.low));
-        props.insert(high, json!(if range.any { range.high } else { Some(0) }));
+        props.insert(low, Prop::count(range.low));
+        props.insert(
+            high,
+            Prop::opt_count(if range.any { range.high } else { Some(0) }),
+        );
     }
     for (v, low, high) in VICTIM_COLUMNS {
         let range = r.killed_by_victims.get(&v).copied().unwrap_or_default();
-        props.insert(low, json!(range.low));
-        props.insert(high, json!(if range.any { range.high } else { Some(0) }));
+        props.insert(low, Prop::count(range.low));
+        props.insert(
+            high,
+            Prop::opt_count(if range.any { range.high } else { Some(0) }),
+        );
     }
     let join = |ids: &mut dyn Iterator<Item = &str>, sep: &str| -> (usize, String) {
         let mut n = 0;
@@ -340,19 +455,19 @@ fn totals(r: &PlacePeriod, events: &[Event], props: &mut Props) {
     };
     let (n_events, event_ids) = join(&mut r.events_of(events).map(|e| e.id.as_str()), " ");
     let (n_claims, claim_ids) = join(&mut r.claim_ids(events), " ");
-    props.insert("events", json!(n_events));
-    props.insert("event_ids", json!(event_ids));
-    props.insert("spanning", json!(r.spanning));
-    props.insert("claims", json!(n_claims));
-    props.insert("claim_ids", json!(claim_ids));
+    props.insert("events", Prop::count(n_events as u64));
+    props.insert("event_ids", Prop::Text(event_ids));
+    props.insert("spanning", Prop::count(r.spanning as u64));
+    props.insert("claims", Prop::count(n_claims as u64));
+    props.insert("claim_ids", Prop::Text(claim_ids));
     props.insert(
         "restated_ids",
-        json!(join(&mut r.restated_ids(events), " ").1),
+        Prop::Text(join(&mut r.restated_ids(events), " ").1),
     );
-    props.insert("documents", json!(r.documents(events).len()));
+    props.insert("documents", Prop::count(r.documents(events).len() as u64));
     props.insert(
         "claimants",
-        json!(join(&mut r.claimants(events).into_iter(), "; ").1),
+        Prop::Text(join(&mut r.claimants(events).into_iter(), "; ").1),
     );
 }
 
@@ -372,12 +487,15 @@ pub fn places_layer(rows: &[PlacePeriod], events: &[Event], sink: &mut dyn Featu
             continue;
         };
         let mut props = Props::with_capacity(48);
-        props.insert("place_id", json!(pid));
-        props.insert("name", opt(r.place.name.as_deref()));
-        props.insert("admin1", opt(r.place.admin1.as_deref()));
-        props.insert("admin2", opt(r.place.admin2.as_deref()));
-        props.insert("kind", json!(r.place.kind));
-        props.insert("precision", json!(r.place.precision));
+        props.insert("place_id", Prop::Str(pid));
+        props.insert("name", Prop::opt(r.place.name.as_deref()));
+        props.insert("admin1", Prop::opt(r.place.admin1.as_deref()));
+        props.insert("admin2", Prop::opt(r.place.admin2.as_deref()));
+        props.insert("kind", Prop::opt(r.place.kind.map(|k| k.as_str())));
+        props.insert(
+            "precision",
+            Prop::opt_count(r.place.precision.map(u64::from)),
+        );
         totals(r, events, &mut props);
         sink.feature(&id, Geom::Point { lon, lat }, &props.sorted());
     }
@@ -400,11 +518,11 @@ pub fn areas_layer(
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
     for (id, a, r) in keyed {
         let mut props = Props::with_capacity(48);
-        props.insert("pcode", json!(a.pcode));
-        props.insert("name", json!(a.name));
-        props.insert("name_ar", json!(a.name_ar));
+        props.insert("pcode", Prop::Str(&a.pcode));
+        props.insert("name", Prop::Str(&a.name));
+        props.insert("name_ar", Prop::Str(&a.name_ar));
         if let Some(p) = &a.parent {
-            props.insert("admin1", json!(p));
+            props.insert("admin1", Prop::Str(p));
         }
         totals(r, events, &mut props);
         sink.feature(&id, Geom::Area(a), &props.sorted());

@@ -11,9 +11,8 @@
 use std::path::Path;
 
 use rusqlite::{params_from_iter, Connection};
-use serde_json::Value;
 
-use super::geojson::{FeatureSink, Geom, Props};
+use super::geojson::{FeatureSink, Geom, Prop, Props};
 
 /// What `last_change` says: a constant, so that output bytes depend only on the inputs.
 const LAST_CHANGE: &str = "1970-01-01T00:00:00.000Z";
@@ -181,7 +180,7 @@ impl<'c> Table<'c> {
         Ok(())
     }
 
-    fn insert(&mut self, geom: Geom<'_>, props: &Props) -> rusqlite::Result<()> {
+    fn insert(&mut self, geom: Geom<'_>, props: &Props<'_>) -> rusqlite::Result<()> {
         if self.columns.is_none() {
             let names: Vec<String> = props.iter().map(|(k, _)| k.to_string()).collect();
             self.create(&names)?;
@@ -203,7 +202,7 @@ impl<'c> Table<'c> {
             .iter()
             .map(|(k, _)| *k)
             .eq(columns.iter().map(String::as_str));
-        let found: Vec<Option<&Value>> = if same {
+        let found: Vec<Option<&Prop<'_>>> = if same {
             props.iter().map(|(_, v)| Some(v)).collect()
         } else {
             columns.iter().map(|c| props.get(c)).collect()
@@ -212,15 +211,11 @@ impl<'c> Table<'c> {
         // Texts are bound by reference: no copy of every quote and id.
         let values = std::iter::once(ToSqlOutput::Borrowed(ValueRef::Blob(&blob))).chain(
             found.into_iter().map(|v| match v {
-                Some(Value::Number(n)) => match (n.as_i64(), n.as_f64()) {
-                    (Some(i), _) => ToSqlOutput::Owned(Sql::Integer(i)),
-                    (None, Some(f)) => ToSqlOutput::Owned(Sql::Real(f)),
-                    _ => ToSqlOutput::Owned(Sql::Null),
-                },
-                Some(Value::String(s)) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
-                Some(Value::Bool(b)) => ToSqlOutput::Owned(Sql::Integer(i64::from(*b))),
-                Some(Value::Null) | None => ToSqlOutput::Owned(Sql::Null),
-                Some(other) => ToSqlOutput::Owned(Sql::Text(other.to_string())),
+                Some(Prop::Int(i)) => ToSqlOutput::Owned(Sql::Integer(*i)),
+                Some(Prop::Null) | None => ToSqlOutput::Owned(Sql::Null),
+                Some(other) => ToSqlOutput::Borrowed(ValueRef::Text(
+                    other.as_str().unwrap_or_default().as_bytes(),
+                )),
             }),
         );
         if let Some(stmt) = self.insert.as_mut() {
@@ -262,7 +257,7 @@ impl<'c> Table<'c> {
 }
 
 impl FeatureSink for Table<'_> {
-    fn feature(&mut self, _id: &str, geom: Geom<'_>, props: &Props) {
+    fn feature(&mut self, _id: &str, geom: Geom<'_>, props: &Props<'_>) {
         if self.error.is_some() {
             return;
         }

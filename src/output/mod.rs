@@ -433,14 +433,23 @@ pub fn build_tile_options(max_zoom: u8) -> crate::tiles::TileOptions {
 struct TileSink<'a>(&'a mut crate::tiles::source::Layer);
 
 impl geojson::FeatureSink for TileSink<'_> {
-    fn feature(&mut self, _id: &str, geom: geojson::Geom<'_>, props: &geojson::Props) {
+    fn feature(&mut self, _id: &str, geom: geojson::Geom<'_>, props: &geojson::Props<'_>) {
         use crate::tiles::source::Shape;
         let shape = match geom {
             geojson::Geom::Point { lon, lat } => Shape::Point { lon, lat },
             geojson::Geom::Area(a) => Shape::MultiPolygon(&a.shape),
         };
         // Ids are text ("geonames:170063|2016-08"): MVT ids are integers, so none is kept.
-        self.0.push(None, shape, props.iter().map(|(k, v)| (*k, v)));
+        use crate::tiles::mvt::ValRef;
+        fn value<'v>(v: &'v geojson::Prop<'_>) -> Option<ValRef<'v>> {
+            match v {
+                geojson::Prop::Null => None,
+                geojson::Prop::Int(i) => Some(ValRef::Int(*i)),
+                other => other.as_str().map(ValRef::Str),
+            }
+        }
+        self.0
+            .push(None, shape, props.iter().map(|(k, v)| (*k, value(v))));
     }
 }
 

@@ -61,7 +61,7 @@ impl super::geojson::FeatureSink for ValueSink {
         &mut self,
         _id: &str,
         geom: super::geojson::Geom<'_>,
-        props: &super::geojson::Props,
+        props: &super::geojson::Props<'_>,
     ) {
         use super::geojson::{round6, Geom};
         let geometry = match geom {
@@ -71,7 +71,7 @@ impl super::geojson::FeatureSink for ValueSink {
         };
         let properties: Map<String, Value> = props
             .iter()
-            .map(|(k, v)| ((*k).to_string(), v.clone()))
+            .map(|(k, v)| ((*k).to_string(), v.to_json()))
             .collect();
         self.0
             .push(json!({ "geometry": geometry, "properties": properties }));

@@ -210,11 +210,40 @@ impl Layer {
             Some(props) => {
                 let mut sorted: Vec<(String, Value)> = props.into_iter().collect();
                 sorted.sort_by(|a, b| a.0.cmp(&b.0));
-                self.push_record(id, sorted.iter().map(|(k, v)| (k.as_str(), v)));
+                // Arrays and objects become their JSON text.
+                let texts: Vec<Option<String>> = sorted
+                    .iter()
+                    .map(|(_, v)| match v {
+                        Value::Array(_) | Value::Object(_) => Some(v.to_string()),
+                        _ => None,
+                    })
+                    .collect();
+                self.push_record(
+                    id,
+                    sorted
+                        .iter()
+                        .zip(&texts)
+                        .map(|((k, v), text)| (k.as_str(), Self::json_value(v, text.as_deref()))),
+                );
             }
             None => self.push_record(id, std::iter::empty()),
         }
         Ok(())
+    }
+
+    /// A GeoJSON property value as a tile value (`None` for null); `text` is the JSON text of an
+    /// array or object.
+    fn json_value<'v>(v: &'v Value, text: Option<&'v str>) -> Option<ValRef<'v>> {
+        match v {
+            Value::Null => None,
+            Value::Bool(b) => Some(ValRef::Bool(*b)),
+            Value::Number(n) => Some(match n.as_i64() {
+                Some(i) => ValRef::Int(i),
+                None => ValRef::Float(n.as_f64().unwrap_or(0.0)),
+            }),
+            Value::String(s) => Some(ValRef::Str(s)),
+            _ => text.map(ValRef::Str),
+        }
     }
 
     /// Adds a feature made in memory (no GeoJSON text): a point or a multipolygon in
@@ -223,7 +252,7 @@ impl Layer {
         &mut self,
         id: Option<u64>,
         shape: Shape<'_>,
-        props: impl IntoIterator<Item = (&'v str, &'v Value)>,
+        props: impl IntoIterator<Item = (&'v str, Option<ValRef<'v>>)>,
     ) {
         let feature = self.ends.len() as u32;
         match shape {
@@ -251,15 +280,15 @@ impl Layer {
     fn push_record<'v>(
         &mut self,
         id: Option<u64>,
-        props: impl IntoIterator<Item = (&'v str, &'v Value)>,
+        props: impl IntoIterator<Item = (&'v str, Option<ValRef<'v>>)>,
     ) {
         push_varint(
             &mut self.data,
             id.and_then(|i| i.checked_add(1)).unwrap_or(0),
         );
         for (k, v) in props {
-            if v.is_null()
-                || self.omit.iter().any(|o| o == k)
+            let Some(v) = v else { continue };
+            if self.omit.iter().any(|o| o == k)
                 || self
                     .keep
                     .as_ref()
@@ -270,33 +299,21 @@ impl Layer {
             let key = self.key(k);
             push_varint(&mut self.data, u64::from(key));
             let kind = match v {
-                Value::Bool(b) => {
-                    self.data.push(if *b { 4 } else { 3 });
+                ValRef::Bool(b) => {
+                    self.data.push(if b { 4 } else { 3 });
                     4
                 }
-                Value::Number(n) => {
-                    match n.as_i64() {
-                        Some(i) => {
-                            self.data.push(0);
-                            push_varint(&mut self.data, ((i << 1) ^ (i >> 63)) as u64);
-                        }
-                        None => {
-                            self.data.push(1);
-                            let f = n.as_f64().unwrap_or(0.0);
-                            self.data.extend_from_slice(&f.to_le_bytes());
-                        }
-                    }
+                ValRef::Int(i) => {
+                    self.data.push(0);
+                    push_varint(&mut self.data, ((i << 1) ^ (i >> 63)) as u64);
                     1
                 }
-                other => {
-                    let owned;
-                    let text = match other {
-                        Value::String(s) => s.as_str(),
-                        o => {
-                            owned = o.to_string();
-                            owned.as_str()
-                        }
-                    };
+                ValRef::Float(f) => {
+                    self.data.push(1);
+                    self.data.extend_from_slice(&f.to_le_bytes());
+                    1
+                }
+                ValRef::Str(text) => {
                     self.data.push(2);
                     push_varint(&mut self.data, text.len() as u64);
                     self.data.extend_from_slice(text.as_bytes());
