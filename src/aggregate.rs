@@ -25,6 +25,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::hash::{FnvHashMap as HashMap, FnvHashSet as HashSet};
 
 use jiff::civil::{Date, ISOWeekDate};
+use rayon::prelude::*;
 
 use crate::model::{Claim, Outcome, Place, PlaceRole, Scope, Victims};
 
@@ -516,7 +517,7 @@ pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event> {
         })
         .collect();
     // Earliest first (undated last), then a fixed order: the grouping is deterministic.
-    items.sort_by(|a, b| {
+    items.par_sort_by(|a, b| {
         let key = |i: &Item<'_>| {
             (
                 i.days.is_none(),
@@ -641,18 +642,19 @@ pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event> {
             }
         }
     }
+    // Each event is finished on its own: in parallel, in a fixed order.
     let mut out: Vec<Event> = open
-        .iter()
+        .par_iter()
         .map(|e| finish(e, &items, &parts_of, rules))
         .collect();
-    out.sort_by(|a, b| a.id.cmp(&b.id));
+    out.par_sort_by(|a, b| a.id.cmp(&b.id));
     out
 }
 
 /// An open event's members made into its figures, range and breakdown.
-fn finish(
+fn finish<'c>(
     e: &Open,
-    items: &[Item<'_>],
+    items: &[Item<'c>],
     parts_of: &HashMap<&str, Vec<&Claim>>,
     rules: &EventRules,
 ) -> Event {
@@ -701,7 +703,7 @@ fn finish(
         .filter(|i| !i.coarse)
         .chain(members.iter())
         .min_by(|a, b| {
-            let key = |i: &Item<'_>| (i.place.precision.unwrap_or(9), i.place.gazetteer_id.clone());
+            let key = |i: &Item<'c>| (i.place.precision.unwrap_or(9), i.place.gazetteer_id.as_deref());
             key(a).cmp(&key(b))
         })
         .map(|i| i.place.clone())

@@ -25,6 +25,23 @@ pub mod output;
 pub mod serve;
 pub mod tiles;
 
+/// With `TOLLMAP_TIMING` set, prints a phase's time since `t0` and the resident memory (for
+/// the benchmarks).
+pub fn timing(what: &str, t0: std::time::Instant) {
+    if std::env::var_os("TOLLMAP_TIMING").is_none() {
+        return;
+    }
+    let rss = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .map(|l| l.trim_start_matches("VmRSS:").trim().to_string())
+        })
+        .unwrap_or_default();
+    eprintln!("{what}: {:.2?} (resident {rss})", t0.elapsed());
+}
+
 use std::path::PathBuf;
 
 use aggregate::Granularity;
@@ -207,10 +224,13 @@ impl Pipeline {
         let mut claims = self.extract(&ingested.documents);
         // The table rows move into the claims (`ingested.claims` is left empty): a large
         // table is held once.
-        claims.extend(self.resolve_table_claims(std::mem::take(&mut ingested.claims)));
-        if std::env::var_os("TOLLMAP_TIMING").is_some() {
-            eprintln!("read and extract: {:?}", t0.elapsed());
+        let table = self.resolve_table_claims(std::mem::take(&mut ingested.claims));
+        if claims.is_empty() {
+            claims = table;
+        } else {
+            claims.extend(table);
         }
+        timing("read and extract", t0);
         let files = output::build_files(
             &ingested.documents,
             &claims,

@@ -109,9 +109,7 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             run.files
                 .write(&args.out)
                 .with_context(|| format!("writing outputs to {}", args.out.display()))?;
-            if std::env::var_os("TOLLMAP_TIMING").is_some() {
-                eprintln!("moved into place: {:?}", t0.elapsed());
-            }
+            tollmap::timing("moved into place", t0);
             let c = run.files.counts;
             say(
                 quiet,

@@ -395,7 +395,12 @@ fn read_file(path: &Path, opts: &IngestOptions, out: &mut Ingested) -> Result<()
         Some(Kind::Table) => {
             let claims = table::read_table(path, &text)?;
             events = claims.iter().filter(|c| c.part_of.is_none()).count();
-            out.claims.extend(claims);
+            // Moved, not copied, when it is the first table (a large table is held once).
+            if out.claims.is_empty() {
+                out.claims = claims;
+            } else {
+                out.claims.extend(claims);
+            }
         }
         Some(Kind::Html) | None => {
             return Err(IngestError::Unsupported {

@@ -4,6 +4,8 @@
 //! with sorted keys, features sorted, one feature per line: the same inputs give the same
 //! bytes.
 
+use std::borrow::Cow;
+
 use crate::hash::FnvHashMap as HashMap;
 
 use serde_json::{json, Value};
@@ -160,9 +162,17 @@ impl<'a> Props<'a> {
     }
 }
 
-/// Where a layer's features go, in order: a GeoJSON text, a GeoPackage table.
-pub trait FeatureSink {
-    fn feature(&mut self, id: &str, geom: Geom<'_>, props: &Props<'_>);
+/// One feature as a layer function makes it: made once, handed to every output.
+#[derive(Debug, Clone)]
+pub struct Feature<'a> {
+    pub id: Cow<'a, str>,
+    pub geom: Geom<'a>,
+    pub props: Props<'a>,
+}
+
+/// Where a layer's features go, in order: a GeoJSON text, a GeoPackage table, the tiles.
+pub trait FeatureSink<'a> {
+    fn feature(&mut self, feature: Feature<'a>);
 }
 
 /// A feature collection written as it is made, one feature per line.
@@ -185,7 +195,8 @@ impl<W: std::io::Write> GeoJsonWriter<W> {
         }
     }
 
-    fn write_feature(
+    /// Writes one feature.
+    pub fn write_feature(
         &mut self,
         id: &str,
         geom: Geom<'_>,
@@ -229,24 +240,26 @@ impl<W: std::io::Write> GeoJsonWriter<W> {
         o.write_all(b"}}")
     }
 
-    /// Ends the FeatureCollection; the first error of any feature, if one failed.
-    pub fn finish(mut self) -> std::io::Result<()> {
+    /// Ends the FeatureCollection and hands back the writer; the first error of any
+    /// feature, if one failed.
+    pub fn finish(mut self) -> std::io::Result<W> {
         if let Some(e) = self.error.take() {
             return Err(e);
         }
         if self.n == 0 {
             self.out
-                .write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n]}\n")
+                .write_all(b"{\"type\":\"FeatureCollection\",\"features\":[\n]}\n")?;
         } else {
-            self.out.write_all(b"\n]}\n")
+            self.out.write_all(b"\n]}\n")?;
         }
+        Ok(self.out)
     }
 }
 
-impl<W: std::io::Write> FeatureSink for GeoJsonWriter<W> {
-    fn feature(&mut self, id: &str, geom: Geom<'_>, props: &Props<'_>) {
+impl<'a, W: std::io::Write> FeatureSink<'a> for GeoJsonWriter<W> {
+    fn feature(&mut self, f: Feature<'a>) {
         if self.error.is_none() {
-            if let Err(e) = self.write_feature(id, geom, props) {
+            if let Err(e) = self.write_feature(&f.id, f.geom, &f.props) {
                 self.error = Some(e);
             }
         }
@@ -254,7 +267,7 @@ impl<W: std::io::Write> FeatureSink for GeoJsonWriter<W> {
 }
 
 /// Runs a layer into a GeoJSON text.
-pub fn to_text(layer: impl FnOnce(&mut dyn FeatureSink)) -> String {
+pub fn to_text<'a>(layer: impl FnOnce(&mut dyn FeatureSink<'a>)) -> String {
     let mut buf: Vec<u8> = Vec::new();
     let mut sink = GeoJsonWriter::new(&mut buf);
     layer(&mut sink);
@@ -264,11 +277,11 @@ pub fn to_text(layer: impl FnOnce(&mut dyn FeatureSink)) -> String {
 
 /// `claims.geojson`: every event-scope claim with a resolved event place, as a point there,
 /// with the event it was counted in (`event_id`, empty when it was not counted).
-pub fn claims_layer(
-    claims: &[Claim],
-    docs: &HashMap<&str, &Document>,
-    event_of: &HashMap<&str, &str>,
-    sink: &mut dyn FeatureSink,
+pub fn claims_layer<'a>(
+    claims: &'a [Claim],
+    docs: &HashMap<&str, &'a Document>,
+    event_of: &HashMap<&str, &'a str>,
+    sink: &mut dyn FeatureSink<'a>,
 ) {
     let mut sorted: Vec<&Claim> = claims.iter().collect();
     sorted.sort_by(|a, b| a.id.cmp(&b.id));
@@ -312,12 +325,16 @@ pub fn claims_layer(
         props.insert("admin1", Prop::opt(p.admin1.as_deref()));
         props.insert("admin2", Prop::opt(p.admin2.as_deref()));
         props.insert("precision", Prop::opt_count(p.precision.map(u64::from)));
-        sink.feature(&c.id, Geom::Point { lon, lat }, &props.sorted());
+        sink.feature(Feature {
+            id: Cow::Borrowed(&c.id),
+            geom: Geom::Point { lon, lat },
+            props: props.sorted(),
+        });
     }
 }
 
 /// `events.geojson`: one point per event, with its range and the claims it holds.
-pub fn events_layer(events: &[Event], sink: &mut dyn FeatureSink) {
+pub fn events_layer<'a>(events: &'a [Event], sink: &mut dyn FeatureSink<'a>) {
     let mut sorted: Vec<&Event> = events.iter().collect();
     sorted.sort_by(|a, b| a.id.cmp(&b.id));
     for e in sorted {
@@ -364,7 +381,11 @@ pub fn events_layer(events: &[Event], sink: &mut dyn FeatureSink) {
                     .join("; "),
             ),
         );
-        sink.feature(&e.id, Geom::Point { lon, lat }, &props.sorted());
+        sink.feature(Feature {
+            id: Cow::Borrowed(&e.id),
+            geom: Geom::Point { lon, lat },
+            props: props.sorted(),
+        });
     }
 }
 
@@ -472,7 +493,11 @@ fn totals<'a>(r: &'a PlacePeriod, events: &'a [Event], props: &mut Props<'a>) {
 }
 
 /// `places.geojson` (or `origins.geojson`): one point per place and period with totals.
-pub fn places_layer(rows: &[PlacePeriod], events: &[Event], sink: &mut dyn FeatureSink) {
+pub fn places_layer<'a>(
+    rows: &'a [PlacePeriod],
+    events: &'a [Event],
+    sink: &mut dyn FeatureSink<'a>,
+) {
     let mut keyed: Vec<(String, &PlacePeriod)> = rows
         .iter()
         .filter_map(|r| {
@@ -497,16 +522,20 @@ pub fn places_layer(rows: &[PlacePeriod], events: &[Event], sink: &mut dyn Featu
             Prop::opt_count(r.place.precision.map(u64::from)),
         );
         totals(r, events, &mut props);
-        sink.feature(&id, Geom::Point { lon, lat }, &props.sorted());
+        sink.feature(Feature {
+            id: Cow::Owned(id),
+            geom: Geom::Point { lon, lat },
+            props: props.sorted(),
+        });
     }
 }
 
 /// `admin1.geojson` / `admin2.geojson`: one polygon per area and period with totals.
-pub fn areas_layer(
-    rows: &[(usize, PlacePeriod)],
-    areas: &[Area],
-    events: &[Event],
-    sink: &mut dyn FeatureSink,
+pub fn areas_layer<'a>(
+    rows: &'a [(usize, PlacePeriod)],
+    areas: &'a [Area],
+    events: &'a [Event],
+    sink: &mut dyn FeatureSink<'a>,
 ) {
     let mut keyed: Vec<(String, &Area, &PlacePeriod)> = rows
         .iter()
@@ -525,7 +554,11 @@ pub fn areas_layer(
             props.insert("admin1", Prop::Str(p));
         }
         totals(r, events, &mut props);
-        sink.feature(&id, Geom::Area(a), &props.sorted());
+        sink.feature(Feature {
+            id: Cow::Owned(id),
+            geom: Geom::Area(a),
+            props: props.sorted(),
+        });
     }
 }
 

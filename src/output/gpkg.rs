@@ -12,7 +12,7 @@ use std::path::Path;
 
 use rusqlite::{params_from_iter, Connection};
 
-use super::geojson::{FeatureSink, Geom, Prop, Props};
+use super::geojson::{Feature, FeatureSink, Geom, Prop, Props};
 
 /// What `last_change` says: a constant, so that output bytes depend only on the inputs.
 const LAST_CHANGE: &str = "1970-01-01T00:00:00.000Z";
@@ -256,14 +256,21 @@ impl<'c> Table<'c> {
     }
 }
 
-impl FeatureSink for Table<'_> {
-    fn feature(&mut self, _id: &str, geom: Geom<'_>, props: &Props<'_>) {
+impl Table<'_> {
+    /// Adds one feature (its id is the row's `fid`, not kept).
+    pub fn add(&mut self, f: &Feature<'_>) {
         if self.error.is_some() {
             return;
         }
-        if let Err(e) = self.insert(geom, props) {
+        if let Err(e) = self.insert(f.geom, &f.props) {
             self.error = Some(e);
         }
+    }
+}
+
+impl<'a> FeatureSink<'a> for Table<'_> {
+    fn feature(&mut self, f: Feature<'a>) {
+        self.add(&f);
     }
 }
 

@@ -81,33 +81,79 @@ fn temp_file(name: &str) -> Result<tempfile::NamedTempFile, OutputError> {
     })
 }
 
+/// An output file being written: a temporary file, hashed as it is written.
+pub struct StageWriter {
+    name: String,
+    out: std::io::BufWriter<HashingFile>,
+}
+
+impl StageWriter {
+    /// Starts the output file `name`.
+    fn new(name: &str) -> Result<StageWriter, OutputError> {
+        use sha2::Digest;
+        let tmp = temp_file(name)?;
+        Ok(StageWriter {
+            name: name.to_string(),
+            out: std::io::BufWriter::with_capacity(
+                1 << 20,
+                HashingFile {
+                    out: tmp,
+                    hasher: sha2::Sha256::new(),
+                    bytes: 0,
+                },
+            ),
+        })
+    }
+
+    fn error(&self, cause: std::io::Error) -> OutputError {
+        OutputError::Io {
+            path: PathBuf::from(&self.name),
+            cause,
+        }
+    }
+
+    /// Ends the file: its size and hash.
+    fn finish(self) -> Result<Staged, OutputError> {
+        use sha2::Digest;
+        let name = self.name;
+        let HashingFile { out, hasher, bytes } =
+            self.out.into_inner().map_err(|e| OutputError::Io {
+                path: PathBuf::from(&name),
+                cause: e.into_error(),
+            })?;
+        Ok(Staged {
+            name,
+            path: out.into_temp_path(),
+            bytes,
+            sha256: crate::hash::hex(&hasher.finalize()),
+        })
+    }
+}
+
+impl std::io::Write for StageWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.out.write(buf)
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.out.write_all(buf)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
 /// Makes one output file: `fill` writes its bytes.
 fn stage(
     name: &str,
     fill: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
 ) -> Result<Staged, OutputError> {
-    use sha2::Digest;
-    let tmp = temp_file(name)?;
-    let io = |cause| OutputError::Io {
-        path: PathBuf::from(name),
-        cause,
-    };
-    let mut f = std::io::BufWriter::with_capacity(
-        1 << 20,
-        HashingFile {
-            out: tmp,
-            hasher: sha2::Sha256::new(),
-            bytes: 0,
-        },
-    );
-    fill(&mut f).map_err(io)?;
-    let HashingFile { out, hasher, bytes } = f.into_inner().map_err(|e| io(e.into_error()))?;
-    Ok(Staged {
-        name: name.to_string(),
-        path: out.into_temp_path(),
-        bytes,
-        sha256: crate::hash::hex(&hasher.finalize()),
-    })
+    let mut w = StageWriter::new(name)?;
+    if let Err(e) = fill(&mut w) {
+        return Err(w.error(e));
+    }
+    w.finish()
 }
 
 /// The files of a build, made but not yet written.
@@ -162,11 +208,7 @@ pub fn build_files(
     } = opts;
     let by_id: HashMap<&str, &Document> = docs.iter().map(|d| (d.id.as_str(), d)).collect();
     let t0 = std::time::Instant::now();
-    let tick = |what: &str| {
-        if std::env::var_os("TOLLMAP_TIMING").is_some() {
-            eprintln!("{what}: {:?}", t0.elapsed());
-        }
-    };
+    let tick = |what: &str| crate::timing(what, t0);
     let events = aggregate::events(claims, rules);
     tick("events");
     let mut event_of: HashMap<&str, &str> = HashMap::default();
@@ -230,10 +272,9 @@ pub fn build_files(
             .filter(|p| !p.is_resolved() || p.is_fallback())
             .count(),
     };
-    let mut files: Vec<Staged> = Vec::new();
     let gpkg_tmp = temp_file(GPKG_NAME)?.into_temp_path();
     let _ = std::fs::remove_file(&gpkg_tmp);
-    type Layer<'a> = Box<dyn Fn(&mut dyn geojson::FeatureSink) + Sync + 'a>;
+    type Layer<'a> = Box<dyn Fn(&mut dyn geojson::FeatureSink<'a>) + Sync + 'a>;
     let layers: Vec<(&str, &str, &str, Layer<'_>)> = vec![
         ("claims", "POINT", "every event claim at its event place", {
             let (by_id, event_of) = (&by_id, &event_of);
@@ -260,73 +301,155 @@ pub fn build_files(
             Box::new(move |s| geojson::areas_layer(rows, adm2, events, s))
         }),
     ];
-    // The GeoJSON files and the GeoPackage are independent: made at the same time (one
-    // after the other with RAYON_NUM_THREADS=1; the bytes are the same either way).
-    // The GeoPackage is the lighter half: the CSV tables go with it.
-    let write_gpkg_and_csv = || -> Result<Vec<Staged>, OutputError> {
-        let g = gpkg::Gpkg::create(&gpkg_tmp)?;
-        for (name, geometry, description, layer) in &layers {
-            let mut table = g.table(name, geometry, description)?;
-            layer(&mut table);
-            table.finish()?;
-        }
-        g.finish()?;
-        tick("GeoPackage");
-        Ok(vec![
-            stage("claims.csv", |w| csv::claims_csv(claims, w))?,
-            stage("cumulative.csv", |w| csv::cumulative_csv(claims, w))?,
-            stage("unresolved.csv", |w| csv::unresolved_csv(claims, w))?,
-        ])
+    let max_killed = places
+        .iter()
+        .chain(origins.iter())
+        .filter_map(|r| r.outcomes.get(&crate::model::Outcome::Killed))
+        .map(|r| r.low)
+        .max()
+        .unwrap_or(0);
+    let shape = web::MapShape {
+        place_rows: counts.place_periods + counts.origin_periods,
+        max_killed,
+        tiles: tiles.map(|t| ("tiles.pmtiles", t.max_zoom)),
     };
-    let write_geojson = || -> Result<Vec<Staged>, OutputError> {
-        let mut out = Vec::new();
-        for (name, _, _, layer) in &layers {
-            out.push(stage(&format!("{name}.geojson"), |w| {
-                let mut text = geojson::GeoJsonWriter::new(w);
-                layer(&mut text);
-                text.finish()
-            })?);
-            tick(name);
-        }
-        Ok(out)
+    let web_layers: &[&str] = if web.is_some() {
+        web::layers_needed(&shape)
+    } else {
+        &[]
     };
-    let (geojson_files, csv_files) = rayon::join(write_geojson, write_gpkg_and_csv);
-    files.extend(geojson_files?);
-    files.extend(csv_files?);
+    // Each layer function runs once; its features go, in batches, to a thread writing the
+    // GeoJSON files and one writing the GeoPackage, while this thread keeps what the tiles and
+    // the page need. The CSV tables are written by a fourth thread. The bytes do not depend
+    // on the threads: each file is written by one, in the layer's order.
+    let layer_names: Vec<&str> = layers.iter().map(|l| l.0).collect();
+    let layer_names = &layer_names;
+    fn joined<T>(r: std::thread::Result<Result<T, OutputError>>) -> Result<T, OutputError> {
+        r.unwrap_or_else(|_| {
+            Err(OutputError::Io {
+                path: PathBuf::from("build"),
+                cause: std::io::Error::other("an output thread failed"),
+            })
+        })
+    }
+    let (geojson_files, csv_files, tile_layers, mut web_values) =
+        std::thread::scope(|s| -> Result<_, OutputError> {
+            let csv = s.spawn(|| -> Result<Vec<Staged>, OutputError> {
+                Ok(vec![
+                    stage("claims.csv", |w| csv::claims_csv(claims, w))?,
+                    stage("cumulative.csv", |w| csv::cumulative_csv(claims, w))?,
+                    stage("unresolved.csv", |w| csv::unresolved_csv(claims, w))?,
+                ])
+            });
+            let (geojson_tx, geojson_rx) = std::sync::mpsc::sync_channel::<Batch<'_>>(4);
+            let (gpkg_tx, gpkg_rx) = std::sync::mpsc::sync_channel::<Batch<'_>>(4);
+            let geojson = s.spawn(move || -> Result<Vec<Staged>, OutputError> {
+                let mut out = Vec::new();
+                let mut current: Option<geojson::GeoJsonWriter<StageWriter>> = None;
+                for msg in geojson_rx {
+                    match msg {
+                        Batch::Begin(i) => {
+                            let name = format!("{}.geojson", layer_names[i]);
+                            current = Some(geojson::GeoJsonWriter::new(StageWriter::new(&name)?));
+                        }
+                        Batch::Features(batch) => {
+                            if let Some(w) = current.as_mut() {
+                                for f in batch.iter() {
+                                    w.write_feature(&f.id, f.geom, &f.props)
+                                        .map_err(|cause| OutputError::Io {
+                                            path: PathBuf::from("geojson"),
+                                            cause,
+                                        })?;
+                                }
+                            }
+                        }
+                        Batch::End(i) => {
+                            if let Some(w) = current.take() {
+                                let staged = w.finish().map_err(|cause| OutputError::Io {
+                                    path: PathBuf::from(format!("{}.geojson", layer_names[i])),
+                                    cause,
+                                })?;
+                                out.push(staged.finish()?);
+                                tick(layer_names[i]);
+                            }
+                        }
+                    }
+                }
+                Ok(out)
+            });
+            let layers = &layers;
+            let gpkg_path = &gpkg_tmp;
+            let gpkg = s.spawn(move || -> Result<(), OutputError> {
+                let g = gpkg::Gpkg::create(gpkg_path)?;
+                {
+                    let mut table = None;
+                    for msg in gpkg_rx {
+                        match msg {
+                            Batch::Begin(i) => {
+                                let (name, geometry, description, _) = &layers[i];
+                                table = Some(g.table(name, geometry, description)?);
+                            }
+                            Batch::Features(batch) => {
+                                if let Some(t) = table.as_mut() {
+                                    for f in batch.iter() {
+                                        t.add(f);
+                                    }
+                                }
+                            }
+                            Batch::End(_) => {
+                                if let Some(t) = table.take() {
+                                    t.finish()?;
+                                }
+                            }
+                        }
+                    }
+                }
+                g.finish()?;
+                tick("GeoPackage");
+                Ok(())
+            });
+            let mut tile_layers = Vec::new();
+            let mut web_values: HashMap<&str, Vec<serde_json::Value>> = HashMap::default();
+            for (i, (name, _, _, layer)) in layers.iter().enumerate() {
+                let mut fan = Fanout {
+                    to: [&geojson_tx, &gpkg_tx],
+                    batch: Vec::with_capacity(FANOUT_BATCH),
+                    tiles: tiles
+                        .filter(|_| TILE_LAYERS.contains(name))
+                        .map(|_| tile_layer(name)),
+                    web: web_layers
+                        .contains(name)
+                        .then(web::ValueSink::default),
+                };
+                fan.send(Batch::Begin(i));
+                layer(&mut fan);
+                fan.flush();
+                fan.send(Batch::End(i));
+                if let Some(mut l) = fan.tiles {
+                    l.shrink();
+                    tile_layers.push(l);
+                }
+                if let Some(w) = fan.web {
+                    web_values.insert(name, w.0);
+                }
+            }
+            drop((geojson_tx, gpkg_tx));
+            let geojson_files = joined(geojson.join())?;
+            let csv_files = joined(csv.join())?;
+            joined(gpkg.join())?;
+            Ok((geojson_files, csv_files, tile_layers, web_values))
+        })?;
+    let mut files: Vec<Staged> = geojson_files;
+    files.extend(csv_files);
     tick("GeoJSON, GeoPackage and CSV");
     if let Some(opts) = tiles {
-        let sources = TILE_LAYERS.iter().filter_map(|name| {
-            layers.iter().find(|l| l.0 == *name).map(|l| {
-                (
-                    *name,
-                    l.3.as_ref() as &(dyn Fn(&mut dyn geojson::FeatureSink) + Sync),
-                )
-            })
-        });
-        files.push(stage_tiles(sources, opts)?);
+        files.push(stage_tiles(tile_layers, opts)?);
         tick("tiles");
     }
     if let Some(opts) = web {
-        let max_killed = places
-            .iter()
-            .chain(origins.iter())
-            .filter_map(|r| r.outcomes.get(&crate::model::Outcome::Killed))
-            .map(|r| r.low)
-            .max()
-            .unwrap_or(0);
-        let shape = web::MapShape {
-            place_rows: counts.place_periods + counts.origin_periods,
-            max_killed,
-            tiles: tiles.map(|t| ("tiles.pmtiles", t.max_zoom)),
-        };
-        let features = |name: &str| {
-            let mut sink = web::ValueSink::default();
-            if let Some(l) = layers.iter().find(|l| l.0 == name) {
-                (l.3)(&mut sink);
-            }
-            sink.0
-        };
-        let page = web::stage_web(&features, &shape, opts)?;
+        let features = |name: &str| web_values.remove(name).unwrap_or_default();
+        let features = std::cell::RefCell::new(features);
+        let page = web::stage_web(&|name: &str| (features.borrow_mut())(name), &shape, opts)?;
         files.extend(page);
         tick("web map");
     }
@@ -428,51 +551,105 @@ pub fn build_tile_options(max_zoom: u8) -> crate::tiles::TileOptions {
     }
 }
 
-/// A tile layer as a feature sink: the layer functions write into it as they write the
-/// GeoJSON files and the GeoPackage tables (no text is parsed back).
-struct TileSink<'a>(&'a mut crate::tiles::source::Layer);
+/// What goes to the threads writing a layer: its start, its features, its end.
+enum Batch<'a> {
+    Begin(usize),
+    Features(std::sync::Arc<Vec<geojson::Feature<'a>>>),
+    End(usize),
+}
 
-impl geojson::FeatureSink for TileSink<'_> {
-    fn feature(&mut self, _id: &str, geom: geojson::Geom<'_>, props: &geojson::Props<'_>) {
-        use crate::tiles::source::Shape;
-        let shape = match geom {
-            geojson::Geom::Point { lon, lat } => Shape::Point { lon, lat },
-            geojson::Geom::Area(a) => Shape::MultiPolygon(&a.shape),
-        };
-        // Ids are text ("geonames:170063|2016-08"): MVT ids are integers, so none is kept.
-        use crate::tiles::mvt::ValRef;
-        fn value<'v>(v: &'v geojson::Prop<'_>) -> Option<ValRef<'v>> {
-            match v {
-                geojson::Prop::Null => None,
-                geojson::Prop::Int(i) => Some(ValRef::Int(*i)),
-                other => other.as_str().map(ValRef::Str),
+/// Features handed to the writing threads at a time.
+const FANOUT_BATCH: usize = 2048;
+
+/// A layer's features handed to every output: batches to the GeoJSON and GeoPackage threads,
+/// each feature into the tile layer and the page's values when they take this layer.
+struct Fanout<'a, 's> {
+    to: [&'s std::sync::mpsc::SyncSender<Batch<'a>>; 2],
+    batch: Vec<geojson::Feature<'a>>,
+    tiles: Option<crate::tiles::source::Layer>,
+    web: Option<web::ValueSink>,
+}
+
+impl<'a> Fanout<'a, '_> {
+    /// Sends to both threads; a thread that stopped has its error returned when joined.
+    fn send(&self, msg: Batch<'a>) {
+        match msg {
+            Batch::Features(b) => {
+                for to in self.to {
+                    let _ = to.send(Batch::Features(b.clone()));
+                }
             }
+            Batch::Begin(i) => self.to.iter().for_each(|to| {
+                let _ = to.send(Batch::Begin(i));
+            }),
+            Batch::End(i) => self.to.iter().for_each(|to| {
+                let _ = to.send(Batch::End(i));
+            }),
         }
-        self.0
-            .push(None, shape, props.iter().map(|(k, v)| (*k, value(v))));
+    }
+
+    fn flush(&mut self) {
+        if !self.batch.is_empty() {
+            let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(FANOUT_BATCH));
+            self.send(Batch::Features(std::sync::Arc::new(batch)));
+        }
     }
 }
 
+impl<'a> geojson::FeatureSink<'a> for Fanout<'a, '_> {
+    fn feature(&mut self, f: geojson::Feature<'a>) {
+        if let Some(layer) = self.tiles.as_mut() {
+            push_tile_feature(layer, &f);
+        }
+        if let Some(w) = self.web.as_mut() {
+            w.add(&f);
+        }
+        self.batch.push(f);
+        if self.batch.len() >= FANOUT_BATCH {
+            self.flush();
+        }
+    }
+}
+
+/// An empty tile layer of `build`: long texts left out, claims with their map fields only,
+/// governorates up to their zoom.
+fn tile_layer(name: &str) -> crate::tiles::source::Layer {
+    let mut layer = crate::tiles::source::Layer::new(name);
+    layer.omit(&TILE_OMITS);
+    if name == "claims" {
+        layer.keep_only(&TILE_CLAIM_FIELDS);
+    }
+    if name == "admin1" {
+        layer.max_zoom = Some(TILE_AREA_MAX_ZOOM);
+    }
+    layer
+}
+
+/// Adds a feature to a tile layer (no text is parsed back).
+fn push_tile_feature(layer: &mut crate::tiles::source::Layer, f: &geojson::Feature<'_>) {
+    use crate::tiles::mvt::ValRef;
+    use crate::tiles::source::Shape;
+    fn value<'v>(v: &'v geojson::Prop<'_>) -> Option<ValRef<'v>> {
+        match v {
+            geojson::Prop::Null => None,
+            geojson::Prop::Int(i) => Some(ValRef::Int(*i)),
+            other => other.as_str().map(ValRef::Str),
+        }
+    }
+    let shape = match f.geom {
+        geojson::Geom::Point { lon, lat } => Shape::Point { lon, lat },
+        geojson::Geom::Area(a) => Shape::MultiPolygon(&a.shape),
+    };
+    // Ids are text ("geonames:170063|2016-08"): MVT ids are integers, so none is kept.
+    layer.push(None, shape, f.props.iter().map(|(k, v)| (*k, value(v))));
+}
+
 /// Tiles the claims, places and admin1 layers into a staged `tiles.pmtiles`.
-fn stage_tiles<'a>(
-    sources: impl Iterator<Item = (&'a str, &'a (dyn Fn(&mut dyn geojson::FeatureSink) + Sync))>,
+fn stage_tiles(
+    layers: Vec<crate::tiles::source::Layer>,
     opts: &crate::tiles::TileOptions,
 ) -> Result<Staged, OutputError> {
-    use crate::tiles::{archive, make_tiles, source};
-    let mut layers = Vec::with_capacity(TILE_LAYERS.len());
-    for (name, write) in sources {
-        let mut layer = source::Layer::new(name);
-        layer.omit(&TILE_OMITS);
-        if name == "claims" {
-            layer.keep_only(&TILE_CLAIM_FIELDS);
-        }
-        if name == "admin1" {
-            layer.max_zoom = Some(TILE_AREA_MAX_ZOOM);
-        }
-        write(&mut TileSink(&mut layer));
-        layer.shrink();
-        layers.push(layer);
-    }
+    use crate::tiles::{archive, make_tiles};
     let ts = make_tiles(layers, opts)?;
     let mut tmp = temp_file("tiles.pmtiles")?;
     archive::write_pmtiles_to(&ts, std::io::BufWriter::new(tmp.as_file_mut())).map_err(|e| {

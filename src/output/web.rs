@@ -56,25 +56,37 @@ pub type LayerFeatures<'a> = &'a dyn Fn(&str) -> Vec<Value>;
 #[derive(Default)]
 pub struct ValueSink(pub Vec<Value>);
 
-impl super::geojson::FeatureSink for ValueSink {
-    fn feature(
-        &mut self,
-        _id: &str,
-        geom: super::geojson::Geom<'_>,
-        props: &super::geojson::Props<'_>,
-    ) {
+impl ValueSink {
+    /// Adds one feature as a value.
+    pub fn add(&mut self, f: &super::geojson::Feature<'_>) {
         use super::geojson::{round6, Geom};
-        let geometry = match geom {
+        let geometry = match f.geom {
             Geom::Point { lon, lat } => json!({ "coordinates": [round6(lon), round6(lat)] }),
             // Areas are drawn from the bundled outlines.
             Geom::Area(_) => Value::Null,
         };
-        let properties: Map<String, Value> = props
+        let properties: Map<String, Value> = f
+            .props
             .iter()
             .map(|(k, v)| ((*k).to_string(), v.to_json()))
             .collect();
         self.0
             .push(json!({ "geometry": geometry, "properties": properties }));
+    }
+}
+
+impl<'a> super::geojson::FeatureSink<'a> for ValueSink {
+    fn feature(&mut self, f: super::geojson::Feature<'a>) {
+        self.add(&f);
+    }
+}
+
+/// The layers the page's data is made from: the inlined ones, and the governorates.
+pub fn layers_needed(shape: &MapShape) -> &'static [&'static str] {
+    if shape.place_rows <= INLINE_LIMIT {
+        &["places", "origins", "admin1", "claims"]
+    } else {
+        &["admin1"]
     }
 }
 
