@@ -161,17 +161,17 @@ impl Default for EventRules {
 
 /// Claims of several documents (or one) that report the same deaths.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Event {
+pub struct Event<'c> {
     /// `event:` and the id of its first claim.
     pub id: String,
     pub outcome: Outcome,
     /// The victims its claims name (`unknown` when none does).
     pub victims: Victims,
     /// Where: the most precise of its claims' event places.
-    pub place: Place,
+    pub place: &'c Place,
     /// Where the dead came from, when its claims say: each origin place with the largest
     /// count of its claims.
-    pub origins: Vec<(Place, Range)>,
+    pub origins: Vec<(&'c Place, Range)>,
     /// First and last day its claims cover (`None`: undated).
     pub start: Option<Date>,
     pub end: Option<Date>,
@@ -183,20 +183,22 @@ pub struct Event {
     /// event's exact breakdown by side).
     pub killed_by_victims: BTreeMap<Victims, Range>,
     /// Ids of the claims that are their documents' figures, sorted.
-    pub claims: Vec<String>,
+    pub claims: Vec<&'c str>,
     /// Ids of the other claims of the same documents, which restate a figure.
-    pub restated: Vec<String>,
-    pub documents: BTreeSet<String>,
-    pub claimants: BTreeSet<String>,
+    pub restated: Vec<&'c str>,
+    /// The documents, sorted.
+    pub documents: Vec<&'c str>,
+    /// Who says so, sorted, each once.
+    pub claimants: Vec<&'c str>,
 }
 
 /// One row of a layer: a place (or an area) in a period with the totals of its events.
 /// The row refers to its events by index into the slice it was made from, so that a claim id
 /// is not copied into every row and area that counts it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct PlacePeriod {
+pub struct PlacePeriod<'c> {
     /// The place (the first event's).
-    pub place: Place,
+    pub place: &'c Place,
     /// The period.
     pub period: Period,
     /// Totals by outcome.
@@ -209,8 +211,8 @@ pub struct PlacePeriod {
     pub spanning: usize,
 }
 
-impl PlacePeriod {
-    fn new(place: Place, period: Period) -> PlacePeriod {
+impl<'c> PlacePeriod<'c> {
+    fn new(place: &'c Place, period: Period) -> PlacePeriod<'c> {
         PlacePeriod {
             place,
             period,
@@ -222,7 +224,7 @@ impl PlacePeriod {
     }
 
     /// Adds event `i`, with `range` in place of its own (an origin's share).
-    fn add(&mut self, i: usize, e: &Event, range: Option<Range>) {
+    fn add(&mut self, i: usize, e: &Event<'_>, range: Option<Range>) {
         let range = range.unwrap_or(e.range);
         self.outcomes
             .entry(e.outcome)
@@ -250,33 +252,37 @@ impl PlacePeriod {
     }
 
     /// The events counted, out of the slice the row was made from.
-    pub fn events_of<'a>(&'a self, events: &'a [Event]) -> impl Iterator<Item = &'a Event> + 'a {
+    pub fn events_of<'a>(
+        &'a self,
+        events: &'a [Event<'c>],
+    ) -> impl Iterator<Item = &'a Event<'c>> + 'a {
         self.events.iter().filter_map(move |&i| events.get(i))
     }
 
     /// The ids of the claims counted (each document's figure of each event).
-    pub fn claim_ids<'a>(&'a self, events: &'a [Event]) -> impl Iterator<Item = &'a str> + 'a {
-        self.events_of(events)
-            .flat_map(|e| e.claims.iter().map(String::as_str))
+    pub fn claim_ids<'a>(&'a self, events: &'a [Event<'c>]) -> impl Iterator<Item = &'c str> + 'a {
+        self.events_of(events).flat_map(|e| e.claims.iter().copied())
     }
 
     /// The ids of claims that restate a counted figure (not added).
-    pub fn restated_ids<'a>(&'a self, events: &'a [Event]) -> impl Iterator<Item = &'a str> + 'a {
-        self.events_of(events)
-            .flat_map(|e| e.restated.iter().map(String::as_str))
+    pub fn restated_ids<'a>(
+        &'a self,
+        events: &'a [Event<'c>],
+    ) -> impl Iterator<Item = &'c str> + 'a {
+        self.events_of(events).flat_map(|e| e.restated.iter().copied())
     }
 
     /// The documents the counted claims come from.
-    pub fn documents<'a>(&'a self, events: &'a [Event]) -> BTreeSet<&'a str> {
+    pub fn documents(&self, events: &[Event<'c>]) -> BTreeSet<&'c str> {
         self.events_of(events)
-            .flat_map(|e| e.documents.iter().map(String::as_str))
+            .flat_map(|e| e.documents.iter().copied())
             .collect()
     }
 
     /// Who said so.
-    pub fn claimants<'a>(&'a self, events: &'a [Event]) -> BTreeSet<&'a str> {
+    pub fn claimants(&self, events: &[Event<'c>]) -> BTreeSet<&'c str> {
         self.events_of(events)
-            .flat_map(|e| e.claimants.iter().map(String::as_str))
+            .flat_map(|e| e.claimants.iter().copied())
             .collect()
     }
 }
@@ -464,7 +470,7 @@ fn is_coded(c: &Claim) -> bool {
 }
 
 /// Groups the claims that report the same deaths into events (see the module's rules).
-pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event> {
+pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event<'c>> {
     let counted_totals: HashSet<&str> = claims
         .iter()
         .filter(|c| c.scope == Scope::Event && c.event_place().is_some())
@@ -657,7 +663,7 @@ fn finish<'c>(
     items: &[Item<'c>],
     parts_of: &HashMap<&str, Vec<&Claim>>,
     rules: &EventRules,
-) -> Event {
+) -> Event<'c> {
     let members: Vec<&Item<'_>> = e.members.iter().map(|&k| &items[k]).collect();
     // Each document's figure: its largest claim, or the sum of its claims about different
     // home villages when that is larger ("eight from A" and "three from B" add up).
@@ -665,7 +671,7 @@ fn finish<'c>(
     for it in &members {
         by_doc.entry(it.claim.doc.as_str()).or_default().push(it);
     }
-    let mut figures: BTreeMap<&str, Figure<'_>> = BTreeMap::new();
+    let mut figures: BTreeMap<&str, Figure<'_, 'c>> = BTreeMap::new();
     for (doc, list) in &by_doc {
         figures.insert(doc, document_figure(list));
     }
@@ -706,9 +712,9 @@ fn finish<'c>(
             let key = |i: &Item<'c>| (i.place.precision.unwrap_or(9), i.place.gazetteer_id.as_deref());
             key(a).cmp(&key(b))
         })
-        .map(|i| i.place.clone())
-        .unwrap_or_else(|| members[0].place.clone());
-    let mut origins: Vec<(Place, Range)> = Vec::new();
+        .map(|i| i.place)
+        .unwrap_or(members[0].place);
+    let mut origins: Vec<(&'c Place, Range)> = Vec::new();
     for it in &members {
         let Some(o) = it.origin.filter(|o| o.gazetteer_id.is_some()) else {
             continue;
@@ -727,7 +733,7 @@ fn finish<'c>(
             }
             Some(_) => {}
             None => origins.push((
-                o.clone(),
+                o,
                 Range {
                     low,
                     high,
@@ -737,14 +743,14 @@ fn finish<'c>(
         }
     }
     origins.sort_by(|a, b| a.0.gazetteer_id.cmp(&b.0.gazetteer_id));
-    let mut claims: Vec<String> = figures
+    let mut claims: Vec<&'c str> = figures
         .values()
-        .flat_map(|f| f.claims.iter().map(|i| i.claim.id.clone()))
+        .flat_map(|f| f.claims.iter().map(|i| i.claim.id.as_str()))
         .collect();
-    claims.sort();
-    let mut restated: Vec<String> = members
+    claims.sort_unstable();
+    let mut restated: Vec<&'c str> = members
         .iter()
-        .map(|i| i.claim.id.clone())
+        .map(|i| i.claim.id.as_str())
         .filter(|id| !claims.contains(id))
         .collect();
     restated.sort();
@@ -798,6 +804,12 @@ fn finish<'c>(
         .map(|i| i.claim.id.as_str())
         .min()
         .unwrap_or_default();
+    let mut claimants: Vec<&'c str> = figures
+        .values()
+        .flat_map(|f| f.claims.iter().filter_map(|i| i.claim.claimant.as_deref()))
+        .collect();
+    claimants.sort_unstable();
+    claimants.dedup();
     Event {
         id: format!("event:{first}"),
         outcome: e.outcome,
@@ -817,24 +829,21 @@ fn finish<'c>(
         killed_by_victims,
         claims,
         restated,
-        documents: figures.keys().map(|d| d.to_string()).collect(),
-        claimants: figures
-            .values()
-            .flat_map(|f| f.claims.iter().filter_map(|i| i.claim.claimant.clone()))
-            .collect(),
+        documents: figures.keys().copied().collect(),
+        claimants,
     }
 }
 
 /// What one document says of an event: a range and the claims it comes from.
-struct Figure<'a> {
+struct Figure<'a, 'c> {
     low: u64,
     high: Option<u64>,
-    claims: Vec<&'a Item<'a>>,
+    claims: Vec<&'a Item<'c>>,
 }
 
 /// A document's figure for an event: its largest claim, or the sum of the largest claim of
 /// each home village it names when that is larger.
-fn document_figure<'a>(list: &[&'a Item<'a>]) -> Figure<'a> {
+fn document_figure<'a, 'c>(list: &[&'a Item<'c>]) -> Figure<'a, 'c> {
     let largest = list.iter().copied().max_by(|a, b| {
         (a.claim.count.low, a.claim.count.high.is_none(), &b.claim.id).cmp(&(
             b.claim.count.low,
@@ -854,7 +863,7 @@ fn document_figure<'a>(list: &[&'a Item<'a>]) -> Figure<'a> {
             claims: Vec::new(),
         },
     };
-    let mut by_origin: BTreeMap<&str, &Item<'_>> = BTreeMap::new();
+    let mut by_origin: BTreeMap<&str, &'a Item<'c>> = BTreeMap::new();
     for it in list {
         if let Some(o) = precise_origin(it.origin) {
             match by_origin.get(o) {
@@ -883,7 +892,7 @@ fn document_figure<'a>(list: &[&'a Item<'a>]) -> Figure<'a> {
 
 /// The period an event is counted in: the one containing its last day, at the granularity
 /// asked or the coarser one its dates allow.
-pub fn period_of(e: &Event, g: Granularity) -> Period {
+pub fn period_of(e: &Event<'_>, g: Granularity) -> Period {
     let own = match e.date_precision {
         crate::model::DatePrecision::Year => Some(Granularity::Year),
         crate::model::DatePrecision::Month => Some(Granularity::Month),
@@ -900,27 +909,31 @@ pub fn period_of(e: &Event, g: Granularity) -> Period {
 }
 
 /// Sums events by place (the event place, or the origin for `PlaceRole::Origin`) and period.
-pub fn by_place_and_period(events: &[Event], role: PlaceRole, g: Granularity) -> Vec<PlacePeriod> {
-    let mut rows: BTreeMap<(Period, String), PlacePeriod> = BTreeMap::new();
+pub fn by_place_and_period<'c>(
+    events: &[Event<'c>],
+    role: PlaceRole,
+    g: Granularity,
+) -> Vec<PlacePeriod<'c>> {
+    let mut rows: BTreeMap<(Period, &'c str), PlacePeriod<'c>> = BTreeMap::new();
     for (i, e) in events.iter().enumerate() {
         let period = period_of(e, g);
         if role == PlaceRole::Origin {
             // Each home village with the count of its own dead.
             for (p, r) in &e.origins {
-                let Some(pid) = p.gazetteer_id.clone() else {
+                let Some(pid) = p.gazetteer_id.as_deref() else {
                     continue;
                 };
                 rows.entry((period.clone(), pid))
-                    .or_insert_with(|| PlacePeriod::new(p.clone(), period.clone()))
+                    .or_insert_with(|| PlacePeriod::new(p, period.clone()))
                     .add(i, e, Some(*r));
             }
             continue;
         }
-        let Some(pid) = e.place.gazetteer_id.clone() else {
+        let Some(pid) = e.place.gazetteer_id.as_deref() else {
             continue;
         };
         rows.entry((period.clone(), pid))
-            .or_insert_with(|| PlacePeriod::new(e.place.clone(), period))
+            .or_insert_with(|| PlacePeriod::new(e.place, period))
             .add(i, e, None);
     }
     rows.into_values().collect()
@@ -928,12 +941,12 @@ pub fn by_place_and_period(events: &[Event], role: PlaceRole, g: Granularity) ->
 
 /// Sums events by area and period, with `area_of` naming each event's area (index into the
 /// caller's list of areas); events in no area are left out and counted in the answer.
-pub fn by_area_and_period(
-    events: &[Event],
+pub fn by_area_and_period<'c>(
+    events: &[Event<'c>],
     g: Granularity,
-    mut area_of: impl FnMut(&Event) -> Option<usize>,
-) -> (Vec<(usize, PlacePeriod)>, usize) {
-    let mut rows: BTreeMap<(usize, Period), PlacePeriod> = BTreeMap::new();
+    mut area_of: impl FnMut(&Event<'c>) -> Option<usize>,
+) -> (Vec<(usize, PlacePeriod<'c>)>, usize) {
+    let mut rows: BTreeMap<(usize, Period), PlacePeriod<'c>> = BTreeMap::new();
     let mut outside = 0;
     for (i, e) in events.iter().enumerate() {
         let Some(a) = area_of(e) else {
@@ -942,7 +955,7 @@ pub fn by_area_and_period(
         };
         let period = period_of(e, g);
         rows.entry((a, period.clone()))
-            .or_insert_with(|| PlacePeriod::new(e.place.clone(), period))
+            .or_insert_with(|| PlacePeriod::new(e.place, period))
             .add(i, e, None);
     }
     (

@@ -375,9 +375,6 @@ pub fn events_layer<'a>(events: &'a [Event], sink: &mut dyn FeatureSink<'a>) {
             "claimants",
             Prop::Text(
                 e.claimants
-                    .iter()
-                    .map(String::as_str)
-                    .collect::<Vec<_>>()
                     .join("; "),
             ),
         );

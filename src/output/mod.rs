@@ -214,7 +214,7 @@ pub fn build_files(
     let mut event_of: HashMap<&str, &str> = HashMap::default();
     for e in &events {
         for c in e.claims.iter().chain(&e.restated) {
-            event_of.insert(c.as_str(), e.id.as_str());
+            event_of.insert(*c, e.id.as_str());
         }
     }
     let places = aggregate::by_place_and_period(&events, PlaceRole::Event, period);
