@@ -261,7 +261,8 @@ impl<'c> PlacePeriod<'c> {
 
     /// The ids of the claims counted (each document's figure of each event).
     pub fn claim_ids<'a>(&'a self, events: &'a [Event<'c>]) -> impl Iterator<Item = &'c str> + 'a {
-        self.events_of(events).flat_map(|e| e.claims.iter().copied())
+        self.events_of(events)
+            .flat_map(|e| e.claims.iter().copied())
     }
 
     /// The ids of claims that restate a counted figure (not added).
@@ -269,7 +270,8 @@ impl<'c> PlacePeriod<'c> {
         &'a self,
         events: &'a [Event<'c>],
     ) -> impl Iterator<Item = &'c str> + 'a {
-        self.events_of(events).flat_map(|e| e.restated.iter().copied())
+        self.events_of(events)
+            .flat_map(|e| e.restated.iter().copied())
     }
 
     /// The documents the counted claims come from.
@@ -709,7 +711,12 @@ fn finish<'c>(
         .filter(|i| !i.coarse)
         .chain(members.iter())
         .min_by(|a, b| {
-            let key = |i: &Item<'c>| (i.place.precision.unwrap_or(9), i.place.gazetteer_id.as_deref());
+            let key = |i: &Item<'c>| {
+                (
+                    i.place.precision.unwrap_or(9),
+                    i.place.gazetteer_id.as_deref(),
+                )
+            };
             key(a).cmp(&key(b))
         })
         .map(|i| i.place)
@@ -1029,7 +1036,12 @@ mod tests {
         events(claims, &EventRules::default())
             .into_iter()
             .map(|e| {
-                let mut ids: Vec<String> = e.claims.into_iter().chain(e.restated).collect();
+                let mut ids: Vec<String> = e
+                    .claims
+                    .into_iter()
+                    .chain(e.restated)
+                    .map(str::to_string)
+                    .collect();
                 ids.sort();
                 ids
             })
@@ -1051,7 +1063,8 @@ mod tests {
             "Jebel Saman",
             1,
         );
-        let ev = events(&[a, b, c], &EventRules::default());
+        let claims = [a, b, c];
+        let ev = events(&claims, &EventRules::default());
         assert_eq!(ev.len(), 1, "{ev:#?}");
         let e = &ev[0];
         assert_eq!(e.claims, ["a#1", "b#1", "c#1"]);
@@ -1158,10 +1171,12 @@ mod tests {
         }
         let mut headline = claim("a#3", "a", 24, Some(99), d);
         headline.date.start = None;
-        let ev = events(&[a.clone(), b.clone()], &EventRules::default());
+        let claims = [a.clone(), b.clone()];
+        let ev = events(&claims, &EventRules::default());
         assert_eq!(ev.len(), 1);
         assert_eq!((ev[0].range.low, ev[0].range.high), (11, Some(11)));
-        let ev = events(&[a, b, headline], &EventRules::default());
+        let claims = [a, b, headline];
+        let ev = events(&claims, &EventRules::default());
         assert_eq!(ev.len(), 1);
         assert_eq!((ev[0].range.low, ev[0].range.high), (24, Some(99)));
         let origins = by_place_and_period(&ev, PlaceRole::Origin, Granularity::Month);
@@ -1200,14 +1215,12 @@ mod tests {
         let t = claim("t#1", "t", 6, Some(6), date(2016, 8, 4));
         let g = grouped(&[u1, u2, t]);
         assert_eq!(g.len(), 2, "{g:?}");
+        let coded = [
+            claim("ucdp:1#1", "ucdp:1", 4, Some(4), date(2016, 8, 4)),
+            claim("ucdp:2#1", "ucdp:2", 6, Some(6), date(2016, 8, 4)),
+        ];
         let rows = by_place_and_period(
-            &events(
-                &[
-                    claim("ucdp:1#1", "ucdp:1", 4, Some(4), date(2016, 8, 4)),
-                    claim("ucdp:2#1", "ucdp:2", 6, Some(6), date(2016, 8, 4)),
-                ],
-                &EventRules::default(),
-            ),
+            &events(&coded, &EventRules::default()),
             PlaceRole::Event,
             Granularity::Month,
         );
@@ -1257,7 +1270,8 @@ mod tests {
         weeks.date.start = Some(date(2016, 6, 30));
         weeks.date.precision = DatePrecision::Range;
         let thursday = claim("a#2", "a", 75, None, date(2016, 7, 28));
-        let ev = events(&[weeks, thursday], &EventRules::default());
+        let claims = [weeks, thursday];
+        let ev = events(&claims, &EventRules::default());
         assert_eq!(ev.len(), 1);
         assert_eq!(ev[0].range.low, 180);
         assert_eq!(ev[0].restated, ["a#2"]);
@@ -1276,7 +1290,8 @@ mod tests {
         let mut weeks = claim("a#1", "a", 180, None, date(2016, 8, 4));
         weeks.date.start = Some(date(2016, 6, 30));
         let b = claim("b#1", "b", 75, Some(75), date(2016, 7, 28));
-        let ev = events(&[weeks, b], &EventRules::default());
+        let claims = [weeks, b];
+        let ev = events(&claims, &EventRules::default());
         assert_eq!(ev.len(), 1);
         assert_eq!((ev[0].range.low, ev[0].range.high), (180, None));
     }
@@ -1286,7 +1301,8 @@ mod tests {
         let mut c = claim("u#1", "u", 10, Some(10), date(2014, 12, 31));
         c.date.start = Some(date(2014, 1, 1));
         c.date.precision = crate::model::DatePrecision::Year;
-        let ev = events(&[c], &EventRules::default());
+        let claims = [c];
+        let ev = events(&claims, &EventRules::default());
         let rows = by_place_and_period(&ev, PlaceRole::Event, Granularity::Month);
         assert_eq!(rows[0].period.label, "2014");
         assert_eq!(rows[0].period.start, Some(date(2014, 1, 1)));

@@ -436,9 +436,11 @@ fn parse_enum<T: serde::de::DeserializeOwned>(
 ) -> Result<Option<T>, IngestError> {
     match row.get(column) {
         None => Ok(None),
-        Some(v) => T::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(v))
-            .map(Some)
-            .map_err(|_| row.err(format!("column `{column}`: unknown value `{v}`"))),
+        Some(v) => {
+            T::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(v))
+                .map(Some)
+                .map_err(|_| row.err(format!("column `{column}`: unknown value `{v}`")))
+        }
     }
 }
 

@@ -371,13 +371,7 @@ pub fn events_layer<'a>(events: &'a [Event], sink: &mut dyn FeatureSink<'a>) {
         props.insert("claim_ids", Prop::Text(e.claims.join(" ")));
         props.insert("restated_ids", Prop::Text(e.restated.join(" ")));
         props.insert("documents", Prop::count(e.documents.len() as u64));
-        props.insert(
-            "claimants",
-            Prop::Text(
-                e.claimants
-                    .join("; "),
-            ),
-        );
+        props.insert("claimants", Prop::Text(e.claimants.join("; ")));
         sink.feature(Feature {
             id: Cow::Borrowed(&e.id),
             geom: Geom::Point { lon, lat },

@@ -355,11 +355,12 @@ pub fn build_files(
                         Batch::Features(batch) => {
                             if let Some(w) = current.as_mut() {
                                 for f in batch.iter() {
-                                    w.write_feature(&f.id, f.geom, &f.props)
-                                        .map_err(|cause| OutputError::Io {
+                                    w.write_feature(&f.id, f.geom, &f.props).map_err(|cause| {
+                                        OutputError::Io {
                                             path: PathBuf::from("geojson"),
                                             cause,
-                                        })?;
+                                        }
+                                    })?;
                                 }
                             }
                         }
@@ -417,9 +418,7 @@ pub fn build_files(
                     tiles: tiles
                         .filter(|_| TILE_LAYERS.contains(name))
                         .map(|_| tile_layer(name)),
-                    web: web_layers
-                        .contains(name)
-                        .then(web::ValueSink::default),
+                    web: web_layers.contains(name).then(web::ValueSink::default),
                 };
                 fan.send(Batch::Begin(i));
                 layer(&mut fan);
