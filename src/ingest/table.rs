@@ -507,10 +507,10 @@ fn claims_row(row: &Row<'_>, n: usize, stem: &str) -> Result<Claim, IngestError>
             p.name = row.get("place_name").map(str::to_string).or(p.name);
             p.admin1 = row.get("admin1").map(str::to_string);
             p.admin2 = row.get("admin2").map(str::to_string);
-            c.places.push(p);
+            c.places = vec![p];
         }
         // Resolved through the gazetteer by the pipeline.
-        (None, Some(m)) => c.places.push(Place::unresolved(m, PlaceRole::Event)),
+        (None, Some(m)) => c.places = vec![Place::unresolved(m, PlaceRole::Event)],
         (None, None) => {}
     }
     Ok(c)
