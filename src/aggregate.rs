@@ -309,6 +309,8 @@ fn day_number(d: Date) -> i32 {
 /// A claim as the grouping sees it.
 struct Item<'c> {
     claim: &'c Claim,
+    /// The claim's place in id order.
+    rank: u32,
     place: &'c Place,
     origin: Option<&'c Place>,
     /// Day numbers of the claim's first and last day.
@@ -487,15 +489,24 @@ pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event<'c>> {
         }
     }
     let mut names = Interner::default();
+    // Each claim's place in id order: sorting by it is sorting by id, with integers.
+    let mut by_id: Vec<u32> = (0..claims.len() as u32).collect();
+    by_id.par_sort_by(|&a, &b| claims[a as usize].id.cmp(&claims[b as usize].id));
+    let mut rank = vec![0u32; claims.len()];
+    for (r, &i) in by_id.iter().enumerate() {
+        rank[i as usize] = r as u32;
+    }
+    drop(by_id);
     let mut items: Vec<Item<'c>> = claims
         .iter()
-        .filter(|c| c.scope == Scope::Event)
-        .filter(|c| {
+        .zip(&rank)
+        .filter(|(c, _)| c.scope == Scope::Event)
+        .filter(|(c, _)| {
             !c.part_of
                 .as_deref()
                 .is_some_and(|t| counted_totals.contains(t))
         })
-        .filter_map(|c| {
+        .filter_map(|(c, &rank)| {
             let place = c.event_place()?;
             place.gazetteer_id.as_ref()?;
             let days = match (c.date.start, c.date.end) {
@@ -511,6 +522,7 @@ pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event<'c>> {
                 .find(|p| p.role == PlaceRole::Origin && p.is_resolved());
             Some(Item {
                 claim: c,
+                rank,
                 place,
                 origin,
                 days,
@@ -533,9 +545,7 @@ pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event<'c>> {
                 i.claim.outcome,
             )
         };
-        key(a)
-            .cmp(&key(b))
-            .then_with(|| a.claim.id.cmp(&b.claim.id))
+        key(a).cmp(&key(b)).then(a.rank.cmp(&b.rank))
     });
     // Open events, found by outcome and by a grid cell of about 20 km (0.2 degree) of each of
     // their places, by district and by governorate; events no later claim can reach are
@@ -650,13 +660,13 @@ pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event<'c>> {
             }
         }
     }
-    // Each event is finished on its own: in parallel, in a fixed order.
-    let mut out: Vec<Event> = open
-        .par_iter()
+    // Events in the order of their ids ("event:" and the first claim's id), each finished on
+    // its own, in parallel.
+    let first = |e: &Open| e.members.iter().map(|&k| items[k].rank).min();
+    open.par_sort_by_cached_key(first);
+    open.par_iter()
         .map(|e| finish(e, &items, &parts_of, rules))
-        .collect();
-    out.par_sort_by(|a, b| a.id.cmp(&b.id));
-    out
+        .collect()
 }
 
 /// An open event's members made into its figures, range and breakdown.
@@ -808,8 +818,8 @@ fn finish<'c>(
         .unwrap_or(P::Unknown);
     let first = members
         .iter()
+        .min_by_key(|i| i.rank)
         .map(|i| i.claim.id.as_str())
-        .min()
         .unwrap_or_default();
     let mut claimants: Vec<&'c str> = figures
         .values()

@@ -75,10 +75,13 @@ impl Gpkg {
         };
         let conn = Connection::open(path).map_err(err)?;
         conn.execute_batch(&format!(
-            "PRAGMA application_id = 1196444487;
+            "PRAGMA page_size = 65536;
+             PRAGMA application_id = 1196444487;
              PRAGMA user_version = 10300;
              PRAGMA journal_mode = OFF;
              PRAGMA synchronous = OFF;
+             PRAGMA locking_mode = EXCLUSIVE;
+             PRAGMA cache_size = -65536;
              CREATE TABLE gpkg_spatial_ref_sys (
                srs_name TEXT NOT NULL, srs_id INTEGER PRIMARY KEY, organization TEXT NOT NULL,
                organization_coordsys_id INTEGER NOT NULL, definition TEXT NOT NULL,

@@ -334,16 +334,16 @@ pub fn build_files(
     }
     let (geojson_files, csv_files, tile_layers, mut web_values) =
         std::thread::scope(|s| -> Result<_, OutputError> {
-            let csv = s.spawn(|| -> Result<Vec<Staged>, OutputError> {
+            let csv = spawn(s, "csv", || -> Result<Vec<Staged>, OutputError> {
                 Ok(vec![
                     stage("claims.csv", |w| csv::claims_csv(claims, w))?,
                     stage("cumulative.csv", |w| csv::cumulative_csv(claims, w))?,
                     stage("unresolved.csv", |w| csv::unresolved_csv(claims, w))?,
                 ])
-            });
+            })?;
             let (geojson_tx, geojson_rx) = std::sync::mpsc::sync_channel::<Batch<'_>>(4);
             let (gpkg_tx, gpkg_rx) = std::sync::mpsc::sync_channel::<Batch<'_>>(4);
-            let geojson = s.spawn(move || -> Result<Vec<Staged>, OutputError> {
+            let geojson = spawn(s, "geojson", move || -> Result<Vec<Staged>, OutputError> {
                 let mut out = Vec::new();
                 let mut current: Option<geojson::GeoJsonWriter<StageWriter>> = None;
                 for msg in geojson_rx {
@@ -377,10 +377,10 @@ pub fn build_files(
                     }
                 }
                 Ok(out)
-            });
+            })?;
             let layers = &layers;
             let gpkg_path = &gpkg_tmp;
-            let gpkg = s.spawn(move || -> Result<(), OutputError> {
+            let gpkg = spawn(s, "gpkg", move || -> Result<(), OutputError> {
                 let g = gpkg::Gpkg::create(gpkg_path)?;
                 {
                     let mut table = None;
@@ -408,7 +408,7 @@ pub fn build_files(
                 g.finish()?;
                 tick("GeoPackage");
                 Ok(())
-            });
+            })?;
             let mut tile_layers = Vec::new();
             let mut web_values: HashMap<&str, Vec<serde_json::Value>> = HashMap::default();
             for (i, (name, _, _, layer)) in layers.iter().enumerate() {
@@ -548,6 +548,21 @@ pub fn build_tile_options(max_zoom: u8) -> crate::tiles::TileOptions {
                 .into(),
         ..TileOptions::default()
     }
+}
+
+/// Starts a named thread (the name shows in profiles).
+fn spawn<'s, T: Send + 's>(
+    s: &'s std::thread::Scope<'s, '_>,
+    name: &str,
+    f: impl FnOnce() -> T + Send + 's,
+) -> Result<std::thread::ScopedJoinHandle<'s, T>, OutputError> {
+    std::thread::Builder::new()
+        .name(name.into())
+        .spawn_scoped(s, f)
+        .map_err(|cause| OutputError::Io {
+            path: PathBuf::from(name),
+            cause,
+        })
 }
 
 /// What goes to the threads writing a layer: its start, its features, its end.
