@@ -118,9 +118,9 @@ impl<'a> Prop<'a> {
 /// A JSON string: written as it is when nothing needs escaping (most ids and names).
 pub fn write_json_str(o: &mut impl std::io::Write, s: &str) -> std::io::Result<()> {
     // No early exit: the test of every byte is vectorised.
-    let plain = !s
-        .bytes()
-        .fold(false, |bad, b| bad | (b < 0x20) | (b == b'"') | (b == b'\\'));
+    let plain = !s.bytes().fold(false, |bad, b| {
+        bad | (b < 0x20) | (b == b'"') | (b == b'\\')
+    });
     if plain {
         o.write_all(b"\"")?;
         o.write_all(s.as_bytes())?;

@@ -217,29 +217,46 @@ pub fn build_files(
             event_of.insert(*c, e.id.as_str());
         }
     }
-    let places = aggregate::by_place_and_period(&events, PlaceRole::Event, period);
-    let origins = aggregate::by_place_and_period(&events, PlaceRole::Origin, period);
     let (adm1, adm2) = crate::admin::bundled();
-    // Each event's governorate and district, by the point of its place (memoised: events
-    // share places).
+    // Each event place's governorate and district (events share places).
     let mut located: HashMap<(u64, u64), (Option<usize>, Option<usize>)> = HashMap::default();
-    let mut locate = |e: &aggregate::Event| {
-        let (Some(lat), Some(lon)) = (e.place.lat, e.place.lon) else {
-            return (None, None);
-        };
-        *located
-            .entry((lat.to_bits(), lon.to_bits()))
-            .or_insert_with(|| {
-                (
-                    crate::admin::locate_index(adm1, lon, lat),
-                    crate::admin::locate_index(adm2, lon, lat),
-                )
-            })
+    for e in &events {
+        if let (Some(lat), Some(lon)) = (e.place.lat, e.place.lon) {
+            located
+                .entry((lat.to_bits(), lon.to_bits()))
+                .or_insert_with(|| {
+                    (
+                        crate::admin::locate_index(adm1, lon, lat),
+                        crate::admin::locate_index(adm2, lon, lat),
+                    )
+                });
+        }
+    }
+    let located = &located;
+    let locate = |e: &aggregate::Event<'_>| match (e.place.lat, e.place.lon) {
+        (Some(lat), Some(lon)) => located
+            .get(&(lat.to_bits(), lon.to_bits()))
+            .copied()
+            .unwrap_or((None, None)),
+        _ => (None, None),
     };
-    tick("places+origins");
-    let (admin1_rows, outside1) = aggregate::by_area_and_period(&events, period, |e| locate(e).0);
-    let (admin2_rows, outside2) = aggregate::by_area_and_period(&events, period, |e| locate(e).1);
-    tick("admin rows");
+    // The four sums are independent: made at the same time.
+    let events_ref = &events;
+    let ((places, origins), ((admin1_rows, outside1), (admin2_rows, outside2))) = rayon::join(
+        || {
+            rayon::join(
+                || aggregate::by_place_and_period(events_ref, PlaceRole::Event, period),
+                || aggregate::by_place_and_period(events_ref, PlaceRole::Origin, period),
+            )
+        },
+        || {
+            rayon::join(
+                || aggregate::by_area_and_period(events_ref, period, |e| locate(e).0),
+                || aggregate::by_area_and_period(events_ref, period, |e| locate(e).1),
+            )
+        },
+    );
+    tick("places, origins and areas");
     let counts = Counts {
         // Documents, and the events of tables (each its own document).
         documents: docs.len()
@@ -332,7 +349,7 @@ pub fn build_files(
             })
         })
     }
-    let (geojson_files, csv_files, tile_layers, mut web_values) =
+    let (geojson_files, csv_files, gpkg_file, tile_layers, mut web_values) =
         std::thread::scope(|s| -> Result<_, OutputError> {
             let csv = spawn(s, "csv", || -> Result<Vec<Staged>, OutputError> {
                 Ok(vec![
@@ -379,9 +396,8 @@ pub fn build_files(
                 Ok(out)
             })?;
             let layers = &layers;
-            let gpkg_path = &gpkg_tmp;
-            let gpkg = spawn(s, "gpkg", move || -> Result<(), OutputError> {
-                let g = gpkg::Gpkg::create(gpkg_path)?;
+            let gpkg = spawn(s, "gpkg", move || -> Result<Staged, OutputError> {
+                let g = gpkg::Gpkg::create(&gpkg_tmp)?;
                 {
                     let mut table = None;
                     for msg in gpkg_rx {
@@ -407,7 +423,7 @@ pub fn build_files(
                 }
                 g.finish()?;
                 tick("GeoPackage");
-                Ok(())
+                staged_file(GPKG_NAME, gpkg_tmp)
             })?;
             let mut tile_layers = Vec::new();
             let mut web_values: HashMap<&str, Vec<serde_json::Value>> = HashMap::default();
@@ -435,8 +451,8 @@ pub fn build_files(
             drop((geojson_tx, gpkg_tx));
             let geojson_files = joined(geojson.join())?;
             let csv_files = joined(csv.join())?;
-            joined(gpkg.join())?;
-            Ok((geojson_files, csv_files, tile_layers, web_values))
+            let gpkg_file = joined(gpkg.join())?;
+            Ok((geojson_files, csv_files, gpkg_file, tile_layers, web_values))
         })?;
     let mut files: Vec<Staged> = geojson_files;
     files.extend(csv_files);
@@ -452,7 +468,7 @@ pub fn build_files(
         files.extend(page);
         tick("web map");
     }
-    files.push(staged_file(GPKG_NAME, gpkg_tmp)?);
+    files.push(gpkg_file);
     let outputs: Vec<serde_json::Value> = files
         .iter()
         .map(|f| json!({"file": f.name, "bytes": f.bytes, "sha256": f.sha256}))
@@ -724,10 +740,15 @@ impl BuildFiles {
                 if std::fs::rename(&f.path, &tmp).is_err() {
                     std::fs::copy(&f.path, &tmp).map_err(io(&tmp))?;
                 }
-                std::fs::File::open(&tmp)
-                    .and_then(|h| h.sync_all())
-                    .map_err(io(&tmp))?;
             }
+            // On disk before any is renamed into place (flushed together: the disk sees
+            // them at once).
+            use rayon::prelude::*;
+            staged.par_iter().try_for_each(|(tmp, _)| {
+                std::fs::File::open(tmp)
+                    .and_then(|h| h.sync_all())
+                    .map_err(io(tmp))
+            })?;
             for (tmp, path) in &staged {
                 std::fs::rename(tmp, path).map_err(io(path))?;
             }
