@@ -73,13 +73,12 @@ pub struct Pipeline {
     web: Option<output::web::WebOptions>,
 }
 
-/// What `Pipeline::build` produced: the documents, their claims, and the files to write.
+/// What `Pipeline::build` produced: the documents and the files to write (the claims are in
+/// them: `claims.csv`, `claims.geojson`).
 #[derive(Debug)]
 pub struct BuildRun {
     /// Everything read (the rows of event tables moved into `claims`).
     pub ingested: Ingested,
-    /// Every claim, in document order.
-    pub claims: Vec<Claim>,
     /// The output files, made but not yet written.
     pub files: BuildFiles,
 }
@@ -233,7 +232,7 @@ impl Pipeline {
         timing("read and extract", t0);
         let files = output::build_files(
             &ingested.documents,
-            &claims,
+            claims,
             &ingested.files,
             &self.gazetteer,
             output::BuildOptions {
@@ -243,10 +242,6 @@ impl Pipeline {
                 web: self.web.as_ref(),
             },
         )?;
-        Ok(BuildRun {
-            ingested,
-            claims,
-            files,
-        })
+        Ok(BuildRun { ingested, files })
     }
 }

@@ -300,7 +300,7 @@ pub fn claims_layer<'a>(
             continue;
         };
         let doc = docs.get(c.doc.as_str());
-        let mut props = Props::with_capacity(48);
+        let mut props = Props::with_capacity(28);
         props.insert("id", Prop::Str(&c.id));
         props.insert("doc", Prop::Str(&c.doc));
         props.insert(
@@ -347,7 +347,7 @@ pub fn events_layer<'a>(events: &'a [Event], sink: &mut dyn FeatureSink<'a>) {
         let (Some(lat), Some(lon)) = (e.place.lat, e.place.lon) else {
             continue;
         };
-        let mut props = Props::with_capacity(48);
+        let mut props = Props::with_capacity(18);
         props.insert("id", Prop::Str(&e.id));
         props.insert("outcome", Prop::Str(e.outcome.as_str()));
         props.insert("victims", Prop::Str(e.victims.as_str()));
@@ -508,7 +508,7 @@ pub fn places_layer<'a>(
         else {
             continue;
         };
-        let mut props = Props::with_capacity(48);
+        let mut props = Props::with_capacity(41);
         props.insert("place_id", Prop::Str(pid));
         props.insert("name", Prop::opt(r.place.name.as_deref()));
         props.insert("admin1", Prop::opt(r.place.admin1.as_deref()));
@@ -543,7 +543,7 @@ pub fn areas_layer<'a>(
         .collect();
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
     for (id, a, r) in keyed {
-        let mut props = Props::with_capacity(48);
+        let mut props = Props::with_capacity(39);
         props.insert("pcode", Prop::Str(&a.pcode));
         props.insert("name", Prop::Str(&a.name));
         props.insert("name_ar", Prop::Str(&a.name_ar));

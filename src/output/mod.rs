@@ -195,7 +195,7 @@ pub struct BuildOptions<'a> {
 /// Makes every output file of `tollmap build` from the documents and their claims.
 pub fn build_files(
     docs: &[Document],
-    claims: &[Claim],
+    claims: Vec<Claim>,
     inputs: &[InputFile],
     gaz: &Gazetteer,
     opts: BuildOptions<'_>,
@@ -209,254 +209,264 @@ pub fn build_files(
     let by_id: HashMap<&str, &Document> = docs.iter().map(|d| (d.id.as_str(), d)).collect();
     let t0 = std::time::Instant::now();
     let tick = |what: &str| crate::timing(what, t0);
-    let events = aggregate::events(claims, rules);
-    tick("events");
-    let mut event_of: HashMap<&str, &str> = HashMap::default();
-    for e in &events {
-        for c in e.claims.iter().chain(&e.restated) {
-            event_of.insert(*c, e.id.as_str());
+    // Everything that borrows the claims is made in this block; the claims are freed after
+    // it, before the tiles (which then reuse their memory).
+    let (mut files, gpkg_file, tile_layers, mut web_values, counts, shape) = {
+        let claims: &[Claim] = &claims;
+        let events = aggregate::events(claims, rules);
+        tick("events");
+        let mut event_of: HashMap<&str, &str> = HashMap::default();
+        for e in &events {
+            for c in e.claims.iter().chain(&e.restated) {
+                event_of.insert(*c, e.id.as_str());
+            }
         }
-    }
-    let (adm1, adm2) = crate::admin::bundled();
-    // Each event place's governorate and district (events share places).
-    let mut located: HashMap<(u64, u64), (Option<usize>, Option<usize>)> = HashMap::default();
-    for e in &events {
-        if let (Some(lat), Some(lon)) = (e.place.lat, e.place.lon) {
-            located
-                .entry((lat.to_bits(), lon.to_bits()))
-                .or_insert_with(|| {
-                    (
-                        crate::admin::locate_index(adm1, lon, lat),
-                        crate::admin::locate_index(adm2, lon, lat),
-                    )
-                });
+        let (adm1, adm2) = crate::admin::bundled();
+        // Each event place's governorate and district (events share places).
+        let mut located: HashMap<(u64, u64), (Option<usize>, Option<usize>)> = HashMap::default();
+        for e in &events {
+            if let (Some(lat), Some(lon)) = (e.place.lat, e.place.lon) {
+                located
+                    .entry((lat.to_bits(), lon.to_bits()))
+                    .or_insert_with(|| {
+                        (
+                            crate::admin::locate_index(adm1, lon, lat),
+                            crate::admin::locate_index(adm2, lon, lat),
+                        )
+                    });
+            }
         }
-    }
-    let located = &located;
-    let locate = |e: &aggregate::Event<'_>| match (e.place.lat, e.place.lon) {
-        (Some(lat), Some(lon)) => located
-            .get(&(lat.to_bits(), lon.to_bits()))
-            .copied()
-            .unwrap_or((None, None)),
-        _ => (None, None),
-    };
-    // The four sums are independent: made at the same time.
-    let events_ref = &events;
-    let ((places, origins), ((admin1_rows, outside1), (admin2_rows, outside2))) = rayon::join(
-        || {
-            rayon::join(
-                || aggregate::by_place_and_period(events_ref, PlaceRole::Event, period),
-                || aggregate::by_place_and_period(events_ref, PlaceRole::Origin, period),
-            )
-        },
-        || {
-            rayon::join(
-                || aggregate::by_area_and_period(events_ref, period, |e| locate(e).0),
-                || aggregate::by_area_and_period(events_ref, period, |e| locate(e).1),
-            )
-        },
-    );
-    tick("places, origins and areas");
-    let counts = Counts {
-        // Documents, and the events of tables (each its own document).
-        documents: docs.len()
-            + claims
+        let located = &located;
+        let locate = |e: &aggregate::Event<'_>| match (e.place.lat, e.place.lon) {
+            (Some(lat), Some(lon)) => located
+                .get(&(lat.to_bits(), lon.to_bits()))
+                .copied()
+                .unwrap_or((None, None)),
+            _ => (None, None),
+        };
+        // The four sums are independent: made at the same time.
+        let events_ref = &events;
+        let ((places, origins), ((admin1_rows, outside1), (admin2_rows, outside2))) = rayon::join(
+            || {
+                rayon::join(
+                    || aggregate::by_place_and_period(events_ref, PlaceRole::Event, period),
+                    || aggregate::by_place_and_period(events_ref, PlaceRole::Origin, period),
+                )
+            },
+            || {
+                rayon::join(
+                    || aggregate::by_area_and_period(events_ref, period, |e| locate(e).0),
+                    || aggregate::by_area_and_period(events_ref, period, |e| locate(e).1),
+                )
+            },
+        );
+        tick("places, origins and areas");
+        let counts = Counts {
+            // Documents, and the events of tables (each its own document).
+            documents: docs.len()
+                + claims
+                    .iter()
+                    .filter(|c| c.part_of.is_none() && !by_id.contains_key(c.doc.as_str()))
+                    .map(|c| c.doc.as_str())
+                    .collect::<std::collections::HashSet<_>>()
+                    .len(),
+            claims: claims.len(),
+            event_claims: claims.iter().filter(|c| c.scope == Scope::Event).count(),
+            cumulative_claims: claims
                 .iter()
-                .filter(|c| c.part_of.is_none() && !by_id.contains_key(c.doc.as_str()))
-                .map(|c| c.doc.as_str())
-                .collect::<std::collections::HashSet<_>>()
-                .len(),
-        claims: claims.len(),
-        event_claims: claims.iter().filter(|c| c.scope == Scope::Event).count(),
-        cumulative_claims: claims
+                .filter(|c| c.scope == Scope::Cumulative)
+                .count(),
+            claims_on_map: claims
+                .iter()
+                .filter(|c| c.scope == Scope::Event && c.event_place().is_some())
+                .count(),
+            events: events.len(),
+            place_periods: places.len(),
+            origin_periods: origins.len(),
+            admin1_periods: admin1_rows.len(),
+            admin2_periods: admin2_rows.len(),
+            events_outside_admin1: outside1,
+            events_outside_admin2: outside2,
+            unresolved_mentions: claims
+                .iter()
+                .flat_map(|c| c.places.iter())
+                .filter(|p| !p.is_resolved() || p.is_fallback())
+                .count(),
+        };
+        let gpkg_tmp = temp_file(GPKG_NAME)?.into_temp_path();
+        let _ = std::fs::remove_file(&gpkg_tmp);
+        type Layer<'a> = Box<dyn Fn(&mut dyn geojson::FeatureSink<'a>) + Sync + 'a>;
+        let layers: Vec<(&str, &str, &str, Layer<'_>)> = vec![
+            ("claims", "POINT", "every event claim at its event place", {
+                let (by_id, event_of) = (&by_id, &event_of);
+                Box::new(move |s| geojson::claims_layer(claims, by_id, event_of, s))
+            }),
+            ("events", "POINT", "claims reporting the same deaths", {
+                let events = &events;
+                Box::new(move |s| geojson::events_layer(events, s))
+            }),
+            ("places", "POINT", "event places by period", {
+                let (places, events) = (&places, &events);
+                Box::new(move |s| geojson::places_layer(places, events, s))
+            }),
+            ("origins", "POINT", "where the dead came from, by period", {
+                let (origins, events) = (&origins, &events);
+                Box::new(move |s| geojson::places_layer(origins, events, s))
+            }),
+            ("admin1", "MULTIPOLYGON", "governorates by period", {
+                let (rows, events) = (&admin1_rows, &events);
+                Box::new(move |s| geojson::areas_layer(rows, adm1, events, s))
+            }),
+            ("admin2", "MULTIPOLYGON", "districts by period", {
+                let (rows, events) = (&admin2_rows, &events);
+                Box::new(move |s| geojson::areas_layer(rows, adm2, events, s))
+            }),
+        ];
+        let max_killed = places
             .iter()
-            .filter(|c| c.scope == Scope::Cumulative)
-            .count(),
-        claims_on_map: claims
-            .iter()
-            .filter(|c| c.scope == Scope::Event && c.event_place().is_some())
-            .count(),
-        events: events.len(),
-        place_periods: places.len(),
-        origin_periods: origins.len(),
-        admin1_periods: admin1_rows.len(),
-        admin2_periods: admin2_rows.len(),
-        events_outside_admin1: outside1,
-        events_outside_admin2: outside2,
-        unresolved_mentions: claims
-            .iter()
-            .flat_map(|c| c.places.iter())
-            .filter(|p| !p.is_resolved() || p.is_fallback())
-            .count(),
-    };
-    let gpkg_tmp = temp_file(GPKG_NAME)?.into_temp_path();
-    let _ = std::fs::remove_file(&gpkg_tmp);
-    type Layer<'a> = Box<dyn Fn(&mut dyn geojson::FeatureSink<'a>) + Sync + 'a>;
-    let layers: Vec<(&str, &str, &str, Layer<'_>)> = vec![
-        ("claims", "POINT", "every event claim at its event place", {
-            let (by_id, event_of) = (&by_id, &event_of);
-            Box::new(move |s| geojson::claims_layer(claims, by_id, event_of, s))
-        }),
-        ("events", "POINT", "claims reporting the same deaths", {
-            let events = &events;
-            Box::new(move |s| geojson::events_layer(events, s))
-        }),
-        ("places", "POINT", "event places by period", {
-            let (places, events) = (&places, &events);
-            Box::new(move |s| geojson::places_layer(places, events, s))
-        }),
-        ("origins", "POINT", "where the dead came from, by period", {
-            let (origins, events) = (&origins, &events);
-            Box::new(move |s| geojson::places_layer(origins, events, s))
-        }),
-        ("admin1", "MULTIPOLYGON", "governorates by period", {
-            let (rows, events) = (&admin1_rows, &events);
-            Box::new(move |s| geojson::areas_layer(rows, adm1, events, s))
-        }),
-        ("admin2", "MULTIPOLYGON", "districts by period", {
-            let (rows, events) = (&admin2_rows, &events);
-            Box::new(move |s| geojson::areas_layer(rows, adm2, events, s))
-        }),
-    ];
-    let max_killed = places
-        .iter()
-        .chain(origins.iter())
-        .filter_map(|r| r.outcomes.get(&crate::model::Outcome::Killed))
-        .map(|r| r.low)
-        .max()
-        .unwrap_or(0);
-    let shape = web::MapShape {
-        place_rows: counts.place_periods + counts.origin_periods,
-        max_killed,
-        tiles: tiles.map(|t| ("tiles.pmtiles", t.max_zoom)),
-    };
-    let web_layers: &[&str] = if web.is_some() {
-        web::layers_needed(&shape)
-    } else {
-        &[]
-    };
-    // Each layer function runs once; its features go, in batches, to a thread writing the
-    // GeoJSON files and one writing the GeoPackage, while this thread keeps what the tiles and
-    // the page need. The CSV tables are written by a fourth thread. The bytes do not depend
-    // on the threads: each file is written by one, in the layer's order.
-    let layer_names: Vec<&str> = layers.iter().map(|l| l.0).collect();
-    let layer_names = &layer_names;
-    fn joined<T>(r: std::thread::Result<Result<T, OutputError>>) -> Result<T, OutputError> {
-        r.unwrap_or_else(|_| {
-            Err(OutputError::Io {
-                path: PathBuf::from("build"),
-                cause: std::io::Error::other("an output thread failed"),
+            .chain(origins.iter())
+            .filter_map(|r| r.outcomes.get(&crate::model::Outcome::Killed))
+            .map(|r| r.low)
+            .max()
+            .unwrap_or(0);
+        let shape = web::MapShape {
+            place_rows: counts.place_periods + counts.origin_periods,
+            max_killed,
+            tiles: tiles.map(|t| ("tiles.pmtiles", t.max_zoom)),
+        };
+        let web_layers: &[&str] = if web.is_some() {
+            web::layers_needed(&shape)
+        } else {
+            &[]
+        };
+        // Each layer function runs once; its features go, in batches, to a thread writing the
+        // GeoJSON files and one writing the GeoPackage, while this thread keeps what the tiles and
+        // the page need. The CSV tables are written by a fourth thread. The bytes do not depend
+        // on the threads: each file is written by one, in the layer's order.
+        let layer_names: Vec<&str> = layers.iter().map(|l| l.0).collect();
+        let layer_names = &layer_names;
+        fn joined<T>(r: std::thread::Result<Result<T, OutputError>>) -> Result<T, OutputError> {
+            r.unwrap_or_else(|_| {
+                Err(OutputError::Io {
+                    path: PathBuf::from("build"),
+                    cause: std::io::Error::other("an output thread failed"),
+                })
             })
-        })
-    }
-    let (geojson_files, csv_files, gpkg_file, tile_layers, mut web_values) =
-        std::thread::scope(|s| -> Result<_, OutputError> {
-            let csv = spawn(s, "csv", || -> Result<Vec<Staged>, OutputError> {
-                Ok(vec![
-                    stage("claims.csv", |w| csv::claims_csv(claims, w))?,
-                    stage("cumulative.csv", |w| csv::cumulative_csv(claims, w))?,
-                    stage("unresolved.csv", |w| csv::unresolved_csv(claims, w))?,
-                ])
-            })?;
-            let (geojson_tx, geojson_rx) = std::sync::mpsc::sync_channel::<Batch<'_>>(4);
-            let (gpkg_tx, gpkg_rx) = std::sync::mpsc::sync_channel::<Batch<'_>>(4);
-            let geojson = spawn(s, "geojson", move || -> Result<Vec<Staged>, OutputError> {
-                let mut out = Vec::new();
-                let mut current: Option<geojson::GeoJsonWriter<StageWriter>> = None;
-                for msg in geojson_rx {
-                    match msg {
-                        Batch::Begin(i) => {
-                            let name = format!("{}.geojson", layer_names[i]);
-                            current = Some(geojson::GeoJsonWriter::new(StageWriter::new(&name)?));
-                        }
-                        Batch::Features(batch) => {
-                            if let Some(w) = current.as_mut() {
-                                for f in batch.iter() {
-                                    w.write_feature(&f.id, f.geom, &f.props).map_err(|cause| {
-                                        OutputError::Io {
-                                            path: PathBuf::from("geojson"),
-                                            cause,
-                                        }
-                                    })?;
-                                }
-                            }
-                        }
-                        Batch::End(i) => {
-                            if let Some(w) = current.take() {
-                                let staged = w.finish().map_err(|cause| OutputError::Io {
-                                    path: PathBuf::from(format!("{}.geojson", layer_names[i])),
-                                    cause,
-                                })?;
-                                out.push(staged.finish()?);
-                                tick(layer_names[i]);
-                            }
-                        }
-                    }
-                }
-                Ok(out)
-            })?;
-            let layers = &layers;
-            let gpkg = spawn(s, "gpkg", move || -> Result<Staged, OutputError> {
-                let g = gpkg::Gpkg::create(&gpkg_tmp)?;
-                {
-                    let mut table = None;
-                    for msg in gpkg_rx {
+        }
+        let (geojson_files, csv_files, gpkg_file, tile_layers, web_values) =
+            std::thread::scope(|s| -> Result<_, OutputError> {
+                let csv = spawn(s, "csv", || -> Result<Vec<Staged>, OutputError> {
+                    Ok(vec![
+                        stage("claims.csv", |w| csv::claims_csv(claims, w))?,
+                        stage("cumulative.csv", |w| csv::cumulative_csv(claims, w))?,
+                        stage("unresolved.csv", |w| csv::unresolved_csv(claims, w))?,
+                    ])
+                })?;
+                let (geojson_tx, geojson_rx) =
+                    std::sync::mpsc::sync_channel::<Batch<'_>>(FANOUT_QUEUE);
+                let (gpkg_tx, gpkg_rx) = std::sync::mpsc::sync_channel::<Batch<'_>>(FANOUT_QUEUE);
+                let geojson = spawn(s, "geojson", move || -> Result<Vec<Staged>, OutputError> {
+                    let mut out = Vec::new();
+                    let mut current: Option<geojson::GeoJsonWriter<StageWriter>> = None;
+                    for msg in geojson_rx {
                         match msg {
                             Batch::Begin(i) => {
-                                let (name, geometry, description, _) = &layers[i];
-                                table = Some(g.table(name, geometry, description)?);
+                                let name = format!("{}.geojson", layer_names[i]);
+                                current =
+                                    Some(geojson::GeoJsonWriter::new(StageWriter::new(&name)?));
                             }
                             Batch::Features(batch) => {
-                                if let Some(t) = table.as_mut() {
+                                if let Some(w) = current.as_mut() {
                                     for f in batch.iter() {
-                                        t.add(f);
+                                        w.write_feature(&f.id, f.geom, &f.props).map_err(
+                                            |cause| OutputError::Io {
+                                                path: PathBuf::from("geojson"),
+                                                cause,
+                                            },
+                                        )?;
                                     }
                                 }
                             }
-                            Batch::End(_) => {
-                                if let Some(t) = table.take() {
-                                    t.finish()?;
+                            Batch::End(i) => {
+                                if let Some(w) = current.take() {
+                                    let staged = w.finish().map_err(|cause| OutputError::Io {
+                                        path: PathBuf::from(format!("{}.geojson", layer_names[i])),
+                                        cause,
+                                    })?;
+                                    out.push(staged.finish()?);
+                                    tick(layer_names[i]);
                                 }
                             }
                         }
                     }
+                    Ok(out)
+                })?;
+                let layers = &layers;
+                let gpkg = spawn(s, "gpkg", move || -> Result<Staged, OutputError> {
+                    let g = gpkg::Gpkg::create(&gpkg_tmp)?;
+                    {
+                        let mut table = None;
+                        for msg in gpkg_rx {
+                            match msg {
+                                Batch::Begin(i) => {
+                                    let (name, geometry, description, _) = &layers[i];
+                                    table = Some(g.table(name, geometry, description)?);
+                                }
+                                Batch::Features(batch) => {
+                                    if let Some(t) = table.as_mut() {
+                                        for f in batch.iter() {
+                                            t.add(f);
+                                        }
+                                    }
+                                }
+                                Batch::End(_) => {
+                                    if let Some(t) = table.take() {
+                                        t.finish()?;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    g.finish()?;
+                    tick("GeoPackage");
+                    staged_file(GPKG_NAME, gpkg_tmp)
+                })?;
+                let mut tile_layers = Vec::new();
+                let mut web_values: HashMap<&str, Vec<serde_json::Value>> = HashMap::default();
+                for (i, (name, _, _, layer)) in layers.iter().enumerate() {
+                    let mut fan = Fanout {
+                        to: [&geojson_tx, &gpkg_tx],
+                        batch: Vec::with_capacity(FANOUT_BATCH),
+                        tiles: tiles
+                            .filter(|_| TILE_LAYERS.contains(name))
+                            .map(|_| tile_layer(name)),
+                        web: web_layers.contains(name).then(web::ValueSink::default),
+                    };
+                    fan.send(Batch::Begin(i));
+                    layer(&mut fan);
+                    fan.flush();
+                    fan.send(Batch::End(i));
+                    if let Some(mut l) = fan.tiles {
+                        l.shrink();
+                        tile_layers.push(l);
+                    }
+                    if let Some(w) = fan.web {
+                        web_values.insert(name, w.0);
+                    }
                 }
-                g.finish()?;
-                tick("GeoPackage");
-                staged_file(GPKG_NAME, gpkg_tmp)
+                drop((geojson_tx, gpkg_tx));
+                let geojson_files = joined(geojson.join())?;
+                let csv_files = joined(csv.join())?;
+                let gpkg_file = joined(gpkg.join())?;
+                Ok((geojson_files, csv_files, gpkg_file, tile_layers, web_values))
             })?;
-            let mut tile_layers = Vec::new();
-            let mut web_values: HashMap<&str, Vec<serde_json::Value>> = HashMap::default();
-            for (i, (name, _, _, layer)) in layers.iter().enumerate() {
-                let mut fan = Fanout {
-                    to: [&geojson_tx, &gpkg_tx],
-                    batch: Vec::with_capacity(FANOUT_BATCH),
-                    tiles: tiles
-                        .filter(|_| TILE_LAYERS.contains(name))
-                        .map(|_| tile_layer(name)),
-                    web: web_layers.contains(name).then(web::ValueSink::default),
-                };
-                fan.send(Batch::Begin(i));
-                layer(&mut fan);
-                fan.flush();
-                fan.send(Batch::End(i));
-                if let Some(mut l) = fan.tiles {
-                    l.shrink();
-                    tile_layers.push(l);
-                }
-                if let Some(w) = fan.web {
-                    web_values.insert(name, w.0);
-                }
-            }
-            drop((geojson_tx, gpkg_tx));
-            let geojson_files = joined(geojson.join())?;
-            let csv_files = joined(csv.join())?;
-            let gpkg_file = joined(gpkg.join())?;
-            Ok((geojson_files, csv_files, gpkg_file, tile_layers, web_values))
-        })?;
-    let mut files: Vec<Staged> = geojson_files;
-    files.extend(csv_files);
-    tick("GeoJSON, GeoPackage and CSV");
+        let mut files: Vec<Staged> = geojson_files;
+        files.extend(csv_files);
+        tick("GeoJSON, GeoPackage and CSV");
+        (files, gpkg_file, tile_layers, web_values, counts, shape)
+    };
+    // A million claims are a few million allocations: freed on another thread.
+    let freeing = std::thread::spawn(move || drop(claims));
     if let Some(opts) = tiles {
         files.push(stage_tiles(tile_layers, opts)?);
         tick("tiles");
@@ -469,6 +479,7 @@ pub fn build_files(
         tick("web map");
     }
     files.push(gpkg_file);
+    let _ = freeing.join();
     let outputs: Vec<serde_json::Value> = files
         .iter()
         .map(|f| json!({"file": f.name, "bytes": f.bytes, "sha256": f.sha256}))
@@ -590,6 +601,9 @@ enum Batch<'a> {
 
 /// Features handed to the writing threads at a time.
 const FANOUT_BATCH: usize = 2048;
+
+/// Batches a writing thread may be behind by (a few megabytes each).
+const FANOUT_QUEUE: usize = 8;
 
 /// A layer's features handed to every output: batches to the GeoJSON and GeoPackage threads,
 /// each feature into the tile layer and the page's values when they take this layer.

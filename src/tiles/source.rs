@@ -62,6 +62,9 @@ pub struct Layer {
     keep: Option<Vec<String>>,
     /// The layer's own highest zoom, when lower than the tile set's (clients overzoom it).
     pub max_zoom: Option<u8>,
+    /// For features with `'static` names: by position, the last name's address and length
+    /// and its key (`None`: left out).
+    slots: Vec<((usize, usize), Option<u32>)>,
 }
 
 /// The properties of one feature, decoded from the layer's byte record.
@@ -173,6 +176,32 @@ impl Layer {
         self.key_ids.get(key).copied()
     }
 
+    /// The key of property name `k` (at position `pos` of its feature), or `None` when the
+    /// name is left out.
+    fn resolve(&mut self, pos: usize, k: &str, static_names: bool) -> Option<u32> {
+        let address = (k.as_ptr() as usize, k.len());
+        if static_names {
+            if let Some(&(a, key)) = self.slots.get(pos) {
+                if a == address {
+                    return key;
+                }
+            }
+        }
+        let left_out = self.omit.iter().any(|o| o == k)
+            || self
+                .keep
+                .as_ref()
+                .is_some_and(|keep| !keep.iter().any(|o| o == k));
+        let key = (!left_out).then(|| self.key(k));
+        if static_names {
+            if self.slots.len() <= pos {
+                self.slots.resize(pos + 1, ((0, 0), None));
+            }
+            self.slots[pos] = (address, key);
+        }
+        key
+    }
+
     fn key(&mut self, k: &str) -> u32 {
         if let Some(&id) = self.key_ids.get(k) {
             return id;
@@ -224,9 +253,10 @@ impl Layer {
                         .iter()
                         .zip(&texts)
                         .map(|((k, v), text)| (k.as_str(), Self::json_value(v, text.as_deref()))),
+                    false,
                 );
             }
-            None => self.push_record(id, std::iter::empty()),
+            None => self.push_record(id, std::iter::empty(), false),
         }
         Ok(())
     }
@@ -252,7 +282,7 @@ impl Layer {
         &mut self,
         id: Option<u64>,
         shape: Shape<'_>,
-        props: impl IntoIterator<Item = (&'v str, Option<ValRef<'v>>)>,
+        props: impl IntoIterator<Item = (&'static str, Option<ValRef<'v>>)>,
     ) {
         let feature = self.ends.len() as u32;
         match shape {
@@ -272,31 +302,28 @@ impl Layer {
                 }
             }
         }
-        self.push_record(id, props);
+        self.push_record(id, props, true);
     }
 
     /// Writes one feature's record: its id, then its properties (nulls and omitted names
     /// left out).
-    fn push_record<'v>(
+    /// `static_names`: the names are `'static` (the same text at the same address every
+    /// time), so each position's key is remembered by address.
+    fn push_record<'k, 'v>(
         &mut self,
         id: Option<u64>,
-        props: impl IntoIterator<Item = (&'v str, Option<ValRef<'v>>)>,
+        props: impl IntoIterator<Item = (&'k str, Option<ValRef<'v>>)>,
+        static_names: bool,
     ) {
         push_varint(
             &mut self.data,
             id.and_then(|i| i.checked_add(1)).unwrap_or(0),
         );
-        for (k, v) in props {
+        for (pos, (k, v)) in props.into_iter().enumerate() {
             let Some(v) = v else { continue };
-            if self.omit.iter().any(|o| o == k)
-                || self
-                    .keep
-                    .as_ref()
-                    .is_some_and(|keep| !keep.iter().any(|o| o == k))
-            {
+            let Some(key) = self.resolve(pos, k, static_names) else {
                 continue;
-            }
-            let key = self.key(k);
+            };
             push_varint(&mut self.data, u64::from(key));
             let kind = match v {
                 ValRef::Bool(b) => {
