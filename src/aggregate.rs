@@ -475,11 +475,18 @@ fn is_coded(c: &Claim) -> bool {
 
 /// Groups the claims that report the same deaths into events (see the module's rules).
 pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event<'c>> {
-    let counted_totals: HashSet<&str> = claims
-        .iter()
-        .filter(|c| c.scope == Scope::Event && c.event_place().is_some())
-        .map(|c| c.id.as_str())
-        .collect();
+    // The totals that breakdowns name and that are counted themselves.
+    let targets: HashSet<&str> = claims.iter().filter_map(|c| c.part_of.as_deref()).collect();
+    let counted_totals: HashSet<&str> = if targets.is_empty() {
+        HashSet::default()
+    } else {
+        claims
+            .iter()
+            .filter(|c| targets.contains(c.id.as_str()))
+            .filter(|c| c.scope == Scope::Event && c.event_place().is_some())
+            .map(|c| c.id.as_str())
+            .collect()
+    };
     let mut parts_of: HashMap<&str, Vec<&Claim>> = HashMap::default();
     for c in claims {
         if let Some(t) = c.part_of.as_deref() {
@@ -488,7 +495,9 @@ pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event<'c>> {
             }
         }
     }
-    let mut names = Interner::default();
+    let mut names = Interner {
+        ids: HashMap::with_capacity_and_hasher(claims.len(), Default::default()),
+    };
     // Each claim's place in id order: sorting by it is sorting by id, with integers.
     let mut by_id: Vec<u32> = (0..claims.len() as u32).collect();
     by_id.par_sort_by(|&a, &b| claims[a as usize].id.cmp(&claims[b as usize].id));
@@ -554,29 +563,34 @@ pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event<'c>> {
     let mut by_cell: HashMap<(Outcome, i32, i32), Vec<usize>> = HashMap::default();
     // Areas: ('d', district) for every event, ('g', governorate) for events holding a
     // governorate-level place, ('a', governorate) for every event.
-    let mut by_area: HashMap<(Outcome, u8, &str), Vec<usize>> = HashMap::default();
-    let areas_to_search = |p: &'c Place| -> Vec<(u8, &'c str)> {
-        let mut v = Vec::new();
-        if p.precision == Some(4) {
-            v.extend(p.admin1.as_deref().map(|a| (b'a', a)));
+    let mut by_area: HashMap<(Outcome, u8, u32), Vec<usize>> = HashMap::default();
+    // The areas (interned ids; 0 for none) a claim's place is looked up in, and filed under.
+    let areas_to_search = |it: &Item<'_>| -> [(u8, u32); 2] {
+        if it.place.precision == Some(4) {
+            [(b'a', it.adm1), (b'a', 0)]
         } else {
-            if rules.same_district {
-                v.extend(p.admin2.as_deref().map(|a| (b'd', a)));
-            }
-            v.extend(p.admin1.as_deref().map(|a| (b'g', a)));
+            [
+                (b'd', if rules.same_district { it.adm2 } else { 0 }),
+                (b'g', it.adm1),
+            ]
         }
-        v
     };
-    let areas_to_file = |p: &'c Place| -> Vec<(u8, &'c str)> {
-        let mut v = Vec::new();
-        v.extend(p.admin2.as_deref().map(|a| (b'd', a)));
-        v.extend(p.admin1.as_deref().map(|a| (b'a', a)));
-        if p.precision == Some(4) {
-            v.extend(p.admin1.as_deref().map(|a| (b'g', a)));
-        }
-        v
+    let areas_to_file = |it: &Item<'_>| -> [(u8, u32); 3] {
+        [
+            (b'd', it.adm2),
+            (b'a', it.adm1),
+            (
+                b'g',
+                if it.place.precision == Some(4) {
+                    it.adm1
+                } else {
+                    0
+                },
+            ),
+        ]
     };
-    let mut by_doc: HashMap<(Outcome, &str), Vec<usize>> = HashMap::default();
+    let mut by_doc: HashMap<(Outcome, u32), Vec<usize>> =
+        HashMap::with_capacity_and_hasher(items.len(), Default::default());
     let cell_of = |p: &Place| -> (i32, i32) {
         (
             (p.lat.unwrap_or(0.0) * 5.0).floor() as i32,
@@ -601,7 +615,7 @@ pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event<'c>> {
                 candidates.extend(list.iter().copied());
             }
         };
-        gather(by_doc.get_mut(&(o, it.claim.doc.as_str())), &mut candidates);
+        gather(by_doc.get_mut(&(o, it.doc)), &mut candidates);
         if !it.coarse {
             let (ci, cj) = cell_of(it.place);
             for di in -reach..=reach {
@@ -609,8 +623,10 @@ pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event<'c>> {
                     gather(by_cell.get_mut(&(o, ci + di, cj + dj)), &mut candidates);
                 }
             }
-            for (kind, area) in areas_to_search(it.place) {
-                gather(by_area.get_mut(&(o, kind, area)), &mut candidates);
+            for (kind, area) in areas_to_search(it) {
+                if area != 0 {
+                    gather(by_area.get_mut(&(o, kind, area)), &mut candidates);
+                }
             }
         }
         candidates.sort_unstable();
@@ -651,11 +667,14 @@ pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event<'c>> {
                 });
             }
         };
-        file(by_doc.entry((o, it.claim.doc.as_str())).or_default(), &open);
+        file(by_doc.entry((o, it.doc)).or_default(), &open);
         if new_place {
             let cell = cell_of(it.place);
             file(by_cell.entry((o, cell.0, cell.1)).or_default(), &open);
-            for (kind, area) in areas_to_file(it.place) {
+            for (kind, area) in areas_to_file(it) {
+                if area == 0 {
+                    continue;
+                }
                 file(by_area.entry((o, kind, area)).or_default(), &open);
             }
         }

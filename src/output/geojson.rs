@@ -152,9 +152,31 @@ impl<'a> Props<'a> {
         self.0.push((name, value));
     }
 
-    fn sorted(mut self) -> Props<'a> {
-        self.0.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        self
+    /// The properties sorted by name. A layer's features give their names in the same order:
+    /// the order is worked out once (`order` keeps it) and applied to the others.
+    fn sorted(mut self, order: &mut PropOrder) -> Props<'a> {
+        let same = order.names.len() == self.0.len()
+            && self
+                .0
+                .iter()
+                .zip(&order.names)
+                .all(|((k, _), &(ptr, len))| k.as_ptr() as usize == ptr && k.len() == len);
+        if !same {
+            let mut perm: Vec<usize> = (0..self.0.len()).collect();
+            perm.sort_by(|&a, &b| self.0[a].0.cmp(self.0[b].0).then(a.cmp(&b)));
+            order.names = self
+                .0
+                .iter()
+                .map(|(k, _)| (k.as_ptr() as usize, k.len()))
+                .collect();
+            order.perm = perm;
+        }
+        let mut out = Vec::with_capacity(self.0.len());
+        for &i in &order.perm {
+            let (k, v) = &mut self.0[i];
+            out.push((*k, std::mem::replace(v, Prop::Null)));
+        }
+        Props(out)
     }
 
     /// The properties in name order.
@@ -166,6 +188,14 @@ impl<'a> Props<'a> {
     pub fn get(&self, name: &str) -> Option<&Prop<'a>> {
         self.0.iter().find(|(k, _)| *k == name).map(|(_, v)| v)
     }
+}
+
+/// The order that sorts a layer's property names (see `Props::sorted`): the names'
+/// addresses and lengths as given, and the permutation.
+#[derive(Debug, Default)]
+struct PropOrder {
+    names: Vec<(usize, usize)>,
+    perm: Vec<usize>,
 }
 
 /// One feature as a layer function makes it: made once, handed to every output.
@@ -291,6 +321,7 @@ pub fn claims_layer<'a>(
 ) {
     let mut sorted: Vec<&Claim> = claims.iter().collect();
     sorted.par_sort_by(|a, b| a.id.cmp(&b.id));
+    let mut order = PropOrder::default();
     for c in sorted {
         if c.scope != Scope::Event {
             continue;
@@ -334,7 +365,7 @@ pub fn claims_layer<'a>(
         sink.feature(Feature {
             id: Cow::Borrowed(&c.id),
             geom: Geom::Point { lon, lat },
-            props: props.sorted(),
+            props: props.sorted(&mut order),
         });
     }
 }
@@ -343,6 +374,7 @@ pub fn claims_layer<'a>(
 pub fn events_layer<'a>(events: &'a [Event], sink: &mut dyn FeatureSink<'a>) {
     let mut sorted: Vec<&Event> = events.iter().collect();
     sorted.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut order = PropOrder::default();
     for e in sorted {
         let (Some(lat), Some(lon)) = (e.place.lat, e.place.lon) else {
             continue;
@@ -381,7 +413,7 @@ pub fn events_layer<'a>(events: &'a [Event], sink: &mut dyn FeatureSink<'a>) {
         sink.feature(Feature {
             id: Cow::Borrowed(&e.id),
             geom: Geom::Point { lon, lat },
-            props: props.sorted(),
+            props: props.sorted(&mut order),
         });
     }
 }
@@ -503,6 +535,7 @@ pub fn places_layer<'a>(
         })
         .collect();
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut order = PropOrder::default();
     for (id, r) in keyed {
         let (Some(lat), Some(lon), Some(pid)) = (r.place.lat, r.place.lon, &r.place.gazetteer_id)
         else {
@@ -522,7 +555,7 @@ pub fn places_layer<'a>(
         sink.feature(Feature {
             id: Cow::Owned(id),
             geom: Geom::Point { lon, lat },
-            props: props.sorted(),
+            props: props.sorted(&mut order),
         });
     }
 }
@@ -542,6 +575,7 @@ pub fn areas_layer<'a>(
         })
         .collect();
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut order = PropOrder::default();
     for (id, a, r) in keyed {
         let mut props = Props::with_capacity(39);
         props.insert("pcode", Prop::Str(&a.pcode));
@@ -554,7 +588,7 @@ pub fn areas_layer<'a>(
         sink.feature(Feature {
             id: Cow::Owned(id),
             geom: Geom::Area(a),
-            props: props.sorted(),
+            props: props.sorted(&mut order),
         });
     }
 }

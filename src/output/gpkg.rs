@@ -10,7 +10,7 @@
 
 use std::path::Path;
 
-use rusqlite::{params_from_iter, Connection};
+use rusqlite::Connection;
 
 use super::geojson::{Feature, FeatureSink, Geom, Prop, Props};
 
@@ -204,25 +204,31 @@ impl<'c> Table<'c> {
             .iter()
             .map(|(k, _)| *k)
             .eq(columns.iter().map(String::as_str));
-        let found: Vec<Option<&Prop<'_>>> = if same {
-            props.iter().map(|(_, v)| Some(v)).collect()
-        } else {
-            columns.iter().map(|c| props.get(c)).collect()
-        };
         use rusqlite::types::{ToSqlOutput, Value as Sql, ValueRef};
-        // Texts are bound by reference: no copy of every quote and id.
-        let values = std::iter::once(ToSqlOutput::Borrowed(ValueRef::Blob(&blob))).chain(
-            found.into_iter().map(|v| match v {
-                Some(Prop::Int(i)) => ToSqlOutput::Owned(Sql::Integer(*i)),
+        let Some(stmt) = self.insert.as_mut() else {
+            return Ok(());
+        };
+        stmt.raw_bind_parameter(1, ToSqlOutput::Borrowed(ValueRef::Blob(&blob)))?;
+        let bind = |stmt: &mut rusqlite::Statement<'_>, i: usize, v: Option<&Prop<'_>>| {
+            let value = match v {
+                Some(Prop::Int(n)) => ToSqlOutput::Owned(Sql::Integer(*n)),
                 Some(Prop::Null) | None => ToSqlOutput::Owned(Sql::Null),
                 Some(other) => ToSqlOutput::Borrowed(ValueRef::Text(
                     other.as_str().unwrap_or_default().as_bytes(),
                 )),
-            }),
-        );
-        if let Some(stmt) = self.insert.as_mut() {
-            stmt.execute(params_from_iter(values))?;
+            };
+            stmt.raw_bind_parameter(i + 2, value)
+        };
+        if same {
+            for (i, (_, v)) in props.iter().enumerate() {
+                bind(stmt, i, Some(v))?;
+            }
+        } else {
+            for (i, c) in columns.iter().enumerate() {
+                bind(stmt, i, props.get(c))?;
+            }
         }
+        stmt.raw_execute()?;
         Ok(())
     }
 

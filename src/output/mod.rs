@@ -215,7 +215,8 @@ pub fn build_files(
         let claims: &[Claim] = &claims;
         let events = aggregate::events(claims, rules);
         tick("events");
-        let mut event_of: HashMap<&str, &str> = HashMap::default();
+        let mut event_of: HashMap<&str, &str> =
+            HashMap::with_capacity_and_hasher(claims.len(), Default::default());
         for e in &events {
             for c in e.claims.iter().chain(&e.restated) {
                 event_of.insert(*c, e.id.as_str());
@@ -268,7 +269,7 @@ pub fn build_files(
                     .iter()
                     .filter(|c| c.part_of.is_none() && !by_id.contains_key(c.doc.as_str()))
                     .map(|c| c.doc.as_str())
-                    .collect::<std::collections::HashSet<_>>()
+                    .collect::<crate::hash::FnvHashSet<_>>()
                     .len(),
             claims: claims.len(),
             event_claims: claims.iter().filter(|c| c.scope == Scope::Event).count(),
