@@ -283,6 +283,35 @@ fn read_input(
     }
 }
 
+/// Reads an event table (UCDP, ACLED, tollmap claims) from its bytes.
+fn read_table_file(path: &Path, bytes: &[u8], out: &mut Ingested) -> Result<(), IngestError> {
+    let sha256 = crate::gazetteer::sha256_hex(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let upto = &bytes[..e.valid_up_to()];
+        let line = upto.iter().filter(|&&b| b == b'\n').count() + 1;
+        IngestError::Line {
+            path: path.to_path_buf(),
+            line,
+            message: format!("not valid UTF-8 (byte {})", e.valid_up_to()),
+        }
+    })?;
+    let claims = table::read_table(path, text)?;
+    let events = claims.iter().filter(|c| c.part_of.is_none()).count();
+    // Moved, not copied, when it is the first table (a large table is held once).
+    if out.claims.is_empty() {
+        out.claims = claims;
+    } else {
+        out.claims.extend(claims);
+    }
+    out.files.push(InputFile {
+        path: path.to_path_buf(),
+        sha256,
+        bytes: bytes.len() as u64,
+        documents: events,
+    });
+    Ok(())
+}
+
 fn is_sidecar(p: &Path) -> bool {
     matches!(
         p.file_name().and_then(|n| n.to_str()),
@@ -347,10 +376,23 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), IngestError> {
 }
 
 fn read_file(path: &Path, opts: &IngestOptions, out: &mut Ingested) -> Result<(), IngestError> {
-    let bytes = std::fs::read(path).map_err(|cause| IngestError::Io {
+    let io = |cause| IngestError::Io {
         path: path.to_path_buf(),
         cause,
-    })?;
+    };
+    if let Some(Kind::Table) = kind_of(path) {
+        // Tables can be hundreds of megabytes and become claims that copy what they keep:
+        // read through a map of the file rather than copied into memory first.
+        let file = std::fs::File::open(path).map_err(io)?;
+        if file.metadata().map_err(io)?.len() == 0 {
+            return read_table_file(path, b"", out);
+        }
+        // SAFETY: the map is only read, while this function runs; a file changed meanwhile
+        // by another program can give wrong text, which is then checked as UTF-8 and CSV.
+        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
+        return read_table_file(path, &map, out);
+    }
+    let bytes = std::fs::read(path).map_err(io)?;
     let sha256 = crate::gazetteer::sha256_hex(&bytes);
     let size = bytes.len() as u64;
     if let Some(Kind::Html) = kind_of(path) {
@@ -388,20 +430,10 @@ fn read_file(path: &Path, opts: &IngestOptions, out: &mut Ingested) -> Result<()
         }
     })?;
     let before = out.documents.len();
-    let mut events = 0;
     match kind_of(path) {
         Some(Kind::Jsonl) => read_jsonl(path, &text, &mut out.documents)?,
         Some(Kind::Text) => out.documents.push(read_text(path, &text, opts)?),
-        Some(Kind::Table) => {
-            let claims = table::read_table(path, &text)?;
-            events = claims.iter().filter(|c| c.part_of.is_none()).count();
-            // Moved, not copied, when it is the first table (a large table is held once).
-            if out.claims.is_empty() {
-                out.claims = claims;
-            } else {
-                out.claims.extend(claims);
-            }
-        }
+        Some(Kind::Table) => return read_table_file(path, text.as_bytes(), out),
         Some(Kind::Html) | None => {
             return Err(IngestError::Unsupported {
                 path: path.to_path_buf(),
@@ -419,7 +451,7 @@ fn read_file(path: &Path, opts: &IngestOptions, out: &mut Ingested) -> Result<()
         path: path.to_path_buf(),
         sha256,
         bytes: size,
-        documents: out.documents.len() - before + events,
+        documents: out.documents.len() - before,
     });
     Ok(())
 }
