@@ -241,7 +241,11 @@ pub fn read_table(path: &Path, text: &str) -> Result<Vec<Claim>, IngestError> {
         }
         n += 1;
     }
-    let chunk = |k: usize| -> Result<Vec<Claim>, IngestError> {
+    let records = n;
+    // The claims of chunk `k`, handed to `emit` in row order.
+    let each = |k: usize,
+                emit: &mut dyn FnMut(Claim) -> Result<(), IngestError>|
+     -> Result<(), IngestError> {
         let (byte, first_line, first) = starts[k];
         let end = starts
             .get(k + 1)
@@ -251,9 +255,9 @@ pub fn read_table(path: &Path, text: &str) -> Result<Vec<Claim>, IngestError> {
             .has_headers(false)
             .flexible(true)
             .from_reader(part.as_bytes());
-        let mut out = Vec::with_capacity(TABLE_CHUNK);
         let mut record = csv::StringRecord::new();
         let mut n = first;
+        let mut several = Vec::new();
         while reader
             .read_record(&mut record)
             .map_err(|e| IngestError::Line {
@@ -272,21 +276,97 @@ pub fn read_table(path: &Path, text: &str) -> Result<Vec<Claim>, IngestError> {
                 }),
             };
             match kind {
-                TableKind::Ucdp => ucdp_row(&row, n, &mut out)?,
-                TableKind::Acled => acled_row(&row, n, &stem, &mut out)?,
-                TableKind::Claims => out.push(claims_row(&row, n, &stem)?),
+                TableKind::Ucdp => ucdp_row(&row, n, &mut several)?,
+                TableKind::Acled => acled_row(&row, n, &stem, &mut several)?,
+                TableKind::Claims => emit(claims_row(&row, n, &stem)?)?,
+            }
+            for c in several.drain(..) {
+                emit(c)?;
             }
         }
-        Ok(out)
+        Ok(())
     };
     use rayon::prelude::*;
-    let parts: Vec<Result<Vec<Claim>, IngestError>> =
-        (0..starts.len()).into_par_iter().map(chunk).collect();
+    if kind == TableKind::Claims {
+        return claims_in_place(records, &each, path);
+    }
+    let parts: Vec<Result<Vec<Claim>, IngestError>> = (0..starts.len())
+        .into_par_iter()
+        .map(|k| {
+            let mut out = Vec::new();
+            each(k, &mut |c| {
+                out.push(c);
+                Ok(())
+            })?;
+            Ok(out)
+        })
+        .collect();
     let mut out = Vec::with_capacity(parts.iter().map(|p| p.as_ref().map_or(0, Vec::len)).sum());
     // The first bad row in table order.
     for part in parts {
         out.extend(part?);
     }
+    Ok(out)
+}
+
+/// The claims of a tollmap claims table (one per row, `records` rows), each chunk of rows
+/// made in parallel straight into its place in the vector (no second copy of a million
+/// claims to allocate and fill).
+fn claims_in_place(
+    records: usize,
+    each: &(dyn Fn(usize, &mut dyn FnMut(Claim) -> Result<(), IngestError>) -> Result<(), IngestError>
+          + Sync),
+    path: &Path,
+) -> Result<Vec<Claim>, IngestError> {
+    use rayon::prelude::*;
+    let mut out: Vec<Claim> = Vec::with_capacity(records);
+    let slots = &mut out.spare_capacity_mut()[..records];
+    let mismatch = || IngestError::Line {
+        path: path.to_path_buf(),
+        line: 0,
+        message: "rows changed while the table was read".into(),
+    };
+    // Each chunk: how many of its slots hold a claim, and how it ended.
+    let filled: Vec<(usize, Result<(), IngestError>)> = slots
+        .par_chunks_mut(TABLE_CHUNK)
+        .enumerate()
+        .map(|(k, chunk)| {
+            let mut i = 0;
+            let r = each(k, &mut |c| match chunk.get_mut(i) {
+                Some(slot) => {
+                    slot.write(c);
+                    i += 1;
+                    Ok(())
+                }
+                None => Err(mismatch()),
+            });
+            let r = r.and_then(|()| {
+                if i == chunk.len() {
+                    Ok(())
+                } else {
+                    Err(mismatch())
+                }
+            });
+            (i, r)
+        })
+        .collect();
+    if filled.iter().any(|(_, r)| r.is_err()) {
+        // The claims made are dropped, and the first bad row in table order is the error.
+        let mut first = None;
+        for (chunk, (i, r)) in slots.chunks_mut(TABLE_CHUNK).zip(filled) {
+            for slot in &mut chunk[..i] {
+                // SAFETY: the first `i` slots of this chunk were written above.
+                unsafe { slot.assume_init_drop() };
+            }
+            if let (None, Err(e)) = (&first, r) {
+                first = Some(e);
+            }
+        }
+        return Err(first.unwrap_or_else(mismatch));
+    }
+    // SAFETY: every chunk wrote each of its slots (checked above), so the first `records`
+    // elements are initialised.
+    unsafe { out.set_len(records) };
     Ok(out)
 }
 

@@ -236,8 +236,11 @@ struct Level {
 /// One layer prepared for tiling.
 struct Prepared {
     layer: Layer,
-    /// (key index in the layer, field, op) per accumulate option.
+    /// (key index in the layer, field, op) per accumulate option the layer can fill (its
+    /// field is one of the layer's, or the op is `count`): its items' accumulators, in order.
     acc_keys: Vec<(Option<u32>, String, AccOp)>,
+    /// The ops of `acc_keys`.
+    ops: Vec<AccOp>,
 }
 
 fn morton(x: u32, y: u32) -> u64 {
@@ -414,8 +417,6 @@ pub fn make_tiles(layers: Vec<Layer>, opts: &TileOptions) -> Result<Tileset, Til
             "--cluster-distance must be >= 0 and --buffer between 0 and 256".into(),
         ));
     }
-    let ops: Vec<AccOp> = opts.accumulate.iter().map(|a| a.op).collect();
-    let n_acc = ops.len();
     let bounds = layers
         .iter()
         .filter_map(|l| l.bounds)
@@ -436,7 +437,10 @@ pub fn make_tiles(layers: Vec<Layer>, opts: &TileOptions) -> Result<Tileset, Til
             .accumulate
             .iter()
             .map(|a| (layer.key_id(&a.field), a.field.clone(), a.op))
+            .filter(|(key, _, op)| key.is_some() || *op == AccOp::Count)
             .collect();
+        let ops: Vec<AccOp> = acc_keys.iter().map(|a| a.2).collect();
+        let n_acc = ops.len();
         let mut items: Vec<Item> = std::mem::take(&mut layer.points);
         items.sort_unstable_by_key(|it| (morton(it.x, it.y), it.feature));
         let mut accs = Vec::with_capacity(items.len() * n_acc);
@@ -447,7 +451,11 @@ pub fn make_tiles(layers: Vec<Layer>, opts: &TileOptions) -> Result<Tileset, Til
             }
         }
         levels.push(Level { items, accs });
-        prepared.push(Prepared { layer, acc_keys });
+        prepared.push(Prepared {
+            layer,
+            acc_keys,
+            ops,
+        });
     }
     let mut spool =
         tempfile::tempfile().map_err(|e| TilesError::Options(format!("temporary file: {e}")))?;
@@ -457,8 +465,8 @@ pub fn make_tiles(layers: Vec<Layer>, opts: &TileOptions) -> Result<Tileset, Til
     let mut clustered = vec![false; prepared.len()];
     for z in (opts.min_zoom..=opts.max_zoom).rev() {
         if z < opts.max_zoom && opts.cluster_distance > 0.0 {
-            for lv in &mut levels {
-                cluster(lv, n_acc, &ops, z, opts.cluster_distance * unit(z));
+            for (lv, p) in levels.iter_mut().zip(&prepared) {
+                cluster(lv, p.ops.len(), &p.ops, z, opts.cluster_distance * unit(z));
             }
         }
         for (l, lv) in levels.iter().enumerate() {
@@ -468,7 +476,7 @@ pub fn make_tiles(layers: Vec<Layer>, opts: &TileOptions) -> Result<Tileset, Til
         for batch in keys.chunks(BATCH) {
             let made: Vec<Option<EncodedTile>> = batch
                 .par_iter()
-                .map(|&key| encode_tile(&prepared, &levels, &ix, key, z, opts, &ops))
+                .map(|&key| encode_tile(&prepared, &levels, &ix, key, z, opts))
                 .collect::<Result<_, _>>()?;
             for t in made.into_iter().flatten() {
                 spool
@@ -659,9 +667,7 @@ fn encode_tile(
     key: u64,
     z: u8,
     opts: &TileOptions,
-    ops: &[AccOp],
 ) -> Result<Option<EncodedTile>, TilesError> {
-    let n_acc = ops.len();
     let (tx, ty) = ((key >> 32) as u32, key as u32);
     let coord = pmtiles::TileCoord::new(z, tx, ty)
         .map_err(|e| TilesError::Options(format!("tile {z}/{tx}/{ty}: {e}")))?;
@@ -675,6 +681,7 @@ fn encode_tile(
     let mut polys: Vec<Vec<(u32, Rings)>> = Vec::with_capacity(prepared.len());
     for (l, p) in prepared.iter().enumerate() {
         let lv = &levels[l];
+        let n_acc = p.ops.len();
         let mut mine = Level {
             items: Vec::new(),
             accs: Vec::new(),
@@ -707,7 +714,7 @@ fn encode_tile(
     let mut dist = opts.cluster_distance.max(1.0) * unit(z);
     let mut reclustered = false;
     loop {
-        let raw = encode_layers(prepared, &local, &polys, z, tx, ty, ops);
+        let raw = encode_layers(prepared, &local, &polys, z, tx, ty);
         let bytes = gzip(&raw);
         let fits = bytes.len() <= opts.max_tile_bytes;
         let can_merge = local.iter().any(|lv| lv.items.len() > 1) && dist < WORLD;
@@ -724,8 +731,8 @@ fn encode_tile(
         // Too big: cluster this tile's points harder; merged, never dropped.
         dist *= 2.0;
         reclustered = true;
-        for lv in &mut local {
-            cluster(lv, n_acc, ops, z, dist);
+        for (lv, p) in local.iter_mut().zip(prepared) {
+            cluster(lv, p.ops.len(), &p.ops, z, dist);
         }
     }
 }
@@ -737,11 +744,10 @@ fn encode_layers(
     z: u8,
     tx: u32,
     ty: u32,
-    ops: &[AccOp],
 ) -> Vec<u8> {
-    let n_acc = ops.len();
     let mut tile = Vec::new();
     for (l, p) in prepared.iter().enumerate() {
+        let n_acc = p.ops.len();
         let lv = &local[l];
         let keys = &p.layer.keys;
         let mut features = Vec::with_capacity(lv.items.len() + polys[l].len());
