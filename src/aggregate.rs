@@ -138,6 +138,68 @@ impl Range {
     }
 }
 
+/// A few values by key, sorted by key in one small vector: a layer row has one to seven, and a
+/// tree would cost a node of some 300 bytes per row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmallMap<K, V>(Vec<(K, V)>);
+
+impl<K, V> Default for SmallMap<K, V> {
+    fn default() -> Self {
+        SmallMap(Vec::new())
+    }
+}
+
+impl<K: Ord + Copy, V: Default> SmallMap<K, V> {
+    /// The value of `k`.
+    pub fn get(&self, k: &K) -> Option<&V> {
+        self.0.iter().find(|(x, _)| x == k).map(|(_, v)| v)
+    }
+
+    /// The value of `k`, added as the default if absent.
+    pub fn entry_or_default(&mut self, k: K) -> &mut V {
+        let i = match self.0.binary_search_by(|(x, _)| x.cmp(&k)) {
+            Ok(i) => i,
+            Err(i) => {
+                self.0.insert(i, (k, V::default()));
+                i
+            }
+        };
+        &mut self.0[i].1
+    }
+
+    /// Keys and values, by key.
+    pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<'a, K, V> IntoIterator for &'a SmallMap<K, V> {
+    type Item = (&'a K, &'a V);
+    type IntoIter = std::iter::Map<std::slice::Iter<'a, (K, V)>, fn(&'a (K, V)) -> (&'a K, &'a V)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl<K: Ord + Copy, V: Default> std::ops::Index<&K> for SmallMap<K, V> {
+    type Output = V;
+    /// Panics when `k` is absent, as a map's index does.
+    fn index(&self, k: &K) -> &V {
+        match self.get(k) {
+            Some(v) => v,
+            None => panic!("no such key"),
+        }
+    }
+}
+
 /// How claims are grouped into events: where researchers disagree, they choose.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct EventRules {
@@ -181,7 +243,7 @@ pub struct Event<'c> {
     pub range: Range,
     /// Killed totals by victim category (the range under the event's victims, or a coded
     /// event's exact breakdown by side).
-    pub killed_by_victims: BTreeMap<Victims, Range>,
+    pub killed_by_victims: SmallMap<Victims, Range>,
     /// Ids of the claims that are their documents' figures, sorted.
     pub claims: Vec<&'c str>,
     /// Ids of the other claims of the same documents, which restate a figure.
@@ -202,9 +264,9 @@ pub struct PlacePeriod<'c> {
     /// The period.
     pub period: Period,
     /// Totals by outcome.
-    pub outcomes: BTreeMap<Outcome, Range>,
+    pub outcomes: SmallMap<Outcome, Range>,
     /// Killed totals by victim category.
-    pub killed_by_victims: BTreeMap<Victims, Range>,
+    pub killed_by_victims: SmallMap<Victims, Range>,
     /// The events counted (indices into the events).
     pub events: Vec<usize>,
     /// Events that began before this period (counted here, at their last day).
@@ -216,8 +278,8 @@ impl<'c> PlacePeriod<'c> {
         PlacePeriod {
             place,
             period,
-            outcomes: BTreeMap::new(),
-            killed_by_victims: BTreeMap::new(),
+            outcomes: SmallMap::default(),
+            killed_by_victims: SmallMap::default(),
             events: Vec::new(),
             spanning: 0,
         }
@@ -227,20 +289,17 @@ impl<'c> PlacePeriod<'c> {
     fn add(&mut self, i: usize, e: &Event<'_>, range: Option<Range>) {
         let range = range.unwrap_or(e.range);
         self.outcomes
-            .entry(e.outcome)
-            .or_default()
+            .entry_or_default(e.outcome)
             .add(range.low, range.high);
         if range == e.range {
             for (v, r) in &e.killed_by_victims {
                 self.killed_by_victims
-                    .entry(*v)
-                    .or_default()
+                    .entry_or_default(*v)
                     .add(r.low, r.high);
             }
         } else if e.outcome == Outcome::Killed {
             self.killed_by_victims
-                .entry(e.victims)
-                .or_default()
+                .entry_or_default(e.victims)
                 .add(range.low, range.high);
         }
         self.events.push(i);
@@ -790,7 +849,7 @@ fn finish<'c>(
         .filter(|id| !claims.contains(id))
         .collect();
     restated.sort();
-    let mut killed_by_victims = BTreeMap::new();
+    let mut killed_by_victims: SmallMap<Victims, Range> = SmallMap::default();
     if e.outcome == Outcome::Killed {
         // A single figure whose parts add up to it exactly (a coded event's deaths by
         // side) is split by their victims; otherwise the range counts under the victims.
@@ -812,14 +871,12 @@ fn finish<'c>(
         if exact_split {
             for p in parts {
                 killed_by_victims
-                    .entry(p.victims)
-                    .or_insert_with(Range::default)
+                    .entry_or_default(p.victims)
                     .add(p.count.low, p.count.high);
             }
         } else {
             killed_by_victims
-                .entry(e.victims)
-                .or_insert_with(Range::default)
+                .entry_or_default(e.victims)
                 .add(range.low, range.high);
         }
     }
