@@ -314,8 +314,7 @@ pub fn read_table(path: &Path, text: &str) -> Result<Vec<Claim>, IngestError> {
 /// claims to allocate and fill).
 fn claims_in_place(
     records: usize,
-    each: &(dyn Fn(usize, &mut dyn FnMut(Claim) -> Result<(), IngestError>) -> Result<(), IngestError>
-          + Sync),
+    each: &ChunkRows<'_>,
     path: &Path,
 ) -> Result<Vec<Claim>, IngestError> {
     use rayon::prelude::*;
@@ -369,6 +368,12 @@ fn claims_in_place(
     unsafe { out.set_len(records) };
     Ok(out)
 }
+
+/// Where a chunk's claims go.
+type Emit<'e> = dyn FnMut(Claim) -> Result<(), IngestError> + 'e;
+
+/// Makes the claims of chunk `k` and hands them to an `Emit`, in row order.
+type ChunkRows<'a> = dyn Fn(usize, &mut Emit<'_>) -> Result<(), IngestError> + Sync + 'a;
 
 /// Rows made into claims at a time (in parallel).
 const TABLE_CHUNK: usize = 8192;
