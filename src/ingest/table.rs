@@ -369,11 +369,10 @@ fn claims_in_place(
     Ok(out)
 }
 
-/// Where a chunk's claims go.
-type Emit<'e> = dyn FnMut(Claim) -> Result<(), IngestError> + 'e;
-
-/// Makes the claims of chunk `k` and hands them to an `Emit`, in row order.
-type ChunkRows<'a> = dyn Fn(usize, &mut Emit<'_>) -> Result<(), IngestError> + Sync + 'a;
+/// Makes the claims of chunk `k` and hands them to `emit`, in row order.
+type ChunkRows<'a> = dyn Fn(usize, &mut dyn FnMut(Claim) -> Result<(), IngestError>) -> Result<(), IngestError>
+    + Sync
+    + 'a;
 
 /// Rows made into claims at a time (in parallel).
 const TABLE_CHUNK: usize = 8192;
