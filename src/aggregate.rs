@@ -20,7 +20,7 @@
 //!   keeps that period; an undated one goes to the period `undated`.
 //! - `*_high` is null when any event added into it is unbounded ("at least 75").
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::hash::{FnvHashMap as HashMap, FnvHashSet as HashSet};
 
@@ -334,17 +334,27 @@ impl<'c> PlacePeriod<'c> {
     }
 
     /// The documents the counted claims come from.
-    pub fn documents(&self, events: &[Event<'c>]) -> BTreeSet<&'c str> {
-        self.events_of(events)
+    /// The documents, sorted, each once.
+    pub fn documents(&self, events: &[Event<'c>]) -> Vec<&'c str> {
+        let mut v: Vec<&'c str> = self
+            .events_of(events)
             .flat_map(|e| e.documents.iter().copied())
-            .collect()
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
     }
 
     /// Who said so.
-    pub fn claimants(&self, events: &[Event<'c>]) -> BTreeSet<&'c str> {
-        self.events_of(events)
+    /// Sorted, each once.
+    pub fn claimants(&self, events: &[Event<'c>]) -> Vec<&'c str> {
+        let mut v: Vec<&'c str> = self
+            .events_of(events)
             .flat_map(|e| e.claimants.iter().copied())
-            .collect()
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
     }
 }
 
@@ -565,45 +575,47 @@ pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event<'c>> {
         rank[i as usize] = r as u32;
     }
     drop(by_id);
-    let mut items: Vec<Item<'c>> = claims
-        .iter()
-        .zip(&rank)
-        .filter(|(c, _)| c.scope == Scope::Event)
-        .filter(|(c, _)| {
-            !c.part_of
-                .as_deref()
-                .is_some_and(|t| counted_totals.contains(t))
-        })
-        .filter_map(|(c, &rank)| {
-            let place = c.event_place()?;
-            place.gazetteer_id.as_ref()?;
-            let days = match (c.date.start, c.date.end) {
-                (Some(a), Some(b)) => Some((day_number(a), day_number(b).max(day_number(a)))),
-                // No date in the text, only the publication's: the week before it.
-                (None, Some(b)) => Some((day_number(b) - UNDATED_DAYS, day_number(b))),
-                (Some(a), None) => Some((day_number(a), day_number(a))),
-                (None, None) => None,
-            };
-            let origin = c
-                .places
-                .iter()
-                .find(|p| p.role == PlaceRole::Origin && p.is_resolved());
-            Some(Item {
-                claim: c,
-                rank,
-                place,
-                origin,
-                days,
-                coarse: place.precision.is_some_and(|p| p >= 5),
-                coded: is_coded(c),
-                doc: names.id(Some(c.doc.as_str())),
-                gid: names.id(place.gazetteer_id.as_deref()),
-                adm2: names.id(place.admin2.as_deref()),
-                adm1: names.id(place.admin1.as_deref()),
-                origin_id: names.id(precise_origin(origin)),
+    let mut items: Vec<Item<'c>> = Vec::with_capacity(claims.len());
+    items.extend(
+        claims
+            .iter()
+            .zip(&rank)
+            .filter(|(c, _)| c.scope == Scope::Event)
+            .filter(|(c, _)| {
+                !c.part_of
+                    .as_deref()
+                    .is_some_and(|t| counted_totals.contains(t))
             })
-        })
-        .collect();
+            .filter_map(|(c, &rank)| {
+                let place = c.event_place()?;
+                place.gazetteer_id.as_ref()?;
+                let days = match (c.date.start, c.date.end) {
+                    (Some(a), Some(b)) => Some((day_number(a), day_number(b).max(day_number(a)))),
+                    // No date in the text, only the publication's: the week before it.
+                    (None, Some(b)) => Some((day_number(b) - UNDATED_DAYS, day_number(b))),
+                    (Some(a), None) => Some((day_number(a), day_number(a))),
+                    (None, None) => None,
+                };
+                let origin = c
+                    .places
+                    .iter()
+                    .find(|p| p.role == PlaceRole::Origin && p.is_resolved());
+                Some(Item {
+                    claim: c,
+                    rank,
+                    place,
+                    origin,
+                    days,
+                    coarse: place.precision.is_some_and(|p| p >= 5),
+                    coded: is_coded(c),
+                    doc: names.id(Some(c.doc.as_str())),
+                    gid: names.id(place.gazetteer_id.as_deref()),
+                    adm2: names.id(place.admin2.as_deref()),
+                    adm1: names.id(place.admin1.as_deref()),
+                    origin_id: names.id(precise_origin(origin)),
+                })
+            }),
+    );
     // Earliest first (undated last), then a fixed order: the grouping is deterministic.
     items.par_sort_by(|a, b| {
         let key = |i: &Item<'_>| {

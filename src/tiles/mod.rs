@@ -443,12 +443,21 @@ pub fn make_tiles(layers: Vec<Layer>, opts: &TileOptions) -> Result<Tileset, Til
         let n_acc = ops.len();
         let mut items: Vec<Item> = std::mem::take(&mut layer.points);
         items.sort_unstable_by_key(|it| (morton(it.x, it.y), it.feature));
+        // Each feature's properties are read once for all its accumulators.
         let mut accs = Vec::with_capacity(items.len() * n_acc);
+        let mut found: Vec<Option<ValRef<'_>>> = vec![None; n_acc];
         for it in &items {
-            for (key, _, _) in &acc_keys {
-                let v = key.and_then(|k| layer.props(it.feature).find(|p| p.0 == k).map(|p| p.1));
-                accs.push(Acc::of(v));
+            found.iter_mut().for_each(|f| *f = None);
+            if n_acc > 0 {
+                for (k, v) in layer.props(it.feature) {
+                    for (slot, (key, _, _)) in found.iter_mut().zip(&acc_keys) {
+                        if *key == Some(k) {
+                            *slot = Some(v);
+                        }
+                    }
+                }
             }
+            accs.extend(found.iter().map(|v| Acc::of(*v)));
         }
         levels.push(Level { items, accs });
         prepared.push(Prepared {
