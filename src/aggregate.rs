@@ -333,24 +333,25 @@ impl<'c> PlacePeriod<'c> {
             .flat_map(|e| e.restated.iter().copied())
     }
 
-    /// The documents the counted claims come from.
-    /// The documents, sorted, each once.
+    /// The documents the counted claims come from, sorted, each once.
     pub fn documents(&self, events: &[Event<'c>]) -> Vec<&'c str> {
-        let mut v: Vec<&'c str> = self
-            .events_of(events)
-            .flat_map(|e| e.documents.iter().copied())
-            .collect();
-        v.sort_unstable();
-        v.dedup();
-        v
+        self.distinct(events, |e| &e.documents)
     }
 
-    /// Who said so.
-    /// Sorted, each once.
+    /// Who said so, sorted, each once.
     pub fn claimants(&self, events: &[Event<'c>]) -> Vec<&'c str> {
+        self.distinct(events, |e| &e.claimants)
+    }
+
+    /// A list of each counted event, merged: sorted, each once.
+    fn distinct(
+        &self,
+        events: &[Event<'c>],
+        list: impl for<'e> Fn(&'e Event<'c>) -> &'e [&'c str],
+    ) -> Vec<&'c str> {
         let mut v: Vec<&'c str> = self
             .events_of(events)
-            .flat_map(|e| e.claimants.iter().copied())
+            .flat_map(|e| list(e).iter().copied())
             .collect();
         v.sort_unstable();
         v.dedup();
