@@ -628,6 +628,33 @@ pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event<'c>> {
         };
         key(a).cmp(&key(b)).then(a.rank.cmp(&b.rank))
     });
+    // Each outcome's claims grouped on their own, at the same time: no event mixes outcomes.
+    let mut by_outcome: Vec<(Outcome, Vec<usize>)> = Vec::new();
+    for (k, it) in items.iter().enumerate() {
+        let o = it.claim.outcome;
+        match by_outcome.iter_mut().find(|(x, _)| *x == o) {
+            Some((_, v)) => v.push(k),
+            None => by_outcome.push((o, vec![k])),
+        }
+    }
+    let mut open: Vec<Open> = by_outcome
+        .par_iter()
+        .map(|(_, which)| group(&items, which, rules))
+        .flatten()
+        .collect();
+    // Events in the order of their ids ("event:" and the first claim's id), each finished on
+    // its own, in parallel.
+    let first = |e: &Open| e.members.iter().map(|&k| items[k].rank).min();
+    open.par_sort_by_cached_key(first);
+    open.par_iter()
+        .map(|e| finish(e, &items, &parts_of, rules))
+        .collect()
+}
+
+/// Groups the items `which` (indices into `items`, in the grouping order) into events, each
+/// claim joining the first open event it fits. Events never mix outcomes, so each outcome's
+/// items are grouped on their own (and at the same time).
+fn group(items: &[Item<'_>], which: &[usize], rules: &EventRules) -> Vec<Open> {
     // Open events, found by outcome and by a grid cell of about 20 km (0.2 degree) of each of
     // their places, by district and by governorate; events no later claim can reach are
     // dropped from the lookup as the days advance.
@@ -662,7 +689,7 @@ pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event<'c>> {
         ]
     };
     let mut by_doc: HashMap<(Outcome, u32), Vec<usize>> =
-        HashMap::with_capacity_and_hasher(items.len(), Default::default());
+        HashMap::with_capacity_and_hasher(which.len(), Default::default());
     let cell_of = |p: &Place| -> (i32, i32) {
         (
             (p.lat.unwrap_or(0.0) * 5.0).floor() as i32,
@@ -673,7 +700,7 @@ pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event<'c>> {
     // in Syria's latitudes).
     let reach = ((rules.distance_km / 17.0).ceil() as i32).clamp(1, 20);
     let mut candidates: Vec<usize> = Vec::new();
-    for k in 0..items.len() {
+    for &k in which {
         let it = &items[k];
         let o = it.claim.outcome;
         candidates.clear();
@@ -751,13 +778,7 @@ pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event<'c>> {
             }
         }
     }
-    // Events in the order of their ids ("event:" and the first claim's id), each finished on
-    // its own, in parallel.
-    let first = |e: &Open| e.members.iter().map(|&k| items[k].rank).min();
-    open.par_sort_by_cached_key(first);
-    open.par_iter()
-        .map(|e| finish(e, &items, &parts_of, rules))
-        .collect()
+    open
 }
 
 /// An open event's members made into its figures, range and breakdown.
