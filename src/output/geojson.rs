@@ -219,6 +219,8 @@ pub struct GeoJsonWriter<W: std::io::Write> {
     areas: HashMap<String, String>,
     /// The first write error (a sink cannot return one).
     error: Option<std::io::Error>,
+    /// The feature being written (one write per feature).
+    line: Vec<u8>,
 }
 
 impl<W: std::io::Write> GeoJsonWriter<W> {
@@ -228,6 +230,7 @@ impl<W: std::io::Write> GeoJsonWriter<W> {
             n: 0,
             areas: HashMap::default(),
             error: None,
+            line: Vec::new(),
         }
     }
 
@@ -238,7 +241,10 @@ impl<W: std::io::Write> GeoJsonWriter<W> {
         geom: Geom<'_>,
         props: &Props<'_>,
     ) -> std::io::Result<()> {
-        let o = &mut self.out;
+        use std::io::Write as _;
+        let mut line = std::mem::take(&mut self.line);
+        line.clear();
+        let o = &mut line;
         o.write_all(if self.n == 0 {
             b"{\"type\":\"FeatureCollection\",\"features\":[\n"
         } else {
@@ -273,7 +279,10 @@ impl<W: std::io::Write> GeoJsonWriter<W> {
             o.write_all(b":")?;
             v.write_json(o)?;
         }
-        o.write_all(b"}}")
+        o.write_all(b"}}")?;
+        let written = self.out.write_all(&line);
+        self.line = line;
+        written
     }
 
     /// Ends the FeatureCollection and hands back the writer; the first error of any
