@@ -211,7 +211,7 @@ pub fn build_files(
     let tick = |what: &str| crate::timing(what, t0);
     // Everything that borrows the claims is made in this block; the claims are freed after
     // it, before the tiles (which then reuse their memory).
-    let (mut files, gpkg_file, tile_layers, mut web_values, counts, shape) = {
+    let (mut files, gpkg_file, mut web_values, counts, shape) = {
         let claims: &[Claim] = &claims;
         let events = aggregate::events(claims, rules);
         tick("events");
@@ -354,7 +354,7 @@ pub fn build_files(
                 })
             })
         }
-        let (geojson_files, csv_files, gpkg_file, tile_layers, web_values) =
+        let (geojson_files, csv_files, gpkg_file, tiles_file, web_values) =
             std::thread::scope(|s| -> Result<_, OutputError> {
                 let csv = spawn(s, "csv", || -> Result<Vec<Staged>, OutputError> {
                     Ok(vec![
@@ -366,42 +366,50 @@ pub fn build_files(
                 let (geojson_tx, geojson_rx) =
                     std::sync::mpsc::sync_channel::<Batch<'_>>(FANOUT_QUEUE);
                 let (gpkg_tx, gpkg_rx) = std::sync::mpsc::sync_channel::<Batch<'_>>(FANOUT_QUEUE);
-                let geojson = spawn(s, "geojson", move || -> Result<Vec<Staged>, OutputError> {
-                    let mut out = Vec::new();
-                    let mut current: Option<geojson::GeoJsonWriter<StageWriter>> = None;
-                    for msg in geojson_rx {
-                        match msg {
-                            Batch::Begin(i) => {
-                                let name = format!("{}.geojson", layer_names[i]);
-                                current =
-                                    Some(geojson::GeoJsonWriter::new(StageWriter::new(&name)?));
-                            }
-                            Batch::Features(batch) => {
-                                if let Some(w) = current.as_mut() {
-                                    for f in batch.iter() {
-                                        w.write_feature(&f.id, f.geom, &f.props).map_err(
-                                            |cause| OutputError::Io {
-                                                path: PathBuf::from("geojson"),
+                let geojson = spawn(
+                    s,
+                    "geojson",
+                    move || -> Result<Vec<(usize, Staged)>, OutputError> {
+                        let mut out = Vec::new();
+                        let mut current: Option<geojson::GeoJsonWriter<StageWriter>> = None;
+                        for msg in geojson_rx {
+                            match msg {
+                                Batch::Begin(i) => {
+                                    let name = format!("{}.geojson", layer_names[i]);
+                                    current =
+                                        Some(geojson::GeoJsonWriter::new(StageWriter::new(&name)?));
+                                }
+                                Batch::Features(batch) => {
+                                    if let Some(w) = current.as_mut() {
+                                        for f in batch.iter() {
+                                            w.write_feature(&f.id, f.geom, &f.props).map_err(
+                                                |cause| OutputError::Io {
+                                                    path: PathBuf::from("geojson"),
+                                                    cause,
+                                                },
+                                            )?;
+                                        }
+                                    }
+                                }
+                                Batch::End(i) => {
+                                    if let Some(w) = current.take() {
+                                        let staged =
+                                            w.finish().map_err(|cause| OutputError::Io {
+                                                path: PathBuf::from(format!(
+                                                    "{}.geojson",
+                                                    layer_names[i]
+                                                )),
                                                 cause,
-                                            },
-                                        )?;
+                                            })?;
+                                        out.push((i, staged.finish()?));
+                                        tick(layer_names[i]);
                                     }
                                 }
                             }
-                            Batch::End(i) => {
-                                if let Some(w) = current.take() {
-                                    let staged = w.finish().map_err(|cause| OutputError::Io {
-                                        path: PathBuf::from(format!("{}.geojson", layer_names[i])),
-                                        cause,
-                                    })?;
-                                    out.push(staged.finish()?);
-                                    tick(layer_names[i]);
-                                }
-                            }
                         }
-                    }
-                    Ok(out)
-                })?;
+                        Ok(out)
+                    },
+                )?;
                 let layers = &layers;
                 let gpkg = spawn(s, "gpkg", move || -> Result<Staged, OutputError> {
                     let g = gpkg::Gpkg::create(&gpkg_tmp)?;
@@ -433,8 +441,16 @@ pub fn build_files(
                     staged_file(GPKG_NAME, gpkg_tmp)
                 })?;
                 let mut tile_layers = Vec::new();
+                let mut tiles_job = None;
                 let mut web_values: HashMap<&str, Vec<serde_json::Value>> = HashMap::default();
-                for (i, (name, _, _, layer)) in layers.iter().enumerate() {
+                // The tiled layers first: the tiles are made while the others are written.
+                let tiled = |i: &usize| TILE_LAYERS.contains(&layers[*i].0);
+                let order: Vec<usize> = (0..layers.len())
+                    .filter(tiled)
+                    .chain((0..layers.len()).filter(|i| !tiled(i)))
+                    .collect();
+                for i in order {
+                    let (name, _, _, layer) = &layers[i];
                     let mut fan = Fanout {
                         to: [&geojson_tx, &gpkg_tx],
                         batch: Vec::with_capacity(FANOUT_BATCH),
@@ -454,24 +470,34 @@ pub fn build_files(
                     if let Some(w) = fan.web {
                         web_values.insert(name, w.0);
                     }
+                    if let Some(opts) = tiles.filter(|_| tile_layers.len() == TILE_LAYERS.len()) {
+                        let layers = std::mem::take(&mut tile_layers);
+                        tiles_job = Some(spawn(s, "tiles", move || {
+                            let staged = stage_tiles(layers, opts);
+                            tick("tiles");
+                            staged
+                        })?);
+                    }
                 }
                 drop((geojson_tx, gpkg_tx));
-                let geojson_files = joined(geojson.join())?;
+                let mut geojson_files = joined(geojson.join())?;
+                // In the layers' own order, whatever order they were written in.
+                geojson_files.sort_by_key(|(i, _)| *i);
                 let csv_files = joined(csv.join())?;
                 let gpkg_file = joined(gpkg.join())?;
-                Ok((geojson_files, csv_files, gpkg_file, tile_layers, web_values))
+                let tiles_file = tiles_job.map(|j| joined(j.join())).transpose()?;
+                let geojson_files: Vec<Staged> =
+                    geojson_files.into_iter().map(|(_, f)| f).collect();
+                Ok((geojson_files, csv_files, gpkg_file, tiles_file, web_values))
             })?;
         let mut files: Vec<Staged> = geojson_files;
         files.extend(csv_files);
-        tick("GeoJSON, GeoPackage and CSV");
-        (files, gpkg_file, tile_layers, web_values, counts, shape)
+        files.extend(tiles_file);
+        tick("GeoJSON, GeoPackage, CSV and tiles");
+        (files, gpkg_file, web_values, counts, shape)
     };
     // A million claims are a few million allocations: freed on another thread.
     let freeing = std::thread::spawn(move || drop(claims));
-    if let Some(opts) = tiles {
-        files.push(stage_tiles(tile_layers, opts)?);
-        tick("tiles");
-    }
     if let Some(opts) = web {
         let features = |name: &str| web_values.remove(name).unwrap_or_default();
         let features = std::cell::RefCell::new(features);
