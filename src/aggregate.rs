@@ -733,7 +733,7 @@ fn group(items: &[Item<'_>], which: &[usize], rules: &EventRules) -> Vec<Open> {
         let found = candidates
             .iter()
             .copied()
-            .find(|&e| open[e].fits(&items, it, rules));
+            .find(|&e| open[e].fits(items, it, rules));
         let e = match found {
             Some(e) => e,
             None => {
@@ -750,7 +750,7 @@ fn group(items: &[Item<'_>], which: &[usize], rules: &EventRules) -> Vec<Open> {
                 open.len() - 1
             }
         };
-        let new_place = open[e].take(&items, k, rules);
+        let new_place = open[e].take(items, k, rules);
         // Filing an event in a list: a repeat is dropped when the candidates are gathered;
         // a list that doubles is cleared of events no later claim can reach (lists that are
         // rarely searched, such as all the events of a governorate, stay short).
