@@ -565,9 +565,6 @@ pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event<'c>> {
             }
         }
     }
-    let mut names = Interner {
-        ids: HashMap::with_capacity_and_hasher(claims.len(), Default::default()),
-    };
     // Each claim's place in id order: sorting by it is sorting by id, with integers.
     let mut by_id: Vec<u32> = (0..claims.len() as u32).collect();
     by_id.par_sort_by(|&a, &b| claims[a as usize].id.cmp(&claims[b as usize].id));
@@ -609,28 +606,57 @@ pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event<'c>> {
                     days,
                     coarse: place.precision.is_some_and(|p| p >= 5),
                     coded: is_coded(c),
-                    doc: names.id(Some(c.doc.as_str())),
-                    gid: names.id(place.gazetteer_id.as_deref()),
-                    adm2: names.id(place.admin2.as_deref()),
-                    adm1: names.id(place.admin1.as_deref()),
-                    origin_id: names.id(precise_origin(origin)),
+                    doc: 0,
+                    gid: 0,
+                    adm2: 0,
+                    adm1: 0,
+                    origin_id: 0,
                 })
             }),
     );
-    // Earliest first (undated last), then a fixed order: the grouping is deterministic.
-    items.par_sort_by(|a, b| {
-        let key = |i: &Item<'_>| {
-            (
-                i.days.is_none(),
-                i.days.map(|d| (d.0, d.1)),
-                i.claim.outcome,
-            )
-        };
-        key(a).cmp(&key(b)).then(a.rank.cmp(&b.rank))
+    // The interned ids: the documents on one thread, the places on another (ids are only
+    // compared within a field).
+    let (doc_ids, place_ids) = rayon::join(
+        || {
+            let mut names = Interner {
+                ids: HashMap::with_capacity_and_hasher(items.len(), Default::default()),
+            };
+            let ids: Vec<u32> = items
+                .iter()
+                .map(|it| names.id(Some(it.claim.doc.as_str())))
+                .collect();
+            ids
+        },
+        || {
+            let mut names = Interner::default();
+            let ids: Vec<[u32; 4]> = items
+                .iter()
+                .map(|it| {
+                    [
+                        names.id(it.place.gazetteer_id.as_deref()),
+                        names.id(it.place.admin2.as_deref()),
+                        names.id(it.place.admin1.as_deref()),
+                        names.id(precise_origin(it.origin)),
+                    ]
+                })
+                .collect();
+            ids
+        },
+    );
+    for ((it, doc), [gid, adm2, adm1, origin]) in items.iter_mut().zip(doc_ids).zip(place_ids) {
+        (it.doc, it.gid, it.adm2, it.adm1, it.origin_id) = (doc, gid, adm2, adm1, origin);
+    }
+    // The grouping order: earliest first (undated last), then by outcome and id (a fixed
+    // order: the grouping is deterministic).
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.par_sort_by_cached_key(|&k| {
+        let i = &items[k];
+        (i.days.is_none(), i.days, i.claim.outcome, i.rank)
     });
     // Each outcome's claims grouped on their own, at the same time: no event mixes outcomes.
     let mut by_outcome: Vec<(Outcome, Vec<usize>)> = Vec::new();
-    for (k, it) in items.iter().enumerate() {
+    for &k in &order {
+        let it = &items[k];
         let o = it.claim.outcome;
         match by_outcome.iter_mut().find(|(x, _)| *x == o) {
             Some((_, v)) => v.push(k),

@@ -39,68 +39,89 @@ pub const CLAIM_COLUMNS: &[&str] = &[
     "span_end",
 ];
 
-fn s<T: ToString>(x: Option<T>) -> String {
-    x.map(|v| v.to_string()).unwrap_or_default()
-}
-
-fn enum_str<T: serde::Serialize>(x: &T) -> String {
-    serde_json::to_value(x)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
-
-/// Claims as CSV rows, in the order given; `filter` picks which.
+/// Claims as CSV rows, in the order given; `filter` picks which. Fields are written one by
+/// one from the claims (numbers and dates through one reused buffer).
 pub fn claims_table(
     claims: &[Claim],
     filter: impl Fn(&Claim) -> bool,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
+    use std::fmt::Write as _;
     let mut w = csv::Writer::from_writer(out);
     w.write_record(CLAIM_COLUMNS)?;
+    let mut buf = String::new();
+    // A field made by `fill` into the buffer.
+    let mut field =
+        |w: &mut csv::Writer<&mut dyn Write>, fill: &dyn Fn(&mut String)| -> csv::Result<()> {
+            buf.clear();
+            fill(&mut buf);
+            w.write_field(buf.as_bytes())
+        };
     for c in claims.iter().filter(|c| filter(c)) {
         let p = c.event_place();
         let names_of = |role: PlaceRole| {
             c.places
                 .iter()
                 .filter(|x| x.role == role)
-                .map(|x| x.name.clone().unwrap_or_else(|| x.mention.clone()))
+                .map(|x| x.name.as_deref().unwrap_or(&x.mention))
                 .collect::<Vec<_>>()
                 .join("; ")
         };
-        let row: Vec<String> = vec![
-            c.id.clone(),
-            c.doc.clone(),
-            s(c.published),
-            c.count.low.to_string(),
-            s(c.count.high),
-            c.count.text.clone(),
-            enum_str(&c.count.qualifier),
-            enum_str(&c.outcome),
-            enum_str(&c.victims),
-            s(c.victims_text.as_deref()),
-            s(c.claimant.as_deref()),
-            enum_str(&c.scope),
-            s(c.part_of.as_deref()),
-            s(c.date.start),
-            s(c.date.end),
-            enum_str(&c.date.precision),
-            s(c.date.text.as_deref()),
-            s(p.map(|p| p.mention.as_str())),
-            s(p.and_then(|p| p.name.as_deref())),
-            s(p.and_then(|p| p.gazetteer_id.as_deref())),
-            s(p.and_then(|p| p.lat).map(|x| format!("{:.6}", x))),
-            s(p.and_then(|p| p.lon).map(|x| format!("{:.6}", x))),
-            s(p.and_then(|p| p.admin1.as_deref())),
-            s(p.and_then(|p| p.admin2.as_deref())),
-            s(p.and_then(|p| p.precision)),
-            names_of(PlaceRole::Origin),
-            names_of(PlaceRole::Remains),
-            c.quote.clone(),
-            c.span[0].to_string(),
-            c.span[1].to_string(),
-        ];
-        w.write_record(&row)?;
+        let date = |d: Option<jiff::civil::Date>| {
+            move |b: &mut String| {
+                if let Some(d) = d {
+                    let _ = write!(b, "{d}");
+                }
+            }
+        };
+        let number = |n: Option<u64>| {
+            move |b: &mut String| {
+                if let Some(n) = n {
+                    let _ = write!(b, "{n}");
+                }
+            }
+        };
+        let degrees = |x: Option<f64>| {
+            move |b: &mut String| {
+                if let Some(x) = x {
+                    let _ = write!(b, "{x:.6}");
+                }
+            }
+        };
+        w.write_field(&c.id)?;
+        w.write_field(&c.doc)?;
+        field(&mut w, &date(c.published))?;
+        field(&mut w, &number(Some(c.count.low)))?;
+        field(&mut w, &number(c.count.high))?;
+        w.write_field(&c.count.text)?;
+        w.write_field(c.count.qualifier.as_str())?;
+        w.write_field(c.outcome.as_str())?;
+        w.write_field(c.victims.as_str())?;
+        w.write_field(c.victims_text.as_deref().unwrap_or_default())?;
+        w.write_field(c.claimant.as_deref().unwrap_or_default())?;
+        w.write_field(c.scope.as_str())?;
+        w.write_field(c.part_of.as_deref().unwrap_or_default())?;
+        field(&mut w, &date(c.date.start))?;
+        field(&mut w, &date(c.date.end))?;
+        w.write_field(c.date.precision.as_str())?;
+        w.write_field(c.date.text.as_deref().unwrap_or_default())?;
+        w.write_field(p.map_or("", |p| p.mention.as_str()))?;
+        w.write_field(p.and_then(|p| p.name.as_deref()).unwrap_or_default())?;
+        w.write_field(
+            p.and_then(|p| p.gazetteer_id.as_deref())
+                .unwrap_or_default(),
+        )?;
+        field(&mut w, &degrees(p.and_then(|p| p.lat)))?;
+        field(&mut w, &degrees(p.and_then(|p| p.lon)))?;
+        w.write_field(p.and_then(|p| p.admin1.as_deref()).unwrap_or_default())?;
+        w.write_field(p.and_then(|p| p.admin2.as_deref()).unwrap_or_default())?;
+        field(&mut w, &number(p.and_then(|p| p.precision).map(u64::from)))?;
+        w.write_field(names_of(PlaceRole::Origin))?;
+        w.write_field(names_of(PlaceRole::Remains))?;
+        w.write_field(&c.quote)?;
+        field(&mut w, &number(Some(c.span[0] as u64)))?;
+        field(&mut w, &number(Some(c.span[1] as u64)))?;
+        w.write_record(std::iter::empty::<&[u8]>())?;
     }
     w.flush()
 }

@@ -121,6 +121,9 @@ impl StageWriter {
                 path: PathBuf::from(&name),
                 cause: e.into_error(),
             })?;
+        if let Ok(f) = out.as_file().try_clone() {
+            start_sync(f);
+        }
         Ok(Staged {
             name,
             path: out.into_temp_path(),
@@ -496,8 +499,11 @@ pub fn build_files(
         tick("GeoJSON, GeoPackage, CSV and tiles");
         (files, gpkg_file, web_values, counts, shape)
     };
-    // A million claims are a few million allocations: freed on another thread.
-    let freeing = std::thread::spawn(move || drop(claims));
+    // A million claims are a few million allocations: freed on another thread, which nothing
+    // waits for.
+    let _ = std::thread::Builder::new()
+        .name("free".into())
+        .spawn(move || drop(claims));
     if let Some(opts) = web {
         let features = |name: &str| web_values.remove(name).unwrap_or_default();
         let features = std::cell::RefCell::new(features);
@@ -506,7 +512,6 @@ pub fn build_files(
         tick("web map");
     }
     files.push(gpkg_file);
-    let _ = freeing.join();
     let outputs: Vec<serde_json::Value> = files
         .iter()
         .map(|f| json!({"file": f.name, "bytes": f.bytes, "sha256": f.sha256}))
@@ -735,6 +740,9 @@ fn stage_tiles(
 /// A temporary file written by a library that needs a path or a seekable file (SQLite,
 /// PMTiles), hashed once it is complete.
 fn staged_file(name: &str, path: tempfile::TempPath) -> Result<Staged, OutputError> {
+    if let Ok(f) = std::fs::File::open(&path) {
+        start_sync(f);
+    }
     let sha256 = sha256_file(&path).map_err(|cause| OutputError::Io {
         path: path.to_path_buf(),
         cause,
@@ -745,6 +753,14 @@ fn staged_file(name: &str, path: tempfile::TempPath) -> Result<Staged, OutputErr
         path,
         sha256,
     })
+}
+
+/// Starts writing a finished file to disk in the background: `BuildFiles::write` still syncs
+/// every file before renaming it into place, and then has little left to wait for.
+fn start_sync(file: std::fs::File) {
+    let _ = std::thread::Builder::new()
+        .name("sync".into())
+        .spawn(move || file.sync_data());
 }
 
 /// The GeoPackage's file name in the output folder.
