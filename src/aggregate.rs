@@ -545,6 +545,18 @@ fn is_coded(c: &Claim) -> bool {
 
 /// Groups the claims that report the same deaths into events (see the module's rules).
 pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event<'c>> {
+    events_by_id(claims, &id_order(claims), rules)
+}
+
+/// The indices of the claims in id order (a stable sort: equal ids keep their order).
+pub fn id_order(claims: &[Claim]) -> Vec<u32> {
+    let mut by_id: Vec<u32> = (0..claims.len() as u32).collect();
+    by_id.par_sort_by(|&a, &b| claims[a as usize].id.cmp(&claims[b as usize].id));
+    by_id
+}
+
+/// `events`, given the claims' `id_order` (made once when the caller needs it too).
+pub fn events_by_id<'c>(claims: &'c [Claim], by_id: &[u32], rules: &EventRules) -> Vec<Event<'c>> {
     // The totals that breakdowns name and that are counted themselves.
     let targets: HashSet<&str> = claims.iter().filter_map(|c| c.part_of.as_deref()).collect();
     let counted_totals: HashSet<&str> = if targets.is_empty() {
@@ -566,13 +578,12 @@ pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event<'c>> {
         }
     }
     // Each claim's place in id order: sorting by it is sorting by id, with integers.
-    let mut by_id: Vec<u32> = (0..claims.len() as u32).collect();
-    by_id.par_sort_by(|&a, &b| claims[a as usize].id.cmp(&claims[b as usize].id));
     let mut rank = vec![0u32; claims.len()];
     for (r, &i) in by_id.iter().enumerate() {
-        rank[i as usize] = r as u32;
+        if let Some(x) = rank.get_mut(i as usize) {
+            *x = r as u32;
+        }
     }
-    drop(by_id);
     let mut items: Vec<Item<'c>> = Vec::with_capacity(claims.len());
     items.extend(
         claims

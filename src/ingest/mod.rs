@@ -285,17 +285,12 @@ fn read_input(
 
 /// Reads an event table (UCDP, ACLED, tollmap claims) from its bytes.
 fn read_table_file(path: &Path, bytes: &[u8], out: &mut Ingested) -> Result<(), IngestError> {
-    let sha256 = crate::gazetteer::sha256_hex(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|e| {
-        let upto = &bytes[..e.valid_up_to()];
-        let line = upto.iter().filter(|&&b| b == b'\n').count() + 1;
-        IngestError::Line {
-            path: path.to_path_buf(),
-            line,
-            message: format!("not valid UTF-8 (byte {})", e.valid_up_to()),
-        }
-    })?;
-    let claims = table::read_table(path, text)?;
+    // The hash for the manifest is made while the text is checked and read.
+    let (sha256, claims) = rayon::join(
+        || crate::gazetteer::sha256_hex(bytes),
+        || table_claims(path, bytes),
+    );
+    let claims = claims?;
     let events = claims.iter().filter(|c| c.part_of.is_none()).count();
     // Moved, not copied, when it is the first table (a large table is held once).
     if out.claims.is_empty() {
@@ -310,6 +305,20 @@ fn read_table_file(path: &Path, bytes: &[u8], out: &mut Ingested) -> Result<(), 
         documents: events,
     });
     Ok(())
+}
+
+/// The claims of an event table's bytes.
+fn table_claims(path: &Path, bytes: &[u8]) -> Result<Vec<crate::model::Claim>, IngestError> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let upto = &bytes[..e.valid_up_to()];
+        let line = upto.iter().filter(|&&b| b == b'\n').count() + 1;
+        IngestError::Line {
+            path: path.to_path_buf(),
+            line,
+            message: format!("not valid UTF-8 (byte {})", e.valid_up_to()),
+        }
+    })?;
+    table::read_table(path, text)
 }
 
 fn is_sidecar(p: &Path) -> bool {

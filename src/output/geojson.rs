@@ -6,8 +6,6 @@
 
 use std::borrow::Cow;
 
-use rayon::slice::ParallelSliceMut;
-
 use crate::hash::FnvHashMap as HashMap;
 
 use serde_json::{json, Value};
@@ -321,15 +319,16 @@ pub fn to_text<'a>(layer: impl FnOnce(&mut dyn FeatureSink<'a>)) -> String {
 }
 
 /// `claims.geojson`: every event-scope claim with a resolved event place, as a point there,
-/// with the event it was counted in (`event_id`, empty when it was not counted).
+/// with the event it was counted in (`event_id`, empty when it was not counted), in id order
+/// (`by_id`: `aggregate::id_order`).
 pub fn claims_layer<'a>(
     claims: &'a [Claim],
+    by_id: &[u32],
     docs: &HashMap<&str, &'a Document>,
     event_of: &HashMap<&str, &'a str>,
     sink: &mut dyn FeatureSink<'a>,
 ) {
-    let mut sorted: Vec<&Claim> = claims.iter().collect();
-    sorted.par_sort_by(|a, b| a.id.cmp(&b.id));
+    let sorted = by_id.iter().filter_map(|&i| claims.get(i as usize));
     let mut order = PropOrder::default();
     for c in sorted {
         if c.scope != Scope::Event {

@@ -216,7 +216,8 @@ pub fn build_files(
     // it, before the tiles (which then reuse their memory).
     let (mut files, gpkg_file, mut web_values, counts, shape) = {
         let claims: &[Claim] = &claims;
-        let events = aggregate::events(claims, rules);
+        let by_id_order = aggregate::id_order(claims);
+        let events = aggregate::events_by_id(claims, &by_id_order, rules);
         tick("events");
         let mut event_of: HashMap<&str, &str> =
             HashMap::with_capacity_and_hasher(claims.len(), Default::default());
@@ -303,7 +304,8 @@ pub fn build_files(
         let layers: Vec<(&str, &str, &str, Layer<'_>)> = vec![
             ("claims", "POINT", "every event claim at its event place", {
                 let (by_id, event_of) = (&by_id, &event_of);
-                Box::new(move |s| geojson::claims_layer(claims, by_id, event_of, s))
+                let order = &by_id_order;
+                Box::new(move |s| geojson::claims_layer(claims, order, by_id, event_of, s))
             }),
             ("events", "POINT", "claims reporting the same deaths", {
                 let events = &events;
