@@ -382,10 +382,9 @@ pub fn claims_layer<'a>(
 pub fn events_layer<'a>(events: &'a [Event], sink: &mut dyn FeatureSink<'a>) {
     let mut sorted: Vec<&Event> = events.iter().collect();
     sorted.sort_by(|a, b| a.id.cmp(&b.id));
-    let mut order = PropOrder::default();
-    for e in sorted {
+    let feature = |e: &&'a Event, order: &mut PropOrder| {
         let (Some(lat), Some(lon)) = (e.place.lat, e.place.lon) else {
-            continue;
+            return None;
         };
         let mut props = Props::with_capacity(18);
         props.insert("id", Prop::Str(&e.id));
@@ -418,12 +417,13 @@ pub fn events_layer<'a>(events: &'a [Event], sink: &mut dyn FeatureSink<'a>) {
         props.insert("restated_ids", Prop::Text(e.restated.join(" ")));
         props.insert("documents", Prop::count(e.documents.len() as u64));
         props.insert("claimants", Prop::Text(e.claimants.join("; ")));
-        sink.feature(Feature {
+        Some(Feature {
             id: Cow::Borrowed(&e.id),
             geom: Geom::Point { lon, lat },
-            props: props.sorted(&mut order),
-        });
-    }
+            props: props.sorted(order),
+        })
+    };
+    in_parallel(&sorted, feature, sink);
 }
 
 /// The `<outcome>_low` / `<outcome>_high` columns of place and area layers.
@@ -543,11 +543,10 @@ pub fn places_layer<'a>(
         })
         .collect();
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut order = PropOrder::default();
-    for (id, r) in keyed {
+    let feature = |(id, r): &(String, &'a PlacePeriod), order: &mut PropOrder| {
         let (Some(lat), Some(lon), Some(pid)) = (r.place.lat, r.place.lon, &r.place.gazetteer_id)
         else {
-            continue;
+            return None;
         };
         let mut props = Props::with_capacity(41);
         props.insert("place_id", Prop::Str(pid));
@@ -560,11 +559,38 @@ pub fn places_layer<'a>(
             Prop::opt_count(r.place.precision.map(u64::from)),
         );
         totals(r, events, &mut props);
-        sink.feature(Feature {
-            id: Cow::Owned(id),
+        Some(Feature {
+            id: Cow::Owned(id.clone()),
             geom: Geom::Point { lon, lat },
-            props: props.sorted(&mut order),
-        });
+            props: props.sorted(order),
+        })
+    };
+    in_parallel(&keyed, feature, sink);
+}
+
+/// Makes the features of `rows` on every core, a window of rows at a time, and hands them
+/// to `sink` in row order (a row's totals gather its events' ids: the slow part of a layer).
+fn in_parallel<'a, T: Sync>(
+    rows: &[T],
+    feature: impl Fn(&T, &mut PropOrder) -> Option<Feature<'a>> + Sync,
+    sink: &mut dyn FeatureSink<'a>,
+) {
+    use rayon::prelude::*;
+    const WINDOW: usize = 8192;
+    for window in rows.chunks(WINDOW) {
+        let made: Vec<Vec<Feature<'a>>> = window
+            .par_chunks(WINDOW / 8)
+            .map(|chunk| {
+                let mut order = PropOrder::default();
+                chunk
+                    .iter()
+                    .filter_map(|r| feature(r, &mut order))
+                    .collect()
+            })
+            .collect();
+        for f in made.into_iter().flatten() {
+            sink.feature(f);
+        }
     }
 }
 
