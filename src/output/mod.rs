@@ -459,9 +459,15 @@ pub fn build_files(
                     let mut fan = Fanout {
                         to: [&geojson_tx, &gpkg_tx],
                         batch: Vec::with_capacity(FANOUT_BATCH),
-                        tiles: tiles
-                            .filter(|_| TILE_LAYERS.contains(name))
-                            .map(|_| tile_layer(name)),
+                        tiles: tiles.filter(|_| TILE_LAYERS.contains(name)).map(|_| {
+                            let mut l = tile_layer(name);
+                            l.expect(match *name {
+                                "claims" => counts.claims_on_map,
+                                "places" => counts.place_periods,
+                                _ => 0,
+                            });
+                            l
+                        }),
                         web: web_layers.contains(name).then(web::ValueSink::default),
                     };
                     fan.send(Batch::Begin(i));

@@ -65,6 +65,8 @@ pub struct Layer {
     /// For features with `'static` names: by position, the last name's address and length
     /// and its key (`None`: left out).
     slots: Vec<((usize, usize), Option<u32>)>,
+    /// Features announced by `expect`.
+    expected: usize,
 }
 
 /// The properties of one feature, decoded from the layer's byte record.
@@ -128,6 +130,15 @@ impl Layer {
             name: name.to_string(),
             ..Layer::default()
         }
+    }
+
+    /// Says how many features are coming (made in memory, one point each): the arrays are
+    /// allocated once instead of doubling, each doubling a copy into fresh memory. The
+    /// properties' room is set from the first features' average size.
+    pub fn expect(&mut self, features: usize) {
+        self.expected = features;
+        self.points.reserve(features);
+        self.ends.reserve(features);
     }
 
     /// Gives back the growth room of the layer's arrays once it is complete.
@@ -350,6 +361,14 @@ impl Layer {
             self.key_types[key as usize] |= kind;
         }
         self.ends.push(self.data.len() as u64);
+        // Room for the announced features' properties, at the first ones' average size and a
+        // tenth more.
+        const SAMPLE: usize = 1024;
+        if self.ends.len() == SAMPLE && self.expected > SAMPLE {
+            let per = self.data.len() / SAMPLE + 1;
+            let want = (self.expected + self.expected / 10) * per;
+            self.data.reserve(want.saturating_sub(self.data.len()));
+        }
     }
 
     fn add_geometry(&mut self, g: &RawGeometry, feature: u32) -> Result<(), String> {
