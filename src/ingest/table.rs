@@ -652,6 +652,48 @@ mod tests {
         read_table(Path::new("t.csv"), text)
     }
 
+    /// A claims table of `n` rows (more than one chunk), row `bad` (1-based) with a count
+    /// that is not a number.
+    fn long_table(n: usize, bad: Option<usize>) -> String {
+        let mut t = String::from("id,doc,count_low,outcome,lat,lon,place_name\n");
+        for i in 1..=n {
+            let count = if Some(i) == bad {
+                "many".to_string()
+            } else {
+                (i % 7).to_string()
+            };
+            t.push_str(&format!(
+                "c{i},d{i},{count},killed,35.5,36.{},Place {i}\n",
+                i % 1000
+            ));
+        }
+        t
+    }
+
+    #[test]
+    fn tables_over_several_chunks_keep_row_order() {
+        let n = TABLE_CHUNK * 2 + 17;
+        let claims = read(&long_table(n, None)).unwrap();
+        assert_eq!(claims.len(), n);
+        for (i, c) in claims.iter().enumerate() {
+            assert_eq!(c.id, format!("c{}", i + 1));
+            assert_eq!(c.count.low, ((i + 1) % 7) as u64);
+        }
+    }
+
+    #[test]
+    fn a_bad_row_in_a_later_chunk_is_named_by_its_line() {
+        // Rows of the first chunks are made (and dropped) before the error is returned.
+        let bad = TABLE_CHUNK + 5;
+        match read(&long_table(TABLE_CHUNK * 2 + 3, Some(bad))) {
+            Err(IngestError::Line { line, message, .. }) => {
+                assert_eq!(line, bad + 1, "header is line 1");
+                assert!(message.contains("count_low"), "{message}");
+            }
+            other => panic!("expected an error, got {:?}", other.map(|c| c.len())),
+        }
+    }
+
     #[test]
     fn ucdp_rows_become_claims_with_their_points_and_breakdowns() {
         let text = "id,year,latitude,longitude,where_prec,side_a,side_b,deaths_a,deaths_b,deaths_civilians,deaths_unknown\n\
