@@ -166,19 +166,6 @@ impl<K: Ord + Copy, V: Default> SmallMap<K, V> {
         };
         &mut self.0[i].1
     }
-
-    /// Keys and values, by key.
-    pub fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
-        self.0.iter().map(|(k, v)| (k, v))
-    }
-
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
 }
 
 impl<'a, K, V> IntoIterator for &'a SmallMap<K, V> {
@@ -657,12 +644,12 @@ pub fn events_by_id<'c>(claims: &'c [Claim], by_id: &[u32], rules: &EventRules) 
     for ((it, doc), [gid, adm2, adm1, origin]) in items.iter_mut().zip(doc_ids).zip(place_ids) {
         (it.doc, it.gid, it.adm2, it.adm1, it.origin_id) = (doc, gid, adm2, adm1, origin);
     }
-    // The grouping order: earliest first (undated last), then by outcome and id (a fixed
-    // order: the grouping is deterministic).
+    // The grouping order: earliest first (undated last), then by id (a fixed order: the
+    // grouping is deterministic).
     let mut order: Vec<usize> = (0..items.len()).collect();
     order.par_sort_by_cached_key(|&k| {
         let i = &items[k];
-        (i.days.is_none(), i.days, i.claim.outcome, i.rank)
+        (i.days.is_none(), i.days, i.rank)
     });
     // Each outcome's claims grouped on their own, at the same time: no event mixes outcomes.
     let mut by_outcome: Vec<(Outcome, Vec<usize>)> = Vec::new();

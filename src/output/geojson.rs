@@ -80,14 +80,6 @@ impl<'a> Prop<'a> {
         }
     }
 
-    /// The number of an integer value.
-    pub fn as_i64(&self) -> Option<i64> {
-        match self {
-            Prop::Int(i) => Some(*i),
-            _ => None,
-        }
-    }
-
     /// As a JSON value.
     pub fn to_json(&self) -> Value {
         match self {

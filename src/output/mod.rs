@@ -376,36 +376,34 @@ pub fn build_files(
                     "geojson",
                     move || -> Result<Vec<(usize, Staged)>, OutputError> {
                         let mut out = Vec::new();
-                        let mut current: Option<geojson::GeoJsonWriter<StageWriter>> = None;
+                        let mut current: Option<(usize, geojson::GeoJsonWriter<StageWriter>)> =
+                            None;
+                        let failed = |i: usize| {
+                            move |cause| OutputError::Io {
+                                path: PathBuf::from(format!("{}.geojson", layer_names[i])),
+                                cause,
+                            }
+                        };
                         for msg in geojson_rx {
                             match msg {
                                 Batch::Begin(i) => {
                                     let name = format!("{}.geojson", layer_names[i]);
-                                    current =
-                                        Some(geojson::GeoJsonWriter::new(StageWriter::new(&name)?));
+                                    current = Some((
+                                        i,
+                                        geojson::GeoJsonWriter::new(StageWriter::new(&name)?),
+                                    ));
                                 }
                                 Batch::Features(batch) => {
-                                    if let Some(w) = current.as_mut() {
+                                    if let Some((i, w)) = current.as_mut() {
                                         for f in batch.iter() {
-                                            w.write_feature(&f.id, f.geom, &f.props).map_err(
-                                                |cause| OutputError::Io {
-                                                    path: PathBuf::from("geojson"),
-                                                    cause,
-                                                },
-                                            )?;
+                                            w.write_feature(&f.id, f.geom, &f.props)
+                                                .map_err(failed(*i))?;
                                         }
                                     }
                                 }
-                                Batch::End(i) => {
-                                    if let Some(w) = current.take() {
-                                        let staged =
-                                            w.finish().map_err(|cause| OutputError::Io {
-                                                path: PathBuf::from(format!(
-                                                    "{}.geojson",
-                                                    layer_names[i]
-                                                )),
-                                                cause,
-                                            })?;
+                                Batch::End => {
+                                    if let Some((i, w)) = current.take() {
+                                        let staged = w.finish().map_err(failed(i))?;
                                         out.push((i, staged.finish()?));
                                         tick(layer_names[i]);
                                     }
@@ -433,7 +431,7 @@ pub fn build_files(
                                         }
                                     }
                                 }
-                                Batch::End(_) => {
+                                Batch::End => {
                                     if let Some(t) = table.take() {
                                         t.finish()?;
                                     }
@@ -473,7 +471,7 @@ pub fn build_files(
                     fan.send(Batch::Begin(i));
                     layer(&mut fan);
                     fan.flush();
-                    fan.send(Batch::End(i));
+                    fan.send(Batch::End);
                     if let Some(mut l) = fan.tiles {
                         l.shrink();
                         tile_layers.push(l);
@@ -513,9 +511,8 @@ pub fn build_files(
         .name("free".into())
         .spawn(move || drop(claims));
     if let Some(opts) = web {
-        let features = |name: &str| web_values.remove(name).unwrap_or_default();
-        let features = std::cell::RefCell::new(features);
-        let page = web::stage_web(&|name: &str| (features.borrow_mut())(name), &shape, opts)?;
+        let mut features = |name: &str| web_values.remove(name).unwrap_or_default();
+        let page = web::stage_web(&mut features, &shape, opts)?;
         files.extend(page);
         tick("web map");
     }
@@ -633,10 +630,11 @@ fn spawn<'s, T: Send + 's>(
 }
 
 /// What goes to the threads writing a layer: its start, its features, its end.
+#[derive(Clone)]
 enum Batch<'a> {
     Begin(usize),
     Features(std::sync::Arc<Vec<geojson::Feature<'a>>>),
-    End(usize),
+    End,
 }
 
 /// Features handed to the writing threads at a time.
@@ -657,18 +655,8 @@ struct Fanout<'a, 's> {
 impl<'a> Fanout<'a, '_> {
     /// Sends to both threads; a thread that stopped has its error returned when joined.
     fn send(&self, msg: Batch<'a>) {
-        match msg {
-            Batch::Features(b) => {
-                for to in self.to {
-                    let _ = to.send(Batch::Features(b.clone()));
-                }
-            }
-            Batch::Begin(i) => self.to.iter().for_each(|to| {
-                let _ = to.send(Batch::Begin(i));
-            }),
-            Batch::End(i) => self.to.iter().for_each(|to| {
-                let _ = to.send(Batch::End(i));
-            }),
+        for to in self.to {
+            let _ = to.send(msg.clone());
         }
     }
 

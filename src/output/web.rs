@@ -50,7 +50,7 @@ pub struct WebOptions {
 
 /// The features of one layer (by name: "places", "claims" ...) as GeoJSON-shaped values
 /// (`geometry.coordinates` for points, `properties`), made by the layer functions.
-pub type LayerFeatures<'a> = &'a dyn Fn(&str) -> Vec<Value>;
+pub type LayerFeatures<'a> = &'a mut dyn FnMut(&str) -> Vec<Value>;
 
 /// Collects a layer's features as values, as `LayerFeatures` hands them over.
 #[derive(Default)]
@@ -208,11 +208,11 @@ fn claim_of(f: &Value) -> Value {
 
 /// The data object of the page.
 fn data(layer: LayerFeatures<'_>, inline: bool, shape: &MapShape) -> Value {
-    let inlined = |name: &str| if inline { layer(name) } else { Vec::new() };
+    let mut inlined = |name: &str| if inline { layer(name) } else { Vec::new() };
     let places = inlined("places");
     let origins = inlined("origins");
-    let admin1 = layer("admin1");
     let claims = inlined("claims");
+    let admin1 = layer("admin1");
     let periods = periods_of(&[&places, &origins, &admin1]);
     let period_ix: FnvHashMap<&str, usize> = periods
         .iter()
