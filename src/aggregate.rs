@@ -544,6 +544,16 @@ pub fn id_order(claims: &[Claim]) -> Vec<u32> {
 
 /// `events`, given the claims' `id_order` (made once when the caller needs it too).
 pub fn events_by_id<'c>(claims: &'c [Claim], by_id: &[u32], rules: &EventRules) -> Vec<Event<'c>> {
+    events_indexed(claims, by_id, rules).0
+}
+
+/// `events_by_id`, and each claim's event: its index in the events plus one, 0 for a claim
+/// in none (indexed like `claims`).
+pub fn events_indexed<'c>(
+    claims: &'c [Claim],
+    by_id: &[u32],
+    rules: &EventRules,
+) -> (Vec<Event<'c>>, Vec<u32>) {
     // The totals that breakdowns name and that are counted themselves.
     let targets: HashSet<&str> = claims.iter().filter_map(|c| c.part_of.as_deref()).collect();
     let counted_totals: HashSet<&str> = if targets.is_empty() {
@@ -670,9 +680,27 @@ pub fn events_by_id<'c>(claims: &'c [Claim], by_id: &[u32], rules: &EventRules) 
     // its own, in parallel.
     let first = |e: &Open| e.members.iter().map(|&k| items[k].rank).min();
     open.par_sort_by_cached_key(first);
-    open.par_iter()
-        .map(|e| finish(e, &items, &parts_of, rules))
-        .collect()
+    let (events, event_of) = rayon::join(
+        || {
+            open.par_iter()
+                .map(|e| finish(e, &items, &parts_of, rules))
+                .collect()
+        },
+        || {
+            // A claim's place in id order is its rank: `by_id` gives back its index.
+            let mut event_of = vec![0u32; claims.len()];
+            for (n, e) in open.iter().enumerate() {
+                for &k in &e.members {
+                    let claim = by_id.get(items[k].rank as usize).copied();
+                    if let Some(slot) = claim.and_then(|c| event_of.get_mut(c as usize)) {
+                        *slot = n as u32 + 1;
+                    }
+                }
+            }
+            event_of
+        },
+    );
+    (events, event_of)
 }
 
 /// Groups the items `which` (indices into `items`, in the grouping order) into events, each

@@ -312,17 +312,20 @@ pub fn to_text<'a>(layer: impl FnOnce(&mut dyn FeatureSink<'a>)) -> String {
 
 /// `claims.geojson`: every event-scope claim with a resolved event place, as a point there,
 /// with the event it was counted in (`event_id`, empty when it was not counted), in id order
-/// (`by_id`: `aggregate::id_order`).
+/// (`by_id`: `aggregate::id_order`). `event_of` gives each claim's event as
+/// `aggregate::events_indexed` does (an index into `events` plus one, 0 for none).
 pub fn claims_layer<'a>(
     claims: &'a [Claim],
     by_id: &[u32],
     docs: &HashMap<&str, &'a Document>,
-    event_of: &HashMap<&str, &'a str>,
+    (events, event_of): (&'a [Event], &[u32]),
     sink: &mut dyn FeatureSink<'a>,
 ) {
-    let sorted = by_id.iter().filter_map(|&i| claims.get(i as usize));
+    let sorted = by_id
+        .iter()
+        .filter_map(|&i| Some((claims.get(i as usize)?, i as usize)));
     let mut order = PropOrder::default();
-    for c in sorted {
+    for (c, i) in sorted {
         if c.scope != Scope::Event {
             continue;
         }
@@ -336,7 +339,12 @@ pub fn claims_layer<'a>(
         props.insert("doc", Prop::Str(&c.doc));
         props.insert(
             "event_id",
-            Prop::Str(event_of.get(c.id.as_str()).copied().unwrap_or("")),
+            Prop::Str(
+                event_of
+                    .get(i)
+                    .and_then(|&n| events.get((n as usize).checked_sub(1)?))
+                    .map_or("", |e| e.id.as_str()),
+            ),
         );
         props.insert("title", Prop::opt(doc.and_then(|d| d.title.as_deref())));
         props.insert("url", Prop::opt(doc.and_then(|d| d.url.as_deref())));

@@ -44,26 +44,13 @@ pub struct Staged {
     pub sha256: String,
 }
 
-/// A temporary file hashed as it is written (behind a buffer: it sees large writes).
-struct HashingFile {
-    out: tempfile::NamedTempFile,
-    hasher: sha2::Sha256,
-    bytes: u64,
-}
+/// The block size of an output file's writes: a multiple of any disk's logical block, so a
+/// full block can be written with `O_DIRECT`.
+const STAGE_BLOCK: usize = 1 << 20;
 
-impl std::io::Write for HashingFile {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        use sha2::Digest;
-        self.out.write_all(buf)?;
-        self.hasher.update(buf);
-        self.bytes += buf.len() as u64;
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        self.out.flush()
-    }
-}
+/// The alignment `O_DIRECT` asks of buffers, offsets and lengths (4 KiB covers 512-byte and
+/// 4 KiB logical blocks).
+const DIRECT_ALIGN: usize = 4096;
 
 fn temp_file(name: &str) -> Result<tempfile::NamedTempFile, OutputError> {
     let prefix = format!("tollmap-{name}-");
@@ -81,27 +68,62 @@ fn temp_file(name: &str) -> Result<tempfile::NamedTempFile, OutputError> {
     })
 }
 
+/// The same file opened for direct writes (no copy into the page cache), where the system
+/// and the file system allow it.
+fn direct_handle(path: &Path) -> Option<std::fs::File> {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(libc::O_DIRECT)
+            .open(path)
+            .ok()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = path;
+        None
+    }
+}
+
 /// An output file being written: a temporary file, hashed as it is written.
+///
+/// Bytes gather in an aligned block of `STAGE_BLOCK`; each full block is hashed and written
+/// at its offset, with `O_DIRECT` where the file system takes it. A gigabyte of GeoJSON copied
+/// into the page cache cost about a second of kernel time on a VM (fresh pages to clear and
+/// fault in); a direct write hands the block to the disk. The last, partial block goes
+/// through the page cache, and any direct write the system refuses falls back to it.
 pub struct StageWriter {
     name: String,
-    out: std::io::BufWriter<HashingFile>,
+    out: tempfile::NamedTempFile,
+    direct: Option<std::fs::File>,
+    /// `STAGE_BLOCK + DIRECT_ALIGN` bytes; the block starts at `start`, aligned.
+    buf: Vec<u8>,
+    start: usize,
+    filled: usize,
+    hasher: sha2::Sha256,
+    /// Bytes written to the file so far (a multiple of `STAGE_BLOCK`).
+    written: u64,
 }
 
 impl StageWriter {
     /// Starts the output file `name`.
     fn new(name: &str) -> Result<StageWriter, OutputError> {
         use sha2::Digest;
-        let tmp = temp_file(name)?;
+        let out = temp_file(name)?;
+        let direct = direct_handle(out.path());
+        let buf = vec![0u8; STAGE_BLOCK + DIRECT_ALIGN];
+        let start = buf.as_ptr().align_offset(DIRECT_ALIGN).min(DIRECT_ALIGN);
         Ok(StageWriter {
             name: name.to_string(),
-            out: std::io::BufWriter::with_capacity(
-                1 << 20,
-                HashingFile {
-                    out: tmp,
-                    hasher: sha2::Sha256::new(),
-                    bytes: 0,
-                },
-            ),
+            out,
+            direct,
+            buf,
+            start,
+            filled: 0,
+            hasher: sha2::Sha256::new(),
+            written: 0,
         })
     }
 
@@ -112,38 +134,71 @@ impl StageWriter {
         }
     }
 
-    /// Ends the file: its size and hash.
-    fn finish(self) -> Result<Staged, OutputError> {
+    /// Hashes and writes the filled part of the block at the file's end.
+    fn write_block(&mut self) -> std::io::Result<()> {
         use sha2::Digest;
-        let name = self.name;
-        let HashingFile { out, hasher, bytes } =
-            self.out.into_inner().map_err(|e| OutputError::Io {
-                path: PathBuf::from(&name),
-                cause: e.into_error(),
-            })?;
-        if let Ok(f) = out.as_file().try_clone() {
+        use std::os::unix::fs::FileExt;
+        let block = &self.buf[self.start..self.start + self.filled];
+        self.hasher.update(block);
+        let whole = self.filled % DIRECT_ALIGN == 0;
+        let direct = match &self.direct {
+            Some(d) if whole => d.write_all_at(block, self.written),
+            _ => Err(std::io::Error::from(std::io::ErrorKind::Unsupported)),
+        };
+        if direct.is_err() {
+            if whole {
+                // Refused (EINVAL on a file system without direct I/O): buffered from now on.
+                self.direct = None;
+            }
+            self.out.as_file().write_all_at(block, self.written)?;
+        }
+        self.written += self.filled as u64;
+        self.filled = 0;
+        Ok(())
+    }
+
+    /// Ends the file: its size and hash.
+    fn finish(mut self) -> Result<Staged, OutputError> {
+        use sha2::Digest;
+        if let Err(e) = self.write_block() {
+            return Err(self.error(e));
+        }
+        if let Ok(f) = self.out.as_file().try_clone() {
             start_sync(f);
         }
         Ok(Staged {
-            name,
-            path: out.into_temp_path(),
-            bytes,
-            sha256: crate::hash::hex(&hasher.finalize()),
+            name: self.name,
+            path: self.out.into_temp_path(),
+            bytes: self.written,
+            sha256: crate::hash::hex(&self.hasher.finalize()),
         })
     }
 }
 
 impl std::io::Write for StageWriter {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.out.write(buf)
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.write_all(data)?;
+        Ok(data.len())
     }
 
-    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        self.out.write_all(buf)
+    fn write_all(&mut self, mut data: &[u8]) -> std::io::Result<()> {
+        while !data.is_empty() {
+            let n = (STAGE_BLOCK - self.filled).min(data.len());
+            let at = self.start + self.filled;
+            self.buf[at..at + n].copy_from_slice(&data[..n]);
+            self.filled += n;
+            data = &data[n..];
+            if self.filled == STAGE_BLOCK {
+                self.write_block()?;
+            }
+        }
+        Ok(())
     }
 
+    /// Nothing to do: a partial block is written by `finish`, so that every earlier write
+    /// stays a whole, aligned block.
     fn flush(&mut self) -> std::io::Result<()> {
-        self.out.flush()
+        Ok(())
     }
 }
 
@@ -216,294 +271,294 @@ pub fn build_files(
     // it, before the tiles (which then reuse their memory).
     let (mut files, gpkg_file, mut web_values, counts, shape) = {
         let claims: &[Claim] = &claims;
-        let by_id_order = aggregate::id_order(claims);
-        let events = aggregate::events_by_id(claims, &by_id_order, rules);
-        tick("events");
-        let mut event_of: HashMap<&str, &str> =
-            HashMap::with_capacity_and_hasher(claims.len(), Default::default());
-        for e in &events {
-            for c in e.claims.iter().chain(&e.restated) {
-                event_of.insert(*c, e.id.as_str());
-            }
-        }
-        let (adm1, adm2) = crate::admin::bundled();
-        // Each event place's governorate and district (events share places).
-        let mut located: HashMap<(u64, u64), (Option<usize>, Option<usize>)> = HashMap::default();
-        for e in &events {
-            if let (Some(lat), Some(lon)) = (e.place.lat, e.place.lon) {
-                located
-                    .entry((lat.to_bits(), lon.to_bits()))
-                    .or_insert_with(|| {
-                        (
-                            crate::admin::locate_index(adm1, lon, lat),
-                            crate::admin::locate_index(adm2, lon, lat),
-                        )
-                    });
-            }
-        }
-        let located = &located;
-        let locate = |e: &aggregate::Event<'_>| match (e.place.lat, e.place.lon) {
-            (Some(lat), Some(lon)) => located
-                .get(&(lat.to_bits(), lon.to_bits()))
-                .copied()
-                .unwrap_or((None, None)),
-            _ => (None, None),
-        };
-        // The four sums are independent: made at the same time.
-        let events_ref = &events;
-        let ((places, origins), ((admin1_rows, outside1), (admin2_rows, outside2))) = rayon::join(
-            || {
-                rayon::join(
-                    || aggregate::by_place_and_period(events_ref, PlaceRole::Event, period),
-                    || aggregate::by_place_and_period(events_ref, PlaceRole::Origin, period),
-                )
-            },
-            || {
-                rayon::join(
-                    || aggregate::by_area_and_period(events_ref, period, |e| locate(e).0),
-                    || aggregate::by_area_and_period(events_ref, period, |e| locate(e).1),
-                )
-            },
-        );
-        tick("places, origins and areas");
-        let counts = Counts {
-            // Documents, and the events of tables (each its own document).
-            documents: docs.len()
-                + claims
-                    .iter()
-                    .filter(|c| c.part_of.is_none() && !by_id.contains_key(c.doc.as_str()))
-                    .map(|c| c.doc.as_str())
-                    .collect::<crate::hash::FnvHashSet<_>>()
-                    .len(),
-            claims: claims.len(),
-            event_claims: claims.iter().filter(|c| c.scope == Scope::Event).count(),
-            cumulative_claims: claims
-                .iter()
-                .filter(|c| c.scope == Scope::Cumulative)
-                .count(),
-            claims_on_map: claims
-                .iter()
-                .filter(|c| c.scope == Scope::Event && c.event_place().is_some())
-                .count(),
-            events: events.len(),
-            place_periods: places.len(),
-            origin_periods: origins.len(),
-            admin1_periods: admin1_rows.len(),
-            admin2_periods: admin2_rows.len(),
-            events_outside_admin1: outside1,
-            events_outside_admin2: outside2,
-            unresolved_mentions: claims
-                .iter()
-                .flat_map(|c| c.places.iter())
-                .filter(|p| !p.is_resolved() || p.is_fallback())
-                .count(),
-        };
-        let gpkg_tmp = temp_file(GPKG_NAME)?.into_temp_path();
-        let _ = std::fs::remove_file(&gpkg_tmp);
-        type Layer<'a> = Box<dyn Fn(&mut dyn geojson::FeatureSink<'a>) + Sync + 'a>;
-        let layers: Vec<(&str, &str, &str, Layer<'_>)> = vec![
-            ("claims", "POINT", "every event claim at its event place", {
-                let (by_id, event_of) = (&by_id, &event_of);
-                let order = &by_id_order;
-                Box::new(move |s| geojson::claims_layer(claims, order, by_id, event_of, s))
-            }),
-            ("events", "POINT", "claims reporting the same deaths", {
-                let events = &events;
-                Box::new(move |s| geojson::events_layer(events, s))
-            }),
-            ("places", "POINT", "event places by period", {
-                let (places, events) = (&places, &events);
-                Box::new(move |s| geojson::places_layer(places, events, s))
-            }),
-            ("origins", "POINT", "where the dead came from, by period", {
-                let (origins, events) = (&origins, &events);
-                Box::new(move |s| geojson::places_layer(origins, events, s))
-            }),
-            ("admin1", "MULTIPOLYGON", "governorates by period", {
-                let (rows, events) = (&admin1_rows, &events);
-                Box::new(move |s| geojson::areas_layer(rows, adm1, events, s))
-            }),
-            ("admin2", "MULTIPOLYGON", "districts by period", {
-                let (rows, events) = (&admin2_rows, &events);
-                Box::new(move |s| geojson::areas_layer(rows, adm2, events, s))
-            }),
-        ];
-        let max_killed = places
-            .iter()
-            .chain(origins.iter())
-            .filter_map(|r| r.outcomes.get(&crate::model::Outcome::Killed))
-            .map(|r| r.low)
-            .max()
-            .unwrap_or(0);
-        let shape = web::MapShape {
-            place_rows: counts.place_periods + counts.origin_periods,
-            max_killed,
-            tiles: tiles.map(|t| ("tiles.pmtiles", t.max_zoom)),
-        };
-        let web_layers: &[&str] = if web.is_some() {
-            web::layers_needed(&shape)
-        } else {
-            &[]
-        };
-        // Each layer function runs once; its features go, in batches, to a thread writing the
-        // GeoJSON files and one writing the GeoPackage, while this thread keeps what the tiles and
-        // the page need. The CSV tables are written by a fourth thread. The bytes do not depend
-        // on the threads: each file is written by one, in the layer's order.
-        let layer_names: Vec<&str> = layers.iter().map(|l| l.0).collect();
-        let layer_names = &layer_names;
-        fn joined<T>(r: std::thread::Result<Result<T, OutputError>>) -> Result<T, OutputError> {
-            r.unwrap_or_else(|_| {
-                Err(OutputError::Io {
-                    path: PathBuf::from("build"),
-                    cause: std::io::Error::other("an output thread failed"),
-                })
-            })
-        }
-        let (geojson_files, csv_files, gpkg_file, tiles_file, web_values) =
-            std::thread::scope(|s| -> Result<_, OutputError> {
-                let csv = spawn(s, "csv", || -> Result<Vec<Staged>, OutputError> {
-                    Ok(vec![
-                        stage("claims.csv", |w| csv::claims_csv(claims, w))?,
-                        stage("cumulative.csv", |w| csv::cumulative_csv(claims, w))?,
-                        stage("unresolved.csv", |w| csv::unresolved_csv(claims, w))?,
-                    ])
-                })?;
-                let (geojson_tx, geojson_rx) =
-                    std::sync::mpsc::sync_channel::<Batch<'_>>(FANOUT_QUEUE);
-                let (gpkg_tx, gpkg_rx) = std::sync::mpsc::sync_channel::<Batch<'_>>(FANOUT_QUEUE);
-                let geojson = spawn(
-                    s,
-                    "geojson",
-                    move || -> Result<Vec<(usize, Staged)>, OutputError> {
-                        let mut out = Vec::new();
-                        let mut current: Option<(usize, geojson::GeoJsonWriter<StageWriter>)> =
-                            None;
-                        let failed = |i: usize| {
-                            move |cause| OutputError::Io {
-                                path: PathBuf::from(format!("{}.geojson", layer_names[i])),
-                                cause,
-                            }
-                        };
-                        for msg in geojson_rx {
-                            match msg {
-                                Batch::Begin(i) => {
-                                    let name = format!("{}.geojson", layer_names[i]);
-                                    current = Some((
-                                        i,
-                                        geojson::GeoJsonWriter::new(StageWriter::new(&name)?),
-                                    ));
-                                }
-                                Batch::Features(batch) => {
-                                    if let Some((i, w)) = current.as_mut() {
-                                        for f in batch.iter() {
-                                            w.write_feature(&f.id, f.geom, &f.props)
-                                                .map_err(failed(*i))?;
-                                        }
-                                    }
-                                }
-                                Batch::End => {
-                                    if let Some((i, w)) = current.take() {
-                                        let staged = w.finish().map_err(failed(i))?;
-                                        out.push((i, staged.finish()?));
-                                        tick(layer_names[i]);
-                                    }
-                                }
-                            }
-                        }
-                        Ok(out)
-                    },
-                )?;
-                let layers = &layers;
-                let gpkg = spawn(s, "gpkg", move || -> Result<Staged, OutputError> {
-                    let g = gpkg::Gpkg::create(&gpkg_tmp)?;
-                    {
-                        let mut table = None;
-                        for msg in gpkg_rx {
-                            match msg {
-                                Batch::Begin(i) => {
-                                    let (name, geometry, description, _) = &layers[i];
-                                    table = Some(g.table(name, geometry, description)?);
-                                }
-                                Batch::Features(batch) => {
-                                    if let Some(t) = table.as_mut() {
-                                        for f in batch.iter() {
-                                            t.add(f);
-                                        }
-                                    }
-                                }
-                                Batch::End => {
-                                    if let Some(t) = table.take() {
-                                        t.finish()?;
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    g.finish()?;
-                    tick("GeoPackage");
-                    staged_file(GPKG_NAME, gpkg_tmp)
-                })?;
-                let mut tile_layers = Vec::new();
-                let mut tiles_job = None;
-                let mut web_values: HashMap<&str, Vec<serde_json::Value>> = HashMap::default();
-                // The tiled layers first: the tiles are made while the others are written.
-                let tiled = |i: &usize| TILE_LAYERS.contains(&layers[*i].0);
-                let order: Vec<usize> = (0..layers.len())
-                    .filter(tiled)
-                    .chain((0..layers.len()).filter(|i| !tiled(i)))
-                    .collect();
-                for i in order {
-                    let (name, _, _, layer) = &layers[i];
-                    let mut fan = Fanout {
-                        to: [&geojson_tx, &gpkg_tx],
-                        batch: Vec::with_capacity(FANOUT_BATCH),
-                        tiles: tiles.filter(|_| TILE_LAYERS.contains(name)).map(|_| {
-                            let mut l = tile_layer(name);
-                            l.expect(match *name {
-                                "claims" => counts.claims_on_map,
-                                "places" => counts.place_periods,
-                                _ => 0,
-                            });
-                            l
-                        }),
-                        web: web_layers.contains(name).then(web::ValueSink::default),
-                    };
-                    fan.send(Batch::Begin(i));
-                    layer(&mut fan);
-                    fan.flush();
-                    fan.send(Batch::End);
-                    if let Some(mut l) = fan.tiles {
-                        l.shrink();
-                        tile_layers.push(l);
-                    }
-                    if let Some(w) = fan.web {
-                        web_values.insert(name, w.0);
-                    }
-                    if let Some(opts) = tiles.filter(|_| tile_layers.len() == TILE_LAYERS.len()) {
-                        let layers = std::mem::take(&mut tile_layers);
-                        tiles_job = Some(spawn(s, "tiles", move || {
-                            let staged = stage_tiles(layers, opts);
-                            tick("tiles");
-                            staged
-                        })?);
-                    }
-                }
-                drop((geojson_tx, gpkg_tx));
-                let mut geojson_files = joined(geojson.join())?;
-                // In the layers' own order, whatever order they were written in.
-                geojson_files.sort_by_key(|(i, _)| *i);
-                let csv_files = joined(csv.join())?;
-                let gpkg_file = joined(gpkg.join())?;
-                let tiles_file = tiles_job.map(|j| joined(j.join())).transpose()?;
-                let geojson_files: Vec<Staged> =
-                    geojson_files.into_iter().map(|(_, f)| f).collect();
-                Ok((geojson_files, csv_files, gpkg_file, tiles_file, web_values))
+        std::thread::scope(|outer| -> Result<_, OutputError> {
+            // The CSV tables need no events: written on their own thread from the start, while
+            // the claims are grouped (which leaves a core idle at times).
+            let csv = spawn(outer, "csv", || -> Result<Vec<Staged>, OutputError> {
+                Ok(vec![
+                    stage("claims.csv", |w| csv::claims_csv(claims, w))?,
+                    stage("cumulative.csv", |w| csv::cumulative_csv(claims, w))?,
+                    stage("unresolved.csv", |w| csv::unresolved_csv(claims, w))?,
+                ])
             })?;
-        let mut files: Vec<Staged> = geojson_files;
-        files.extend(csv_files);
-        files.extend(tiles_file);
-        tick("GeoJSON, GeoPackage, CSV and tiles");
-        (files, gpkg_file, web_values, counts, shape)
+            let by_id_order = aggregate::id_order(claims);
+            let (events, event_of) = aggregate::events_indexed(claims, &by_id_order, rules);
+            tick("events");
+            let (adm1, adm2) = crate::admin::bundled();
+            // Each event place's governorate and district (events share places).
+            let mut located: HashMap<(u64, u64), (Option<usize>, Option<usize>)> =
+                HashMap::default();
+            for e in &events {
+                if let (Some(lat), Some(lon)) = (e.place.lat, e.place.lon) {
+                    located
+                        .entry((lat.to_bits(), lon.to_bits()))
+                        .or_insert_with(|| {
+                            (
+                                crate::admin::locate_index(adm1, lon, lat),
+                                crate::admin::locate_index(adm2, lon, lat),
+                            )
+                        });
+                }
+            }
+            let located = &located;
+            let locate = |e: &aggregate::Event<'_>| match (e.place.lat, e.place.lon) {
+                (Some(lat), Some(lon)) => located
+                    .get(&(lat.to_bits(), lon.to_bits()))
+                    .copied()
+                    .unwrap_or((None, None)),
+                _ => (None, None),
+            };
+            // The four sums are independent: made at the same time.
+            let events_ref = &events;
+            // The claims' own counts go with them.
+            let (
+                ((places, origins), claim_counts),
+                ((admin1_rows, outside1), (admin2_rows, outside2)),
+            ) = rayon::join(
+                || {
+                    rayon::join(
+                        || {
+                            rayon::join(
+                                || {
+                                    aggregate::by_place_and_period(
+                                        events_ref,
+                                        PlaceRole::Event,
+                                        period,
+                                    )
+                                },
+                                || {
+                                    aggregate::by_place_and_period(
+                                        events_ref,
+                                        PlaceRole::Origin,
+                                        period,
+                                    )
+                                },
+                            )
+                        },
+                        || count_claims(docs, claims, &by_id),
+                    )
+                },
+                || {
+                    rayon::join(
+                        || aggregate::by_area_and_period(events_ref, period, |e| locate(e).0),
+                        || aggregate::by_area_and_period(events_ref, period, |e| locate(e).1),
+                    )
+                },
+            );
+            tick("places, origins and areas");
+            let counts = Counts {
+                events: events.len(),
+                place_periods: places.len(),
+                origin_periods: origins.len(),
+                admin1_periods: admin1_rows.len(),
+                admin2_periods: admin2_rows.len(),
+                events_outside_admin1: outside1,
+                events_outside_admin2: outside2,
+                ..claim_counts
+            };
+            let gpkg_tmp = temp_file(GPKG_NAME)?.into_temp_path();
+            let _ = std::fs::remove_file(&gpkg_tmp);
+            type Layer<'a> = Box<dyn Fn(&mut dyn geojson::FeatureSink<'a>) + Sync + 'a>;
+            let layers: Vec<(&str, &str, &str, Layer<'_>)> = vec![
+                ("claims", "POINT", "every event claim at its event place", {
+                    let (by_id, events, event_of) = (&by_id, &events, &event_of);
+                    let order = &by_id_order;
+                    Box::new(move |s| {
+                        geojson::claims_layer(claims, order, by_id, (events, event_of), s)
+                    })
+                }),
+                ("events", "POINT", "claims reporting the same deaths", {
+                    let events = &events;
+                    Box::new(move |s| geojson::events_layer(events, s))
+                }),
+                ("places", "POINT", "event places by period", {
+                    let (places, events) = (&places, &events);
+                    Box::new(move |s| geojson::places_layer(places, events, s))
+                }),
+                ("origins", "POINT", "where the dead came from, by period", {
+                    let (origins, events) = (&origins, &events);
+                    Box::new(move |s| geojson::places_layer(origins, events, s))
+                }),
+                ("admin1", "MULTIPOLYGON", "governorates by period", {
+                    let (rows, events) = (&admin1_rows, &events);
+                    Box::new(move |s| geojson::areas_layer(rows, adm1, events, s))
+                }),
+                ("admin2", "MULTIPOLYGON", "districts by period", {
+                    let (rows, events) = (&admin2_rows, &events);
+                    Box::new(move |s| geojson::areas_layer(rows, adm2, events, s))
+                }),
+            ];
+            let max_killed = places
+                .iter()
+                .chain(origins.iter())
+                .filter_map(|r| r.outcomes.get(&crate::model::Outcome::Killed))
+                .map(|r| r.low)
+                .max()
+                .unwrap_or(0);
+            let shape = web::MapShape {
+                place_rows: counts.place_periods + counts.origin_periods,
+                max_killed,
+                tiles: tiles.map(|t| ("tiles.pmtiles", t.max_zoom)),
+            };
+            let web_layers: &[&str] = if web.is_some() {
+                web::layers_needed(&shape)
+            } else {
+                &[]
+            };
+            // Each layer function runs once; its features go, in batches, to a thread writing the
+            // GeoJSON files and one writing the GeoPackage, while this thread keeps what the tiles and
+            // the page need (the CSV tables have their own thread, started first). The bytes do not depend
+            // on the threads: each file is written by one, in the layer's order.
+            let layer_names: Vec<&str> = layers.iter().map(|l| l.0).collect();
+            let layer_names = &layer_names;
+            fn joined<T>(r: std::thread::Result<Result<T, OutputError>>) -> Result<T, OutputError> {
+                r.unwrap_or_else(|_| {
+                    Err(OutputError::Io {
+                        path: PathBuf::from("build"),
+                        cause: std::io::Error::other("an output thread failed"),
+                    })
+                })
+            }
+            let (geojson_files, gpkg_file, tiles_file, web_values) =
+                std::thread::scope(|s| -> Result<_, OutputError> {
+                    let (geojson_tx, geojson_rx) =
+                        std::sync::mpsc::sync_channel::<Batch<'_>>(FANOUT_QUEUE);
+                    let (gpkg_tx, gpkg_rx) =
+                        std::sync::mpsc::sync_channel::<Batch<'_>>(FANOUT_QUEUE);
+                    let geojson = spawn(
+                        s,
+                        "geojson",
+                        move || -> Result<Vec<(usize, Staged)>, OutputError> {
+                            let mut out = Vec::new();
+                            let mut current: Option<(usize, geojson::GeoJsonWriter<StageWriter>)> =
+                                None;
+                            let failed = |i: usize| {
+                                move |cause| OutputError::Io {
+                                    path: PathBuf::from(format!("{}.geojson", layer_names[i])),
+                                    cause,
+                                }
+                            };
+                            for msg in geojson_rx {
+                                match msg {
+                                    Batch::Begin(i) => {
+                                        let name = format!("{}.geojson", layer_names[i]);
+                                        current = Some((
+                                            i,
+                                            geojson::GeoJsonWriter::new(StageWriter::new(&name)?),
+                                        ));
+                                    }
+                                    Batch::Features(batch) => {
+                                        if let Some((i, w)) = current.as_mut() {
+                                            for f in batch.iter() {
+                                                w.write_feature(&f.id, f.geom, &f.props)
+                                                    .map_err(failed(*i))?;
+                                            }
+                                        }
+                                    }
+                                    Batch::End => {
+                                        if let Some((i, w)) = current.take() {
+                                            let staged = w.finish().map_err(failed(i))?;
+                                            out.push((i, staged.finish()?));
+                                            tick(layer_names[i]);
+                                        }
+                                    }
+                                }
+                            }
+                            Ok(out)
+                        },
+                    )?;
+                    let layers = &layers;
+                    let gpkg = spawn(s, "gpkg", move || -> Result<Staged, OutputError> {
+                        let g = gpkg::Gpkg::create(&gpkg_tmp)?;
+                        {
+                            let mut table = None;
+                            for msg in gpkg_rx {
+                                match msg {
+                                    Batch::Begin(i) => {
+                                        let (name, geometry, description, _) = &layers[i];
+                                        table = Some(g.table(name, geometry, description)?);
+                                    }
+                                    Batch::Features(batch) => {
+                                        if let Some(t) = table.as_mut() {
+                                            for f in batch.iter() {
+                                                t.add(f);
+                                            }
+                                        }
+                                    }
+                                    Batch::End => {
+                                        if let Some(t) = table.take() {
+                                            t.finish()?;
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                        g.finish()?;
+                        tick("GeoPackage");
+                        staged_file(GPKG_NAME, gpkg_tmp)
+                    })?;
+                    let mut tile_layers = Vec::new();
+                    let mut tiles_job = None;
+                    let mut web_values: HashMap<&str, Vec<serde_json::Value>> = HashMap::default();
+                    // The tiled layers first: the tiles are made while the others are written.
+                    let tiled = |i: &usize| TILE_LAYERS.contains(&layers[*i].0);
+                    let order: Vec<usize> = (0..layers.len())
+                        .filter(tiled)
+                        .chain((0..layers.len()).filter(|i| !tiled(i)))
+                        .collect();
+                    for i in order {
+                        let (name, _, _, layer) = &layers[i];
+                        let mut fan = Fanout {
+                            to: [&geojson_tx, &gpkg_tx],
+                            batch: Vec::with_capacity(FANOUT_BATCH),
+                            tiles: tiles.filter(|_| TILE_LAYERS.contains(name)).map(|_| {
+                                let mut l = tile_layer(name);
+                                l.expect(match *name {
+                                    "claims" => counts.claims_on_map,
+                                    "places" => counts.place_periods,
+                                    _ => 0,
+                                });
+                                l
+                            }),
+                            web: web_layers.contains(name).then(web::ValueSink::default),
+                        };
+                        fan.send(Batch::Begin(i));
+                        layer(&mut fan);
+                        fan.flush();
+                        fan.send(Batch::End);
+                        if let Some(mut l) = fan.tiles {
+                            l.shrink();
+                            tile_layers.push(l);
+                        }
+                        if let Some(w) = fan.web {
+                            web_values.insert(name, w.0);
+                        }
+                        if let Some(opts) = tiles.filter(|_| tile_layers.len() == TILE_LAYERS.len())
+                        {
+                            let layers = std::mem::take(&mut tile_layers);
+                            tiles_job = Some(spawn(s, "tiles", move || {
+                                let staged = stage_tiles(layers, opts);
+                                tick("tiles");
+                                staged
+                            })?);
+                        }
+                    }
+                    drop((geojson_tx, gpkg_tx));
+                    let mut geojson_files = joined(geojson.join())?;
+                    // In the layers' own order, whatever order they were written in.
+                    geojson_files.sort_by_key(|(i, _)| *i);
+                    let gpkg_file = joined(gpkg.join())?;
+                    let tiles_file = tiles_job.map(|j| joined(j.join())).transpose()?;
+                    let geojson_files: Vec<Staged> =
+                        geojson_files.into_iter().map(|(_, f)| f).collect();
+                    Ok((geojson_files, gpkg_file, tiles_file, web_values))
+                })?;
+            let mut files: Vec<Staged> = geojson_files;
+            files.extend(joined(csv.join())?);
+            files.extend(tiles_file);
+            tick("GeoJSON, GeoPackage, CSV and tiles");
+            Ok((files, gpkg_file, web_values, counts, shape))
+        })?
     };
     // A million claims are a few million allocations: freed on another thread, which nothing
     // waits for.
@@ -545,6 +600,36 @@ pub fn build_files(
     files.push(stage("manifest.json", |w| w.write_all(text.as_bytes()))?);
     tick("GeoPackage hashed, manifest");
     Ok(BuildFiles { files, counts })
+}
+
+/// What `build` counts of the claims themselves (the other counts are left at 0).
+fn count_claims(docs: &[Document], claims: &[Claim], by_id: &HashMap<&str, &Document>) -> Counts {
+    Counts {
+        // Documents, and the events of tables (each its own document).
+        documents: docs.len()
+            + claims
+                .iter()
+                .filter(|c| c.part_of.is_none() && !by_id.contains_key(c.doc.as_str()))
+                .map(|c| c.doc.as_str())
+                .collect::<crate::hash::FnvHashSet<_>>()
+                .len(),
+        claims: claims.len(),
+        event_claims: claims.iter().filter(|c| c.scope == Scope::Event).count(),
+        cumulative_claims: claims
+            .iter()
+            .filter(|c| c.scope == Scope::Cumulative)
+            .count(),
+        claims_on_map: claims
+            .iter()
+            .filter(|c| c.scope == Scope::Event && c.event_place().is_some())
+            .count(),
+        unresolved_mentions: claims
+            .iter()
+            .flat_map(|c| c.places.iter())
+            .filter(|p| !p.is_resolved() || p.is_fallback())
+            .count(),
+        ..Counts::default()
+    }
 }
 
 /// The layers of `tiles.pmtiles`.
@@ -813,5 +898,48 @@ impl BuildFiles {
             }
         }
         result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write as _;
+
+    fn sha256(bytes: &[u8]) -> String {
+        use sha2::Digest;
+        crate::hash::hex(&sha2::Sha256::digest(bytes))
+    }
+
+    /// Whole blocks (direct where the file system allows), a tail, writes of every size: the
+    /// file holds the bytes in order, and the size and hash are theirs.
+    #[test]
+    fn staged_files_hold_every_byte_with_their_hash() {
+        let sizes = [
+            0,
+            1,
+            DIRECT_ALIGN - 1,
+            STAGE_BLOCK,
+            STAGE_BLOCK + 1,
+            2 * STAGE_BLOCK + 12_345,
+        ];
+        for size in sizes {
+            let data: Vec<u8> = (0..size).map(|i| (i * 7 + i / 251) as u8).collect();
+            let mut w = StageWriter::new("test.bin").unwrap();
+            // Uneven writes, some crossing block ends.
+            let mut rest = &data[..];
+            let mut step = 1;
+            while !rest.is_empty() {
+                let n = step.min(rest.len());
+                w.write_all(&rest[..n]).unwrap();
+                w.flush().unwrap();
+                rest = &rest[n..];
+                step = step * 3 + 1;
+            }
+            let staged = w.finish().unwrap();
+            assert_eq!(staged.bytes, size as u64, "size {size}");
+            assert_eq!(staged.sha256, sha256(&data), "size {size}");
+            assert_eq!(std::fs::read(&staged.path).unwrap(), data, "size {size}");
+        }
     }
 }
