@@ -1072,6 +1072,15 @@ fn document_figure<'a, 'c>(list: &[&'a Item<'c>]) -> Figure<'a, 'c> {
 /// The period an event is counted in: the one containing its last day, at the granularity
 /// asked or the coarser one its dates allow.
 pub fn period_of(e: &Event<'_>, g: Granularity) -> Period {
+    match period_day(e, g) {
+        (g, Some(d)) => Period::containing(d, g),
+        (_, None) => Period::undated(),
+    }
+}
+
+/// The granularity of an event's period (its own when its date is coarser than `g`) and the
+/// day that places it, `None` when undated.
+fn period_day(e: &Event<'_>, g: Granularity) -> (Granularity, Option<Date>) {
     let own = match e.date_precision {
         crate::model::DatePrecision::Year => Some(Granularity::Year),
         crate::model::DatePrecision::Month => Some(Granularity::Month),
@@ -1081,10 +1090,56 @@ pub fn period_of(e: &Event<'_>, g: Granularity) -> Period {
         Some(o) if o.rank() > g.rank() => o,
         _ => g,
     };
-    e.end
-        .or(e.start)
-        .map(|d| Period::containing(d, g))
-        .unwrap_or_else(Period::undated)
+    (g, e.end.or(e.start))
+}
+
+/// The periods of a list of events (`period_of`), worked out once for all the sums: the
+/// distinct periods in order, and each event's as an index into them.
+#[derive(Debug, Clone, Default)]
+pub struct EventPeriods {
+    /// The distinct periods, sorted (the rows' order).
+    pub list: Vec<Period>,
+    /// Each event's period: an index into `list`.
+    pub of: Vec<u32>,
+}
+
+impl EventPeriods {
+    /// The periods of `events` at granularity `g`. Labels are made once per distinct day,
+    /// not once per event and sum.
+    pub fn new(events: &[Event<'_>], g: Granularity) -> EventPeriods {
+        let key = |e: &Event<'_>| {
+            let (g, d) = period_day(e, g);
+            (g.rank(), g, d)
+        };
+        let keys: Vec<(u8, Granularity, Option<Date>)> = events.iter().map(key).collect();
+        let mut days = keys.clone();
+        days.sort_unstable_by_key(|&(r, _, d)| (r, d));
+        days.dedup_by_key(|&mut (r, _, d)| (r, d));
+        let periods: Vec<Period> = days
+            .iter()
+            .map(|&(_, g, d)| d.map_or_else(Period::undated, |d| Period::containing(d, g)))
+            .collect();
+        let mut list = periods.clone();
+        list.sort();
+        list.dedup();
+        let index_of_day: Vec<u32> = periods
+            .iter()
+            .map(|p| list.binary_search(p).unwrap_or(0) as u32)
+            .collect();
+        let of = keys
+            .iter()
+            .map(|&(r, _, d)| {
+                days.binary_search_by_key(&(r, d), |&(r, _, d)| (r, d))
+                    .map_or(0, |k| index_of_day[k])
+            })
+            .collect();
+        EventPeriods { list, of }
+    }
+
+    fn period(&self, i: usize) -> (u32, &Period) {
+        let k = self.of.get(i).copied().unwrap_or(0);
+        (k, &self.list[k as usize])
+    }
 }
 
 /// Sums events by place (the event place, or the origin for `PlaceRole::Origin`) and period.
@@ -1093,29 +1148,43 @@ pub fn by_place_and_period<'c>(
     role: PlaceRole,
     g: Granularity,
 ) -> Vec<PlacePeriod<'c>> {
-    let mut rows: BTreeMap<(Period, &'c str), PlacePeriod<'c>> = BTreeMap::new();
+    by_place_and_period_in(events, role, &EventPeriods::new(events, g))
+}
+
+/// `by_place_and_period`, with the events' periods worked out.
+pub fn by_place_and_period_in<'c>(
+    events: &[Event<'c>],
+    role: PlaceRole,
+    periods: &EventPeriods,
+) -> Vec<PlacePeriod<'c>> {
+    // Rows by period (its index: periods are sorted) and place id, in the order they begin.
+    let mut index: HashMap<(u32, &'c str), usize> = HashMap::default();
+    let mut rows: Vec<((u32, &'c str), PlacePeriod<'c>)> = Vec::new();
+    let mut add = |key: (u32, &'c str), place: &'c Place, period: &Period, i, e, range| {
+        let k = *index.entry(key).or_insert_with(|| {
+            rows.push((key, PlacePeriod::new(place, period.clone())));
+            rows.len() - 1
+        });
+        rows[k].1.add(i, e, range);
+    };
     for (i, e) in events.iter().enumerate() {
-        let period = period_of(e, g);
+        let (k, period) = periods.period(i);
         if role == PlaceRole::Origin {
             // Each home village with the count of its own dead.
             for (p, r) in &e.origins {
-                let Some(pid) = p.gazetteer_id.as_deref() else {
-                    continue;
-                };
-                rows.entry((period.clone(), pid))
-                    .or_insert_with(|| PlacePeriod::new(p, period.clone()))
-                    .add(i, e, Some(*r));
+                if let Some(pid) = p.gazetteer_id.as_deref() {
+                    add((k, pid), p, period, i, e, Some(*r));
+                }
             }
             continue;
         }
-        let Some(pid) = e.place.gazetteer_id.as_deref() else {
-            continue;
-        };
-        rows.entry((period.clone(), pid))
-            .or_insert_with(|| PlacePeriod::new(e.place, period))
-            .add(i, e, None);
+        if let Some(pid) = e.place.gazetteer_id.as_deref() {
+            add((k, pid), e.place, period, i, e, None);
+        }
     }
-    rows.into_values().collect()
+    // Keys are distinct: the order is fixed.
+    rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    rows.into_iter().map(|(_, r)| r).collect()
 }
 
 /// Sums events by area and period, with `area_of` naming each event's area (index into the
@@ -1123,18 +1192,27 @@ pub fn by_place_and_period<'c>(
 pub fn by_area_and_period<'c>(
     events: &[Event<'c>],
     g: Granularity,
+    area_of: impl FnMut(&Event<'c>) -> Option<usize>,
+) -> (Vec<(usize, PlacePeriod<'c>)>, usize) {
+    by_area_and_period_in(events, &EventPeriods::new(events, g), area_of)
+}
+
+/// `by_area_and_period`, with the events' periods worked out.
+pub fn by_area_and_period_in<'c>(
+    events: &[Event<'c>],
+    periods: &EventPeriods,
     mut area_of: impl FnMut(&Event<'c>) -> Option<usize>,
 ) -> (Vec<(usize, PlacePeriod<'c>)>, usize) {
-    let mut rows: BTreeMap<(usize, Period), PlacePeriod<'c>> = BTreeMap::new();
+    let mut rows: BTreeMap<(usize, u32), PlacePeriod<'c>> = BTreeMap::new();
     let mut outside = 0;
     for (i, e) in events.iter().enumerate() {
         let Some(a) = area_of(e) else {
             outside += 1;
             continue;
         };
-        let period = period_of(e, g);
-        rows.entry((a, period.clone()))
-            .or_insert_with(|| PlacePeriod::new(e.place, period))
+        let (k, period) = periods.period(i);
+        rows.entry((a, k))
+            .or_insert_with(|| PlacePeriod::new(e.place, period.clone()))
             .add(i, e, None);
     }
     (

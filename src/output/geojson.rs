@@ -211,6 +211,9 @@ pub struct GeoJsonWriter<W: std::io::Write> {
     error: Option<std::io::Error>,
     /// The feature being written (one write per feature).
     line: Vec<u8>,
+    /// Each property position's name as last written (`,"name":`): a layer's features name
+    /// the same properties in the same order, with the same static strings.
+    keys: Vec<(&'static str, Vec<u8>)>,
 }
 
 impl<W: std::io::Write> GeoJsonWriter<W> {
@@ -221,6 +224,7 @@ impl<W: std::io::Write> GeoJsonWriter<W> {
             areas: HashMap::default(),
             error: None,
             line: Vec::new(),
+            keys: Vec::new(),
         }
     }
 
@@ -262,11 +266,23 @@ impl<W: std::io::Write> GeoJsonWriter<W> {
         }
         o.write_all(b",\"properties\":{")?;
         for (i, (k, v)) in props.iter().enumerate() {
-            if i > 0 {
-                o.write_all(b",")?;
+            let same = |(name, _): &&(&'static str, Vec<u8>)| {
+                name.len() == k.len() && std::ptr::eq(name.as_ptr(), k.as_ptr())
+            };
+            match self.keys.get(i).filter(same) {
+                Some((_, key)) => o.write_all(key)?,
+                None => {
+                    let mut key = Vec::with_capacity(k.len() + 4);
+                    if i > 0 {
+                        key.push(b',');
+                    }
+                    write_json_str(&mut key, k)?;
+                    key.push(b':');
+                    o.write_all(&key)?;
+                    self.keys.truncate(i);
+                    self.keys.push((k, key));
+                }
             }
-            write_json_str(o, k)?;
-            o.write_all(b":")?;
             v.write_json(o)?;
         }
         o.write_all(b"}}")?;

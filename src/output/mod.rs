@@ -311,26 +311,25 @@ pub fn build_files(
             // The four sums are independent: made at the same time.
             let events_ref = &events;
             // The claims' own counts go with them.
-            let (
-                ((places, origins), claim_counts),
-                ((admin1_rows, outside1), (admin2_rows, outside2)),
-            ) = rayon::join(
+            let periods = aggregate::EventPeriods::new(events_ref, period);
+            let periods = &periods;
+            let sums = rayon::join(
                 || {
                     rayon::join(
                         || {
                             rayon::join(
                                 || {
-                                    aggregate::by_place_and_period(
+                                    aggregate::by_place_and_period_in(
                                         events_ref,
                                         PlaceRole::Event,
-                                        period,
+                                        periods,
                                     )
                                 },
                                 || {
-                                    aggregate::by_place_and_period(
+                                    aggregate::by_place_and_period_in(
                                         events_ref,
                                         PlaceRole::Origin,
-                                        period,
+                                        periods,
                                     )
                                 },
                             )
@@ -340,11 +339,15 @@ pub fn build_files(
                 },
                 || {
                     rayon::join(
-                        || aggregate::by_area_and_period(events_ref, period, |e| locate(e).0),
-                        || aggregate::by_area_and_period(events_ref, period, |e| locate(e).1),
+                        || aggregate::by_area_and_period_in(events_ref, periods, |e| locate(e).0),
+                        || aggregate::by_area_and_period_in(events_ref, periods, |e| locate(e).1),
                     )
                 },
             );
+            let (
+                ((places, origins), claim_counts),
+                ((admin1_rows, outside1), (admin2_rows, outside2)),
+            ) = sums;
             tick("places, origins and areas");
             let counts = Counts {
                 events: events.len(),
