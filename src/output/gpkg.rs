@@ -12,7 +12,7 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
-use super::geojson::{Feature, FeatureSink, Geom, Prop, Props};
+use super::geojson::{Feature, FeatureSink, Geom, Prop};
 
 /// What `last_change` says: a constant, so that output bytes depend only on the inputs.
 const LAST_CHANGE: &str = "1970-01-01T00:00:00.000Z";
@@ -128,8 +128,9 @@ impl Gpkg {
             geometry_type,
             description,
             columns: None,
-            insert: None,
-            blob: Vec::with_capacity(64),
+            one: None,
+            many: None,
+            blobs: Vec::new(),
             bbox: None,
             error: None,
         })
@@ -144,6 +145,11 @@ impl Gpkg {
     }
 }
 
+/// Rows per `INSERT` statement: each statement also updates `sqlite_sequence` (the tables
+/// are `AUTOINCREMENT`, which ArcGIS Pro expects) and is stepped and reset once, so rows go
+/// in groups (within SQLite's limit of 32,766 bound values).
+const ROWS_PER_INSERT: usize = 32;
+
 /// One layer's table as features arrive.
 pub struct Table<'c> {
     conn: &'c Connection,
@@ -152,9 +158,12 @@ pub struct Table<'c> {
     description: &'c str,
     /// Property names, fixed by the first feature.
     columns: Option<Vec<&'static str>>,
-    insert: Option<Insert<'c>>,
-    /// The current feature's geometry blob (reused).
-    blob: Vec<u8>,
+    /// The statements inserting one row, and `ROWS_PER_INSERT` rows (fewer for very wide
+    /// layers: `many` then says how many).
+    one: Option<Insert<'c>>,
+    many: Option<(usize, Insert<'c>)>,
+    /// The geometry blobs of the rows being inserted (reused).
+    blobs: Vec<Vec<u8>>,
     bbox: Option<(f64, f64, f64, f64)>,
     /// The first error (a sink cannot return one).
     error: Option<rusqlite::Error>,
@@ -171,51 +180,94 @@ impl<'c> Table<'c> {
             quote(self.name),
             self.geometry_type
         ))?;
-        let sql = format!(
-            "INSERT INTO {} (geom{}) VALUES (?{})",
-            quote(self.name),
-            columns
-                .iter()
-                .map(|c| format!(", {}", quote(c)))
-                .collect::<String>(),
-            ", ?".repeat(columns.len())
-        );
-        self.insert = Some(Insert::prepare(self.conn, &sql)?);
+        let insert = |rows: usize| {
+            let values = format!("(?{})", ", ?".repeat(columns.len()));
+            format!(
+                "INSERT INTO {} (geom{}) VALUES {}",
+                quote(self.name),
+                columns
+                    .iter()
+                    .map(|c| format!(", {}", quote(c)))
+                    .collect::<String>(),
+                vec![values; rows].join(", ")
+            )
+        };
+        self.one = Some(Insert::prepare(self.conn, &insert(1))?);
+        let rows = (32_766 / (columns.len() + 1)).min(ROWS_PER_INSERT);
+        self.many = if rows > 1 {
+            Some((rows, Insert::prepare(self.conn, &insert(rows))?))
+        } else {
+            None
+        };
         self.columns = Some(columns.to_vec());
         Ok(())
     }
 
-    fn insert(&mut self, geom: Geom<'_>, props: &Props<'_>) -> rusqlite::Result<()> {
+    /// Inserts the features, as many rows at a time as a statement takes.
+    fn insert_all(&mut self, features: &[Feature<'_>]) -> rusqlite::Result<()> {
+        let Some(first) = features.first() else {
+            return Ok(());
+        };
         if self.columns.is_none() {
-            let names: Vec<&'static str> = props.iter().map(|(k, _)| *k).collect();
+            let names: Vec<&'static str> = first.props.iter().map(|(k, _)| *k).collect();
             self.create(&names)?;
         }
-        let bbox = geometry_blob(geom, &mut self.blob);
-        self.bbox = Some(match self.bbox {
-            None => bbox,
-            Some(b) => (
-                b.0.min(bbox.0),
-                b.1.min(bbox.1),
-                b.2.max(bbox.2),
-                b.3.max(bbox.3),
-            ),
-        });
-        let columns = self.columns.as_deref().unwrap_or_default();
-        // Every feature of a layer has the same names in the same order (the same static
-        // strings): by position, with a look-up by name if one ever differs.
-        let same = props.iter().map(|(k, _)| *k).eq(columns.iter().copied());
-        let Some(stmt) = self.insert.as_mut() else {
+        let per = self.many.as_ref().map_or(1, |(n, _)| *n);
+        let mut groups = features.chunks_exact(per);
+        for group in &mut groups {
+            self.insert_rows(group)?;
+        }
+        for f in groups.remainder() {
+            self.insert_rows(std::slice::from_ref(f))?;
+        }
+        Ok(())
+    }
+
+    /// Inserts one row per feature with one statement (`one`, or `many` for a full group).
+    fn insert_rows(&mut self, features: &[Feature<'_>]) -> rusqlite::Result<()> {
+        let Table {
+            columns,
+            one,
+            many,
+            blobs,
+            bbox,
+            ..
+        } = self;
+        if blobs.len() < features.len() {
+            blobs.resize_with(features.len(), Vec::new);
+        }
+        for (f, blob) in features.iter().zip(blobs.iter_mut()) {
+            let b = geometry_blob(f.geom, blob);
+            *bbox = Some(match *bbox {
+                None => b,
+                Some(a) => (a.0.min(b.0), a.1.min(b.1), a.2.max(b.2), a.3.max(b.3)),
+            });
+        }
+        let columns = columns.as_deref().unwrap_or_default();
+        let stmt = match (features.len(), many.as_mut()) {
+            (1, _) => one.as_mut(),
+            (n, Some((rows, stmt))) if n == *rows => Some(stmt),
+            _ => None,
+        };
+        let Some(stmt) = stmt else {
             return Ok(());
         };
         let mut row = stmt.row();
-        row.blob(1, &self.blob)?;
-        if same {
-            for (i, (_, v)) in props.iter().enumerate() {
-                row.value(i + 2, Some(v))?;
-            }
-        } else {
-            for (i, c) in columns.iter().enumerate() {
-                row.value(i + 2, props.get(c))?;
+        for (r, (f, blob)) in features.iter().zip(blobs.iter()).enumerate() {
+            // Parameters are numbered from 1: the geometry, then the columns, row by row.
+            let base = r * (columns.len() + 1) + 1;
+            row.blob(base, blob)?;
+            // Every feature of a layer has the same names in the same order (the same
+            // static strings): by position, with a look-up by name if one ever differs.
+            let props = &f.props;
+            if props.iter().map(|(k, _)| *k).eq(columns.iter().copied()) {
+                for (i, (_, v)) in props.iter().enumerate() {
+                    row.value(base + 1 + i, Some(v))?;
+                }
+            } else {
+                for (i, c) in columns.iter().enumerate() {
+                    row.value(base + 1 + i, props.get(c))?;
+                }
             }
         }
         row.execute()
@@ -234,7 +286,8 @@ impl<'c> Table<'c> {
         if self.columns.is_none() {
             self.create(&[]).map_err(err)?;
         }
-        self.insert = None;
+        self.one = None;
+        self.many = None;
         let (min_x, min_y, max_x, max_y) = self.bbox.unwrap_or((0.0, 0.0, 0.0, 0.0));
         self.conn
             .execute(
@@ -256,10 +309,15 @@ impl<'c> Table<'c> {
 impl Table<'_> {
     /// Adds one feature (its id is the row's `fid`, not kept).
     pub fn add(&mut self, f: &Feature<'_>) {
+        self.add_all(std::slice::from_ref(f));
+    }
+
+    /// Adds features in order, several rows per statement.
+    pub fn add_all(&mut self, features: &[Feature<'_>]) {
         if self.error.is_some() {
             return;
         }
-        if let Err(e) = self.insert(f.geom, &f.props) {
+        if let Err(e) = self.insert_all(features) {
             self.error = Some(e);
         }
     }
@@ -485,6 +543,7 @@ fn index_and_len(i: usize, len: usize) -> rusqlite::Result<(std::ffi::c_int, std
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::output::geojson::Props;
 
     #[test]
     fn point_blobs_follow_the_standard_layout() {
@@ -578,6 +637,60 @@ mod tests {
             })
             .unwrap();
         assert_eq!(extent, (36.0, 38.0));
+    }
+
+    /// Full groups of rows and the rest: every row in order, numbered from 1.
+    #[test]
+    fn rows_in_groups_keep_their_order() {
+        use std::borrow::Cow;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.gpkg");
+        let g = Gpkg::create(&path).unwrap();
+        let mut t = g.table("places", "POINT", "test").unwrap();
+        let n = 2 * ROWS_PER_INSERT + 5;
+        let names: Vec<String> = (0..n).map(|i| format!("place {i}")).collect();
+        let features: Vec<Feature<'_>> = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let mut props = Props::default();
+                props.insert("claims", Prop::Int(i as i64));
+                props.insert("name", Prop::Str(name));
+                Feature {
+                    id: Cow::Borrowed("x"),
+                    geom: Geom::Point {
+                        lon: 36.0,
+                        lat: 35.0 + i as f64 / 100.0,
+                    },
+                    props,
+                }
+            })
+            .collect();
+        t.add_all(&features[..3]);
+        t.add_all(&features[3..]);
+        t.finish().unwrap();
+        g.finish().unwrap();
+        let db = Connection::open(&path).unwrap();
+        let mut q = db
+            .prepare("SELECT fid, claims, name FROM places ORDER BY fid")
+            .unwrap();
+        let got: Vec<(i64, i64, String)> = q
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        let want: Vec<(i64, i64, String)> = (0..n)
+            .map(|i| (i as i64 + 1, i as i64, format!("place {i}")))
+            .collect();
+        assert_eq!(got, want);
+        let seq: i64 = db
+            .query_row(
+                "SELECT seq FROM sqlite_sequence WHERE name = 'places'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(seq, n as i64);
     }
 
     #[test]

@@ -483,9 +483,7 @@ pub fn build_files(
                                     }
                                     Batch::Features(batch) => {
                                         if let Some(t) = table.as_mut() {
-                                            for f in batch.iter() {
-                                                t.add(f);
-                                            }
+                                            t.add_all(&batch);
                                         }
                                     }
                                     Batch::End => {
