@@ -87,42 +87,112 @@ fn direct_handle(path: &Path) -> Option<std::fs::File> {
     }
 }
 
+/// Blocks per output file: one being filled while the others are hashed and written.
+const STAGE_BUFFERS: usize = 3;
+
+/// A block buffer whose bytes start at an address aligned for `O_DIRECT`.
+struct AlignedBuf {
+    /// `STAGE_BLOCK + DIRECT_ALIGN` bytes.
+    bytes: Vec<u8>,
+    start: usize,
+}
+
+impl AlignedBuf {
+    fn new() -> AlignedBuf {
+        let bytes = vec![0u8; STAGE_BLOCK + DIRECT_ALIGN];
+        // An unaligned start (never, in practice) only makes direct writes fail over to
+        // buffered ones.
+        let start = bytes.as_ptr().align_offset(DIRECT_ALIGN).min(DIRECT_ALIGN);
+        AlignedBuf { bytes, start }
+    }
+
+    fn block(&self, len: usize) -> &[u8] {
+        &self.bytes[self.start..self.start + len]
+    }
+}
+
+/// Hashes an output file's blocks and writes them at their offsets, in order, on its own
+/// thread; each buffer goes back through `back` to be filled again. Whole blocks are written
+/// with `O_DIRECT` when `direct` is open and the system takes them, the rest through `file`.
+fn write_blocks(
+    blocks: std::sync::mpsc::Receiver<(AlignedBuf, usize)>,
+    back: std::sync::mpsc::SyncSender<AlignedBuf>,
+    file: std::fs::File,
+    mut direct: Option<std::fs::File>,
+) -> std::io::Result<sha2::Sha256> {
+    use sha2::Digest;
+    use std::os::unix::fs::FileExt;
+    let mut hasher = sha2::Sha256::new();
+    let mut at = 0u64;
+    for (buf, len) in blocks {
+        let block = buf.block(len);
+        hasher.update(block);
+        let whole = len % DIRECT_ALIGN == 0;
+        let written = match &direct {
+            Some(d) if whole => d.write_all_at(block, at).is_ok(),
+            _ => false,
+        };
+        if !written {
+            if whole {
+                // Refused (EINVAL on a file system without direct I/O): buffered from now on.
+                direct = None;
+            }
+            file.write_all_at(block, at)?;
+        }
+        at += len as u64;
+        // Nobody may be waiting for it (the last blocks): then it is dropped.
+        let _ = back.try_send(buf);
+    }
+    Ok(hasher)
+}
+
 /// An output file being written: a temporary file, hashed as it is written.
 ///
-/// Bytes gather in an aligned block of `STAGE_BLOCK`; each full block is hashed and written
-/// at its offset, with `O_DIRECT` where the file system takes it. A gigabyte of GeoJSON copied
-/// into the page cache cost about a second of kernel time on a VM (fresh pages to clear and
-/// fault in); a direct write hands the block to the disk. The last, partial block goes
-/// through the page cache, and any direct write the system refuses falls back to it.
+/// Bytes gather in an aligned block of `STAGE_BLOCK`; each full block goes to a thread that
+/// hashes it and writes it at its offset, with `O_DIRECT` where the file system takes it,
+/// while the next block is filled. A gigabyte of GeoJSON copied into the page cache cost
+/// about a second of kernel time on a VM (fresh pages to clear and fault in); a direct write
+/// hands the block to the disk, and the writer does not wait for it. The last, partial block
+/// goes through the page cache, as does any direct write the system refuses.
 pub struct StageWriter {
     name: String,
     out: tempfile::NamedTempFile,
-    direct: Option<std::fs::File>,
-    /// `STAGE_BLOCK + DIRECT_ALIGN` bytes; the block starts at `start`, aligned.
-    buf: Vec<u8>,
-    start: usize,
+    buf: AlignedBuf,
     filled: usize,
-    hasher: sha2::Sha256,
-    /// Bytes written to the file so far (a multiple of `STAGE_BLOCK`).
+    /// Buffers made so far (at most `STAGE_BUFFERS`).
+    buffers: usize,
+    to: Option<std::sync::mpsc::SyncSender<(AlignedBuf, usize)>>,
+    back: std::sync::mpsc::Receiver<AlignedBuf>,
+    thread: Option<std::thread::JoinHandle<std::io::Result<sha2::Sha256>>>,
+    /// Bytes handed to the thread so far.
     written: u64,
 }
 
 impl StageWriter {
     /// Starts the output file `name`.
     fn new(name: &str) -> Result<StageWriter, OutputError> {
-        use sha2::Digest;
         let out = temp_file(name)?;
+        let io = |cause| OutputError::Io {
+            path: out.path().to_path_buf(),
+            cause,
+        };
         let direct = direct_handle(out.path());
-        let buf = vec![0u8; STAGE_BLOCK + DIRECT_ALIGN];
-        let start = buf.as_ptr().align_offset(DIRECT_ALIGN).min(DIRECT_ALIGN);
+        let file = out.as_file().try_clone().map_err(io)?;
+        let (to, blocks) = std::sync::mpsc::sync_channel(STAGE_BUFFERS);
+        let (give_back, back) = std::sync::mpsc::sync_channel(STAGE_BUFFERS);
+        let thread = std::thread::Builder::new()
+            .name("write".into())
+            .spawn(move || write_blocks(blocks, give_back, file, direct))
+            .map_err(io)?;
         Ok(StageWriter {
             name: name.to_string(),
             out,
-            direct,
-            buf,
-            start,
+            buf: AlignedBuf::new(),
             filled: 0,
-            hasher: sha2::Sha256::new(),
+            buffers: 1,
+            to: Some(to),
+            back,
+            thread: Some(thread),
             written: 0,
         })
     }
@@ -134,35 +204,52 @@ impl StageWriter {
         }
     }
 
-    /// Hashes and writes the filled part of the block at the file's end.
-    fn write_block(&mut self) -> std::io::Result<()> {
-        use sha2::Digest;
-        use std::os::unix::fs::FileExt;
-        let block = &self.buf[self.start..self.start + self.filled];
-        self.hasher.update(block);
-        let whole = self.filled % DIRECT_ALIGN == 0;
-        let direct = match &self.direct {
-            Some(d) if whole => d.write_all_at(block, self.written),
-            _ => Err(std::io::Error::from(std::io::ErrorKind::Unsupported)),
-        };
-        if direct.is_err() {
-            if whole {
-                // Refused (EINVAL on a file system without direct I/O): buffered from now on.
-                self.direct = None;
-            }
-            self.out.as_file().write_all_at(block, self.written)?;
+    /// The writing thread's end: its hash, or the error that stopped it.
+    fn join(&mut self) -> std::io::Result<sha2::Sha256> {
+        self.to = None;
+        match self.thread.take().map(|t| t.join()) {
+            Some(Ok(result)) => result,
+            Some(Err(_)) => Err(std::io::Error::other("the writing thread failed")),
+            None => Err(std::io::Error::other("the file was already ended")),
         }
-        self.written += self.filled as u64;
-        self.filled = 0;
-        Ok(())
+    }
+
+    /// Hands the filled part of the block to the writing thread and takes a free buffer.
+    fn send_block(&mut self) -> std::io::Result<()> {
+        if self.filled == 0 {
+            return Ok(());
+        }
+        let next = match self.back.try_recv() {
+            Ok(b) => b,
+            Err(_) if self.buffers < STAGE_BUFFERS => {
+                self.buffers += 1;
+                AlignedBuf::new()
+            }
+            Err(_) => match self.back.recv() {
+                Ok(b) => b,
+                // The thread stopped: its error says why.
+                Err(_) => return Err(self.join().err().unwrap_or_else(stopped)),
+            },
+        };
+        let full = std::mem::replace(&mut self.buf, next);
+        let len = std::mem::take(&mut self.filled);
+        let sent = self.to.as_ref().map(|to| to.send((full, len)));
+        match sent {
+            Some(Ok(())) => {
+                self.written += len as u64;
+                Ok(())
+            }
+            _ => Err(self.join().err().unwrap_or_else(stopped)),
+        }
     }
 
     /// Ends the file: its size and hash.
     fn finish(mut self) -> Result<Staged, OutputError> {
         use sha2::Digest;
-        if let Err(e) = self.write_block() {
-            return Err(self.error(e));
-        }
+        let hasher = match self.send_block().and_then(|()| self.join()) {
+            Ok(h) => h,
+            Err(e) => return Err(self.error(e)),
+        };
         if let Ok(f) = self.out.as_file().try_clone() {
             start_sync(f);
         }
@@ -170,9 +257,14 @@ impl StageWriter {
             name: self.name,
             path: self.out.into_temp_path(),
             bytes: self.written,
-            sha256: crate::hash::hex(&self.hasher.finalize()),
+            sha256: crate::hash::hex(&hasher.finalize()),
         })
     }
+}
+
+/// The error of a writing thread that ended without one.
+fn stopped() -> std::io::Error {
+    std::io::Error::other("the writing thread stopped")
 }
 
 impl std::io::Write for StageWriter {
@@ -184,12 +276,12 @@ impl std::io::Write for StageWriter {
     fn write_all(&mut self, mut data: &[u8]) -> std::io::Result<()> {
         while !data.is_empty() {
             let n = (STAGE_BLOCK - self.filled).min(data.len());
-            let at = self.start + self.filled;
-            self.buf[at..at + n].copy_from_slice(&data[..n]);
+            let at = self.buf.start + self.filled;
+            self.buf.bytes[at..at + n].copy_from_slice(&data[..n]);
             self.filled += n;
             data = &data[n..];
             if self.filled == STAGE_BLOCK {
-                self.write_block()?;
+                self.send_block()?;
             }
         }
         Ok(())
@@ -281,6 +373,8 @@ pub fn build_files(
                     stage("unresolved.csv", |w| csv::unresolved_csv(claims, w))?,
                 ])
             })?;
+            // As are the claims' own counts.
+            let claim_counts = spawn(outer, "counts", || count_claims(docs, claims, &by_id))?;
             let by_id_order = aggregate::id_order(claims);
             let (events, event_of) = aggregate::events_indexed(claims, &by_id_order, rules);
             tick("events");
@@ -310,44 +404,47 @@ pub fn build_files(
             };
             // The four sums are independent: made at the same time.
             let events_ref = &events;
-            // The claims' own counts go with them.
             let periods = aggregate::EventPeriods::new(events_ref, period);
             let periods = &periods;
-            let sums = rayon::join(
-                || {
-                    rayon::join(
-                        || {
-                            rayon::join(
-                                || {
-                                    aggregate::by_place_and_period_in(
-                                        events_ref,
-                                        PlaceRole::Event,
-                                        periods,
-                                    )
-                                },
-                                || {
-                                    aggregate::by_place_and_period_in(
-                                        events_ref,
-                                        PlaceRole::Origin,
-                                        periods,
-                                    )
-                                },
-                            )
-                        },
-                        || count_claims(docs, claims, &by_id),
-                    )
-                },
-                || {
-                    rayon::join(
-                        || aggregate::by_area_and_period_in(events_ref, periods, |e| locate(e).0),
-                        || aggregate::by_area_and_period_in(events_ref, periods, |e| locate(e).1),
-                    )
-                },
-            );
-            let (
-                ((places, origins), claim_counts),
-                ((admin1_rows, outside1), (admin2_rows, outside2)),
-            ) = sums;
+            let ((places, origins), ((admin1_rows, outside1), (admin2_rows, outside2))) =
+                rayon::join(
+                    || {
+                        rayon::join(
+                            || {
+                                aggregate::by_place_and_period_in(
+                                    events_ref,
+                                    PlaceRole::Event,
+                                    periods,
+                                )
+                            },
+                            || {
+                                aggregate::by_place_and_period_in(
+                                    events_ref,
+                                    PlaceRole::Origin,
+                                    periods,
+                                )
+                            },
+                        )
+                    },
+                    || {
+                        rayon::join(
+                            || {
+                                aggregate::by_area_and_period_in(events_ref, periods, |e| {
+                                    locate(e).0
+                                })
+                            },
+                            || {
+                                aggregate::by_area_and_period_in(events_ref, periods, |e| {
+                                    locate(e).1
+                                })
+                            },
+                        )
+                    },
+                );
+            let claim_counts = claim_counts.join().map_err(|_| OutputError::Io {
+                path: PathBuf::from("build"),
+                cause: std::io::Error::other("the counting thread failed"),
+            })?;
             tick("places, origins and areas");
             let counts = Counts {
                 events: events.len(),
