@@ -61,8 +61,12 @@ pub fn encode_layer(tile: &mut Vec<u8>, name: &str, features: &[FeatureOut<'_>])
     put_bytes_field(&mut layer, 1, name.as_bytes());
     let mut keys: Vec<&str> = Vec::new();
     let mut key_ids: FnvHashMap<&str, u32> = FnvHashMap::default();
+    // Each property position's last key (its text's address and length) and id: a layer's
+    // features mostly name the same keys in the same order, from the same strings.
+    let mut last_keys: Vec<((usize, usize), u32)> = Vec::new();
     let mut values: Vec<Vec<u8>> = Vec::new();
     let mut value_ids: FnvHashMap<Vec<u8>, u32> = FnvHashMap::default();
+    let mut encoded = Vec::with_capacity(32);
     let mut feature = Vec::new();
     let mut packed = Vec::new();
     for f in features {
@@ -71,19 +75,29 @@ pub fn encode_layer(tile: &mut Vec<u8>, name: &str, features: &[FeatureOut<'_>])
             put_varint_field(&mut feature, 1, id);
         }
         packed.clear();
-        for (k, v) in &f.props {
-            let next = keys.len() as u32;
-            let kid = *key_ids.entry(k).or_insert_with(|| {
-                keys.push(k);
-                next
-            });
-            let encoded = encode_value(*v);
-            let next = values.len() as u32;
-            let vid = match value_ids.get(&encoded) {
+        for (pos, (k, v)) in f.props.iter().enumerate() {
+            let address = (k.as_ptr() as usize, k.len());
+            let kid = match last_keys.get(pos) {
+                Some(&(a, kid)) if a == address => kid,
+                _ => {
+                    let next = keys.len() as u32;
+                    let kid = *key_ids.entry(k).or_insert_with(|| {
+                        keys.push(k);
+                        next
+                    });
+                    last_keys.truncate(pos);
+                    last_keys.push((address, kid));
+                    kid
+                }
+            };
+            encoded.clear();
+            encode_value(*v, &mut encoded);
+            let vid = match value_ids.get(encoded.as_slice()) {
                 Some(&id) => id,
                 None => {
+                    let next = values.len() as u32;
                     values.push(encoded.clone());
-                    value_ids.insert(encoded, next);
+                    value_ids.insert(encoded.clone(), next);
                     next
                 }
             };
@@ -109,19 +123,18 @@ pub fn encode_layer(tile: &mut Vec<u8>, name: &str, features: &[FeatureOut<'_>])
     put_bytes_field(tile, 3, &layer);
 }
 
-fn encode_value(v: ValRef<'_>) -> Vec<u8> {
-    let mut out = Vec::with_capacity(12);
+/// Appends a value message to `out`.
+fn encode_value(v: ValRef<'_>, out: &mut Vec<u8>) {
     match v {
-        ValRef::Str(s) => put_bytes_field(&mut out, 1, s.as_bytes()),
+        ValRef::Str(s) => put_bytes_field(out, 1, s.as_bytes()),
         ValRef::Float(f) => {
-            put_varint(&mut out, (3 << 3) | 1);
+            put_varint(out, (3 << 3) | 1);
             out.extend_from_slice(&f.to_le_bytes());
         }
-        ValRef::Int(i) if i >= 0 => put_varint_field(&mut out, 5, i as u64),
-        ValRef::Int(i) => put_varint_field(&mut out, 6, zigzag(i)),
-        ValRef::Bool(b) => put_varint_field(&mut out, 7, u64::from(b)),
+        ValRef::Int(i) if i >= 0 => put_varint_field(out, 5, i as u64),
+        ValRef::Int(i) => put_varint_field(out, 6, zigzag(i)),
+        ValRef::Bool(b) => put_varint_field(out, 7, u64::from(b)),
     }
-    out
 }
 
 fn command(id: u32, count: usize) -> u64 {
