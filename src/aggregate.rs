@@ -363,9 +363,17 @@ fn day_number(d: Date) -> i32 {
     era * 146_097 + doe - 719_468
 }
 
-/// A claim as the grouping sees it.
+/// A claim as the grouping sees it: what the grouping compares is copied in, so that it
+/// reads items in order and no claim or place.
+#[derive(Clone, Copy)]
 struct Item<'c> {
     claim: &'c Claim,
+    outcome: Outcome,
+    victims: Victims,
+    /// The place's precision and coordinates.
+    precision: Option<u8>,
+    lat: Option<f64>,
+    lon: Option<f64>,
     /// The claim's place in id order.
     rank: u32,
     place: &'c Place,
@@ -424,7 +432,7 @@ fn places_fit(a: &Item<'_>, b: &Item<'_>, rules: &EventRules) -> bool {
     if a.gid != 0 && a.gid == b.gid {
         return true;
     }
-    let governorate = |i: &Item<'_>| i.place.precision == Some(4);
+    let governorate = |i: &Item<'_>| i.precision == Some(4);
     // A governorate and a place inside it.
     if (governorate(a) || governorate(b)) && a.adm1 != 0 && a.adm1 == b.adm1 {
         return true;
@@ -435,7 +443,7 @@ fn places_fit(a: &Item<'_>, b: &Item<'_>, rules: &EventRules) -> bool {
     if rules.same_district && a.adm2 != 0 && a.adm2 == b.adm2 {
         return true;
     }
-    match (a.place.lat, a.place.lon, b.place.lat, b.place.lon) {
+    match (a.lat, a.lon, b.lat, b.lon) {
         (Some(la), Some(lo), Some(lb), Some(lob)) => {
             crate::gazetteer::distance_km(la, lo, lb, lob) <= rules.distance_km
         }
@@ -445,10 +453,10 @@ fn places_fit(a: &Item<'_>, b: &Item<'_>, rules: &EventRules) -> bool {
 
 impl Open {
     fn fits(&self, items: &[Item<'_>], it: &Item<'_>, rules: &EventRules) -> bool {
-        if self.outcome != it.claim.outcome || (self.coded && it.coded) {
+        if self.outcome != it.outcome || (self.coded && it.coded) {
             return false;
         }
-        let v = it.claim.victims;
+        let v = it.victims;
         if v != Victims::Unknown && self.victims != Victims::Unknown && v != self.victims {
             return false;
         }
@@ -489,7 +497,7 @@ impl Open {
     fn take(&mut self, items: &[Item<'_>], k: usize, rules: &EventRules) -> bool {
         let it = &items[k];
         if self.victims == Victims::Unknown {
-            self.victims = it.claim.victims;
+            self.victims = it.victims;
         }
         if it.origin_id != 0 {
             let entry = (it.origin_id, it.doc);
@@ -608,6 +616,11 @@ pub fn events_indexed<'c>(
                     .find(|p| p.role == PlaceRole::Origin && p.is_resolved());
                 Some(Item {
                     claim: c,
+                    outcome: c.outcome,
+                    victims: c.victims,
+                    precision: place.precision,
+                    lat: place.lat,
+                    lon: place.lon,
                     rank,
                     place,
                     origin,
@@ -655,17 +668,19 @@ pub fn events_indexed<'c>(
         (it.doc, it.gid, it.adm2, it.adm1, it.origin_id) = (doc, gid, adm2, adm1, origin);
     }
     // The grouping order: earliest first (undated last), then by id (a fixed order: the
-    // grouping is deterministic).
+    // grouping is deterministic). The items are put in that order, so that the grouping reads
+    // them one after the other.
     let mut order: Vec<usize> = (0..items.len()).collect();
     order.par_sort_by_cached_key(|&k| {
         let i = &items[k];
         (i.days.is_none(), i.days, i.rank)
     });
+    let items: Vec<Item<'c>> = order.iter().map(|&k| items[k]).collect();
+    drop(order);
     // Each outcome's claims grouped on their own, at the same time: no event mixes outcomes.
     let mut by_outcome: Vec<(Outcome, Vec<usize>)> = Vec::new();
-    for &k in &order {
-        let it = &items[k];
-        let o = it.claim.outcome;
+    for (k, it) in items.iter().enumerate() {
+        let o = it.outcome;
         match by_outcome.iter_mut().find(|(x, _)| *x == o) {
             Some((_, v)) => v.push(k),
             None => by_outcome.push((o, vec![k])),
@@ -717,7 +732,7 @@ fn group(items: &[Item<'_>], which: &[usize], rules: &EventRules) -> Vec<Open> {
     let mut by_area: HashMap<(Outcome, u8, u32), Vec<usize>> = HashMap::default();
     // The areas (interned ids; 0 for none) a claim's place is looked up in, and filed under.
     let areas_to_search = |it: &Item<'_>| -> [(u8, u32); 2] {
-        if it.place.precision == Some(4) {
+        if it.precision == Some(4) {
             [(b'a', it.adm1), (b'a', 0)]
         } else {
             [
@@ -730,22 +745,20 @@ fn group(items: &[Item<'_>], which: &[usize], rules: &EventRules) -> Vec<Open> {
         [
             (b'd', it.adm2),
             (b'a', it.adm1),
-            (
-                b'g',
-                if it.place.precision == Some(4) {
-                    it.adm1
-                } else {
-                    0
-                },
-            ),
+            (b'g', if it.precision == Some(4) { it.adm1 } else { 0 }),
         ]
     };
-    let mut by_doc: HashMap<(Outcome, u32), Vec<usize>> =
-        HashMap::with_capacity_and_hasher(which.len(), Default::default());
-    let cell_of = |p: &Place| -> (i32, i32) {
+    // Open events by document: documents are numbered densely from 1.
+    let docs = which
+        .iter()
+        .map(|&k| items[k].doc as usize)
+        .max()
+        .unwrap_or(0);
+    let mut by_doc: Vec<Vec<usize>> = vec![Vec::new(); docs + 1];
+    let cell_of = |it: &Item<'_>| -> (i32, i32) {
         (
-            (p.lat.unwrap_or(0.0) * 5.0).floor() as i32,
-            (p.lon.unwrap_or(0.0) * 5.0).floor() as i32,
+            (it.lat.unwrap_or(0.0) * 5.0).floor() as i32,
+            (it.lon.unwrap_or(0.0) * 5.0).floor() as i32,
         )
     };
     // Cells to search either side: enough for `distance_km` (a cell is at least 17 km wide
@@ -754,7 +767,7 @@ fn group(items: &[Item<'_>], which: &[usize], rules: &EventRules) -> Vec<Open> {
     let mut candidates: Vec<usize> = Vec::new();
     for &k in which {
         let it = &items[k];
-        let o = it.claim.outcome;
+        let o = it.outcome;
         candidates.clear();
         let alive = |e: &Open| match (e.common, it.days) {
             (Some(c), Some(d)) => c.1 >= d.0 - rules.window_days,
@@ -766,9 +779,9 @@ fn group(items: &[Item<'_>], which: &[usize], rules: &EventRules) -> Vec<Open> {
                 candidates.extend(list.iter().copied());
             }
         };
-        gather(by_doc.get_mut(&(o, it.doc)), &mut candidates);
+        gather(by_doc.get_mut(it.doc as usize), &mut candidates);
         if !it.coarse {
-            let (ci, cj) = cell_of(it.place);
+            let (ci, cj) = cell_of(it);
             for di in -reach..=reach {
                 for dj in -reach..=reach {
                     gather(by_cell.get_mut(&(o, ci + di, cj + dj)), &mut candidates);
@@ -818,9 +831,11 @@ fn group(items: &[Item<'_>], which: &[usize], rules: &EventRules) -> Vec<Open> {
                 });
             }
         };
-        file(by_doc.entry((o, it.doc)).or_default(), &open);
+        if let Some(list) = by_doc.get_mut(it.doc as usize) {
+            file(list, &open);
+        }
         if new_place {
-            let cell = cell_of(it.place);
+            let cell = cell_of(it);
             file(by_cell.entry((o, cell.0, cell.1)).or_default(), &open);
             for (kind, area) in areas_to_file(it) {
                 if area == 0 {
@@ -843,14 +858,16 @@ fn finish<'c>(
     let members: Vec<&Item<'_>> = e.members.iter().map(|&k| &items[k]).collect();
     // Each document's figure: its largest claim, or the sum of its claims about different
     // home villages when that is larger ("eight from A" and "three from B" add up).
-    let mut by_doc: BTreeMap<&str, Vec<&Item<'_>>> = BTreeMap::new();
-    for it in &members {
-        by_doc.entry(it.claim.doc.as_str()).or_default().push(it);
-    }
-    let mut figures: BTreeMap<&str, Figure<'_, 'c>> = BTreeMap::new();
-    for (doc, list) in &by_doc {
-        figures.insert(doc, document_figure(list));
-    }
+    // Members by document (interned ids; a stable sort keeps each document's claims in the
+    // grouping order); the figures sorted by document.
+    let mut by_doc = members.clone();
+    by_doc.sort_by_key(|it| it.doc);
+    let mut figures: Vec<(&'c str, Figure<'_, 'c>)> = by_doc
+        .chunk_by(|a, b| a.doc == b.doc)
+        .map(|list| (list[0].claim.doc.as_str(), document_figure(list)))
+        .collect();
+    figures.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let figure_list = || figures.iter().map(|(_, f)| f);
     let span = members
         .iter()
         .filter_map(|i| i.days)
@@ -862,16 +879,14 @@ fn finish<'c>(
         }
         _ => true,
     };
-    let covering_low = figures
-        .values()
+    let covering_low = figure_list()
         .filter(|f| f.claims.iter().all(|i| covers(i)))
         .map(|f| f.low)
         .min();
     let low = covering_low
-        .or_else(|| figures.values().map(|f| f.low).max())
+        .or_else(|| figure_list().map(|f| f.low).max())
         .unwrap_or(0);
-    let high = figures
-        .values()
+    let high = figure_list()
         .map(|f| f.high)
         .try_fold(low, |acc, h| Some(acc.max(h?)));
     let range = Range {
@@ -924,8 +939,7 @@ fn finish<'c>(
         }
     }
     origins.sort_by(|a, b| a.0.gazetteer_id.cmp(&b.0.gazetteer_id));
-    let mut claims: Vec<&'c str> = figures
-        .values()
+    let mut claims: Vec<&'c str> = figure_list()
         .flat_map(|f| f.claims.iter().map(|i| i.claim.id.as_str()))
         .collect();
     claims.sort_unstable();
@@ -940,7 +954,7 @@ fn finish<'c>(
         // A single figure whose parts add up to it exactly (a coded event's deaths by
         // side) is split by their victims; otherwise the range counts under the victims.
         let single = (figures.len() == 1)
-            .then(|| figures.values().next())
+            .then(|| figure_list().next())
             .flatten()
             .filter(|f| f.claims.len() == 1)
             .map(|f| f.claims[0].claim);
@@ -983,8 +997,7 @@ fn finish<'c>(
         .min_by_key(|i| i.rank)
         .map(|i| i.claim.id.as_str())
         .unwrap_or_default();
-    let mut claimants: Vec<&'c str> = figures
-        .values()
+    let mut claimants: Vec<&'c str> = figure_list()
         .flat_map(|f| f.claims.iter().filter_map(|i| i.claim.claimant.as_deref()))
         .collect();
     claimants.sort_unstable();
@@ -1008,7 +1021,7 @@ fn finish<'c>(
         killed_by_victims,
         claims,
         restated,
-        documents: figures.keys().copied().collect(),
+        documents: figures.iter().map(|(d, _)| *d).collect(),
         claimants,
     }
 }
