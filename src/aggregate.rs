@@ -670,13 +670,8 @@ pub fn events_indexed<'c>(
     // The grouping order: earliest first (undated last), then by id (a fixed order: the
     // grouping is deterministic). The items are put in that order, so that the grouping reads
     // them one after the other.
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    order.par_sort_by_cached_key(|&k| {
-        let i = &items[k];
-        (i.days.is_none(), i.days, i.rank)
-    });
-    let items: Vec<Item<'c>> = order.iter().map(|&k| items[k]).collect();
-    drop(order);
+    // Ranks are distinct: the order is fixed.
+    items.par_sort_unstable_by_key(|i| (i.days.is_none(), i.days, i.rank));
     // Each outcome's claims grouped on their own, at the same time: no event mixes outcomes.
     let mut by_outcome: Vec<(Outcome, Vec<usize>)> = Vec::new();
     for (k, it) in items.iter().enumerate() {
