@@ -375,286 +375,297 @@ pub fn build_files(
             })?;
             // As are the claims' own counts.
             let claim_counts = spawn(outer, "counts", || count_claims(docs, claims, &by_id))?;
-            let by_id_order = aggregate::id_order(claims);
-            let (events, event_of) = aggregate::events_indexed(claims, &by_id_order, rules);
-            tick("events");
-            let (adm1, adm2) = crate::admin::bundled();
-            // Each event place's governorate and district (events share places).
-            let mut located: HashMap<(u64, u64), (Option<usize>, Option<usize>)> =
-                HashMap::default();
-            for e in &events {
-                if let (Some(lat), Some(lon)) = (e.place.lat, e.place.lon) {
-                    located
-                        .entry((lat.to_bits(), lon.to_bits()))
-                        .or_insert_with(|| {
-                            (
-                                crate::admin::locate_index(adm1, lon, lat),
-                                crate::admin::locate_index(adm2, lon, lat),
-                            )
-                        });
+            // The layers are made and written in this block; its sums and events are freed at
+            // its end, while the finished GeoPackage is hashed.
+            let (hash, geojson_files, tiles_file, web_values, counts, shape) = {
+                let by_id_order = aggregate::id_order(claims);
+                let (events, event_of) = aggregate::events_indexed(claims, &by_id_order, rules);
+                tick("events");
+                let (adm1, adm2) = crate::admin::bundled();
+                // Each event place's governorate and district (events share places).
+                let mut located: HashMap<(u64, u64), (Option<usize>, Option<usize>)> =
+                    HashMap::default();
+                for e in &events {
+                    if let (Some(lat), Some(lon)) = (e.place.lat, e.place.lon) {
+                        located
+                            .entry((lat.to_bits(), lon.to_bits()))
+                            .or_insert_with(|| {
+                                (
+                                    crate::admin::locate_index(adm1, lon, lat),
+                                    crate::admin::locate_index(adm2, lon, lat),
+                                )
+                            });
+                    }
                 }
-            }
-            let located = &located;
-            let locate = |e: &aggregate::Event<'_>| match (e.place.lat, e.place.lon) {
-                (Some(lat), Some(lon)) => located
-                    .get(&(lat.to_bits(), lon.to_bits()))
-                    .copied()
-                    .unwrap_or((None, None)),
-                _ => (None, None),
-            };
-            // The four sums are independent: made at the same time.
-            let events_ref = &events;
-            let periods = aggregate::EventPeriods::new(events_ref, period);
-            let periods = &periods;
-            let ((places, origins), ((admin1_rows, outside1), (admin2_rows, outside2))) =
-                rayon::join(
-                    || {
-                        rayon::join(
-                            || {
-                                aggregate::by_place_and_period_in(
-                                    events_ref,
-                                    PlaceRole::Event,
-                                    periods,
-                                )
-                            },
-                            || {
-                                aggregate::by_place_and_period_in(
-                                    events_ref,
-                                    PlaceRole::Origin,
-                                    periods,
-                                )
-                            },
-                        )
-                    },
-                    || {
-                        rayon::join(
-                            || {
-                                aggregate::by_area_and_period_in(events_ref, periods, |e| {
-                                    locate(e).0
-                                })
-                            },
-                            || {
-                                aggregate::by_area_and_period_in(events_ref, periods, |e| {
-                                    locate(e).1
-                                })
-                            },
-                        )
-                    },
-                );
-            let claim_counts = claim_counts.join().map_err(|_| OutputError::Io {
-                path: PathBuf::from("build"),
-                cause: std::io::Error::other("the counting thread failed"),
-            })?;
-            tick("places, origins and areas");
-            let counts = Counts {
-                events: events.len(),
-                place_periods: places.len(),
-                origin_periods: origins.len(),
-                admin1_periods: admin1_rows.len(),
-                admin2_periods: admin2_rows.len(),
-                events_outside_admin1: outside1,
-                events_outside_admin2: outside2,
-                ..claim_counts
-            };
-            let gpkg_tmp = temp_file(GPKG_NAME)?.into_temp_path();
-            let _ = std::fs::remove_file(&gpkg_tmp);
-            type Layer<'a> = Box<dyn Fn(&mut dyn geojson::FeatureSink<'a>) + Sync + 'a>;
-            let layers: Vec<(&str, &str, &str, Layer<'_>)> = vec![
-                ("claims", "POINT", "every event claim at its event place", {
-                    let (by_id, events, event_of) = (&by_id, &events, &event_of);
-                    let order = &by_id_order;
-                    Box::new(move |s| {
-                        geojson::claims_layer(claims, order, by_id, (events, event_of), s)
-                    })
-                }),
-                ("events", "POINT", "claims reporting the same deaths", {
-                    let events = &events;
-                    Box::new(move |s| geojson::events_layer(events, s))
-                }),
-                ("places", "POINT", "event places by period", {
-                    let (places, events) = (&places, &events);
-                    Box::new(move |s| geojson::places_layer(places, events, s))
-                }),
-                ("origins", "POINT", "where the dead came from, by period", {
-                    let (origins, events) = (&origins, &events);
-                    Box::new(move |s| geojson::places_layer(origins, events, s))
-                }),
-                ("admin1", "MULTIPOLYGON", "governorates by period", {
-                    let (rows, events) = (&admin1_rows, &events);
-                    Box::new(move |s| geojson::areas_layer(rows, adm1, events, s))
-                }),
-                ("admin2", "MULTIPOLYGON", "districts by period", {
-                    let (rows, events) = (&admin2_rows, &events);
-                    Box::new(move |s| geojson::areas_layer(rows, adm2, events, s))
-                }),
-            ];
-            let max_killed = places
-                .iter()
-                .chain(origins.iter())
-                .filter_map(|r| r.outcomes.get(&crate::model::Outcome::Killed))
-                .map(|r| r.low)
-                .max()
-                .unwrap_or(0);
-            let shape = web::MapShape {
-                place_rows: counts.place_periods + counts.origin_periods,
-                max_killed,
-                tiles: tiles.map(|t| ("tiles.pmtiles", t.max_zoom)),
-            };
-            let web_layers: &[&str] = if web.is_some() {
-                web::layers_needed(&shape)
-            } else {
-                &[]
-            };
-            // Each layer function runs once; its features go, in batches, to a thread writing the
-            // GeoJSON files and one writing the GeoPackage, while this thread keeps what the tiles and
-            // the page need (the CSV tables have their own thread, started first). The bytes do not depend
-            // on the threads: each file is written by one, in the layer's order.
-            let layer_names: Vec<&str> = layers.iter().map(|l| l.0).collect();
-            let layer_names = &layer_names;
-            fn joined<T>(r: std::thread::Result<Result<T, OutputError>>) -> Result<T, OutputError> {
-                r.unwrap_or_else(|_| {
-                    Err(OutputError::Io {
-                        path: PathBuf::from("build"),
-                        cause: std::io::Error::other("an output thread failed"),
-                    })
-                })
-            }
-            let (geojson_files, gpkg_file, tiles_file, web_values) =
-                std::thread::scope(|s| -> Result<_, OutputError> {
-                    let (geojson_tx, geojson_rx) =
-                        std::sync::mpsc::sync_channel::<Batch<'_>>(FANOUT_QUEUE);
-                    let (gpkg_tx, gpkg_rx) =
-                        std::sync::mpsc::sync_channel::<Batch<'_>>(FANOUT_QUEUE);
-                    let geojson = spawn(
-                        s,
-                        "geojson",
-                        move || -> Result<Vec<(usize, Staged)>, OutputError> {
-                            let mut out = Vec::new();
-                            let mut current: Option<(usize, geojson::GeoJsonWriter<StageWriter>)> =
-                                None;
-                            let failed = |i: usize| {
-                                move |cause| OutputError::Io {
-                                    path: PathBuf::from(format!("{}.geojson", layer_names[i])),
-                                    cause,
-                                }
-                            };
-                            for msg in geojson_rx {
-                                match msg {
-                                    Batch::Begin(i) => {
-                                        let name = format!("{}.geojson", layer_names[i]);
-                                        current = Some((
-                                            i,
-                                            geojson::GeoJsonWriter::new(StageWriter::new(&name)?),
-                                        ));
+                let located = &located;
+                let locate = |e: &aggregate::Event<'_>| match (e.place.lat, e.place.lon) {
+                    (Some(lat), Some(lon)) => located
+                        .get(&(lat.to_bits(), lon.to_bits()))
+                        .copied()
+                        .unwrap_or((None, None)),
+                    _ => (None, None),
+                };
+                // The four sums are independent: made at the same time.
+                let events_ref = &events;
+                let periods = aggregate::EventPeriods::new(events_ref, period);
+                let periods = &periods;
+                let ((places, origins), ((admin1_rows, outside1), (admin2_rows, outside2))) =
+                    rayon::join(
+                        || {
+                            rayon::join(
+                                || {
+                                    aggregate::by_place_and_period_in(
+                                        events_ref,
+                                        PlaceRole::Event,
+                                        periods,
+                                    )
+                                },
+                                || {
+                                    aggregate::by_place_and_period_in(
+                                        events_ref,
+                                        PlaceRole::Origin,
+                                        periods,
+                                    )
+                                },
+                            )
+                        },
+                        || {
+                            rayon::join(
+                                || {
+                                    aggregate::by_area_and_period_in(events_ref, periods, |e| {
+                                        locate(e).0
+                                    })
+                                },
+                                || {
+                                    aggregate::by_area_and_period_in(events_ref, periods, |e| {
+                                        locate(e).1
+                                    })
+                                },
+                            )
+                        },
+                    );
+                let claim_counts = claim_counts.join().map_err(|_| OutputError::Io {
+                    path: PathBuf::from("build"),
+                    cause: std::io::Error::other("the counting thread failed"),
+                })?;
+                tick("places, origins and areas");
+                let counts = Counts {
+                    events: events.len(),
+                    place_periods: places.len(),
+                    origin_periods: origins.len(),
+                    admin1_periods: admin1_rows.len(),
+                    admin2_periods: admin2_rows.len(),
+                    events_outside_admin1: outside1,
+                    events_outside_admin2: outside2,
+                    ..claim_counts
+                };
+                let gpkg_tmp = temp_file(GPKG_NAME)?.into_temp_path();
+                let _ = std::fs::remove_file(&gpkg_tmp);
+                type Layer<'a> = Box<dyn Fn(&mut dyn geojson::FeatureSink<'a>) + Sync + 'a>;
+                let layers: Vec<(&str, &str, &str, Layer<'_>)> = vec![
+                    ("claims", "POINT", "every event claim at its event place", {
+                        let (by_id, events, event_of) = (&by_id, &events, &event_of);
+                        let order = &by_id_order;
+                        Box::new(move |s| {
+                            geojson::claims_layer(claims, order, by_id, (events, event_of), s)
+                        })
+                    }),
+                    ("events", "POINT", "claims reporting the same deaths", {
+                        let events = &events;
+                        Box::new(move |s| geojson::events_layer(events, s))
+                    }),
+                    ("places", "POINT", "event places by period", {
+                        let (places, events) = (&places, &events);
+                        Box::new(move |s| geojson::places_layer(places, events, s))
+                    }),
+                    ("origins", "POINT", "where the dead came from, by period", {
+                        let (origins, events) = (&origins, &events);
+                        Box::new(move |s| geojson::places_layer(origins, events, s))
+                    }),
+                    ("admin1", "MULTIPOLYGON", "governorates by period", {
+                        let (rows, events) = (&admin1_rows, &events);
+                        Box::new(move |s| geojson::areas_layer(rows, adm1, events, s))
+                    }),
+                    ("admin2", "MULTIPOLYGON", "districts by period", {
+                        let (rows, events) = (&admin2_rows, &events);
+                        Box::new(move |s| geojson::areas_layer(rows, adm2, events, s))
+                    }),
+                ];
+                let max_killed = places
+                    .iter()
+                    .chain(origins.iter())
+                    .filter_map(|r| r.outcomes.get(&crate::model::Outcome::Killed))
+                    .map(|r| r.low)
+                    .max()
+                    .unwrap_or(0);
+                let shape = web::MapShape {
+                    place_rows: counts.place_periods + counts.origin_periods,
+                    max_killed,
+                    tiles: tiles.map(|t| ("tiles.pmtiles", t.max_zoom)),
+                };
+                let web_layers: &[&str] = if web.is_some() {
+                    web::layers_needed(&shape)
+                } else {
+                    &[]
+                };
+                // Each layer function runs once; its features go, in batches, to a thread writing the
+                // GeoJSON files and one writing the GeoPackage, while this thread keeps what the tiles and
+                // the page need (the CSV tables have their own thread, started first). The bytes do not depend
+                // on the threads: each file is written by one, in the layer's order.
+                let layer_names: Vec<&str> = layers.iter().map(|l| l.0).collect();
+                let layer_names = &layer_names;
+
+                let (geojson_files, gpkg_path, tiles_file, web_values) =
+                    std::thread::scope(|s| -> Result<_, OutputError> {
+                        let (geojson_tx, geojson_rx) =
+                            std::sync::mpsc::sync_channel::<Batch<'_>>(FANOUT_QUEUE);
+                        let (gpkg_tx, gpkg_rx) =
+                            std::sync::mpsc::sync_channel::<Batch<'_>>(FANOUT_QUEUE);
+                        let geojson = spawn(
+                            s,
+                            "geojson",
+                            move || -> Result<Vec<(usize, Staged)>, OutputError> {
+                                let mut out = Vec::new();
+                                let mut current: Option<(
+                                    usize,
+                                    geojson::GeoJsonWriter<StageWriter>,
+                                )> = None;
+                                let failed = |i: usize| {
+                                    move |cause| OutputError::Io {
+                                        path: PathBuf::from(format!("{}.geojson", layer_names[i])),
+                                        cause,
                                     }
-                                    Batch::Features(batch) => {
-                                        if let Some((i, w)) = current.as_mut() {
-                                            for f in batch.iter() {
-                                                w.write_feature(&f.id, f.geom, &f.props)
-                                                    .map_err(failed(*i))?;
+                                };
+                                for msg in geojson_rx {
+                                    match msg {
+                                        Batch::Begin(i) => {
+                                            let name = format!("{}.geojson", layer_names[i]);
+                                            current = Some((
+                                                i,
+                                                geojson::GeoJsonWriter::new(StageWriter::new(
+                                                    &name,
+                                                )?),
+                                            ));
+                                        }
+                                        Batch::Features(batch) => {
+                                            if let Some((i, w)) = current.as_mut() {
+                                                for f in batch.iter() {
+                                                    w.write_feature(&f.id, f.geom, &f.props)
+                                                        .map_err(failed(*i))?;
+                                                }
+                                            }
+                                        }
+                                        Batch::End => {
+                                            if let Some((i, w)) = current.take() {
+                                                let staged = w.finish().map_err(failed(i))?;
+                                                out.push((i, staged.finish()?));
+                                                tick(layer_names[i]);
                                             }
                                         }
                                     }
-                                    Batch::End => {
-                                        if let Some((i, w)) = current.take() {
-                                            let staged = w.finish().map_err(failed(i))?;
-                                            out.push((i, staged.finish()?));
-                                            tick(layer_names[i]);
+                                }
+                                Ok(out)
+                            },
+                        )?;
+                        let layers = &layers;
+                        let gpkg = spawn(
+                            s,
+                            "gpkg",
+                            move || -> Result<tempfile::TempPath, OutputError> {
+                                let g = gpkg::Gpkg::create(&gpkg_tmp)?;
+                                {
+                                    let mut table = None;
+                                    for msg in gpkg_rx {
+                                        match msg {
+                                            Batch::Begin(i) => {
+                                                let (name, geometry, description, _) = &layers[i];
+                                                table =
+                                                    Some(g.table(name, geometry, description)?);
+                                            }
+                                            Batch::Features(batch) => {
+                                                if let Some(t) = table.as_mut() {
+                                                    t.add_all(&batch);
+                                                }
+                                            }
+                                            Batch::End => {
+                                                if let Some(t) = table.take() {
+                                                    t.finish()?;
+                                                }
+                                            }
                                         }
                                     }
                                 }
+                                g.finish()?;
+                                tick("GeoPackage");
+                                Ok(gpkg_tmp)
+                            },
+                        )?;
+                        let mut tile_layers = Vec::new();
+                        let mut tiles_job = None;
+                        let mut web_values: HashMap<&str, Vec<serde_json::Value>> =
+                            HashMap::default();
+                        // The tiled layers first: the tiles are made while the others are written.
+                        let tiled = |i: &usize| TILE_LAYERS.contains(&layers[*i].0);
+                        let order: Vec<usize> = (0..layers.len())
+                            .filter(tiled)
+                            .chain((0..layers.len()).filter(|i| !tiled(i)))
+                            .collect();
+                        for i in order {
+                            let (name, _, _, layer) = &layers[i];
+                            let mut fan = Fanout {
+                                to: [&geojson_tx, &gpkg_tx],
+                                batch: Vec::with_capacity(FANOUT_BATCH),
+                                tiles: tiles.filter(|_| TILE_LAYERS.contains(name)).map(|_| {
+                                    let mut l = tile_layer(name);
+                                    l.expect(match *name {
+                                        "claims" => counts.claims_on_map,
+                                        "places" => counts.place_periods,
+                                        _ => 0,
+                                    });
+                                    l
+                                }),
+                                web: web_layers.contains(name).then(web::ValueSink::default),
+                            };
+                            fan.send(Batch::Begin(i));
+                            layer(&mut fan);
+                            fan.flush();
+                            fan.send(Batch::End);
+                            if let Some(mut l) = fan.tiles {
+                                l.shrink();
+                                tile_layers.push(l);
                             }
-                            Ok(out)
-                        },
-                    )?;
-                    let layers = &layers;
-                    let gpkg = spawn(s, "gpkg", move || -> Result<Staged, OutputError> {
-                        let g = gpkg::Gpkg::create(&gpkg_tmp)?;
-                        {
-                            let mut table = None;
-                            for msg in gpkg_rx {
-                                match msg {
-                                    Batch::Begin(i) => {
-                                        let (name, geometry, description, _) = &layers[i];
-                                        table = Some(g.table(name, geometry, description)?);
-                                    }
-                                    Batch::Features(batch) => {
-                                        if let Some(t) = table.as_mut() {
-                                            t.add_all(&batch);
-                                        }
-                                    }
-                                    Batch::End => {
-                                        if let Some(t) = table.take() {
-                                            t.finish()?;
-                                        }
-                                    }
-                                }
+                            if let Some(w) = fan.web {
+                                web_values.insert(name, w.0);
+                            }
+                            if let Some(opts) =
+                                tiles.filter(|_| tile_layers.len() == TILE_LAYERS.len())
+                            {
+                                let layers = std::mem::take(&mut tile_layers);
+                                tiles_job = Some(spawn(s, "tiles", move || {
+                                    let staged = stage_tiles(layers, opts);
+                                    tick("tiles");
+                                    staged
+                                })?);
                             }
                         }
-                        g.finish()?;
-                        tick("GeoPackage");
-                        staged_file(GPKG_NAME, gpkg_tmp)
+                        drop((geojson_tx, gpkg_tx));
+                        let mut geojson_files = joined(geojson.join())?;
+                        // In the layers' own order, whatever order they were written in.
+                        geojson_files.sort_by_key(|(i, _)| *i);
+                        let gpkg_path = joined(gpkg.join())?;
+                        let tiles_file = tiles_job.map(|j| joined(j.join())).transpose()?;
+                        let geojson_files: Vec<Staged> =
+                            geojson_files.into_iter().map(|(_, f)| f).collect();
+                        Ok((geojson_files, gpkg_path, tiles_file, web_values))
                     })?;
-                    let mut tile_layers = Vec::new();
-                    let mut tiles_job = None;
-                    let mut web_values: HashMap<&str, Vec<serde_json::Value>> = HashMap::default();
-                    // The tiled layers first: the tiles are made while the others are written.
-                    let tiled = |i: &usize| TILE_LAYERS.contains(&layers[*i].0);
-                    let order: Vec<usize> = (0..layers.len())
-                        .filter(tiled)
-                        .chain((0..layers.len()).filter(|i| !tiled(i)))
-                        .collect();
-                    for i in order {
-                        let (name, _, _, layer) = &layers[i];
-                        let mut fan = Fanout {
-                            to: [&geojson_tx, &gpkg_tx],
-                            batch: Vec::with_capacity(FANOUT_BATCH),
-                            tiles: tiles.filter(|_| TILE_LAYERS.contains(name)).map(|_| {
-                                let mut l = tile_layer(name);
-                                l.expect(match *name {
-                                    "claims" => counts.claims_on_map,
-                                    "places" => counts.place_periods,
-                                    _ => 0,
-                                });
-                                l
-                            }),
-                            web: web_layers.contains(name).then(web::ValueSink::default),
-                        };
-                        fan.send(Batch::Begin(i));
-                        layer(&mut fan);
-                        fan.flush();
-                        fan.send(Batch::End);
-                        if let Some(mut l) = fan.tiles {
-                            l.shrink();
-                            tile_layers.push(l);
-                        }
-                        if let Some(w) = fan.web {
-                            web_values.insert(name, w.0);
-                        }
-                        if let Some(opts) = tiles.filter(|_| tile_layers.len() == TILE_LAYERS.len())
-                        {
-                            let layers = std::mem::take(&mut tile_layers);
-                            tiles_job = Some(spawn(s, "tiles", move || {
-                                let staged = stage_tiles(layers, opts);
-                                tick("tiles");
-                                staged
-                            })?);
-                        }
-                    }
-                    drop((geojson_tx, gpkg_tx));
-                    let mut geojson_files = joined(geojson.join())?;
-                    // In the layers' own order, whatever order they were written in.
-                    geojson_files.sort_by_key(|(i, _)| *i);
-                    let gpkg_file = joined(gpkg.join())?;
-                    let tiles_file = tiles_job.map(|j| joined(j.join())).transpose()?;
-                    let geojson_files: Vec<Staged> =
-                        geojson_files.into_iter().map(|(_, f)| f).collect();
-                    Ok((geojson_files, gpkg_file, tiles_file, web_values))
-                })?;
+                let hash = spawn(outer, "hash", move || staged_file(GPKG_NAME, gpkg_path))?;
+                (hash, geojson_files, tiles_file, web_values, counts, shape)
+            };
             let mut files: Vec<Staged> = geojson_files;
             files.extend(joined(csv.join())?);
             files.extend(tiles_file);
             tick("GeoJSON, GeoPackage, CSV and tiles");
+            let gpkg_file = joined(hash.join())?;
             Ok((files, gpkg_file, web_values, counts, shape))
         })?
     };
@@ -728,6 +739,16 @@ fn count_claims(docs: &[Document], claims: &[Claim], by_id: &HashMap<&str, &Docu
             .count(),
         ..Counts::default()
     }
+}
+
+/// A scoped thread's answer; a thread that panicked is an error.
+fn joined<T>(r: std::thread::Result<Result<T, OutputError>>) -> Result<T, OutputError> {
+    r.unwrap_or_else(|_| {
+        Err(OutputError::Io {
+            path: PathBuf::from("build"),
+            cause: std::io::Error::other("an output thread failed"),
+        })
+    })
 }
 
 /// The layers of `tiles.pmtiles`.
@@ -947,9 +968,19 @@ pub const GPKG_NAME: &str = "tollmap.gpkg";
 
 fn sha256_file(path: &Path) -> std::io::Result<String> {
     use sha2::{Digest, Sha256};
+    use std::io::Read;
     let mut h = Sha256::new();
     let mut f = std::fs::File::open(path)?;
-    std::io::copy(&mut f, &mut h)?;
+    // Large reads: a GeoPackage of 400 MB is 50,000 reads through `io::copy`'s 8 KiB buffer.
+    let mut buf = vec![0u8; STAGE_BLOCK];
+    loop {
+        match f.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => h.update(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
     Ok(crate::hash::hex(&h.finalize()))
 }
 
