@@ -361,7 +361,7 @@ pub fn build_files(
     let tick = |what: &str| crate::timing(what, t0);
     // Everything that borrows the claims is made in this block; the claims are freed after
     // it, before the tiles (which then reuse their memory).
-    let (mut files, gpkg_file, mut web_values, counts, shape) = {
+    let (mut files, gpkg_file, counts) = {
         let claims: &[Claim] = &claims;
         std::thread::scope(|outer| -> Result<_, OutputError> {
             // The CSV tables need no events: written on their own thread from the start, while
@@ -665,8 +665,15 @@ pub fn build_files(
             files.extend(joined(csv.join())?);
             files.extend(tiles_file);
             tick("GeoJSON, GeoPackage, CSV and tiles");
+            // The page while the GeoPackage is hashed.
+            if let Some(opts) = web {
+                let mut web_values = web_values;
+                let mut features = |name: &str| web_values.remove(name).unwrap_or_default();
+                files.extend(web::stage_web(&mut features, &shape, opts)?);
+                tick("web map");
+            }
             let gpkg_file = joined(hash.join())?;
-            Ok((files, gpkg_file, web_values, counts, shape))
+            Ok((files, gpkg_file, counts))
         })?
     };
     // A million claims are a few million allocations: freed on another thread, which nothing
@@ -674,12 +681,6 @@ pub fn build_files(
     let _ = std::thread::Builder::new()
         .name("free".into())
         .spawn(move || drop(claims));
-    if let Some(opts) = web {
-        let mut features = |name: &str| web_values.remove(name).unwrap_or_default();
-        let page = web::stage_web(&mut features, &shape, opts)?;
-        files.extend(page);
-        tick("web map");
-    }
     files.push(gpkg_file);
     let outputs: Vec<serde_json::Value> = files
         .iter()
