@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::hash::FnvHashMap;
+use crate::hash::FxHashMap;
 
 /// The tile extent: coordinates inside a tile run from 0 to 4095.
 pub const EXTENT: u32 = 4096;
@@ -60,12 +60,12 @@ pub fn encode_layer(tile: &mut Vec<u8>, name: &str, features: &[FeatureOut<'_>])
     put_varint_field(&mut layer, 15, 2);
     put_bytes_field(&mut layer, 1, name.as_bytes());
     let mut keys: Vec<&str> = Vec::new();
-    let mut key_ids: FnvHashMap<&str, u32> = FnvHashMap::default();
+    let mut key_ids: FxHashMap<&str, u32> = FxHashMap::default();
     // Each property position's last key (its text's address and length) and id: a layer's
     // features mostly name the same keys in the same order, from the same strings.
     let mut last_keys: Vec<((usize, usize), u32)> = Vec::new();
     let mut values: Vec<Vec<u8>> = Vec::new();
-    let mut value_ids: FnvHashMap<Vec<u8>, u32> = FnvHashMap::default();
+    let mut value_ids: FxHashMap<Vec<u8>, u32> = FxHashMap::default();
     let mut encoded = Vec::with_capacity(32);
     let mut feature = Vec::new();
     let mut packed = Vec::new();
