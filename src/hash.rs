@@ -94,3 +94,38 @@ pub type FxHashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<Fx
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::hash::{BuildHasher, Hash};
+
+    fn fx<T: Hash + ?Sized>(v: &T) -> u64 {
+        BuildHasherDefault::<Fx>::default().hash_one(v)
+    }
+
+    /// Keys that differ in a byte, in length or only by trailing zeros hash apart; a map keyed
+    /// by encoded values finds each again.
+    #[test]
+    fn fx_tells_keys_apart() {
+        let keys: [&[u8]; 7] = [
+            b"",
+            b"\0",
+            b"ab",
+            b"ab\0",
+            b"abcdefgh",
+            b"abcdefgh\0",
+            b"abcdefgi",
+        ];
+        for (i, a) in keys.iter().enumerate() {
+            for b in &keys[i + 1..] {
+                assert_ne!(fx(a), fx(b), "{a:?} {b:?}");
+            }
+        }
+        let mut m: FxHashMap<Vec<u8>, usize> = FxHashMap::default();
+        for i in 0..10_000usize {
+            m.insert(format!("b{i}").into_bytes(), i);
+        }
+        assert!((0..10_000usize).all(|i| m.get(format!("b{i}").as_bytes()) == Some(&i)));
+    }
+}

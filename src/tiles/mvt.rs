@@ -65,7 +65,9 @@ pub fn encode_layer(tile: &mut Vec<u8>, name: &str, features: &[FeatureOut<'_>])
     // features mostly name the same keys in the same order, from the same strings.
     let mut last_keys: Vec<((usize, usize), u32)> = Vec::new();
     let mut values: Vec<Vec<u8>> = Vec::new();
-    let mut value_ids: FxHashMap<Vec<u8>, u32> = FxHashMap::default();
+    // Sized for a few distinct values per feature (ids and names are distinct per feature).
+    let mut value_ids: FxHashMap<Vec<u8>, u32> =
+        FxHashMap::with_capacity_and_hasher(features.len() * 4, Default::default());
     let mut encoded = Vec::with_capacity(32);
     let mut feature = Vec::new();
     let mut packed = Vec::new();
