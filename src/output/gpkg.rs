@@ -250,7 +250,12 @@ impl<'c> Table<'c> {
             _ => None,
         };
         let Some(stmt) = stmt else {
-            return Ok(());
+            // Only whole groups and single rows are inserted (`insert_all`).
+            let per = many.as_ref().map_or(1, |(n, _)| *n);
+            return Err(rusqlite::Error::InvalidParameterCount(
+                features.len() * (columns.len() + 1),
+                per * (columns.len() + 1),
+            ));
         };
         let mut row = stmt.row();
         for (r, (f, blob)) in features.iter().zip(blobs.iter()).enumerate() {
