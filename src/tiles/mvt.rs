@@ -64,7 +64,8 @@ pub fn encode_layer(tile: &mut Vec<u8>, name: &str, features: &[FeatureOut<'_>])
     // Each property position's last key (its text's address and length) and id: a layer's
     // features mostly name the same keys in the same order, from the same strings.
     let mut last_keys: Vec<((usize, usize), u32)> = Vec::new();
-    let mut values: Vec<Vec<u8>> = Vec::new();
+    // The distinct values and their ids (in order of first use, written in that order at the
+    // end): each is held once.
     // Sized for a few distinct values per feature (ids and names are distinct per feature).
     let mut value_ids: FxHashMap<Vec<u8>, u32> =
         FxHashMap::with_capacity_and_hasher(features.len() * 4, Default::default());
@@ -97,8 +98,7 @@ pub fn encode_layer(tile: &mut Vec<u8>, name: &str, features: &[FeatureOut<'_>])
             let vid = match value_ids.get(encoded.as_slice()) {
                 Some(&id) => id,
                 None => {
-                    let next = values.len() as u32;
-                    values.push(encoded.clone());
+                    let next = value_ids.len() as u32;
                     value_ids.insert(encoded.clone(), next);
                     next
                 }
@@ -117,6 +117,13 @@ pub fn encode_layer(tile: &mut Vec<u8>, name: &str, features: &[FeatureOut<'_>])
     }
     for k in &keys {
         put_bytes_field(&mut layer, 3, k.as_bytes());
+    }
+    // Ids are 0..n: each value goes to its place.
+    let mut values: Vec<Vec<u8>> = vec![Vec::new(); value_ids.len()];
+    for (v, id) in value_ids {
+        if let Some(slot) = values.get_mut(id as usize) {
+            *slot = v;
+        }
     }
     for v in &values {
         put_bytes_field(&mut layer, 4, v);
