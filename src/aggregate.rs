@@ -30,7 +30,8 @@ use rayon::prelude::*;
 use crate::model::{Claim, Outcome, Place, PlaceRole, Scope, Victims};
 
 /// How long a period is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+/// Ordered from the finest (`Day`) to the coarsest (`Year`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, clap::ValueEnum)]
 pub enum Granularity {
     Day,
     Week,
@@ -60,18 +61,6 @@ pub struct Period {
     pub start: Option<Date>,
     /// Last day, `None` for `undated`.
     pub end: Option<Date>,
-}
-
-impl Granularity {
-    /// Finer periods rank lower: day, week, month, year.
-    fn rank(self) -> u8 {
-        match self {
-            Granularity::Day => 0,
-            Granularity::Week => 1,
-            Granularity::Month => 2,
-            Granularity::Year => 3,
-        }
-    }
 }
 
 impl Period {
@@ -667,10 +656,9 @@ pub fn events_indexed<'c>(
     for ((it, doc), [gid, adm2, adm1, origin]) in items.iter_mut().zip(doc_ids).zip(place_ids) {
         (it.doc, it.gid, it.adm2, it.adm1, it.origin_id) = (doc, gid, adm2, adm1, origin);
     }
-    // The grouping order: earliest first (undated last), then by id (a fixed order: the
+    // The grouping order: earliest first (undated last), then by id (ranks are distinct: the
     // grouping is deterministic). The items are put in that order, so that the grouping reads
     // them one after the other.
-    // Ranks are distinct: the order is fixed.
     items.par_sort_unstable_by_key(|i| (i.days.is_none(), i.days, i.rank));
     // Each outcome's claims grouped on their own, at the same time: no event mixes outcomes.
     let mut by_outcome: Vec<(Outcome, Vec<usize>)> = Vec::new();
@@ -717,14 +705,14 @@ pub fn events_indexed<'c>(
 /// claim joining the first open event it fits. Events never mix outcomes, so each outcome's
 /// items are grouped on their own (and at the same time).
 fn group(items: &[Item<'_>], which: &[usize], rules: &EventRules) -> Vec<Open> {
-    // Open events, found by outcome and by a grid cell of about 20 km (0.2 degree) of each of
-    // their places, by district and by governorate; events no later claim can reach are
+    // Open events (all of one outcome), found by a grid cell of about 20 km (0.2 degree) of
+    // each of their places, by district and by governorate; events no later claim can reach are
     // dropped from the lookup as the days advance.
     let mut open: Vec<Open> = Vec::new();
-    let mut by_cell: HashMap<(Outcome, i32, i32), Vec<usize>> = HashMap::default();
+    let mut by_cell: HashMap<(i32, i32), Vec<usize>> = HashMap::default();
     // Areas: ('d', district) for every event, ('g', governorate) for events holding a
     // governorate-level place, ('a', governorate) for every event.
-    let mut by_area: HashMap<(Outcome, u8, u32), Vec<usize>> = HashMap::default();
+    let mut by_area: HashMap<(u8, u32), Vec<usize>> = HashMap::default();
     // The areas (interned ids; 0 for none) a claim's place is looked up in, and filed under.
     let areas_to_search = |it: &Item<'_>| -> [(u8, u32); 2] {
         if it.precision == Some(4) {
@@ -779,12 +767,12 @@ fn group(items: &[Item<'_>], which: &[usize], rules: &EventRules) -> Vec<Open> {
             let (ci, cj) = cell_of(it);
             for di in -reach..=reach {
                 for dj in -reach..=reach {
-                    gather(by_cell.get_mut(&(o, ci + di, cj + dj)), &mut candidates);
+                    gather(by_cell.get_mut(&(ci + di, cj + dj)), &mut candidates);
                 }
             }
             for (kind, area) in areas_to_search(it) {
                 if area != 0 {
-                    gather(by_area.get_mut(&(o, kind, area)), &mut candidates);
+                    gather(by_area.get_mut(&(kind, area)), &mut candidates);
                 }
             }
         }
@@ -831,12 +819,12 @@ fn group(items: &[Item<'_>], which: &[usize], rules: &EventRules) -> Vec<Open> {
         }
         if new_place {
             let cell = cell_of(it);
-            file(by_cell.entry((o, cell.0, cell.1)).or_default(), &open);
+            file(by_cell.entry(cell).or_default(), &open);
             for (kind, area) in areas_to_file(it) {
                 if area == 0 {
                     continue;
                 }
-                file(by_area.entry((o, kind, area)).or_default(), &open);
+                file(by_area.entry((kind, area)).or_default(), &open);
             }
         }
     }
@@ -1095,7 +1083,7 @@ fn period_day(e: &Event<'_>, g: Granularity) -> (Granularity, Option<Date>) {
         _ => None,
     };
     let g = match own {
-        Some(o) if o.rank() > g.rank() => o,
+        Some(o) if o > g => o,
         _ => g,
     };
     (g, e.end.or(e.start))
@@ -1115,17 +1103,14 @@ impl EventPeriods {
     /// The periods of `events` at granularity `g`. Labels are made once per distinct day,
     /// not once per event and sum.
     pub fn new(events: &[Event<'_>], g: Granularity) -> EventPeriods {
-        let key = |e: &Event<'_>| {
-            let (g, d) = period_day(e, g);
-            (g.rank(), g, d)
-        };
-        let keys: Vec<(u8, Granularity, Option<Date>)> = events.iter().map(key).collect();
+        let keys: Vec<(Granularity, Option<Date>)> =
+            events.iter().map(|e| period_day(e, g)).collect();
         let mut days = keys.clone();
-        days.sort_unstable_by_key(|&(r, _, d)| (r, d));
-        days.dedup_by_key(|&mut (r, _, d)| (r, d));
+        days.sort_unstable();
+        days.dedup();
         let periods: Vec<Period> = days
             .iter()
-            .map(|&(_, g, d)| d.map_or_else(Period::undated, |d| Period::containing(d, g)))
+            .map(|&(g, d)| d.map_or_else(Period::undated, |d| Period::containing(d, g)))
             .collect();
         let mut list = periods.clone();
         list.sort();
@@ -1136,10 +1121,7 @@ impl EventPeriods {
             .collect();
         let of = keys
             .iter()
-            .map(|&(r, _, d)| {
-                days.binary_search_by_key(&(r, d), |&(r, _, d)| (r, d))
-                    .map_or(0, |k| index_of_day[k])
-            })
+            .map(|k| days.binary_search(k).map_or(0, |i| index_of_day[i]))
             .collect();
         EventPeriods { list, of }
     }

@@ -23,6 +23,7 @@ pub mod ingest;
 pub mod model;
 pub mod output;
 pub mod serve;
+pub mod slots;
 pub mod tiles;
 
 /// With `TOLLMAP_TIMING` set, prints a phase's time since `t0` and the resident memory (for

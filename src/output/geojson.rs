@@ -213,7 +213,7 @@ pub struct GeoJsonWriter<W: std::io::Write> {
     line: Vec<u8>,
     /// Each property position's name as last written (`,"name":`): a layer's features name
     /// the same properties in the same order, with the same static strings.
-    keys: Vec<(&'static str, Vec<u8>)>,
+    keys: crate::slots::NameSlots<Vec<u8>>,
 }
 
 impl<W: std::io::Write> GeoJsonWriter<W> {
@@ -224,7 +224,7 @@ impl<W: std::io::Write> GeoJsonWriter<W> {
             areas: HashMap::default(),
             error: None,
             line: Vec::new(),
-            keys: Vec::new(),
+            keys: crate::slots::NameSlots::default(),
         }
     }
 
@@ -266,11 +266,8 @@ impl<W: std::io::Write> GeoJsonWriter<W> {
         }
         o.write_all(b",\"properties\":{")?;
         for (i, (k, v)) in props.iter().enumerate() {
-            let same = |(name, _): &&(&'static str, Vec<u8>)| {
-                name.len() == k.len() && std::ptr::eq(name.as_ptr(), k.as_ptr())
-            };
-            match self.keys.get(i).filter(same) {
-                Some((_, key)) => o.write_all(key)?,
+            match self.keys.get(i, k) {
+                Some(key) => o.write_all(key)?,
                 None => {
                     let mut key = Vec::with_capacity(k.len() + 4);
                     if i > 0 {
@@ -279,8 +276,7 @@ impl<W: std::io::Write> GeoJsonWriter<W> {
                     write_json_str(&mut key, k)?;
                     key.push(b':');
                     o.write_all(&key)?;
-                    self.keys.truncate(i);
-                    self.keys.push((k, key));
+                    self.keys.set(i, k, key);
                 }
             }
             v.write_json(o)?;

@@ -568,51 +568,60 @@ mod tests {
         assert_eq!(bbox, (36.2, 35.1, 36.2, 35.1));
     }
 
+    /// A GeoPackage of one point table `layer`, filled by `fill`, finished and opened again
+    /// (the folder goes with the first answer).
+    fn written(layer: &str, fill: impl FnOnce(&mut Table<'_>)) -> (tempfile::TempDir, Connection) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.gpkg");
+        let g = Gpkg::create(&path).unwrap();
+        let mut t = g.table(layer, "POINT", "test").unwrap();
+        fill(&mut t);
+        t.finish().unwrap();
+        g.finish().unwrap();
+        let db = Connection::open(&path).unwrap();
+        (dir, db)
+    }
+
     /// Values are bound where they lie: each row reads back as it was given, text, numbers,
     /// dates and nulls, also when a feature names its properties in another order.
     #[test]
     fn rows_read_back_as_given() {
         use std::borrow::Cow;
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("t.gpkg");
-        let g = Gpkg::create(&path).unwrap();
-        let mut t = g.table("claims", "POINT", "test").unwrap();
         let rows: [(&str, i64, Option<&str>); 3] = [
             ("Baniyas \"old town\"", 7, Some("2025-03-07")),
             ("جبلة", 0, None),
             ("", -3, Some("2024-12-31")),
         ];
-        for (i, (name, n, day)) in rows.iter().enumerate() {
-            let mut props = Props::default();
-            let day = day.map(|d| {
-                let mut b = [0u8; 10];
-                b.copy_from_slice(d.as_bytes());
-                Prop::Day(b)
-            });
-            let mut fields = vec![
-                ("count_low", Prop::Int(*n)),
-                ("date_start", day.unwrap_or(Prop::Null)),
-                ("name", Prop::Text(name.to_string())),
-                ("quote", Prop::Str(name)),
-            ];
-            if i == 1 {
-                fields.reverse();
+        let (_dir, db) = written("claims", |t| {
+            for (i, (name, n, day)) in rows.iter().enumerate() {
+                let mut props = Props::default();
+                let day = day.map(|d| {
+                    let mut b = [0u8; 10];
+                    b.copy_from_slice(d.as_bytes());
+                    Prop::Day(b)
+                });
+                let mut fields = vec![
+                    ("count_low", Prop::Int(*n)),
+                    ("date_start", day.unwrap_or(Prop::Null)),
+                    ("name", Prop::Text(name.to_string())),
+                    ("quote", Prop::Str(name)),
+                ];
+                if i == 1 {
+                    fields.reverse();
+                }
+                for (k, v) in fields {
+                    props.insert(k, v);
+                }
+                t.add(&Feature {
+                    id: Cow::Borrowed("x"),
+                    geom: Geom::Point {
+                        lon: 36.0 + i as f64,
+                        lat: 35.0,
+                    },
+                    props,
+                });
             }
-            for (k, v) in fields {
-                props.insert(k, v);
-            }
-            t.add(&Feature {
-                id: Cow::Borrowed("x"),
-                geom: Geom::Point {
-                    lon: 36.0 + i as f64,
-                    lat: 35.0,
-                },
-                props,
-            });
-        }
-        t.finish().unwrap();
-        g.finish().unwrap();
-        let db = Connection::open(&path).unwrap();
+        });
         let mut q = db
             .prepare("SELECT name, quote, count_low, date_start, typeof(count_low) FROM claims ORDER BY fid")
             .unwrap();
@@ -648,10 +657,6 @@ mod tests {
     #[test]
     fn rows_in_groups_keep_their_order() {
         use std::borrow::Cow;
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("t.gpkg");
-        let g = Gpkg::create(&path).unwrap();
-        let mut t = g.table("places", "POINT", "test").unwrap();
         let n = 2 * ROWS_PER_INSERT + 5;
         let names: Vec<String> = (0..n).map(|i| format!("place {i}")).collect();
         let features: Vec<Feature<'_>> = names
@@ -671,11 +676,10 @@ mod tests {
                 }
             })
             .collect();
-        t.add_all(&features[..3]);
-        t.add_all(&features[3..]);
-        t.finish().unwrap();
-        g.finish().unwrap();
-        let db = Connection::open(&path).unwrap();
+        let (_dir, db) = written("places", |t| {
+            t.add_all(&features[..3]);
+            t.add_all(&features[3..]);
+        });
         let mut q = db
             .prepare("SELECT fid, claims, name FROM places ORDER BY fid")
             .unwrap();

@@ -359,8 +359,8 @@ pub fn build_files(
     let by_id: HashMap<&str, &Document> = docs.iter().map(|d| (d.id.as_str(), d)).collect();
     let t0 = std::time::Instant::now();
     let tick = |what: &str| crate::timing(what, t0);
-    // Everything that borrows the claims is made in this block; the claims are freed after
-    // it, before the tiles (which then reuse their memory).
+    // Everything that borrows the claims is made in this block (the tiles too, on their own
+    // thread once the tiled layers are written); the claims are freed after it.
     let (mut files, gpkg_file, counts) = {
         let claims: &[Claim] = &claims;
         std::thread::scope(|outer| -> Result<_, OutputError> {
@@ -508,10 +508,11 @@ pub fn build_files(
                 } else {
                     &[]
                 };
-                // Each layer function runs once; its features go, in batches, to a thread writing the
-                // GeoJSON files and one writing the GeoPackage, while this thread keeps what the tiles and
-                // the page need (the CSV tables have their own thread, started first). The bytes do not depend
-                // on the threads: each file is written by one, in the layer's order.
+                // Each layer function runs once; its features go, in batches, to a thread
+                // writing the GeoJSON files and one writing the GeoPackage, while this thread
+                // keeps what the tiles and the page need (the CSV tables have their own thread,
+                // started first). The bytes do not depend on the threads: each file is written
+                // by one, in the layer's order.
                 let layer_names: Vec<&str> = layers.iter().map(|l| l.0).collect();
                 let layer_names = &layer_names;
 

@@ -61,9 +61,9 @@ pub fn encode_layer(tile: &mut Vec<u8>, name: &str, features: &[FeatureOut<'_>])
     put_bytes_field(&mut layer, 1, name.as_bytes());
     let mut keys: Vec<&str> = Vec::new();
     let mut key_ids: FxHashMap<&str, u32> = FxHashMap::default();
-    // Each property position's last key (its text's address and length) and id: a layer's
-    // features mostly name the same keys in the same order, from the same strings.
-    let mut last_keys: Vec<((usize, usize), u32)> = Vec::new();
+    // Each property position's last key id: a layer's features mostly name the same keys in
+    // the same order, from the same strings.
+    let mut last_keys: crate::slots::NameSlots<u32> = crate::slots::NameSlots::default();
     // The distinct values and their ids (in order of first use, written in that order at the
     // end): each is held once.
     // Sized for a few distinct values per feature (ids and names are distinct per feature).
@@ -79,17 +79,15 @@ pub fn encode_layer(tile: &mut Vec<u8>, name: &str, features: &[FeatureOut<'_>])
         }
         packed.clear();
         for (pos, (k, v)) in f.props.iter().enumerate() {
-            let address = (k.as_ptr() as usize, k.len());
-            let kid = match last_keys.get(pos) {
-                Some(&(a, kid)) if a == address => kid,
-                _ => {
+            let kid = match last_keys.get(pos, k) {
+                Some(&kid) => kid,
+                None => {
                     let next = keys.len() as u32;
                     let kid = *key_ids.entry(k).or_insert_with(|| {
                         keys.push(k);
                         next
                     });
-                    last_keys.truncate(pos);
-                    last_keys.push((address, kid));
+                    last_keys.set(pos, k, kid);
                     kid
                 }
             };

@@ -62,9 +62,9 @@ pub struct Layer {
     keep: Option<Vec<String>>,
     /// The layer's own highest zoom, when lower than the tile set's (clients overzoom it).
     pub max_zoom: Option<u8>,
-    /// For features with `'static` names: by position, the last name's address and length
-    /// and its key (`None`: left out).
-    slots: Vec<((usize, usize), Option<u32>)>,
+    /// For features with `'static` names: by position, the last name's key (`None`: left
+    /// out).
+    slots: crate::slots::NameSlots<Option<u32>>,
     /// Features announced by `expect`.
     expected: usize,
 }
@@ -190,12 +190,9 @@ impl Layer {
     /// The key of property name `k` (at position `pos` of its feature), or `None` when the
     /// name is left out.
     fn resolve(&mut self, pos: usize, k: &str, static_names: bool) -> Option<u32> {
-        let address = (k.as_ptr() as usize, k.len());
         if static_names {
-            if let Some(&(a, key)) = self.slots.get(pos) {
-                if a == address {
-                    return key;
-                }
+            if let Some(&key) = self.slots.get(pos, k) {
+                return key;
             }
         }
         let left_out = self.omit.iter().any(|o| o == k)
@@ -205,10 +202,7 @@ impl Layer {
                 .is_some_and(|keep| !keep.iter().any(|o| o == k));
         let key = (!left_out).then(|| self.key(k));
         if static_names {
-            if self.slots.len() <= pos {
-                self.slots.resize(pos + 1, ((0, 0), None));
-            }
-            self.slots[pos] = (address, key);
+            self.slots.set(pos, k, key);
         }
         key
     }
