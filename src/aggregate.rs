@@ -1258,6 +1258,7 @@ mod tests {
                 text: None,
             },
             places: vec![place("p1")],
+            inherited: vec![],
         }
     }
 

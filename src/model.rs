@@ -399,6 +399,22 @@ pub struct Claim {
     pub date: ClaimDate,
     /// Where, with roles.
     pub places: Vec<Place>,
+    /// The fields this claim took from its context rather than its own sentence, each with
+    /// the span it came from (empty when the sentence said everything).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inherited: Vec<Inherited>,
+}
+
+/// A field a claim took from its context: which field, from which part of the document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Inherited {
+    /// `place`, `claimant`, `victims` or `outcome`.
+    pub field: String,
+    /// Where it came from: `total` (the total a part breaks down), `sentence` (an earlier
+    /// claim of the same sentence), `paragraph`, `lead`, `headline` or `outlet`.
+    pub from: String,
+    /// Byte offsets of the sentence it came from, `None` for the outlet.
+    pub span: Option<[usize; 2]>,
 }
 
 impl Claim {
@@ -436,6 +452,7 @@ mod tests {
             part_of: None,
             date: ClaimDate::unknown(None),
             places: vec![],
+            inherited: vec![],
         };
         let v = serde_json::to_value(&claim).unwrap();
         let keys: Vec<&str> = v.as_object().unwrap().keys().map(|k| k.as_str()).collect();

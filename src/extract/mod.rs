@@ -8,6 +8,8 @@
 //! the sentence (or, when the sentence names none, from the sentences before it in the same
 //! paragraph, then the document title).
 
+mod breakdown;
+mod context;
 pub mod dates;
 pub mod numbers;
 pub mod places;
@@ -482,22 +484,63 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
             .chain(title_mentions.iter()),
         gaz,
     );
-    let title_places: Vec<Place> = title_mentions
+    // The headline's places: the document's title, else the short lines that open the text
+    // before its first full sentence.
+    let headline: Vec<(Place, [usize; 2])> = if doc.title.is_some() {
+        title_mentions
+            .iter()
+            .filter(|m| m.known)
+            .map(|m| {
+                (
+                    resolve(gaz, &m.text, PlaceRole::Event, m.kind_hint, &ctx),
+                    [0, 0],
+                )
+            })
+            .collect()
+    } else {
+        sentences
+            .iter()
+            .zip(&analysed)
+            .take_while(|(s, _)| s.paragraph <= 3 && !s.text.ends_with('.'))
+            .flat_map(|(s, (toks, mentions))| {
+                resolve_mentions(gaz, toks, mentions, &ctx, |m| m.role != PlaceRole::Origin)
+                    .into_iter()
+                    .map(|p| (p, [s.start, s.end()]))
+            })
+            .collect()
+    };
+    let headline_place = headline
         .iter()
-        .filter(|m| m.known)
-        .map(|m| resolve(gaz, &m.text, PlaceRole::Event, m.kind_hint, &ctx))
-        .collect();
+        .find(|(p, _)| context::is_local(p))
+        .or_else(|| {
+            headline
+                .iter()
+                .find(|(p, _)| p.is_resolved() && in_syria(p))
+        })
+        .map(|(p, span)| {
+            let mut p = p.clone();
+            p.role = PlaceRole::Event;
+            (p, *span)
+        });
+    let outlet_claimant = context::outlet_claimant(doc);
 
     let mut out: Vec<Claim> = Vec::new();
     // The first event place of the current paragraph, for sentences that name none.
     let mut paragraph = ParagraphPlace::default();
+    // Who the current paragraph says is speaking, and who the lead said.
+    let mut paragraph_claimant: Option<(String, [usize; 2])> = None;
+    let mut lead_claimant: Option<(String, [usize; 2])> = None;
+    // The first place a claim of the document happened at.
+    let mut lead_place: Option<(Place, [usize; 2])> = None;
     for (si, (s, (toks, mentions))) in sentences.iter().zip(&analysed).enumerate() {
         let toks = toks.as_slice();
+        let span = [s.start, s.end()];
         if paragraph.paragraph != Some(s.paragraph) {
             paragraph = ParagraphPlace {
                 paragraph: Some(s.paragraph),
                 ..ParagraphPlace::default()
             };
+            paragraph_claimant = None;
         }
         // Every claim needs an outcome word: other sentences skip the claim rules, and their
         // places are resolved only if a later sentence of the paragraph needs them.
@@ -511,38 +554,88 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
             if paragraph.place.is_none() {
                 paragraph.pending.push(si);
             }
+            // "According to X, ..." with no figure still governs the paragraph's figures.
+            if toks
+                .iter()
+                .any(|t| SAYS.contains(&t.lw()) || t.lw() == "according")
+            {
+                if let Some(c) = claimant_of(s.text, toks) {
+                    paragraph_claimant = Some((c, span));
+                }
+            }
             continue;
         }
         let sentence_places = resolve_mentions(gaz, toks, mentions, &ctx, |_| true);
         paragraph.settle(|k| {
             let (toks, mentions) = &analysed[k];
-            resolve_mentions(gaz, toks, mentions, &ctx, |m| m.role == PlaceRole::Event)
+            let places =
+                resolve_mentions(gaz, toks, mentions, &ctx, |m| m.role == PlaceRole::Event);
+            (places, [sentences[k].start, sentences[k].end()])
         });
         let first_id = out.len();
         // Who says so and when: properties of the sentence, the same for each of its claims.
-        let claimant = claimant_of(s.text, toks).or_else(|| headline_claimant(s));
+        let own_claimant = claimant_of(s.text, toks).or_else(|| headline_claimant(s));
+        if let Some(c) = &own_claimant {
+            paragraph_claimant = Some((c.clone(), span));
+            lead_claimant.get_or_insert((c.clone(), span));
+        }
+        let (claimant, claimant_from) = match &own_claimant {
+            Some(c) => (Some(c.clone()), None),
+            None => match (&paragraph_claimant, &lead_claimant, &outlet_claimant) {
+                (Some((c, sp)), _, _) => (Some(c.clone()), Some(("paragraph", Some(*sp)))),
+                (None, Some((c, sp)), _) => (Some(c.clone()), Some(("lead", Some(*sp)))),
+                (None, None, Some(c)) => (Some(c.clone()), Some(("outlet", None))),
+                _ => (None, None),
+            },
+        };
         let sentence_date = dates::date_of(s.text, toks, doc.published);
         for sc in &sentence_claims {
             let mut places = sentence_places.clone();
+            let mut inherited = Vec::new();
+            if let Some((from, span)) = claimant_from {
+                inherited.push(crate::model::Inherited {
+                    field: "claimant".into(),
+                    from: from.into(),
+                    span,
+                });
+            }
             let has_event = places
                 .iter()
-                .any(|p| p.role == PlaceRole::Event && p.is_resolved() && in_syria(p));
+                .any(|p| p.role == PlaceRole::Event && context::is_local(p));
             if !has_event {
                 // A Syrian place named with no cue in the sentence is where it happened.
                 if let Some(p) = places
                     .iter_mut()
-                    .find(|p| p.role == PlaceRole::Mentioned && p.is_resolved() && in_syria(p))
+                    .find(|p| p.role == PlaceRole::Mentioned && context::is_local(p))
                 {
                     p.role = PlaceRole::Event;
-                } else if let Some(p) = paragraph.place.as_ref().or(title_places.first()) {
-                    places.push(p.clone());
+                } else {
+                    let from_context = paragraph
+                        .place
+                        .as_ref()
+                        .map(|(p, sp)| (p, *sp, "paragraph"))
+                        .or_else(|| lead_place.as_ref().map(|(p, sp)| (p, *sp, "lead")))
+                        .or_else(|| headline_place.as_ref().map(|(p, sp)| (p, *sp, "headline")));
+                    if let Some((p, sp, from)) = from_context {
+                        // The country named alone says less than the context's place.
+                        for q in places.iter_mut() {
+                            if q.role == PlaceRole::Event && q.kind == Some(PlaceKind::Country) {
+                                q.role = PlaceRole::Mentioned;
+                            }
+                        }
+                        places.push(p.clone());
+                        inherited.push(crate::model::Inherited {
+                            field: "place".into(),
+                            from: from.into(),
+                            span: (sp != [0, 0]).then_some(sp),
+                        });
+                    }
                 }
             }
             let scope = scope_of(toks, sc);
             let mut part_of = sc
-                .part_of_first
-                .then(|| out.get(first_id).map(|c: &Claim| c.id.clone()))
-                .flatten();
+                .part_of
+                .and_then(|k| out.get(first_id + k).map(|c: &Claim| c.id.clone()));
             if sc.of_the_counted && part_of.is_none() {
                 part_of = out
                     .iter()
@@ -563,7 +656,7 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
                 doc: doc.id.clone(),
                 published: doc.published,
                 quote,
-                span: [s.start, s.end()],
+                span,
                 count: sc.count.count.clone(),
                 outcome: sc.outcome,
                 victims,
@@ -585,14 +678,26 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
                     d
                 },
                 places,
+                inherited,
             });
         }
         // A list of parts with no total of its own breaks down an earlier total.
-        if sentence_claims.len() >= 2 && !sentence_claims.iter().any(|c| c.part_of_first) {
+        if sentence_claims.len() >= 2 && !sentence_claims.iter().any(|c| c.part_of.is_some()) {
             link_breakdown(&mut out, first_id);
         }
         inherit_total_places(&mut out, first_id, &sentence_places);
-        paragraph.offer(&sentence_places);
+        context::inherit_victims(&mut out, first_id);
+        paragraph.offer(&sentence_places, span);
+        if lead_place.is_none() {
+            lead_place = out[first_id..]
+                .iter()
+                .find_map(|c| {
+                    c.places
+                        .iter()
+                        .find(|p| p.role == PlaceRole::Event && context::is_local(p))
+                })
+                .map(|p| (p.clone(), span));
+        }
     }
     name_generic_claimants(&mut out, &sentences, &analysed);
     out
@@ -628,30 +733,31 @@ fn resolve_mentions(
 #[derive(Default)]
 struct ParagraphPlace {
     paragraph: Option<usize>,
-    place: Option<Place>,
+    /// The place and the span of the sentence that named it.
+    place: Option<(Place, [usize; 2])>,
     /// Earlier sentences of the paragraph not resolved yet, in order.
     pending: Vec<usize>,
 }
 
 impl ParagraphPlace {
-    fn is_paragraph_place(p: &Place) -> bool {
-        p.role == PlaceRole::Event && p.is_resolved() && in_syria(p)
-    }
-
     /// Resolves the pending sentences, in order, until one names an event place.
-    fn settle(&mut self, mut places_of: impl FnMut(usize) -> Vec<Place>) {
+    fn settle(&mut self, mut places_of: impl FnMut(usize) -> (Vec<Place>, [usize; 2])) {
         for k in std::mem::take(&mut self.pending) {
             if self.place.is_some() {
                 break;
             }
-            self.offer(&places_of(k));
+            let (places, span) = places_of(k);
+            self.offer(&places, span);
         }
     }
 
     /// Takes the first event place of a sentence's places if the paragraph has none yet.
-    fn offer(&mut self, places: &[Place]) {
+    fn offer(&mut self, places: &[Place], span: [usize; 2]) {
         if self.place.is_none() {
-            self.place = places.iter().find(|p| Self::is_paragraph_place(p)).cloned();
+            self.place = places
+                .iter()
+                .find(|p| p.role == PlaceRole::Event && context::is_local(p))
+                .map(|p| (p.clone(), span));
         }
     }
 }
@@ -750,7 +856,7 @@ fn enclosing(
     }
 }
 
-fn in_syria(p: &Place) -> bool {
+pub(super) fn in_syria(p: &Place) -> bool {
     // Every Syrian entry has a governorate but the country itself and the bundled regions.
     p.admin1.is_some()
         || p.gazetteer_id.as_deref() == Some("geonames:163843")
@@ -944,8 +1050,9 @@ struct SentenceClaim {
     outcome: Outcome,
     victims: Victims,
     victims_text: Option<String>,
-    /// True when the count follows "including" / "among them" after the sentence's first claim.
-    part_of_first: bool,
+    /// The claim of the same sentence this one breaks down ("12, including 5 children"), by
+    /// its index among the sentence's claims.
+    part_of: Option<usize>,
     /// True for "four of the wounded", "two of them": a part of an earlier total.
     of_the_counted: bool,
 }
@@ -956,7 +1063,10 @@ fn claims_in_sentence(
     counts: &[CountMatch],
 ) -> Vec<SentenceClaim> {
     let lw: Vec<&str> = toks.iter().map(|t| t.lw()).collect();
+    let groups = breakdown::groups(&lw, counts);
     let mut out: Vec<SentenceClaim> = Vec::new();
+    // The claim each count became, by count index.
+    let mut claim_of: Vec<Option<usize>> = vec![None; counts.len()];
     for (ci, c) in counts.iter().enumerate() {
         // What follows the number: "of its residents", "regime troops", "fighters from X".
         let mut k = c.end;
@@ -987,7 +1097,18 @@ fn claims_in_sentence(
         let has_people_noun = person(head);
         // The outcome: an active verb right before the count ("killed 20 people and
         // wounded 35"), else forward in the clause, else just before the count.
-        let next_count_start = counts.get(ci + 1).map(|n| n.first).unwrap_or(toks.len());
+        // A total's breakdown ("34, including 12 children and 5 women, were killed") is
+        // passed over when its outcome is looked for.
+        let group_end = groups.end[ci];
+        let next_count_start = match group_end {
+            Some(g) => counts[ci + 1..]
+                .iter()
+                .find(|n| n.first >= g)
+                .map(|n| n.first)
+                .unwrap_or(toks.len()),
+            None => counts.get(ci + 1).map(|n| n.first).unwrap_or(toks.len()),
+        };
+        let parent = groups.parent[ci].and_then(|p| claim_of[p]);
         let direct = c
             .first
             .checked_sub(1)
@@ -1014,8 +1135,13 @@ fn claims_in_sentence(
                         || PEOPLE.contains(&w)
                         || VICTIM_WORDS.iter().any(|(v, _)| *v == w)
                 });
-        let outcome = direct
-            .or_else(|| outcome_forward(&lw, toks, noun_end, next_count_start))
+        let forward_from = group_end.map_or(noun_end, |g| g.max(noun_end));
+        // A part takes its total's outcome unless an outcome word stands right by it.
+        let own = outcome_adjacent(&lw, c);
+        let from_total = parent.filter(|_| !own).map(|p| out[p].outcome);
+        let outcome = from_total
+            .or(direct)
+            .or_else(|| outcome_forward(&lw, toks, forward_from, next_count_start))
             .or_else(|| outcome_backward(&lw, toks, c.first, counts, ci))
             .or_else(|| {
                 list_after_including
@@ -1029,6 +1155,7 @@ fn claims_in_sentence(
             None
         };
         let outcome = match (subject, outcome) {
+            (_, Some(o)) if from_total.is_some() => Some(o),
             (Some((o, _)), _) => Some(o),
             (None, o) if has_people_noun || outcome_adjacent(&lw, c) => o,
             _ => None,
@@ -1092,12 +1219,14 @@ fn claims_in_sentence(
             && matches!(lw.get(c.end + 1).copied(), Some("the" | "them" | "those"))
             && (lw.get(c.end + 1).copied() == Some("them")
                 || lw.get(c.end + 2).and_then(|w| outcome_word(w)).is_some());
+        let part_of = parent.or((included && parent.is_none()).then_some(0));
+        claim_of[ci] = Some(out.len());
         out.push(SentenceClaim {
             count: c.clone(),
             outcome,
             victims,
             victims_text,
-            part_of_first: included,
+            part_of,
             of_the_counted,
         });
     }

@@ -179,6 +179,7 @@ fn vague_at(toks: &[Token<'_>], i: usize) -> Option<(u64, u64, usize)> {
             };
             Some((lo, hi, i + 3))
         }
+        "tens" if w(i + 1) == "of" => Some((20, 99, i + 1)),
         "several" => Some((3, 9, i + 1)),
         "dozens" => Some((24, 99, i + 1)),
         "scores" => Some((40, 199, i + 1)),
@@ -286,7 +287,20 @@ pub fn counts(sentence: &str, toks: &[Token<'_>]) -> Vec<CountMatch> {
             i = end;
             continue;
         }
-        let (qualifier, first) = qualifier_before(toks, i).unwrap_or((Qualifier::Exact, i));
+        let (mut qualifier, first) = qualifier_before(toks, i).unwrap_or((Qualifier::Exact, i));
+        // SOHR's postposed "56 at least", "82 persons at least".
+        let mut end = end;
+        if qualifier == Qualifier::Exact {
+            if lw(end) == "at" && lw(end + 1) == "least" {
+                qualifier = Qualifier::AtLeast;
+                end += 2;
+            } else if toks.get(end).is_some_and(|t| t.is_word())
+                && lw(end + 1) == "at"
+                && lw(end + 2) == "least"
+            {
+                qualifier = Qualifier::AtLeast;
+            }
+        }
         let near = |n: u64| (n / 10).max(1);
         let (low, high) = match qualifier {
             Qualifier::Exact => (n, Some(n)),
@@ -316,19 +330,55 @@ pub fn counts(sentence: &str, toks: &[Token<'_>]) -> Vec<CountMatch> {
         });
         i = end;
     }
-    if out.is_empty() {
-        out.extend(implicit_one(sentence, toks));
+    // Singular victims ("a woman was killed", "including a child and two players") where no
+    // number stands.
+    let singles: Vec<CountMatch> = implicit_ones(sentence, toks)
+        .into_iter()
+        .filter(|m| {
+            !out.iter()
+                .any(|c| c.first < m.end.max(m.first + 1) && m.first < c.end)
+        })
+        .collect();
+    if !singles.is_empty() {
+        out.extend(singles);
+        out.sort_by_key(|c| c.first);
     }
     out
+}
+
+/// True when token `at` stands in a list of people opened by "including", "among", "of
+/// whom", a parenthesis or a colon within the twelve tokens before it.
+fn in_a_list(toks: &[Token<'_>], at: usize) -> bool {
+    let lw = |k: usize| toks[k].lw();
+    if at == 0
+        || !matches!(
+            lw(at - 1),
+            "including" | "and" | "," | "(" | ":" | "them" | "whom"
+        )
+    {
+        return false;
+    }
+    (at.saturating_sub(12)..at)
+        .rev()
+        .take_while(|&k| !matches!(lw(k), ")" | ";" | "." | "were" | "was"))
+        .any(|k| matches!(lw(k), "including" | "among" | "whom" | "(" | ":"))
 }
 
 /// "A rebel commander was killed", "kills cleric": one person, with no number written. The
 /// count starts at the article (or the noun phrase) and ends before the noun, so that the
 /// noun is read as the count's people noun.
-fn implicit_one(sentence: &str, toks: &[Token<'_>]) -> Option<CountMatch> {
+pub(crate) fn implicit_ones(sentence: &str, toks: &[Token<'_>]) -> Vec<CountMatch> {
     let lw = |k: usize| toks.get(k).map(|t| t.lw()).unwrap_or("");
-    for j in 0..toks.len() {
+    let mut found = Vec::new();
+    let mut j = 0usize;
+    while j < toks.len() {
+        j += 1;
+        let j = j - 1;
         if !super::ONE_PERSON.contains(&lw(j)) {
+            continue;
+        }
+        // "a citizen woman", "a civilian man": one person, read at the last noun.
+        if super::ONE_PERSON.contains(&lw(j + 1)) {
             continue;
         }
         // Back over the modifiers ("rebel", "20-year-old") to an article, if any.
@@ -373,11 +423,18 @@ fn implicit_one(sentence: &str, toks: &[Token<'_>]) -> Option<CountMatch> {
                 lw(first - 2),
                 "death" | "killing" | "murder" | "assassination"
             );
-        let (passive, active) = (passive || bare_passive || dies_of, active || death_of);
+        // "leaving a child dead".
+        let left_dead = lw(j + 1) == "dead" && article;
+        // A singular in a list of people: "including a woman and four children".
+        let listed = article && in_a_list(toks, first);
+        let (passive, active) = (
+            passive || bare_passive || dies_of || left_dead,
+            active || death_of || listed,
+        );
         if !(passive || active) {
             continue;
         }
-        return Some(CountMatch {
+        found.push(CountMatch {
             count: Count {
                 low: 1,
                 high: Some(1),
@@ -388,7 +445,7 @@ fn implicit_one(sentence: &str, toks: &[Token<'_>]) -> Option<CountMatch> {
             end: j,
         });
     }
-    None
+    found
 }
 
 fn span_text(sentence: &str, toks: &[Token<'_>], first: usize, end: usize) -> String {

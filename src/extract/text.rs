@@ -93,25 +93,73 @@ const ABBREVIATIONS: &[&str] = &[
 ];
 
 /// Splits a document text into sentences: at line breaks, and after `.`, `!` or `?` followed
-/// by white space and an upper-case letter, a digit or a quote.
+/// by white space and an upper-case letter, a digit or a quote. Hard-wrapped prose (a line
+/// that runs on into the next: the next starts in lower case, or the block is wrapped at a
+/// fixed width) is joined first, so that a sentence broken over lines is one sentence.
 pub fn sentences(text: &str) -> Vec<Sentence<'_>> {
     let mut out = Vec::new();
     let mut paragraph = 0usize;
-    let mut line_start = 0usize;
-    let mut blank_run = false;
+    let mut block: Vec<(usize, &str)> = Vec::new();
+    let mut offset = 0usize;
+    fn flush<'a>(
+        text: &'a str,
+        block: &mut Vec<(usize, &'a str)>,
+        paragraph: &mut usize,
+        out: &mut Vec<Sentence<'a>>,
+    ) {
+        if block.is_empty() {
+            return;
+        }
+        if !out.is_empty() {
+            *paragraph += 1;
+        }
+        for (start, end) in logical_lines(block) {
+            split_line(&text[start..end], start, *paragraph, out);
+        }
+        block.clear();
+    }
     for line in text.split_inclusive('\n') {
         let body = line.trim_end_matches(['\n', '\r']);
         if body.trim().is_empty() {
-            if !blank_run && !out.is_empty() {
-                paragraph += 1;
-            }
-            blank_run = true;
-            line_start += line.len();
-            continue;
+            flush(text, &mut block, &mut paragraph, &mut out);
+        } else {
+            block.push((offset, body));
         }
-        blank_run = false;
-        split_line(body, line_start, paragraph, &mut out);
-        line_start += line.len();
+        offset += line.len();
+    }
+    flush(text, &mut block, &mut paragraph, &mut out);
+    out
+}
+
+/// The byte ranges of a block's lines after joining the lines that run on into the next.
+fn logical_lines(block: &[(usize, &str)]) -> Vec<(usize, usize)> {
+    let ends_sentence = |l: &str| {
+        l.trim_end()
+            .ends_with(['.', '!', '?', ':', '"', '”', '’', ')', ';'])
+    };
+    // A block wrapped at a fixed width: most of its lines are of middling length and stop
+    // mid-sentence.
+    let wrapped_lines = block
+        .iter()
+        .filter(|(_, l)| (40..=80).contains(&l.chars().count()) && !ends_sentence(l))
+        .count();
+    let wrapped = block.len() >= 4 && wrapped_lines * 2 >= block.len() && wrapped_lines >= 3;
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    let mut open = false;
+    for (k, &(start, line)) in block.iter().enumerate() {
+        let end = start + line.len();
+        match out.last_mut() {
+            Some(last) if open => last.1 = end,
+            _ => out.push((start, end)),
+        }
+        let next = block.get(k + 1).map(|(_, l)| l.trim_start()).unwrap_or("");
+        let bullet = next.starts_with(['•', '*', '-', '–', '—', '·']);
+        let runs_on = !ends_sentence(line)
+            && !bullet
+            && !next.is_empty()
+            && !is_headline(line)
+            && (next.starts_with(|c: char| c.is_lowercase()) || (wrapped && !is_headline(next)));
+        open = runs_on;
     }
     out
 }
@@ -123,7 +171,10 @@ fn split_line<'a>(line: &'a str, offset: usize, paragraph: usize, out: &mut Vec<
     let mut i = 0usize;
     while i < bytes.len() {
         let b = bytes[i];
-        if matches!(b, b'.' | b'!' | b'?') && i + 1 < bytes.len() && bytes[i + 1] == b' ' {
+        if matches!(b, b'.' | b'!' | b'?')
+            && i + 1 < bytes.len()
+            && bytes[i + 1].is_ascii_whitespace()
+        {
             let next = line[i + 1..].trim_start();
             let next_ok = next
                 .chars()

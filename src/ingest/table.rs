@@ -170,6 +170,7 @@ fn claim(id: String, doc: String, quote: String, count: Count) -> Claim {
         part_of: None,
         date: ClaimDate::unknown(None),
         places: Vec::new(),
+        inherited: Vec::new(),
     }
 }
 

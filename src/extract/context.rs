@@ -1,0 +1,98 @@
+//! Document context: what a claim takes from around it when its own sentence does not say
+//! it — the victims of the total it breaks down or of the claim before it, the outlet that
+//! speaks for itself, and which places count as where a claim happened.
+//!
+//! The order a claim looks in is documented in the README ("How claims read their
+//! context"): its clause and sentence, the earlier sentences of its paragraph, the lead (the
+//! document's first claim with a place or claimant), the headline, and for the claimant the
+//! outlet when the outlet is itself a monitor or a news agency that reports its own figures.
+
+use crate::model::{Claim, Document, Inherited, Place, PlaceKind, Victims};
+
+/// A resolved place in Syria finer than the country: one a claim can be mapped at.
+pub(super) fn is_local(p: &Place) -> bool {
+    p.is_resolved() && super::in_syria(p) && p.kind != Some(PlaceKind::Country)
+}
+
+/// Outlets that publish their own documentation, and the name their figures go by.
+const SELF_REPORTING: &[(&str, &str)] = &[
+    ("syrian observatory for human rights", "SOHR"),
+    ("sohr", "SOHR"),
+    ("syrian arab news agency", "SANA"),
+    ("sana", "SANA"),
+    ("syrian network for human rights", "SNHR"),
+    ("snhr", "SNHR"),
+    ("violations documentation center", "VDC"),
+    ("hawar news", "Hawar News"),
+    ("anha", "Hawar News"),
+    ("sdf media centre", "SDF Media Centre"),
+    ("sdf media center", "SDF Media Centre"),
+    ("white helmets", "Syria Civil Defence"),
+    ("syria civil defence", "Syria Civil Defence"),
+    ("syria civil defense", "Syria Civil Defence"),
+];
+
+fn self_reporting(name: &str) -> Option<&'static str> {
+    let n = name
+        .trim()
+        .trim_start_matches("The ")
+        .trim_start_matches("the ");
+    let n = n.to_lowercase();
+    SELF_REPORTING
+        .iter()
+        .find(|(k, _)| n == *k)
+        .map(|(_, short)| *short)
+}
+
+/// The claimant of figures an outlet gives in its own voice, when the outlet is a monitor or
+/// agency that documents casualties itself: from the document's `outlet`, or from a banner
+/// line naming it at the top of the text.
+pub(super) fn outlet_claimant(doc: &Document) -> Option<String> {
+    if let Some(short) = doc.outlet.as_deref().and_then(self_reporting) {
+        return Some(short.to_string());
+    }
+    let first = doc.text.lines().find(|l| !l.trim().is_empty())?;
+    self_reporting(first).map(str::to_string)
+}
+
+/// Victims from context for the claims from `first` on (one sentence's): a part of a total
+/// of civilians is a civilian; "others" are who the claim before them were.
+pub(super) fn inherit_victims(out: &mut [Claim], first: usize) {
+    for i in first..out.len() {
+        if out[i].victims != Victims::Unknown {
+            continue;
+        }
+        let total = out[i]
+            .part_of
+            .as_ref()
+            .and_then(|id| out[..i].iter().rposition(|c| &c.id == id));
+        if let Some(t) = total.filter(|&t| out[t].victims == Victims::Civilians) {
+            let span = out[t].span;
+            out[i].victims = Victims::Civilians;
+            out[i].inherited.push(Inherited {
+                field: "victims".into(),
+                from: "total".into(),
+                span: Some(span),
+            });
+            continue;
+        }
+        let others = out[i].victims_text.as_deref().is_some_and(|t| {
+            let t = t.to_lowercase();
+            t.starts_with("other") || t.starts_with("another")
+        });
+        if others && i > 0 && out[i - 1].victims != Victims::Unknown {
+            let (v, span) = (out[i - 1].victims, out[i - 1].span);
+            let from = if span == out[i].span {
+                "sentence"
+            } else {
+                "paragraph"
+            };
+            out[i].victims = v;
+            out[i].inherited.push(Inherited {
+                field: "victims".into(),
+                from: from.into(),
+                span: Some(span),
+            });
+        }
+    }
+}
