@@ -37,6 +37,9 @@ const KILLED_WORDS: &[&str] = &[
     "perished",
     "massacred",
     "executed",
+    "murdered",
+    "assassinated",
+    "slaughtered",
     "lives",
     "toll",
     "bodies",
@@ -295,6 +298,13 @@ static NOT_PEOPLE: WordSet = WordSet::new(NOT_PEOPLE_WORDS);
 const VICTIM_WORDS: &[(&str, Victims)] = &[
     ("civilians", Victims::Civilians),
     ("civilian", Victims::Civilians),
+    ("citizens", Victims::Civilians),
+    ("citizen", Victims::Civilians),
+    ("players", Victims::Civilians),
+    ("hunters", Victims::Civilians),
+    ("shepherds", Victims::Civilians),
+    ("passengers", Victims::Civilians),
+    ("worshipers", Victims::Civilians),
     ("children", Victims::Civilians),
     ("child", Victims::Civilians),
     ("women", Victims::Civilians),
@@ -370,6 +380,8 @@ const VICTIM_WORDS: &[(&str, Victims)] = &[
     ("police", Victims::ProGovernment),
     ("pilot", Victims::ProGovernment),
     ("army", Victims::ProGovernment),
+    ("military", Victims::ProGovernment),
+    ("security", Victims::ProGovernment),
     ("loyalists", Victims::ProGovernment),
     ("loyalist", Victims::ProGovernment),
     ("militiamen", Victims::ProGovernment),
@@ -1080,7 +1092,11 @@ fn claims_in_sentence(
             }
         }
         let one = c.count.low == 1 && c.count.high == Some(1);
-        let person = |w: &str| PEOPLE.contains(&w) || (one && ONE_PERSON.contains(&w));
+        // A singular noun after a number is a slip ("Three ISIS member"), still people.
+        let person = |w: &str| {
+            PEOPLE.contains(&w) || ((one || c.count.qualifier != crate::model::Qualifier::Vague) && ONE_PERSON.contains(&w))
+        };
+        let _ = one;
         // The people noun, within the clause: "kills four as rebels take a town" counts no
         // rebels.
         let noun_end = (k..(k + 5).min(toks.len()))
@@ -1095,6 +1111,10 @@ fn claims_in_sentence(
             continue;
         }
         let has_people_noun = person(head);
+        // "Two gunmen ... shot dead a member": those who did the killing.
+        if PERPETRATORS.contains(&head) {
+            continue;
+        }
         // The outcome: an active verb right before the count ("killed 20 people and
         // wounded 35"), else forward in the clause, else just before the count.
         // A total's breakdown ("34, including 12 children and 5 women, were killed") is
@@ -1139,9 +1159,26 @@ fn claims_in_sentence(
         // A part takes its total's outcome unless an outcome word stands right by it.
         let own = outcome_adjacent(&lw, c);
         let from_total = parent.filter(|_| !own).map(|p| out[p].outcome);
+        // "19 combatants, one member of ISIS and five civilians ... dead": a list of counts
+        // shares the outcome after its last member.
+        let list_end = list_chain_end(&lw, counts, ci);
+        let after_list = counts[ci + 1..]
+            .iter()
+            .find(|n| n.first >= list_end)
+            .map(|n| n.first)
+            .unwrap_or(toks.len());
+        // "122 bodies were found", "the bodies of 200 people": the dead.
+        let bodies = head == "bodies"
+            || (c.first >= 2 && lw[c.first - 1] == "of" && lw[c.first - 2] == "bodies");
         let outcome = from_total
             .or(direct)
             .or_else(|| outcome_forward(&lw, toks, forward_from, next_count_start))
+            .or_else(|| {
+                (list_end > c.end)
+                    .then(|| outcome_forward(&lw, toks, list_end, after_list))
+                    .flatten()
+            })
+            .or_else(|| bodies.then_some(Outcome::Killed))
             .or_else(|| outcome_backward(&lw, toks, c.first, counts, ci))
             .or_else(|| {
                 list_after_including
@@ -1186,6 +1223,26 @@ fn claims_in_sentence(
                 .find(|&j| PEOPLE.contains(&lw[j]))
             {
                 vt_end2 = j + 1;
+            }
+        }
+        // "two members of SDF", "27 of the NDF": the body they belonged to.
+        if has_people_noun || lw.get(c.end).copied() == Some("of") {
+            let mut k = vt_end2.max(c.end);
+            if lw.get(k).copied() == Some("of") {
+                let stop = (k + 5).min(next_count_start).min(toks.len());
+                let mut j = k + 1;
+                while j < stop
+                    && !toks[j].is_punct()
+                    && !CLAUSE_WORDS.contains(&lw[j])
+                    && outcome_word(lw[j]).is_none()
+                    && !matches!(lw[j], "were" | "was" | "in" | "on" | "at" | "and" | "who")
+                {
+                    j += 1;
+                }
+                if j > k + 1 {
+                    k = j;
+                    vt_end2 = k;
+                }
             }
         }
         let victims_text = if let Some((_, (a, b))) = subject {
@@ -1263,10 +1320,16 @@ fn toll_subject(lw: &[&str], before: usize) -> Option<(Outcome, (usize, usize))>
         if !(phrase || toll) {
             continue;
         }
+        // "the number of deaths", "the number of civilians who were killed".
         let o = if toll {
-            Outcome::Killed
+            Some(Outcome::Killed)
         } else {
-            lw.get(i + 2).and_then(|w| outcome_word(w))?
+            (i + 2..(i + 8).min(before))
+                .take_while(|&k| lw[k] != ",")
+                .find_map(|k| outcome_word(lw[k]).filter(|_| lw[k] != "toll"))
+        };
+        let Some(o) = o else {
+            continue;
         };
         // Who: after "among" / "of" up to the next function word that ends the noun phrase.
         let from = (i..before).find(|&k| matches!(lw[k], "among" | "amongst"));
@@ -1359,12 +1422,49 @@ fn outcome_forward(lw: &[&str], toks: &[Token<'_>], from: usize, limit: usize) -
         if w == "bodies" || w == "toll" {
             continue;
         }
+        // "opened fire on thousands of protesters, killing at least six": the verb's object
+        // is the next count, not this one.
+        if ACTIVE_VERBS.contains(&w) && i + 1 == limit && limit < lw.len() {
+            return None;
+        }
         if let Some(o) = outcome_word(w) {
             return Some(combine(lw, i, o));
         }
     }
     None
 }
+
+/// Where the list of counts that count `ci` opens ends: "19 combatants, one member of ISIS
+/// and five civilians" (counts joined by commas and "and" with only their nouns between).
+fn list_chain_end(lw: &[&str], counts: &[CountMatch], ci: usize) -> usize {
+    let mut end = counts[ci].end;
+    let mut j = ci;
+    while let Some(next) = counts.get(j + 1) {
+        let between = &lw[counts[j].end..next.first];
+        let joined = between.iter().any(|w| *w == "," || *w == "and");
+        let plain = between.len() <= 7
+            && between.iter().all(|w| {
+                matches!(*w, "," | "and" | "of" | "the")
+                    || PEOPLE.contains(w)
+                    || ONE_PERSON.contains(w)
+                    || VICTIM_WORDS.iter().any(|(v, _)| v == w)
+                    || w.chars().next().is_some_and(|c| c.is_alphabetic()) && outcome_word(w).is_none() && !CLAUSE_WORDS.contains(w) && !matches!(*w, "were" | "was" | "while" | "in" | "on")
+            });
+        if !(joined && plain) {
+            break;
+        }
+        j += 1;
+        end = next.end;
+    }
+    // The last member's noun phrase.
+    while end < lw.len() && end < counts[j].end + 4 && !matches!(lw[end], "," | "." | ";") && outcome_word(lw[end]).is_none() && !matches!(lw[end], "were" | "was" | "in" | "on" | "including") {
+        end += 1;
+    }
+    end
+}
+
+/// Nouns for those who did the killing: a count of them counts no victims.
+const PERPETRATORS: &[&str] = &["gunmen", "attackers", "assailants", "bombers", "snipers"];
 
 fn outcome_backward(
     lw: &[&str],

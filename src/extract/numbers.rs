@@ -283,6 +283,7 @@ pub fn counts(sentence: &str, toks: &[Token<'_>]) -> Vec<CountMatch> {
         if (lw(end) == "-" && lw(end + 1).starts_with("year"))
             || (lw(end) == "years" && lw(end + 1) == "old")
             || (i > 0 && lw(i - 1) == "aged")
+            || (i > 1 && lw(i - 1) == "of" && lw(i - 2) == "age")
         {
             i = end;
             continue;
@@ -387,9 +388,14 @@ pub(crate) fn implicit_ones(sentence: &str, toks: &[Token<'_>]) -> Vec<CountMatc
             && j - start < 6
             && (!toks[start - 1].is_punct() || toks[start - 1].text == "-")
             && !matches!(lw(start - 1), "a" | "an" | "the" | "one" | "another")
+            && !FUNCTION_WORDS.contains(&lw(start - 1))
             && super::outcome_word(lw(start - 1)).is_none()
         {
             start -= 1;
+        }
+        // "the jihadist Nusra Front": a body named after the noun, not a person.
+        if lw(start.saturating_sub(1)) == "the" && toks.get(j + 1).is_some_and(|t| t.is_capitalized()) {
+            continue;
         }
         let article = start > 0 && matches!(lw(start - 1), "a" | "an" | "the" | "one" | "another");
         let first = if article { start - 1 } else { start };
@@ -426,7 +432,7 @@ pub(crate) fn implicit_ones(sentence: &str, toks: &[Token<'_>]) -> Vec<CountMatc
         // "leaving a child dead".
         let left_dead = lw(j + 1) == "dead" && article;
         // A singular in a list of people: "including a woman and four children".
-        let listed = article && in_a_list(toks, first);
+        let listed = article && lw(first) != "the" && in_a_list(toks, first);
         let (passive, active) = (
             passive || bare_passive || dies_of || left_dead,
             active || death_of || listed,
@@ -447,6 +453,12 @@ pub(crate) fn implicit_ones(sentence: &str, toks: &[Token<'_>]) -> Vec<CountMatc
     }
     found
 }
+
+/// Words a noun phrase's modifiers never are: the walk back to an article stops at them.
+const FUNCTION_WORDS: &[&str] = &[
+    "when", "as", "while", "after", "before", "and", "or", "in", "on", "of", "at", "by", "with",
+    "for", "to", "from", "that", "who", "which", "where", "but", "into", "near",
+];
 
 fn span_text(sentence: &str, toks: &[Token<'_>], first: usize, end: usize) -> String {
     let a = toks[first].start;
