@@ -17,7 +17,7 @@ pub(super) struct Groups {
 /// Words that open a list of parts after a total.
 fn opens(lw: &[&str], k: usize) -> bool {
     match lw[k] {
-        "including" | "incl" | "(" => true,
+        "including" | "incl" | "(" | ":" => true,
         "among" | "of" => lw.get(k + 1).is_some_and(|w| matches!(*w, "them" | "whom")),
         "-" | "–" | "—" => lw.get(k + 1).copied() == Some("including"),
         _ => false,
@@ -31,6 +31,7 @@ fn closes(lw: &[&str], k: usize, opener: &str) -> Option<usize> {
         ")" if opener == "(" => Some(k + 1),
         "-" | "–" | "—" if opener != "(" => Some(k + 1),
         ";" | "." => Some(k),
+        _ if opener == ":" => None,
         "were" | "was" | "are" | "is" | "had" | "have" | "has" | "died" | "killed" | "wounded"
         | "injured" | "perished" => Some(k),
         _ => None,
@@ -74,8 +75,9 @@ pub(super) fn groups(lw: &[&str], counts: &[CountMatch]) -> Groups {
             }
         }
         let end_at = end.unwrap_or(lw.len());
+        // Later (inner) totals overwrite the parents set by the ones around them, so a part
+        // of a part points at its immediate total.
         let mut any = false;
-        let mut next = ti + 1;
         for (pi, part) in counts.iter().enumerate().skip(ti + 1) {
             if part.first >= end_at {
                 break;
@@ -84,12 +86,11 @@ pub(super) fn groups(lw: &[&str], counts: &[CountMatch]) -> Groups {
                 g.parent[pi] = Some(ti);
                 any = true;
             }
-            next = pi + 1;
         }
         if any && !verb_before {
             g.end[ti] = end;
         }
-        ti = next.max(ti + 1);
+        ti += 1;
     }
     g
 }

@@ -316,6 +316,9 @@ const VICTIM_WORDS: &[(&str, Victims)] = &[
     ("infants", Victims::Civilians),
     ("babies", Victims::Civilians),
     ("protesters", Victims::Civilians),
+    ("protester", Victims::Civilians),
+    ("demonstrator", Victims::Civilians),
+    ("mourners", Victims::Civilians),
     ("demonstrators", Victims::Civilians),
     ("residents", Victims::Civilians),
     ("schoolchildren", Victims::Civilians),
@@ -388,6 +391,15 @@ const VICTIM_WORDS: &[(&str, Victims)] = &[
     ("ndf", Victims::ProGovernment),
     ("hezbollah", Victims::ProGovernment),
     ("shabiha", Victims::ProGovernment),
+    ("hts", Victims::Jihadist),
+    ("al-nusra", Victims::Jihadist),
+    ("pro-iran", Victims::ProGovernment),
+    ("pro-iranian", Victims::ProGovernment),
+    ("iran-backed", Victims::ProGovernment),
+    ("iranian-backed", Victims::ProGovernment),
+    ("tehran-linked", Victims::ProGovernment),
+    ("officers", Victims::ProGovernment),
+    ("ministry", Victims::ProGovernment),
     ("rebels", Victims::Opposition),
     ("rebel", Victims::Opposition),
     ("opposition", Victims::Opposition),
@@ -544,6 +556,8 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
     let mut lead_claimant: Option<(String, [usize; 2])> = None;
     // The first place a claim of the document happened at.
     let mut lead_place: Option<(Place, [usize; 2])> = None;
+    // The outcome a heading gives the lines under it.
+    let mut heading_outcome: Option<Outcome> = None;
     for (si, (s, (toks, mentions))) in sentences.iter().zip(&analysed).enumerate() {
         let toks = toks.as_slice();
         let span = [s.start, s.end()];
@@ -556,9 +570,16 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
         }
         // Every claim needs an outcome word: other sentences skip the claim rules, and their
         // places are resolved only if a later sentence of the paragraph needs them.
-        let sentence_claims = if toks.iter().any(|t| outcome_word(t.lw()).is_some()) {
+        let has_outcome_word = toks.iter().any(|t| outcome_word(t.lw()).is_some());
+        // A heading or a line ending in a colon that names an outcome ("Civilian
+        // fatalities", "the deaths are as follows:") gives it to the list below it.
+        let short_line = !s.text.ends_with('.') && toks.len() <= 8;
+        if short_line || s.text.ends_with(':') {
+            heading_outcome = toks.iter().find_map(|t| outcome_word(t.lw()));
+        }
+        let sentence_claims = if has_outcome_word || heading_outcome.is_some() {
             let counts = numbers::counts(s.text, toks);
-            claims_in_sentence(s.text, toks, &counts)
+            claims_in_sentence(s.text, toks, &counts, heading_outcome)
         } else {
             Vec::new()
         };
@@ -1073,6 +1094,7 @@ fn claims_in_sentence(
     sentence: &str,
     toks: &[Token<'_>],
     counts: &[CountMatch],
+    default_outcome: Option<Outcome>,
 ) -> Vec<SentenceClaim> {
     let lw: Vec<&str> = toks.iter().map(|t| t.lw()).collect();
     let groups = breakdown::groups(&lw, counts);
@@ -1179,6 +1201,7 @@ fn claims_in_sentence(
                     .flatten()
             })
             .or_else(|| bodies.then_some(Outcome::Killed))
+            .or_else(|| default_outcome.filter(|_| has_people_noun))
             .or_else(|| outcome_backward(&lw, toks, c.first, counts, ci))
             .or_else(|| {
                 list_after_including
@@ -1187,7 +1210,18 @@ fn claims_in_sentence(
             });
         // "the number of dead among regime forces ... estimated at higher than 60".
         let subject = if outcome.is_none() || (!has_people_noun && !outcome_adjacent(&lw, c)) {
-            toll_subject(&lw, c.first)
+            // "It rose to 23 ... the number of deaths": the subject after a rising toll.
+            let rising = c.first >= 2
+                && lw[c.first - 1] == "to"
+                && matches!(
+                    lw[c.first - 2],
+                    "rose" | "risen" | "rises" | "rise" | "reached" | "climbed" | "increased" | "jumped"
+                );
+            toll_subject(&lw, c.first).or_else(|| {
+                rising
+                    .then(|| toll_subject(&lw, lw.len()).filter(|(_, (a, _))| *a > c.end))
+                    .flatten()
+            })
         } else {
             None
         };
@@ -1245,6 +1279,16 @@ fn claims_in_sentence(
                 }
             }
         }
+        // "a member Hezbollah": a body's name right after the noun.
+        if has_people_noun
+            && vt_end2 == vt_end
+            && toks.get(vt_end).is_some_and(|t| t.is_capitalized())
+            && victims_of(&lw[vt_end..vt_end + 1]) != Victims::Unknown
+        {
+            vt_end2 = vt_end + 1;
+        }
+        let own_words = has_people_noun && victims_of(&lw[c.first..vt_end2.max(c.end)]) != Victims::Unknown;
+        let subject = subject.filter(|_| !own_words);
         let victims_text = if let Some((_, (a, b))) = subject {
             Some(sentence[toks[a].start..toks[b - 1].end()].to_string())
         } else {
@@ -1517,7 +1561,32 @@ fn outcome_adjacent(lw: &[&str], c: &CountMatch) -> bool {
         || (matches!(before, "to" | "at" | "of") && outcome_word(before2).is_some())
 }
 
+/// Names of two or more words, checked before the single words.
+const VICTIM_PHRASES: &[(&str, &str, Victims)] = &[
+    ("islamic", "state", Victims::Jihadist),
+    ("tahrir", "al-sham", Victims::Jihadist),
+    ("jabhat", "al-nusra", Victims::Jihadist),
+    ("democratic", "forces", Victims::KurdishForces),
+    ("protection", "units", Victims::KurdishForces),
+    ("free", "syrian", Victims::Opposition),
+    ("islamic", "factions", Victims::Opposition),
+    ("islamic", "front", Victims::Opposition),
+    ("general", "security", Victims::ProGovernment),
+    ("national", "defence", Victims::ProGovernment),
+    ("national", "defense", Victims::ProGovernment),
+    ("revolutionary", "guard", Victims::ForeignForces),
+];
+
 fn victims_of(words: &[&str]) -> Victims {
+    fn bare(w: &str) -> &str {
+        w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
+    }
+    for pair in words.windows(2) {
+        let (a, b) = (bare(pair[0]), bare(pair[1]));
+        if let Some((_, _, v)) = VICTIM_PHRASES.iter().find(|(x, y, _)| *x == a && *y == b) {
+            return *v;
+        }
+    }
     for (w, v) in VICTIM_WORDS {
         if words.iter().any(|x| x == w) {
             return *v;
@@ -1548,6 +1617,32 @@ fn scope_of(toks: &[Token<'_>], c: &SentenceClaim) -> Scope {
                 return Scope::Cumulative;
             }
         }
+    }
+    // "since early 2024", "since the start of the year", "since protests began": any
+    // "since" that opens a time, not a reason ("since they ...").
+    if let Some(i) = lw.iter().position(|w| *w == "since") {
+        let next = lw.get(i + 1).copied().unwrap_or("");
+        if !matches!(next, "it" | "they" | "he" | "she" | "we" | "you" | "i" | "there" | "," | "") {
+            return Scope::Cumulative;
+        }
+    }
+    // "in the last five months", "over the past year", "during a whole year".
+    let span_word = |x: &str| matches!(x, "months" | "month" | "years" | "year" | "weeks");
+    if lw.windows(4).any(|w| {
+        matches!(w[0], "in" | "over" | "during")
+            && matches!(w[1], "the" | "a")
+            && matches!(w[2], "last" | "past" | "whole")
+            && span_word(w[3])
+    }) {
+        return Scope::Cumulative;
+    }
+    if lw.windows(5).any(|w| {
+        matches!(w[0], "in" | "over" | "during")
+            && matches!(w[1], "the")
+            && matches!(w[2], "last" | "past")
+            && span_word(w[4])
+    }) {
+        return Scope::Cumulative;
     }
     if c.count.count.low >= 20_000 {
         return Scope::Cumulative;
