@@ -431,6 +431,13 @@ pub fn mentions(
         i = end.max(i + 1);
     }
     coastal_phrases(toks, sentence, gaz, &mut out);
+    // "Abu Kinan said", "Kinan told Reuters": a speaker, not a place.
+    out.retain(|m| {
+        !toks
+            .get(m.end)
+            .is_some_and(|t| matches!(t.lw(), "said" | "says" | "told" | "added" | "stated"))
+            || m.first > 0 && EVENT_CUES.contains(&toks[m.first - 1].lw())
+    });
     out.sort_by_key(|m| m.first);
     for k in 0..out.len() {
         let role = role_of(toks, &out, k);
@@ -578,7 +585,19 @@ fn find_in_run(
     }
     let sentence_initial = first == 0;
     let whole = text_of(a, b);
-    if accept(gaz, whole, sentence_initial && a == first) {
+    // "the town of Kouya", "Thebah village": a settlement word vouches for a spelling the
+    // gazetteer holds only as a variant.
+    let settlement = |w: &str| {
+        matches!(
+            w,
+            "town" | "village" | "city" | "neighbourhood" | "neighborhood" | "suburb" | "hamlet"
+        )
+    };
+    let cued = toks.get(end).is_some_and(|t| settlement(t.lw()))
+        || (a >= 2 && lower(a - 1) == "of" && settlement(lower(a - 2)));
+    if accept(gaz, whole, sentence_initial && a == first)
+        || (cued && b - a <= 3 && accept_cued(gaz, whole))
+    {
         out.push(Mention {
             text: whole.to_string(),
             first: a,
@@ -680,6 +699,17 @@ fn accept_uncached(gaz: &Gazetteer, text: &str, risky_position: bool) -> bool {
     }
     gaz.resolve(text, &Context::default()).is_some_and(|best| {
         matches!(best.matched, MatchKind::Loose | MatchKind::Fuzzy) && best.similarity >= 0.8
+    })
+}
+
+/// A spelling variant after a settlement word: shorter names and looser matches pass.
+fn accept_cued(gaz: &Gazetteer, text: &str) -> bool {
+    let key = normalize::key(text);
+    if key.chars().count() < 4 || NOT_PLACES.contains(&key.as_str()) || gaz.is_demonym_key(&key) {
+        return false;
+    }
+    gaz.resolve(text, &Context::default()).is_some_and(|best| {
+        best.entry.country == "SY" && best.similarity >= 0.7
     })
 }
 

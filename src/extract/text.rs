@@ -171,6 +171,19 @@ fn split_line<'a>(line: &'a str, offset: usize, paragraph: usize, out: &mut Vec<
     let mut i = 0usize;
     while i < bytes.len() {
         let b = bytes[i];
+        // "Damascus.Just over": a stop with the space lost, between a word of three or more
+        // lower-case letters and a capitalized word.
+        let glued = b == b'.'
+            && i >= 3
+            && bytes[i - 3..i].iter().all(u8::is_ascii_lowercase)
+            && bytes.get(i + 1).is_some_and(u8::is_ascii_uppercase)
+            && bytes.get(i + 2).is_some_and(u8::is_ascii_lowercase);
+        if glued {
+            push_trimmed(line, start, i + 1, offset, paragraph, headline, out);
+            start = i + 1;
+            i += 1;
+            continue;
+        }
         if matches!(b, b'.' | b'!' | b'?')
             && i + 1 < bytes.len()
             && bytes[i + 1].is_ascii_whitespace()
