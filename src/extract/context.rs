@@ -96,3 +96,74 @@ pub(super) fn inherit_victims(out: &mut [Claim], first: usize) {
         }
     }
 }
+
+/// A claim placed only by the lead or the headline (or not at all) takes the place the next
+/// sentence names when that sentence tells the same story with no figure of its own: "...
+/// killing at least 14 people. The shells fell on the market of X."
+pub(super) fn places_from_next_sentence(
+    out: &mut [Claim],
+    sentences: &[super::text::Sentence<'_>],
+    mut places_of: impl FnMut(usize) -> Vec<Place>,
+) {
+    let weakly_placed = |c: &Claim| {
+        let from_far = c
+            .inherited
+            .iter()
+            .any(|i| i.field == "place" && matches!(i.from.as_str(), "lead" | "headline"));
+        from_far
+            || !c
+                .places
+                .iter()
+                .any(|p| p.role == crate::model::PlaceRole::Event && is_local(p))
+    };
+    let mut cache: Vec<(usize, Option<Place>)> = Vec::new();
+    for i in 0..out.len() {
+        if !weakly_placed(&out[i]) {
+            continue;
+        }
+        let Some(at) = sentences.iter().position(|s| s.start == out[i].span[0]) else {
+            continue;
+        };
+        let Some(next) = sentences.get(at + 1) else {
+            continue;
+        };
+        // The next sentence must tell no figure of its own.
+        if out.iter().any(|c| c.span[0] == next.start) {
+            continue;
+        }
+        let k = at + 1;
+        let place = match cache.iter().find(|(j, _)| *j == k) {
+            Some((_, p)) => p.clone(),
+            None => {
+                let p = places_of(k).into_iter().find(|p| {
+                    matches!(
+                        p.role,
+                        crate::model::PlaceRole::Event | crate::model::PlaceRole::Mentioned
+                    ) && is_local(p)
+                });
+                cache.push((k, p.clone()));
+                p
+            }
+        };
+        let Some(mut place) = place else {
+            continue;
+        };
+        place.role = crate::model::PlaceRole::Event;
+        let claim = &mut out[i];
+        for q in claim.places.iter_mut() {
+            if q.role == crate::model::PlaceRole::Event {
+                q.role = crate::model::PlaceRole::Mentioned;
+            }
+        }
+        claim
+            .inherited
+            .retain(|x| x.field != "place");
+        claim.places.retain(|q| q.role != crate::model::PlaceRole::Mentioned || q.mention != place.mention);
+        claim.places.push(place);
+        claim.inherited.push(Inherited {
+            field: "place".into(),
+            from: "next_sentence".into(),
+            span: Some([next.start, next.end()]),
+        });
+    }
+}

@@ -632,6 +632,17 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
                     span,
                 });
             }
+            // A sea, a region or a country abroad ("near the Mediterranean coast", "the
+            // Middle East") is no event place for a claim the context can place.
+            for p in places.iter_mut() {
+                if p.role == PlaceRole::Event
+                    && p.is_resolved()
+                    && !in_syria(p)
+                    && matches!(p.kind, Some(PlaceKind::Region | PlaceKind::Country))
+                {
+                    p.role = PlaceRole::Mentioned;
+                }
+            }
             let has_event = places
                 .iter()
                 .any(|p| p.role == PlaceRole::Event && context::is_local(p));
@@ -648,7 +659,12 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
                         .as_ref()
                         .map(|(p, sp)| (p, *sp, "paragraph"))
                         .or_else(|| lead_place.as_ref().map(|(p, sp)| (p, *sp, "lead")))
-                        .or_else(|| headline_place.as_ref().map(|(p, sp)| (p, *sp, "headline")));
+                        .or_else(|| {
+                            headline_place
+                                .as_ref()
+                                .filter(|(_, sp)| *sp != span)
+                                .map(|(p, sp)| (p, *sp, "headline"))
+                        });
                     if let Some((p, sp, from)) = from_context {
                         // The country named alone says less than the context's place.
                         for q in places.iter_mut() {
@@ -732,6 +748,10 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
                 .map(|p| (p.clone(), span));
         }
     }
+    context::places_from_next_sentence(&mut out, &sentences, |k| {
+        let (toks, mentions) = &analysed[k];
+        resolve_mentions(gaz, toks, mentions, &ctx, |m| m.role != PlaceRole::Origin)
+    });
     name_generic_claimants(&mut out, &sentences, &analysed);
     out
 }
@@ -930,7 +950,11 @@ fn document_context<'m>(
                 }
             }
             // Cities are strong anchors: their governorate is context too.
-            if matches!(e.kind, PlaceKind::City) && e.country == "SY" && n_candidates == 1 {
+            // So are towns no other place shares a name with.
+            if matches!(e.kind, PlaceKind::City | PlaceKind::Town)
+                && e.country == "SY"
+                && n_candidates == 1
+            {
                 ctx.points.push((e.lat, e.lon));
             }
         }
@@ -1133,9 +1157,22 @@ fn claims_in_sentence(
             continue;
         }
         let has_people_noun = person(head);
-        // "Two gunmen ... shot dead a member": those who did the killing.
-        if PERPETRATORS.contains(&head) {
-            continue;
+        // "Two gunmen ... shot dead a member": those who did the killing, the subject of an
+        // active verb (not "two gunmen were killed", nor a part of a list of the dead).
+        if PERPETRATORS.contains(&head) && groups.parent[ci].is_none() {
+            let outcome_before = lw[c.first.saturating_sub(4)..c.first]
+                .iter()
+                .any(|w| outcome_word(w).is_some() || matches!(*w, "including" | "among"));
+            let verb_at = (noun_end..(noun_end + 14).min(toks.len()))
+                .find(|&k| outcome_word(lw[k]).is_some());
+            let passive = verb_at.is_some_and(|v| {
+                lw[noun_end..v]
+                    .iter()
+                    .any(|w| matches!(*w, "were" | "was" | "been" | "are" | "is"))
+            });
+            if !outcome_before && verb_at.is_some() && !passive {
+                continue;
+            }
         }
         // The outcome: an active verb right before the count ("killed 20 people and
         // wounded 35"), else forward in the clause, else just before the count.
@@ -1844,6 +1881,16 @@ fn clean_claimant(s: &str) -> String {
         .strip_prefix("The ")
         .or_else(|| s.strip_prefix("the "))
         .unwrap_or(s);
+    // "the authorities have (reported)", "SOHR also (said)": the speaker without the verb's
+    // auxiliaries.
+    let mut s = s.trim_end();
+    while let Some((head, last)) = s.rsplit_once(' ') {
+        if matches!(last, "have" | "has" | "had" | "also" | "was" | "were" | "is" | "are" | "then" | "later") {
+            s = head.trim_end();
+        } else {
+            break;
+        }
+    }
     s.chars().take(120).collect::<String>().trim().to_string()
 }
 

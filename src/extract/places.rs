@@ -436,7 +436,10 @@ pub fn mentions(
         !toks
             .get(m.end)
             .is_some_and(|t| matches!(t.lw(), "said" | "says" | "told" | "added" | "stated"))
-            || m.first > 0 && EVENT_CUES.contains(&toks[m.first - 1].lw())
+            || m.first > 0 && {
+                let prev = toks[m.first - 1].lw();
+                EVENT_CUES.contains(&prev) || ORIGIN_CUES.contains(&prev)
+            }
     });
     out.sort_by_key(|m| m.first);
     for k in 0..out.len() {
