@@ -69,7 +69,9 @@ pub(super) fn groups(lw: &[&str], counts: &[CountMatch]) -> Groups {
             if counts.iter().any(|c| c.first == k) {
                 continue;
             }
-            if let Some(e) = closes(lw, k, opener) {
+            // "five civilians including a child dead": the outcome word ends the list.
+            let outcome_here = opener != ":" && super::outcome_word(lw[k]).is_some();
+            if let Some(e) = closes(lw, k, opener).or(outcome_here.then_some(k)) {
                 end = Some(e);
                 break;
             }

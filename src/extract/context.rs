@@ -155,15 +155,107 @@ pub(super) fn places_from_next_sentence(
                 q.role = crate::model::PlaceRole::Mentioned;
             }
         }
+        claim.inherited.retain(|x| x.field != "place");
         claim
-            .inherited
-            .retain(|x| x.field != "place");
-        claim.places.retain(|q| q.role != crate::model::PlaceRole::Mentioned || q.mention != place.mention);
+            .places
+            .retain(|q| q.role != crate::model::PlaceRole::Mentioned || q.mention != place.mention);
         claim.places.push(place);
         claim.inherited.push(Inherited {
             field: "place".into(),
             from: "next_sentence".into(),
             span: Some([next.start, next.end()]),
         });
+    }
+}
+
+/// Breakdowns across sentences, in two forms a coder links:
+/// - the items of a list under a total that ends in a colon ("... left 40 fatalities:" then
+///   "• 27 members of ...", "• Six civilians ..."), until a sentence that is no list item
+///   gives figures of its own;
+/// - the components of the story's total: a later figure smaller than a total of the
+///   headline or lead with the same outcome ("Eight citizens were killed ..." then "the
+///   shell killed a civilian").
+///
+/// A part takes its total's scope, and a part of a total of civilians is a civilian. Parts of
+/// a bounded total are linked only while their sum fits in it.
+pub(super) fn link_parts_across_sentences(
+    out: &mut [Claim],
+    sentences: &[super::text::Sentence<'_>],
+) {
+    use crate::model::Outcome;
+    let sentence_of = |c: &Claim| sentences.iter().position(|s| s.start == c.span[0]);
+    let is_list_item = |k: usize| {
+        let t = sentences[k].text.trim_start();
+        t.starts_with(['•', '-', '*', '·', '–']) || t.starts_with(|c: char| c.is_ascii_digit())
+    };
+    let fits = |t: &Claim, c: &Claim| {
+        let outcome_ok = t.outcome == c.outcome
+            || (t.outcome == Outcome::KilledOrWounded
+                && matches!(c.outcome, Outcome::Killed | Outcome::Wounded));
+        let smaller = c.count.high.is_some_and(|h| h < t.count.low.max(1))
+            || (t.count.high.is_none() && c.count.high.is_some_and(|h| h <= t.count.low));
+        outcome_ok && smaller
+    };
+    // The story's totals: the claims of the first two sentences that give figures.
+    let mut lead_sentences: Vec<usize> = Vec::new();
+    for c in out.iter() {
+        if let Some(k) = sentence_of(c) {
+            if !lead_sentences.contains(&k) && lead_sentences.len() < 2 {
+                lead_sentences.push(k);
+            }
+        }
+    }
+    let mut list_total: Option<usize> = None;
+    let mut used: Vec<u64> = vec![0; out.len()];
+    let mut last_sentence = None;
+    for i in 0..out.len() {
+        let Some(k) = sentence_of(&out[i]) else {
+            continue;
+        };
+        let new_sentence = last_sentence != Some(k);
+        last_sentence = Some(k);
+        if new_sentence && list_total.is_some() && !is_list_item(k) {
+            list_total = None;
+        }
+        if out[i].part_of.is_none() && !lead_sentences.contains(&k) {
+            let candidate = list_total.filter(|&t| fits(&out[t], &out[i])).or_else(|| {
+                // The latest lead total that fits.
+                (0..i)
+                    .rev()
+                    .filter(|&t| {
+                        // A vague total ("dozens") is too loose to hold components.
+                        out[t].part_of.is_none()
+                            && out[t].count.qualifier != crate::model::Qualifier::Vague
+                            && sentence_of(&out[t]).is_some_and(|s| lead_sentences.contains(&s))
+                    })
+                    .find(|&t| {
+                        fits(&out[t], &out[i])
+                            && out[t]
+                                .count
+                                .high
+                                .is_none_or(|h| used[t] + out[i].count.low <= h)
+                    })
+            });
+            if let Some(t) = candidate {
+                used[t] += out[i].count.low;
+                let (id, scope, span) = (out[t].id.clone(), out[t].scope, out[t].span);
+                let civilians = out[t].victims == Victims::Civilians;
+                let c = &mut out[i];
+                c.part_of = Some(id);
+                c.scope = scope;
+                if civilians && c.victims == Victims::Unknown {
+                    c.victims = Victims::Civilians;
+                    c.inherited.push(Inherited {
+                        field: "victims".into(),
+                        from: "total".into(),
+                        span: Some(span),
+                    });
+                }
+            }
+        }
+        // A total that ends its sentence with a colon opens a list.
+        if sentences[k].text.trim_end().ends_with(':') && out[i].part_of.is_none() {
+            list_total = Some(i);
+        }
     }
 }

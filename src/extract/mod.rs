@@ -752,6 +752,7 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
         let (toks, mentions) = &analysed[k];
         resolve_mentions(gaz, toks, mentions, &ctx, |m| m.role != PlaceRole::Origin)
     });
+    context::link_parts_across_sentences(&mut out, &sentences);
     name_generic_claimants(&mut out, &sentences, &analysed);
     out
 }
@@ -1140,7 +1141,9 @@ fn claims_in_sentence(
         let one = c.count.low == 1 && c.count.high == Some(1);
         // A singular noun after a number is a slip ("Three ISIS member"), still people.
         let person = |w: &str| {
-            PEOPLE.contains(&w) || ((one || c.count.qualifier != crate::model::Qualifier::Vague) && ONE_PERSON.contains(&w))
+            PEOPLE.contains(&w)
+                || ((one || c.count.qualifier != crate::model::Qualifier::Vague)
+                    && ONE_PERSON.contains(&w))
         };
         let _ = one;
         // The people noun, within the clause: "kills four as rebels take a town" counts no
@@ -1159,7 +1162,7 @@ fn claims_in_sentence(
         let has_people_noun = person(head);
         // "Two gunmen ... shot dead a member": those who did the killing, the subject of an
         // active verb (not "two gunmen were killed", nor a part of a list of the dead).
-        if PERPETRATORS.contains(&head) && groups.parent[ci].is_none() {
+        if PERPETRATORS.contains(&head) && noun_end <= c.end + 1 && groups.parent[ci].is_none() {
             let outcome_before = lw[c.first.saturating_sub(4)..c.first]
                 .iter()
                 .any(|w| outcome_word(w).is_some() || matches!(*w, "including" | "among"));
@@ -1223,8 +1226,9 @@ fn claims_in_sentence(
         let list_end = list_chain_end(&lw, counts, ci);
         let after_list = counts[ci + 1..]
             .iter()
-            .find(|n| n.first >= list_end)
-            .map(|n| n.first)
+            .enumerate()
+            .find(|(k, n)| n.first >= list_end && groups.parent[ci + 1 + k].is_none())
+            .map(|(_, n)| n.first)
             .unwrap_or(toks.len());
         // "122 bodies were found", "the bodies of 200 people": the dead.
         let bodies = head == "bodies"
@@ -1238,13 +1242,13 @@ fn claims_in_sentence(
                     .flatten()
             })
             .or_else(|| bodies.then_some(Outcome::Killed))
-            .or_else(|| default_outcome.filter(|_| has_people_noun))
             .or_else(|| outcome_backward(&lw, toks, c.first, counts, ci))
             .or_else(|| {
                 list_after_including
                     .then(|| out.first().map(|t| t.outcome))
                     .flatten()
-            });
+            })
+            .or_else(|| default_outcome.filter(|_| has_people_noun));
         // "the number of dead among regime forces ... estimated at higher than 60".
         let subject = if outcome.is_none() || (!has_people_noun && !outcome_adjacent(&lw, c)) {
             // "It rose to 23 ... the number of deaths": the subject after a rising toll.
@@ -1252,7 +1256,14 @@ fn claims_in_sentence(
                 && lw[c.first - 1] == "to"
                 && matches!(
                     lw[c.first - 2],
-                    "rose" | "risen" | "rises" | "rise" | "reached" | "climbed" | "increased" | "jumped"
+                    "rose"
+                        | "risen"
+                        | "rises"
+                        | "rise"
+                        | "reached"
+                        | "climbed"
+                        | "increased"
+                        | "jumped"
                 );
             toll_subject(&lw, c.first).or_else(|| {
                 rising
@@ -1324,7 +1335,8 @@ fn claims_in_sentence(
         {
             vt_end2 = vt_end + 1;
         }
-        let own_words = has_people_noun && victims_of(&lw[c.first..vt_end2.max(c.end)]) != Victims::Unknown;
+        let own_words =
+            has_people_noun && victims_of(&lw[c.first..vt_end2.max(c.end)]) != Victims::Unknown;
         let subject = subject.filter(|_| !own_words);
         let victims_text = if let Some((_, (a, b))) = subject {
             Some(sentence[toks[a].start..toks[b - 1].end()].to_string())
@@ -1529,7 +1541,10 @@ fn list_chain_end(lw: &[&str], counts: &[CountMatch], ci: usize) -> usize {
                     || PEOPLE.contains(w)
                     || ONE_PERSON.contains(w)
                     || VICTIM_WORDS.iter().any(|(v, _)| v == w)
-                    || w.chars().next().is_some_and(|c| c.is_alphabetic()) && outcome_word(w).is_none() && !CLAUSE_WORDS.contains(w) && !matches!(*w, "were" | "was" | "while" | "in" | "on")
+                    || w.chars().next().is_some_and(|c| c.is_alphabetic())
+                        && outcome_word(w).is_none()
+                        && !CLAUSE_WORDS.contains(w)
+                        && !matches!(*w, "were" | "was" | "while" | "in" | "on")
             });
         if !(joined && plain) {
             break;
@@ -1538,7 +1553,12 @@ fn list_chain_end(lw: &[&str], counts: &[CountMatch], ci: usize) -> usize {
         end = next.end;
     }
     // The last member's noun phrase.
-    while end < lw.len() && end < counts[j].end + 4 && !matches!(lw[end], "," | "." | ";") && outcome_word(lw[end]).is_none() && !matches!(lw[end], "were" | "was" | "in" | "on" | "including") {
+    while end < lw.len()
+        && end < counts[j].end + 4
+        && !matches!(lw[end], "," | "." | ";")
+        && outcome_word(lw[end]).is_none()
+        && !matches!(lw[end], "were" | "was" | "in" | "on" | "including")
+    {
         end += 1;
     }
     end
@@ -1659,7 +1679,17 @@ fn scope_of(toks: &[Token<'_>], c: &SentenceClaim) -> Scope {
     // "since" that opens a time, not a reason ("since they ...").
     if let Some(i) = lw.iter().position(|w| *w == "since") {
         let next = lw.get(i + 1).copied().unwrap_or("");
-        if !matches!(next, "it" | "they" | "he" | "she" | "we" | "you" | "i" | "there" | "," | "") {
+        // A battle's toll since it began is the toll of one long event ("since the start of
+        // the battle for X"), not a running total.
+        let battle = lw[i + 1..(i + 6).min(lw.len())]
+            .iter()
+            .any(|w| matches!(*w, "battle" | "fighting" | "clashes"));
+        if !battle
+            && !matches!(
+                next,
+                "it" | "they" | "he" | "she" | "we" | "you" | "i" | "there" | "," | ""
+            )
+        {
             return Scope::Cumulative;
         }
     }
@@ -1885,7 +1915,10 @@ fn clean_claimant(s: &str) -> String {
     // auxiliaries.
     let mut s = s.trim_end();
     while let Some((head, last)) = s.rsplit_once(' ') {
-        if matches!(last, "have" | "has" | "had" | "also" | "was" | "were" | "is" | "are" | "then" | "later") {
+        if matches!(
+            last,
+            "have" | "has" | "had" | "also" | "was" | "were" | "is" | "are" | "then" | "later"
+        ) {
             s = head.trim_end();
         } else {
             break;

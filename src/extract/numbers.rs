@@ -394,7 +394,9 @@ pub(crate) fn implicit_ones(sentence: &str, toks: &[Token<'_>]) -> Vec<CountMatc
             start -= 1;
         }
         // "the jihadist Nusra Front": a body named after the noun, not a person.
-        if lw(start.saturating_sub(1)) == "the" && toks.get(j + 1).is_some_and(|t| t.is_capitalized()) {
+        if lw(start.saturating_sub(1)) == "the"
+            && toks.get(j + 1).is_some_and(|t| t.is_capitalized())
+        {
             continue;
         }
         let article = start > 0 && matches!(lw(start - 1), "a" | "an" | "the" | "one" | "another");

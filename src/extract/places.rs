@@ -711,9 +711,8 @@ fn accept_cued(gaz: &Gazetteer, text: &str) -> bool {
     if key.chars().count() < 4 || NOT_PLACES.contains(&key.as_str()) || gaz.is_demonym_key(&key) {
         return false;
     }
-    gaz.resolve(text, &Context::default()).is_some_and(|best| {
-        best.entry.country == "SY" && best.similarity >= 0.7
-    })
+    gaz.resolve(text, &Context::default())
+        .is_some_and(|best| best.entry.country == "SY" && best.similarity >= 0.7)
 }
 
 fn role_of(toks: &[Token<'_>], all: &[Mention], k: usize) -> PlaceRole {
