@@ -311,10 +311,11 @@ const EXPECTED: &[Expected] = &[
     },
     Expected {
         doc: "003",
-        what: "32 Assad loyalists, part of the over 70",
+        what: "32 Assad loyalists (opposition after December 2024), part of the over 70",
         test: |c, all| {
+            // March 2025: Assad's loyalists fight the state, so they are opposition.
             count(c, 32, Some(32))
-                && c["victims"] == "pro_government"
+                && c["victims"] == "opposition"
                 && total_of(c, all).is_some_and(|t| count(t, 71, None))
         },
     },

@@ -259,3 +259,38 @@ pub(super) fn link_parts_across_sentences(
         }
     }
 }
+
+/// The day the transitional government took the state (the fall of Damascus): from the next
+/// day on, the state's forces are the new government's and Assad's loyalists are armed
+/// opposition to it.
+const TRANSITION: (i16, i8, i8) = (2024, 12, 8);
+
+/// Sides relative to the Syrian state on the claim's date: after 8 December 2024 "Assad
+/// loyalists", "remnants of the former regime" and "pro-Assad gunmen" are `opposition`.
+pub(super) fn state_side(
+    victims: Victims,
+    victims_text: Option<&str>,
+    day: Option<jiff::civil::Date>,
+) -> Victims {
+    let (y, m, d) = TRANSITION;
+    let after = day.is_some_and(|day| day > jiff::civil::date(y, m, d));
+    if !after || victims != Victims::ProGovernment {
+        return victims;
+    }
+    let t = victims_text.unwrap_or_default().to_lowercase();
+    let old_regime = [
+        "loyalist",
+        "remnant",
+        "former regime",
+        "assad",
+        "ousted",
+        "shabiha",
+    ]
+    .iter()
+    .any(|w| t.contains(w));
+    if old_regime {
+        Victims::Opposition
+    } else {
+        victims
+    }
+}

@@ -698,7 +698,11 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
                     .map(|t| t.id.clone());
             }
             let n = out.len() + 1;
-            let victims = residents_far_from_home(sc, &places);
+            let victims = context::state_side(
+                residents_far_from_home(sc, &places),
+                sc.victims_text.as_deref(),
+                sentence_date.start.or(doc.published),
+            );
             let quote = s.text.to_string();
             out.push(Claim {
                 id: format!("{}#{n}", doc.id),
@@ -1235,6 +1239,13 @@ fn claims_in_sentence(
             || (c.first >= 2 && lw[c.first - 1] == "of" && lw[c.first - 2] == "bodies");
         let outcome = from_total
             .or(direct)
+            .or_else(|| {
+                // "14 dead, of whom 6 were children": the total's own outcome word before
+                // its list of parts.
+                group_end
+                    .and_then(|_| counts.get(ci + 1))
+                    .and_then(|n| outcome_forward(&lw, toks, noun_end, n.first))
+            })
             .or_else(|| outcome_forward(&lw, toks, forward_from, next_count_start))
             .or_else(|| {
                 (list_end > c.end)
@@ -1409,7 +1420,24 @@ fn residents_far_from_home(sc: &SentenceClaim, places: &[Place]) -> Victims {
 fn toll_subject(lw: &[&str], before: usize) -> Option<(Outcome, (usize, usize))> {
     for i in 0..before.saturating_sub(1) {
         let phrase = lw[i] == "number" && lw.get(i + 1).copied() == Some("of");
-        let toll = lw[i] == "toll" && i > 0 && lw[i - 1] == "death";
+        // "the death toll", and "the toll rose to ..." with no "death" before it.
+        let toll = lw[i] == "toll"
+            && ((i > 0 && lw[i - 1] == "death")
+                || lw.get(i + 1).is_some_and(|w| {
+                    matches!(
+                        *w,
+                        "rose"
+                            | "risen"
+                            | "rises"
+                            | "climbed"
+                            | "reached"
+                            | "stands"
+                            | "stood"
+                            | "increased"
+                            | "has"
+                            | "had"
+                    )
+                }));
         if !(phrase || toll) {
             continue;
         }

@@ -423,7 +423,9 @@ pub(crate) fn implicit_ones(sentence: &str, toks: &[Token<'_>]) -> Vec<CountMatc
         let bare_passive = matches!(lw(j + 1), "killed" | "wounded" | "injured") && !object_follows;
         // "freezes to death", "shot dead".
         let dies_of = (lw(j + 2) == "to" && lw(j + 3) == "death") || lw(j + 2) == "dead";
-        let active = first > 0 && super::ACTIVE_VERBS.contains(&lw(first - 1));
+        // "shot dead a shepherd".
+        let shot_dead = first >= 2 && lw(first - 1) == "dead" && lw(first - 2) == "shot";
+        let active = (first > 0 && super::ACTIVE_VERBS.contains(&lw(first - 1))) || shot_dead;
         // "the death of another aid worker", "the killing of a journalist".
         let death_of = first > 1
             && lw(first - 1) == "of"

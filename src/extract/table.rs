@@ -437,6 +437,123 @@ const CASES: &[(&str, &[&str])] = &[
     ("Rebels launched 40 attacks on army posts in Hama.", &[]),
     ("In 2015, 1.2 million refugees reached Europe.", &[]),
     ("Russia has deployed 4,000 troops to Syria.", &[]),
+    // Breakdowns: the parts link to their total and are never added on top of it.
+    (
+        "At least twelve people, among them four children, were killed in Saraqib.",
+        &["12+ killed unknown; at=Saraqib", "4 killed civilians; part_of=1; at=Saraqib"],
+    ),
+    (
+        "Shelling killed 9 citizens (7 children and an old man) in Kafr Nabl.",
+        &[
+            "9 killed civilians; at=Kafr Nabl",
+            "7 killed civilians; part_of=1",
+            "1 killed civilians; part_of=1",
+        ],
+    ),
+    (
+        "The toll rose to 31 -including five children and 4 women- in the raid on Ariha.",
+        &[
+            "31 killed unknown; at=Ariha",
+            "5 killed civilians; part_of=1",
+            "4 killed civilians; part_of=1",
+        ],
+    ),
+    (
+        "Eleven civilians, including a woman and three children, were killed in Binnish.",
+        &[
+            "11 killed civilians; at=Binnish",
+            "1 killed civilians; part_of=1",
+            "3 killed civilians; part_of=1",
+        ],
+    ),
+    (
+        "The strikes left 14 dead, of whom 6 were children, in Maarrat al-Numan.",
+        &["14 killed unknown", "6 killed civilians; part_of=1"],
+    ),
+    (
+        "Air raids on Khan Shaykhun killed 20 civilians: 8 children, 5 women and 7 men.",
+        &[
+            "20 killed civilians; at=Khan Shaykhun",
+            "8 killed civilians; part_of=1",
+            "5 killed civilians; part_of=1",
+            "7 killed civilians; part_of=1",
+        ],
+    ),
+    (
+        "The clashes left 17 combatants, one soldier and four civilians including a boy dead in Tadmur.",
+        &[
+            "17 killed unknown",
+            "1 killed pro_government",
+            "4 killed civilians",
+            "1 killed civilians; part_of=3",
+        ],
+    ),
+    // Counts the rules used to miss: postposed qualifiers, bodies, singulars, vague tens.
+    (
+        "The attack on Sarmin killed 44 persons at least and wounded tens of others.",
+        &["44+ killed unknown; at=Sarmin", "20..99 wounded unknown"],
+    ),
+    (
+        "Rescuers recovered 37 bodies from the rubble in Jisr al-Shughur.",
+        &["37 killed unknown; at=Jisr al-Shughur"],
+    ),
+    (
+        "A child died of his wounds in Kafr Takharim.",
+        &["1 killed civilians; at=Kafr Takharim"],
+    ),
+    (
+        "Nine detainees were murdered in the prison of Hama, the monitor said.",
+        &["9 killed unknown; by=monitor"],
+    ),
+    (
+        "The number of civilians who were killed in the shelling of Atarib has risen to 27.",
+        &["27 killed civilians; at=Atarib"],
+    ),
+    // Perpetrators are no victims; the wounded who are "others" are who the dead were.
+    (
+        "Two gunmen on a motorcycle shot dead a shepherd near Sukhnah.",
+        &["1 killed civilians"],
+    ),
+    (
+        "Four civilians were killed and nine others wounded in Darkush.",
+        &["4 killed civilians; at=Darkush", "9 wounded civilians; at=Darkush"],
+    ),
+    // Victims from names of two words and from the state's side on the claim's date.
+    (
+        "Eight members of the Syrian Democratic Forces were killed in Shaddadi.",
+        &["8 killed kurdish_forces; at=Shaddadi"],
+    ),
+    (
+        "On 7 March 2025, 12 Assad loyalists were killed in clashes near Jableh.",
+        &["12 killed opposition"],
+    ),
+    (
+        "On 7 March 2014, 12 Assad loyalists were killed in clashes near Jableh.",
+        &["12 killed pro_government"],
+    ),
+    // Running totals.
+    (
+        "At least 61 people have been killed by landmines in Syria since early 2023.",
+        &["61+ killed unknown; scope=cumulative"],
+    ),
+    (
+        "Drone strikes killed 19 fighters in the last four months in Hasakah province.",
+        &["19 killed unknown; scope=cumulative"],
+    ),
+    // Context: the next sentence's place, the paragraph's claimant.
+    (
+        "Artillery fire killed at least 15 people on Tuesday. The shells fell on the market of Maarat Misrin.",
+        &["15+ killed unknown; at=Maarat Misrin"],
+    ),
+    (
+        "According to the Observatory, strikes hit Taftanaz overnight. Seven civilians were killed there.",
+        &["7 killed civilians; by=Observatory"],
+    ),
+    // Speakers are no places; a list under a colon breaks down its total.
+    (
+        "Seven people were killed, Hamza Kinan said.",
+        &["7 killed unknown; by=Hamza Kinan"],
+    ),
     ("Related by category", &[]),
     ("Home | News | World | Contact us", &[]),
     ("Turkey hosts 3 million Syrian refugees", &[]),
