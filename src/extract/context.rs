@@ -121,14 +121,17 @@ pub(super) fn places_from_next_sentence(
         if !weakly_placed(&out[i]) {
             continue;
         }
-        let Some(at) = sentences.iter().position(|s| s.start == out[i].span[0]) else {
+        let Some(at) = sentences
+            .binary_search_by_key(&out[i].span[0], |s| s.start)
+            .ok()
+        else {
             continue;
         };
         let Some(next) = sentences.get(at + 1) else {
             continue;
         };
         // The next sentence must tell no figure of its own.
-        if out.iter().any(|c| c.span[0] == next.start) {
+        if out[i..].iter().any(|c| c.span[0] == next.start) {
             continue;
         }
         let k = at + 1;
@@ -183,7 +186,7 @@ pub(super) fn link_parts_across_sentences(
     sentences: &[super::text::Sentence<'_>],
 ) {
     use crate::model::Outcome;
-    let sentence_of = |c: &Claim| sentences.iter().position(|s| s.start == c.span[0]);
+    let sentence_of = |c: &Claim| sentences.binary_search_by_key(&c.span[0], |s| s.start).ok();
     let is_list_item = |k: usize| {
         let t = sentences[k].text.trim_start();
         t.starts_with(['•', '-', '*', '·', '–']) || t.starts_with(|c: char| c.is_ascii_digit())

@@ -38,6 +38,7 @@ const KILLED_WORDS: &[&str] = &[
     "massacred",
     "executed",
     "murdered",
+    "deceased",
     "assassinated",
     "slaughtered",
     "lives",
@@ -50,7 +51,7 @@ const KILLED_WORDS: &[&str] = &[
     "buried",
 ];
 const WOUNDED_WORDS: &[&str] = &[
-    "wounded", "wounding", "injured", "injuring", "injuries", "hurt", "wounds",
+    "wounded", "wounding", "injured", "injuring", "injuries", "injury", "hurt", "wounds",
 ];
 const CAPTURED_WORDS: &[&str] = &[
     "captured",
@@ -58,7 +59,14 @@ const CAPTURED_WORDS: &[&str] = &[
     "abducted",
     "kidnapped",
     "detained",
+    "detain",
+    "detains",
+    "detaining",
     "arrested",
+    "arrests",
+    "arresting",
+    "abducting",
+    "kidnapping",
     "prisoner",
     "prisoners",
     "captive",
@@ -66,7 +74,7 @@ const CAPTURED_WORDS: &[&str] = &[
     "hostage",
     "hostages",
 ];
-const MISSING_WORDS: &[&str] = &["missing", "disappeared"];
+const MISSING_WORDS: &[&str] = &["missing", "disappeared", "unaccounted"];
 /// Words that mean killed or wounded, undistinguished.
 const CASUALTIES_WORDS: &[&str] = &["casualties", "casualty"];
 
@@ -291,6 +299,11 @@ const NOT_PEOPLE_WORDS: &[&str] = &[
     "o'clock",
     "gmt",
     "locations",
+    "operations",
+    "incidents",
+    "explosions",
+    "blasts",
+    "shellings",
 ];
 static NOT_PEOPLE: WordSet = WordSet::new(NOT_PEOPLE_WORDS);
 
@@ -440,8 +453,22 @@ const RELEASE_WORDS: &[&str] = &[
 
 /// Verbs whose object is the count: "killed 20 people", "wounding 35".
 const ACTIVE_VERBS: &[&str] = &[
-    "killed", "kills", "kill", "killing", "wounded", "wounds", "wound", "wounding", "injured",
-    "injures", "injure", "injuring",
+    "killed",
+    "kills",
+    "kill",
+    "killing",
+    "wounded",
+    "wounds",
+    "wound",
+    "wounding",
+    "injured",
+    "injures",
+    "injure",
+    "injuring",
+    "detain",
+    "detains",
+    "detained",
+    "detaining",
 ];
 
 /// Verbs that introduce who says so.
@@ -1195,9 +1222,15 @@ fn claims_in_sentence(
             None => counts.get(ci + 1).map(|n| n.first).unwrap_or(toks.len()),
         };
         let parent = groups.parent[ci].and_then(|p| claim_of[p]);
-        let direct = c
-            .first
-            .checked_sub(1)
+        // "injured another eight", "killed the other two": the verb stands over "another".
+        let verb_at = c.first.checked_sub(1).and_then(|i| {
+            if matches!(lw[i], "another" | "other") {
+                i.checked_sub(1)
+            } else {
+                Some(i)
+            }
+        });
+        let direct = verb_at
             .filter(|&i| ACTIVE_VERBS.contains(&lw[i]))
             .and_then(|i| outcome_word(lw[i]).map(|o| combine(&lw, i, o)));
         let included = !out.is_empty()
@@ -1383,7 +1416,7 @@ fn claims_in_sentence(
         let part_of = parent.or((included && parent.is_none()).then_some(0));
         claim_of[ci] = Some(out.len());
         out.push(SentenceClaim {
-            count: c.clone(),
+            count: unique_count_text(sentence, toks, c),
             outcome,
             victims,
             victims_text,
@@ -1392,6 +1425,28 @@ fn claims_in_sentence(
         });
     }
     out
+}
+
+/// The count with words enough to find it in its sentence: where its text stands earlier in
+/// the sentence too ("two women ... two journalists"), the words after it up to its noun are
+/// added until the first occurrence of the text is the count's own.
+fn unique_count_text(sentence: &str, toks: &[Token<'_>], c: &CountMatch) -> CountMatch {
+    let mut m = c.clone();
+    let Some(first) = toks.get(c.first) else {
+        return m;
+    };
+    let at = first.start;
+    let last = c.end.max(c.first + 1);
+    for j in last..(last + 6).min(toks.len() + 1) {
+        let text = &sentence[at..toks[j - 1].end()];
+        if sentence.find(text) == Some(at) {
+            if j > last {
+                m.count.text = text.to_string();
+            }
+            return m;
+        }
+    }
+    m
 }
 
 /// "Residents" are civilians where they were killed at home ("air strikes killed 14
@@ -1423,6 +1478,14 @@ fn toll_subject(lw: &[&str], before: usize) -> Option<(Outcome, (usize, usize))>
         // "the death toll", and "the toll rose to ..." with no "death" before it.
         let toll = lw[i] == "toll"
             && ((i > 0 && lw[i - 1] == "death")
+                // "would bring the toll ... to 270", "raising the toll to".
+                || (i > 1
+                    && lw[i - 1] == "the"
+                    && matches!(
+                        lw[i - 2],
+                        "bring" | "brings" | "brought" | "bringing" | "raise" | "raises"
+                            | "raised" | "raising" | "pushed" | "pushing" | "put" | "puts"
+                    ))
                 || lw.get(i + 1).is_some_and(|w| {
                     matches!(
                         *w,
@@ -1445,8 +1508,8 @@ fn toll_subject(lw: &[&str], before: usize) -> Option<(Outcome, (usize, usize))>
         let o = if toll {
             Some(Outcome::Killed)
         } else {
-            (i + 2..(i + 8).min(before))
-                .take_while(|&k| lw[k] != ",")
+            (i + 2..(i + 14).min(before))
+                .take_while(|&k| !matches!(lw[k], "," | ";" | "."))
                 .find_map(|k| outcome_word(lw[k]).filter(|_| lw[k] != "toll"))
         };
         let Some(o) = o else {

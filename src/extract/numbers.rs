@@ -354,7 +354,7 @@ fn in_a_list(toks: &[Token<'_>], at: usize) -> bool {
     if at == 0
         || !matches!(
             lw(at - 1),
-            "including" | "and" | "," | "(" | ":" | "them" | "whom"
+            "including" | "included" | "and" | "," | "(" | ":" | "them" | "whom"
         )
     {
         return false;
@@ -362,7 +362,12 @@ fn in_a_list(toks: &[Token<'_>], at: usize) -> bool {
     (at.saturating_sub(12)..at)
         .rev()
         .take_while(|&k| !matches!(lw(k), ")" | ";" | "." | "were" | "was"))
-        .any(|k| matches!(lw(k), "including" | "among" | "whom" | "(" | ":"))
+        .any(|k| {
+            matches!(
+                lw(k),
+                "including" | "included" | "among" | "whom" | "(" | ":"
+            )
+        })
 }
 
 /// "A rebel commander was killed", "kills cleric": one person, with no number written. The
