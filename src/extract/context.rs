@@ -297,3 +297,141 @@ pub(super) fn state_side(
         victims
     }
 }
+
+/// Nouns for civilians who were the target a sentence names: "fire on protesters, killing six
+/// people", "a bomb among worshippers killed 20 people".
+const CIVILIAN_TARGETS: &[&str] = &[
+    "protesters",
+    "demonstrators",
+    "worshippers",
+    "worshipers",
+    "mourners",
+    "civilians",
+    "villagers",
+    "passengers",
+    "shoppers",
+    "congregation",
+    "churchgoers",
+    "hunters",
+];
+
+/// True for victims words that say nothing of a side: "people", "persons", none at all.
+fn generic(victims_text: Option<&str>) -> bool {
+    victims_text.is_none_or(|t| {
+        let t = t.to_lowercase();
+        let first = t.split_whitespace().next().unwrap_or("");
+        matches!(
+            first,
+            "people"
+                | "persons"
+                | "person"
+                | "dead"
+                | "killed"
+                | "wounded"
+                | "injured"
+                | "were"
+                | "was"
+                | "more"
+                | "victims"
+                | "bodies"
+                | "had"
+                | "have"
+        ) || t.is_empty()
+    })
+}
+
+/// Victims a sentence's own words give its generic claims (from `first` on): "people" killed
+/// where the sentence names protesters or worshippers as the target are civilians.
+pub(super) fn victims_from_sentence(out: &mut [Claim], first: usize, lw: &[&str]) {
+    // The target must be no count's own people ("800 people, including 100 civilians").
+    let counted = |w: &str| {
+        out[first..].iter().any(|c| {
+            c.victims_text
+                .as_deref()
+                .is_some_and(|t| t.to_lowercase().split_whitespace().any(|x| x == w))
+        })
+    };
+    if !lw
+        .iter()
+        .any(|w| CIVILIAN_TARGETS.contains(w) && !counted(w))
+    {
+        return;
+    }
+    for c in &mut out[first..] {
+        if c.victims == Victims::Unknown && generic(c.victims_text.as_deref()) {
+            c.victims = Victims::Civilians;
+            c.inherited.push(Inherited {
+                field: "victims".into(),
+                from: "sentence".into(),
+                span: Some(c.span),
+            });
+        }
+    }
+}
+
+/// Victims from the rest of the document: "four of our fighters" are the claimant's side
+/// ("the SDF said"); a generic figure that restates an earlier one (same range, same outcome:
+/// "six protesters were killed ... the six people") is who that one counted.
+pub(super) fn victims_from_document(out: &mut [Claim]) {
+    for i in 0..out.len() {
+        if out[i].victims != Victims::Unknown {
+            continue;
+        }
+        let text = out[i]
+            .victims_text
+            .as_deref()
+            .unwrap_or_default()
+            .to_lowercase();
+        let own_side = text.split_whitespace().any(|w| matches!(w, "our" | "its"));
+        if own_side {
+            if let Some(claimant) = out[i].claimant.as_deref() {
+                let words: Vec<String> = claimant
+                    .to_lowercase()
+                    .split_whitespace()
+                    .map(str::to_string)
+                    .collect();
+                let words: Vec<&str> = words.iter().map(String::as_str).collect();
+                let v = super::victims_of(&words);
+                if v != Victims::Unknown && v != Victims::Civilians {
+                    out[i].victims = v;
+                    out[i].inherited.push(Inherited {
+                        field: "victims".into(),
+                        from: "claimant".into(),
+                        span: Some(out[i].span),
+                    });
+                    continue;
+                }
+            }
+        }
+        if !generic(out[i].victims_text.as_deref()) {
+            continue;
+        }
+        // A restatement is a whole figure said again in another sentence, never a part.
+        if out[i].part_of.is_some() {
+            continue;
+        }
+        let (low, high, outcome, span) = (
+            out[i].count.low,
+            out[i].count.high,
+            out[i].outcome,
+            out[i].span,
+        );
+        let restated = out[..i].iter().rev().find(|t| {
+            t.count.low == low
+                && t.count.high == high
+                && t.outcome == outcome
+                && t.span != span
+                && t.part_of.is_none()
+                && t.victims != Victims::Unknown
+        });
+        if let Some(t) = restated {
+            let (v, span) = (t.victims, t.span);
+            out[i].victims = v;
+            out[i].inherited.push(Inherited {
+                field: "victims".into(),
+                from: "restated".into(),
+                span: Some(span),
+            });
+        }
+    }
+}

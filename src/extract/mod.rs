@@ -39,6 +39,9 @@ const KILLED_WORDS: &[&str] = &[
     "executed",
     "murdered",
     "deceased",
+    "martyrdom",
+    "executing",
+    "execution",
     "assassinated",
     "slaughtered",
     "lives",
@@ -767,6 +770,8 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
         }
         inherit_total_places(&mut out, first_id, &sentence_places);
         context::inherit_victims(&mut out, first_id);
+        let lw: Vec<&str> = toks.iter().map(|t| t.lw()).collect();
+        context::victims_from_sentence(&mut out, first_id, &lw);
         paragraph.offer(&sentence_places, span);
         if lead_place.is_none() {
             lead_place = out[first_id..]
@@ -784,6 +789,7 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
         resolve_mentions(gaz, toks, mentions, &ctx, |m| m.role != PlaceRole::Origin)
     });
     context::link_parts_across_sentences(&mut out, &sentences);
+    context::victims_from_document(&mut out);
     name_generic_claimants(&mut out, &sentences, &analysed);
     out
 }
@@ -1162,10 +1168,12 @@ fn claims_in_sentence(
         let mut k = c.end;
         if lw.get(k).copied() == Some("of") {
             k += 1;
-            while lw
-                .get(k)
-                .is_some_and(|w| matches!(*w, "its" | "their" | "the" | "them" | "his" | "whom"))
-            {
+            while lw.get(k).is_some_and(|w| {
+                matches!(
+                    *w,
+                    "its" | "their" | "the" | "them" | "his" | "her" | "our" | "whom"
+                )
+            }) {
                 k += 1;
             }
         }
@@ -1232,7 +1240,48 @@ fn claims_in_sentence(
         });
         let direct = verb_at
             .filter(|&i| ACTIVE_VERBS.contains(&lw[i]))
-            .and_then(|i| outcome_word(lw[i]).map(|o| combine(&lw, i, o)));
+            .and_then(|i| {
+                let o = outcome_word(lw[i])?;
+                // "kills and injures nearly ten": both verbs stand over the count.
+                let before = i
+                    .checked_sub(2)
+                    .filter(|&k| matches!(lw[k + 1], "and" | "or"))
+                    .and_then(|k| outcome_word(lw[k]));
+                Some(match (before, o) {
+                    (Some(Outcome::Killed), Outcome::Wounded)
+                    | (Some(Outcome::Wounded), Outcome::Killed) => Outcome::KilledOrWounded,
+                    _ => combine(&lw, i, o),
+                })
+            })
+            // "the deaths of five officers", "the martyrdom of four fighters", "the injury of
+            // three members": the noun the count is "of".
+            .or_else(|| {
+                let of = c.first.checked_sub(1).filter(|&i| lw[i] == "of")?;
+                let noun = of.checked_sub(1)?;
+                matches!(
+                    lw[noun],
+                    "death"
+                        | "deaths"
+                        | "killing"
+                        | "martyrdom"
+                        | "injury"
+                        | "injuries"
+                        | "wounding"
+                        | "execution"
+                        | "murder"
+                        | "kidnapping"
+                        | "abduction"
+                        | "arrest"
+                        | "detention"
+                )
+                .then(|| outcome_word(lw[noun]))
+                .flatten()
+                .or(match lw[noun] {
+                    "murder" => Some(Outcome::Killed),
+                    "abduction" | "arrest" | "detention" => Some(Outcome::Captured),
+                    _ => None,
+                })
+            });
         let included = !out.is_empty()
             && lw[..c.first]
                 .iter()
@@ -1611,6 +1660,21 @@ fn outcome_forward(lw: &[&str], toks: &[Token<'_>], from: usize, limit: usize) -
         if ACTIVE_VERBS.contains(&w) && i + 1 == limit && limit < lw.len() {
             return None;
         }
+        // "... and wounding the father", ", also these strikes left": a new clause with its
+        // own object or subject.
+        if i > from && matches!(lw[i - 1], "and" | ",") {
+            let object_follows = lw.get(i + 1).is_some_and(|n| {
+                matches!(
+                    *n,
+                    "a" | "an" | "the" | "his" | "her" | "their" | "its" | "another"
+                )
+            });
+            if (ACTIVE_VERBS.contains(&w) && w.ends_with("ing") && object_follows)
+                || (lw[i - 1] == "," && w == "also")
+            {
+                return None;
+            }
+        }
         if let Some(o) = outcome_word(w) {
             return Some(combine(lw, i, o));
         }
@@ -1725,7 +1789,7 @@ const VICTIM_PHRASES: &[(&str, &str, Victims)] = &[
     ("revolutionary", "guard", Victims::ForeignForces),
 ];
 
-fn victims_of(words: &[&str]) -> Victims {
+pub(super) fn victims_of(words: &[&str]) -> Victims {
     fn bare(w: &str) -> &str {
         w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
     }
