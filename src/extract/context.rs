@@ -435,3 +435,122 @@ pub(super) fn victims_from_document(out: &mut [Claim]) {
         }
     }
 }
+
+/// Several places joined in one claim ("in Kafr Batna and Saqba", "in Homs and Rif Dimashq"):
+/// the smallest area that holds them all (their district, else their governorate, else the
+/// country), at that area's precision, named by the words that list them. `None` when the
+/// sentence joins no two distinct places, or when one place holds the other ("Azaz and
+/// Aleppo province").
+pub(super) fn joined_area(
+    gaz: &crate::gazetteer::Gazetteer,
+    ctx: &crate::gazetteer::Context,
+    sentence: &str,
+    toks: &[super::text::Token<'_>],
+    mentions: &[super::places::Mention],
+    places: &[Place],
+) -> Option<Place> {
+    use crate::model::PlaceRole;
+    let usable = |p: &Place| {
+        is_local(p)
+            && matches!(
+                p.kind,
+                Some(
+                    PlaceKind::City
+                        | PlaceKind::Town
+                        | PlaceKind::Village
+                        | PlaceKind::Neighbourhood
+                        | PlaceKind::Landmark
+                        | PlaceKind::Governorate
+                        | PlaceKind::District
+                        | PlaceKind::Subdistrict
+                )
+            )
+    };
+    if mentions.len() != places.len() {
+        return None;
+    }
+    // The first run of two or more mentions joined by "and" / "or" (with commas before).
+    let mut group: Vec<usize> = Vec::new();
+    for k in 1..mentions.len() {
+        let gap: Vec<&str> = toks[mentions[k - 1].end..mentions[k].first]
+            .iter()
+            .map(|t| t.lw())
+            .collect();
+        let joined = !gap.is_empty()
+            && gap.len() <= 2
+            && gap.iter().all(|w| matches!(*w, "and" | "or" | ","))
+            && (gap.contains(&"and") || gap.contains(&"or") || {
+                // "X, Y and Z": a comma counts when an "and" follows in the list.
+                mentions.get(k + 1).is_some_and(|n| {
+                    toks[mentions[k].end..n.first].iter().any(|t| t.lw() == "and")
+                        && n.first - mentions[k].end <= 2
+                })
+            });
+        if joined && usable(&places[k - 1]) && usable(&places[k]) {
+            if group.last() != Some(&(k - 1)) {
+                if group.len() >= 2 {
+                    break;
+                }
+                group = vec![k - 1];
+            }
+            group.push(k);
+        } else if group.len() >= 2 {
+            break;
+        }
+    }
+    if group.len() < 2 || places[group[0]].role != PlaceRole::Event && places[group[0]].role != PlaceRole::Mentioned {
+        return None;
+    }
+    let members: Vec<&Place> = group.iter().map(|&k| &places[k]).collect();
+    let mut ids: Vec<&str> = members.iter().filter_map(|p| p.gazetteer_id.as_deref()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.len() < 2 {
+        return None;
+    }
+    // One holding another: a governorate or district with a place inside it.
+    let holds = |a: &Place, b: &Place| {
+        (matches!(a.kind, Some(PlaceKind::Governorate)) && a.admin1.is_some() && a.admin1 == b.admin1)
+            || (matches!(a.kind, Some(PlaceKind::District)) && a.admin2.is_some() && a.admin2 == b.admin2)
+    };
+    for a in &members {
+        for b in &members {
+            if !std::ptr::eq(*a, *b) && holds(a, b) {
+                return None;
+            }
+        }
+    }
+    let same = |f: fn(&Place) -> Option<&String>| {
+        let first = f(members[0])?;
+        members.iter().all(|p| f(p) == Some(first)).then(|| first.clone())
+    };
+    let district_kind = members.iter().all(|p| !matches!(p.kind, Some(PlaceKind::Governorate)));
+    let area = match (district_kind.then(|| same(|p| p.admin2.as_ref())).flatten(), same(|p| p.admin1.as_ref())) {
+        (Some(d), _) => {
+            let p = gaz.place_hinted(&d, PlaceRole::Event, ctx, Some(PlaceKind::District));
+            (p.kind == Some(PlaceKind::District)).then_some(p)
+        }
+        (None, Some(g)) => {
+            let p = gaz.place_hinted(&g, PlaceRole::Event, ctx, Some(PlaceKind::Governorate));
+            (p.kind == Some(PlaceKind::Governorate)).then_some(p)
+        }
+        // Towns of two governorates joined in a sentence are more often a reading slip than
+        // a country-wide claim: only governorates make one.
+        (None, None)
+            if !members
+                .iter()
+                .all(|p| matches!(p.kind, Some(PlaceKind::Governorate | PlaceKind::City))) =>
+        {
+            None
+        }
+        (None, None) => {
+            let p = gaz.place_hinted("Syria", PlaceRole::Event, ctx, Some(PlaceKind::Country));
+            (p.kind == Some(PlaceKind::Country)).then_some(p)
+        }
+    }?;
+    let (a, b) = (mentions[group[0]].first, mentions[*group.last()?].end);
+    let mut area = area;
+    area.mention = sentence[toks[a].start..toks[b - 1].end()].to_string();
+    area.role = PlaceRole::Event;
+    Some(area)
+}

@@ -563,9 +563,22 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
             })
             .collect()
     };
-    let headline_place = headline
-        .iter()
-        .find(|(p, _)| context::is_local(p))
+    let headline_area = if doc.title.is_none() {
+        sentences
+            .iter()
+            .zip(&analysed)
+            .take_while(|(s, _)| s.paragraph <= 3 && !s.text.ends_with('.'))
+            .find_map(|(s, (toks, mentions))| {
+                let places = resolve_mentions(gaz, toks, mentions, &ctx, |_| true);
+                context::joined_area(gaz, &ctx, s.text, toks, mentions, &places)
+                    .map(|p| (p, [s.start, s.end()]))
+            })
+    } else {
+        None
+    };
+    let headline_place = headline_area
+        .as_ref()
+        .or_else(|| headline.iter().find(|(p, _)| context::is_local(p)))
         .or_else(|| {
             headline
                 .iter()
@@ -588,6 +601,7 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
     let mut lead_place: Option<(Place, [usize; 2])> = None;
     // The outcome a heading gives the lines under it.
     let mut heading_outcome: Option<Outcome> = None;
+    let mut claim_sentences = 0usize;
     for (si, (s, (toks, mentions))) in sentences.iter().zip(&analysed).enumerate() {
         let toks = toks.as_slice();
         let span = [s.start, s.end()];
@@ -628,7 +642,18 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
             }
             continue;
         }
-        let sentence_places = resolve_mentions(gaz, toks, mentions, &ctx, |_| true);
+        let mut sentence_places = resolve_mentions(gaz, toks, mentions, &ctx, |_| true);
+        // Several places joined in the claim's sentence: mapped at the area holding them.
+        if let Some(area) =
+            context::joined_area(gaz, &ctx, s.text, toks, mentions, &sentence_places)
+        {
+            for p in sentence_places.iter_mut() {
+                if p.role == PlaceRole::Event {
+                    p.role = PlaceRole::Mentioned;
+                }
+            }
+            sentence_places.insert(0, area);
+        }
         paragraph.settle(|k| {
             let (toks, mentions) = &analysed[k];
             let places =
@@ -773,7 +798,9 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
         let lw: Vec<&str> = toks.iter().map(|t| t.lw()).collect();
         context::victims_from_sentence(&mut out, first_id, &lw);
         paragraph.offer(&sentence_places, span);
-        if lead_place.is_none() {
+        claim_sentences += 1;
+        // The lead is the document's first two sentences with figures.
+        if lead_place.is_none() && claim_sentences <= 2 {
             lead_place = out[first_id..]
                 .iter()
                 .find_map(|c| {
