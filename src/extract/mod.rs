@@ -975,10 +975,9 @@ fn enclosing(
 }
 
 pub(super) fn in_syria(p: &Place) -> bool {
-    // Every Syrian entry has a governorate but the country itself and the bundled regions.
-    p.admin1.is_some()
-        || p.gazetteer_id.as_deref() == Some("geonames:163843")
-        || p.kind == Some(PlaceKind::Region)
+    // Every Syrian entry has a governorate but the country itself; the bundled Syrian
+    // regions have one too (world regions and seas, "Mediterranean Sea", have none).
+    p.admin1.is_some() || p.gazetteer_id.as_deref() == Some("geonames:163843")
 }
 
 fn resolve(
