@@ -97,80 +97,6 @@ pub(super) fn inherit_victims(out: &mut [Claim], first: usize) {
     }
 }
 
-/// A claim placed only by the lead or the headline (or not at all) takes the place the next
-/// sentence names when that sentence tells the same story with no figure of its own: "...
-/// killing at least 14 people. The shells fell on the market of X."
-pub(super) fn places_from_next_sentence(
-    out: &mut [Claim],
-    sentences: &[super::text::Sentence<'_>],
-    mut places_of: impl FnMut(usize) -> Vec<Place>,
-) {
-    let weakly_placed = |c: &Claim| {
-        let from_far = c
-            .inherited
-            .iter()
-            .any(|i| i.field == "place" && matches!(i.from.as_str(), "lead" | "headline"));
-        from_far
-            || !c
-                .places
-                .iter()
-                .any(|p| p.role == crate::model::PlaceRole::Event && is_local(p))
-    };
-    let mut cache: Vec<(usize, Option<Place>)> = Vec::new();
-    for i in 0..out.len() {
-        if !weakly_placed(&out[i]) {
-            continue;
-        }
-        let Some(at) = sentences
-            .binary_search_by_key(&out[i].span[0], |s| s.start)
-            .ok()
-        else {
-            continue;
-        };
-        let Some(next) = sentences.get(at + 1) else {
-            continue;
-        };
-        // The next sentence must tell no figure of its own.
-        if out[i..].iter().any(|c| c.span[0] == next.start) {
-            continue;
-        }
-        let k = at + 1;
-        let place = match cache.iter().find(|(j, _)| *j == k) {
-            Some((_, p)) => p.clone(),
-            None => {
-                let p = places_of(k).into_iter().find(|p| {
-                    matches!(
-                        p.role,
-                        crate::model::PlaceRole::Event | crate::model::PlaceRole::Mentioned
-                    ) && is_local(p)
-                });
-                cache.push((k, p.clone()));
-                p
-            }
-        };
-        let Some(mut place) = place else {
-            continue;
-        };
-        place.role = crate::model::PlaceRole::Event;
-        let claim = &mut out[i];
-        for q in claim.places.iter_mut() {
-            if q.role == crate::model::PlaceRole::Event {
-                q.role = crate::model::PlaceRole::Mentioned;
-            }
-        }
-        claim.inherited.retain(|x| x.field != "place");
-        claim
-            .places
-            .retain(|q| q.role != crate::model::PlaceRole::Mentioned || q.mention != place.mention);
-        claim.places.push(place);
-        claim.inherited.push(Inherited {
-            field: "place".into(),
-            from: "next_sentence".into(),
-            span: Some([next.start, next.end()]),
-        });
-    }
-}
-
 /// Breakdowns across sentences, in two forms a coder links:
 /// - the items of a list under a total that ends in a colon ("... left 40 fatalities:" then
 ///   "• 27 members of ...", "• Six civilians ..."), until a sentence that is no list item
@@ -482,7 +408,9 @@ pub(super) fn joined_area(
             && (gap.contains(&"and") || gap.contains(&"or") || {
                 // "X, Y and Z": a comma counts when an "and" follows in the list.
                 mentions.get(k + 1).is_some_and(|n| {
-                    toks[mentions[k].end..n.first].iter().any(|t| t.lw() == "and")
+                    toks[mentions[k].end..n.first]
+                        .iter()
+                        .any(|t| t.lw() == "and")
                         && n.first - mentions[k].end <= 2
                 })
             });
@@ -498,11 +426,17 @@ pub(super) fn joined_area(
             break;
         }
     }
-    if group.len() < 2 || places[group[0]].role != PlaceRole::Event && places[group[0]].role != PlaceRole::Mentioned {
+    if group.len() < 2
+        || places[group[0]].role != PlaceRole::Event
+            && places[group[0]].role != PlaceRole::Mentioned
+    {
         return None;
     }
     let members: Vec<&Place> = group.iter().map(|&k| &places[k]).collect();
-    let mut ids: Vec<&str> = members.iter().filter_map(|p| p.gazetteer_id.as_deref()).collect();
+    let mut ids: Vec<&str> = members
+        .iter()
+        .filter_map(|p| p.gazetteer_id.as_deref())
+        .collect();
     ids.sort_unstable();
     ids.dedup();
     if ids.len() < 2 {
@@ -510,8 +444,12 @@ pub(super) fn joined_area(
     }
     // One holding another: a governorate or district with a place inside it.
     let holds = |a: &Place, b: &Place| {
-        (matches!(a.kind, Some(PlaceKind::Governorate)) && a.admin1.is_some() && a.admin1 == b.admin1)
-            || (matches!(a.kind, Some(PlaceKind::District)) && a.admin2.is_some() && a.admin2 == b.admin2)
+        (matches!(a.kind, Some(PlaceKind::Governorate))
+            && a.admin1.is_some()
+            && a.admin1 == b.admin1)
+            || (matches!(a.kind, Some(PlaceKind::District))
+                && a.admin2.is_some()
+                && a.admin2 == b.admin2)
     };
     for a in &members {
         for b in &members {
@@ -522,10 +460,18 @@ pub(super) fn joined_area(
     }
     let same = |f: fn(&Place) -> Option<&String>| {
         let first = f(members[0])?;
-        members.iter().all(|p| f(p) == Some(first)).then(|| first.clone())
+        members
+            .iter()
+            .all(|p| f(p) == Some(first))
+            .then(|| first.clone())
     };
-    let district_kind = members.iter().all(|p| !matches!(p.kind, Some(PlaceKind::Governorate)));
-    let area = match (district_kind.then(|| same(|p| p.admin2.as_ref())).flatten(), same(|p| p.admin1.as_ref())) {
+    let district_kind = members
+        .iter()
+        .all(|p| !matches!(p.kind, Some(PlaceKind::Governorate)));
+    let area = match (
+        district_kind.then(|| same(|p| p.admin2.as_ref())).flatten(),
+        same(|p| p.admin1.as_ref()),
+    ) {
         (Some(d), _) => {
             let p = gaz.place_hinted(&d, PlaceRole::Event, ctx, Some(PlaceKind::District));
             (p.kind == Some(PlaceKind::District)).then_some(p)

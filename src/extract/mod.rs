@@ -602,6 +602,22 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
     // The outcome a heading gives the lines under it.
     let mut heading_outcome: Option<Outcome> = None;
     let mut claim_sentences = 0usize;
+    // The place of the sentence after a sentence (by its index), looked up once.
+    let mut next_place: Option<(usize, Option<(Place, [usize; 2])>)> = None;
+    let next_sentence_place = |si: usize| -> Option<(Place, [usize; 2])> {
+        let next = sentences.get(si + 1)?;
+        let (toks, mentions) = &analysed[si + 1];
+        if !numbers::counts(next.text, toks).is_empty() {
+            return None;
+        }
+        resolve_mentions(gaz, toks, mentions, &ctx, |m| m.role != PlaceRole::Origin)
+            .into_iter()
+            .find(context::is_local)
+            .map(|mut p| {
+                p.role = PlaceRole::Event;
+                (p, [next.start, next.end()])
+            })
+    };
     for (si, (s, (toks, mentions))) in sentences.iter().zip(&analysed).enumerate() {
         let toks = toks.as_slice();
         let span = [s.start, s.end()];
@@ -709,10 +725,19 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
                 {
                     p.role = PlaceRole::Event;
                 } else {
+                    // The next sentence, when it tells the same story with no figure of
+                    // its own: "... killing at least 14 people. The shells fell on X."
+                    if paragraph.place.is_none()
+                        && next_place.as_ref().is_none_or(|(k, _)| *k != si)
+                    {
+                        next_place = Some((si, next_sentence_place(si)));
+                    }
+                    let next = next_place.as_ref().and_then(|(_, p)| p.as_ref());
                     let from_context = paragraph
                         .place
                         .as_ref()
                         .map(|(p, sp)| (p, *sp, "paragraph"))
+                        .or_else(|| next.map(|(p, sp)| (p, *sp, "next_sentence")))
                         .or_else(|| lead_place.as_ref().map(|(p, sp)| (p, *sp, "lead")))
                         .or_else(|| {
                             headline_place
@@ -811,10 +836,6 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
                 .map(|p| (p.clone(), span));
         }
     }
-    context::places_from_next_sentence(&mut out, &sentences, |k| {
-        let (toks, mentions) = &analysed[k];
-        resolve_mentions(gaz, toks, mentions, &ctx, |m| m.role != PlaceRole::Origin)
-    });
     context::link_parts_across_sentences(&mut out, &sentences);
     context::victims_from_document(&mut out);
     name_generic_claimants(&mut out, &sentences, &analysed);
@@ -830,9 +851,9 @@ fn resolve_mentions(
     ctx: &Context,
     wanted: impl Fn(&places::Mention) -> bool,
 ) -> Vec<Place> {
-    mentions
+    let chosen: Vec<&places::Mention> = mentions.iter().filter(|m| wanted(m)).collect();
+    let mut out: Vec<Place> = chosen
         .iter()
-        .filter(|m| wanted(m))
         .map(|m| {
             if m.known {
                 resolve(gaz, &m.text, m.role, m.kind_hint, ctx)
@@ -843,7 +864,40 @@ fn resolve_mentions(
                 }
             }
         })
-        .collect()
+        .collect();
+    // "Bayda, a village outside the city of Banias": a name read abroad while the same
+    // sentence names Syrian places is read again with those places as its context.
+    let local: Vec<(f64, f64, Option<String>)> = out
+        .iter()
+        .filter(|p| context::is_local(p))
+        .filter_map(|p| Some((p.lat?, p.lon?, p.admin1.clone())))
+        .collect();
+    if !local.is_empty() {
+        for (k, m) in chosen.iter().enumerate() {
+            let p = &out[k];
+            let abroad = m.known
+                && p.is_resolved()
+                && !in_syria(p)
+                && !matches!(p.kind, Some(PlaceKind::Country | PlaceKind::Region));
+            if !abroad {
+                continue;
+            }
+            let mut near = ctx.clone();
+            for (lat, lon, a1) in &local {
+                near.points.push((*lat, *lon));
+                if let Some(a1) = a1 {
+                    if !near.admin1.contains(a1) {
+                        near.admin1.push(a1.clone());
+                    }
+                }
+            }
+            let again = resolve(gaz, &m.text, m.role, m.kind_hint, &near);
+            if context::is_local(&again) {
+                out[k] = again;
+            }
+        }
+    }
+    out
 }
 
 /// The first Syrian event place named in a paragraph so far. Sentences without claims are
