@@ -693,6 +693,18 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
             },
         };
         let sentence_date = dates::date_of(s.text, toks, doc.published);
+        let lw_all: Vec<&str> = toks.iter().map(|t| t.lw()).collect();
+        let refers_back = lw_all
+            .windows(2)
+            .any(|w| matches!(w[0], "these" | "those") && NOT_PEOPLE.contains(&w[1]));
+        let previous_since = si > 0
+            && since_a_time(
+                &analysed[si - 1]
+                    .0
+                    .iter()
+                    .map(|t| t.lw())
+                    .collect::<Vec<_>>(),
+            );
         for sc in &sentence_claims {
             let mut places = sentence_places.clone();
             let mut inherited = Vec::new();
@@ -761,7 +773,12 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
                     }
                 }
             }
-            let scope = scope_of(toks, sc);
+            let mut scope = scope_of(toks, sc);
+            // "... 75 operations since early 2024. These operations left 40 fatalities": the
+            // figure of the events the sentence before dated as a running span.
+            if scope == Scope::Event && refers_back && previous_since {
+                scope = Scope::Cumulative;
+            }
             let mut part_of = sc
                 .part_of
                 .and_then(|k| out.get(first_id + k).map(|c: &Claim| c.id.clone()));
@@ -820,8 +837,7 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
         }
         inherit_total_places(&mut out, first_id, &sentence_places);
         context::inherit_victims(&mut out, first_id);
-        let lw: Vec<&str> = toks.iter().map(|t| t.lw()).collect();
-        context::victims_from_sentence(&mut out, first_id, &lw);
+        context::victims_from_sentence(&mut out, first_id, &lw_all);
         paragraph.offer(&sentence_places, span);
         claim_sentences += 1;
         // The lead is the document's first two sentences with figures.
@@ -1887,6 +1903,34 @@ pub(super) fn victims_of(words: &[&str]) -> Victims {
     Victims::Unknown
 }
 
+/// A "since" that opens a span long enough to make a running total: "since early 2024",
+/// "since the start of the year", "since protests began". Not a reason ("since they ..."),
+/// not a battle's span ("since the start of the battle for X": one long event), not a span
+/// of days ("since Monday", "since dawn", "since the beginning of Ramadan").
+fn since_a_time(lw: &[&str]) -> bool {
+    let Some(i) = lw.iter().position(|w| *w == "since") else {
+        return false;
+    };
+    let next = lw.get(i + 1).copied().unwrap_or("");
+    let phrase = &lw[i + 1..(i + 6).min(lw.len())];
+    let battle = phrase
+        .iter()
+        .any(|w| matches!(*w, "battle" | "fighting" | "clashes"));
+    let days = phrase.iter().any(|w| {
+        dates_word(w)
+            || matches!(
+                *w,
+                "dawn" | "yesterday" | "night" | "week" | "ramadan" | "eid" | "weekend" | "hours"
+            )
+    });
+    !battle
+        && !days
+        && !matches!(
+            next,
+            "it" | "they" | "he" | "she" | "we" | "you" | "i" | "there" | "then" | "," | ""
+        )
+}
+
 /// Running totals: "since 2011", "since the start of the war", national figures of 20,000 or more.
 fn scope_of(toks: &[Token<'_>], c: &SentenceClaim) -> Scope {
     let lw: Vec<&str> = toks.iter().map(|t| t.lw()).collect();
@@ -1912,21 +1956,8 @@ fn scope_of(toks: &[Token<'_>], c: &SentenceClaim) -> Scope {
     }
     // "since early 2024", "since the start of the year", "since protests began": any
     // "since" that opens a time, not a reason ("since they ...").
-    if let Some(i) = lw.iter().position(|w| *w == "since") {
-        let next = lw.get(i + 1).copied().unwrap_or("");
-        // A battle's toll since it began is the toll of one long event ("since the start of
-        // the battle for X"), not a running total.
-        let battle = lw[i + 1..(i + 6).min(lw.len())]
-            .iter()
-            .any(|w| matches!(*w, "battle" | "fighting" | "clashes"));
-        if !battle
-            && !matches!(
-                next,
-                "it" | "they" | "he" | "she" | "we" | "you" | "i" | "there" | "," | ""
-            )
-        {
-            return Scope::Cumulative;
-        }
+    if since_a_time(&lw) {
+        return Scope::Cumulative;
     }
     // "in the last five months", "over the past year", "during a whole year".
     let span_word = |x: &str| matches!(x, "months" | "month" | "years" | "year" | "weeks");
