@@ -295,6 +295,33 @@ pub(super) fn victims_from_sentence(out: &mut [Claim], first: usize, lw: &[&str]
     }
 }
 
+/// A total whose parts are all civilians and add up to it is a total of civilians ("two
+/// people ... identified as a woman and a young man" aside, which names no count).
+pub(super) fn victims_from_parts(out: &mut [Claim]) {
+    for t in 0..out.len() {
+        if out[t].victims != Victims::Unknown {
+            continue;
+        }
+        let id = out[t].id.clone();
+        let parts: Vec<&Claim> = out
+            .iter()
+            .filter(|c| c.part_of.as_deref() == Some(id.as_str()))
+            .collect();
+        let sum: u64 = parts.iter().map(|c| c.count.low).sum();
+        let all_civilians =
+            !parts.is_empty() && parts.iter().all(|c| c.victims == Victims::Civilians);
+        if all_civilians && sum >= out[t].count.low && out[t].count.high.is_none_or(|h| sum <= h) {
+            let span = parts[0].span;
+            out[t].victims = Victims::Civilians;
+            out[t].inherited.push(Inherited {
+                field: "victims".into(),
+                from: "parts".into(),
+                span: Some(span),
+            });
+        }
+    }
+}
+
 /// Victims from the rest of the document: "four of our fighters" are the claimant's side
 /// ("the SDF said"); a generic figure that restates an earlier one (same range, same outcome:
 /// "six protesters were killed ... the six people") is who that one counted.

@@ -515,6 +515,9 @@ impl WordSet {
     }
 }
 
+/// A place with the byte span of the sentence that named it.
+type Located = (Place, [usize; 2]);
+
 /// Extracts every claim of a document, resolving places through the gazetteer.
 pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
     let sentences = text::sentences(&doc.text);
@@ -540,7 +543,7 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
     );
     // The headline's places: the document's title, else the short lines that open the text
     // before its first full sentence.
-    let headline: Vec<(Place, [usize; 2])> = if doc.title.is_some() {
+    let headline: Vec<Located> = if doc.title.is_some() {
         title_mentions
             .iter()
             .filter(|m| m.known)
@@ -598,13 +601,13 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
     let mut paragraph_claimant: Option<(String, [usize; 2])> = None;
     let mut lead_claimant: Option<(String, [usize; 2])> = None;
     // The first place a claim of the document happened at.
-    let mut lead_place: Option<(Place, [usize; 2])> = None;
+    let mut lead_place: Option<Located> = None;
     // The outcome a heading gives the lines under it.
     let mut heading_outcome: Option<Outcome> = None;
     let mut claim_sentences = 0usize;
     // The place of the sentence after a sentence (by its index), looked up once.
-    let mut next_place: Option<(usize, Option<(Place, [usize; 2])>)> = None;
-    let next_sentence_place = |si: usize| -> Option<(Place, [usize; 2])> {
+    let mut next_place: Option<(usize, Option<Located>)> = None;
+    let next_sentence_place = |si: usize| -> Option<Located> {
         let next = sentences.get(si + 1)?;
         let (toks, mentions) = &analysed[si + 1];
         if !numbers::counts(next.text, toks).is_empty() {
@@ -853,6 +856,7 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
         }
     }
     context::link_parts_across_sentences(&mut out, &sentences);
+    context::victims_from_parts(&mut out);
     context::victims_from_document(&mut out);
     name_generic_claimants(&mut out, &sentences, &analysed);
     out
@@ -922,7 +926,7 @@ fn resolve_mentions(
 struct ParagraphPlace {
     paragraph: Option<usize>,
     /// The place and the span of the sentence that named it.
-    place: Option<(Place, [usize; 2])>,
+    place: Option<Located>,
     /// Earlier sentences of the paragraph not resolved yet, in order.
     pending: Vec<usize>,
 }
@@ -1485,6 +1489,18 @@ fn claims_in_sentence(
         {
             vt_end2 = vt_end + 2;
         }
+        // "a fighter from the Islamic factions": the body they came from, when the words
+        // name a side (not a place of origin, which the places read).
+        if has_people_noun && lw.get(vt_end).copied() == Some("from") && vt_end2 == vt_end {
+            let stop = (vt_end + 6).min(next_count_start).min(toks.len());
+            let j = (vt_end + 1..stop)
+                .take_while(|&j| !toks[j].is_punct() && outcome_word(lw[j]).is_none())
+                .last()
+                .map_or(vt_end + 1, |j| j + 1);
+            if victims_of(&lw[vt_end + 1..j]) != Victims::Unknown {
+                vt_end2 = j;
+            }
+        }
         // "regime forces and allied militias", "40 casualties among rebels": the noun
         // phrase goes on to a second people noun (not a second count's).
         if has_people_noun && matches!(lw.get(vt_end).copied(), Some("and" | "among" | "amongst")) {
@@ -1684,7 +1700,12 @@ fn toll_subject(lw: &[&str], before: usize) -> Option<(Outcome, (usize, usize))>
                 .unwrap_or(before);
             (a, b.max(a + 1).min(before))
         });
-        return Some((o, span.unwrap_or((i, i + 3))));
+        // Without "among": the words of the subject up to its outcome word ("the number of
+        // members of the Islamic State organization who were killed").
+        let subject_end = (i + 2..before.min(i + 16))
+            .find(|&k| outcome_word(lw[k]).is_some() || matches!(lw[k], "," | ";"))
+            .unwrap_or((i + 3).min(before));
+        return Some((o, span.unwrap_or((i, subject_end.max(i + 1)))));
     }
     None
 }
@@ -1875,6 +1896,7 @@ const VICTIM_PHRASES: &[(&str, &str, Victims)] = &[
     ("tahrir", "al-sham", Victims::Jihadist),
     ("jabhat", "al-nusra", Victims::Jihadist),
     ("democratic", "forces", Victims::KurdishForces),
+    ("syrian", "democratic", Victims::KurdishForces),
     ("protection", "units", Victims::KurdishForces),
     ("free", "syrian", Victims::Opposition),
     ("islamic", "factions", Victims::Opposition),
