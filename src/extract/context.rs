@@ -125,11 +125,18 @@ pub(super) fn link_parts_across_sentences(
             || (t.count.high.is_none() && c.count.high.is_some_and(|h| h <= t.count.low));
         outcome_ok && smaller
     };
-    // The story's totals: the claims of the first two sentences that give figures.
+    // The story's totals: the headline's figures (the short lines before the first full
+    // sentence) and the first full sentence that gives figures.
+    let first_full = sentences
+        .iter()
+        .position(|s| s.text.trim_end().ends_with(['.', ':', '!', '?']))
+        .unwrap_or(0);
     let mut lead_sentences: Vec<usize> = Vec::new();
     for c in out.iter() {
         if let Some(k) = sentence_of(c) {
-            if !lead_sentences.contains(&k) && lead_sentences.len() < 2 {
+            let headline = k < first_full;
+            let body_lead = !lead_sentences.iter().any(|&j| j >= first_full);
+            if !lead_sentences.contains(&k) && (headline || body_lead) {
                 lead_sentences.push(k);
             }
         }
@@ -145,6 +152,16 @@ pub(super) fn link_parts_across_sentences(
         last_sentence = Some(k);
         if new_sentence && list_total.is_some() && !is_list_item(k) {
             list_total = None;
+        }
+        // An item of a list whose part_of points at a sibling item (the sum of a bullet's
+        // figures fitting an earlier bullet) belongs to the list's total.
+        if let (Some(t), Some(p)) = (list_total, out[i].part_of.clone()) {
+            let sibling = out[..i].iter().find(|c| c.id == p).is_some_and(|c| {
+                c.part_of.as_deref() == Some(out[t].id.as_str()) && c.span != out[i].span
+            });
+            if sibling {
+                out[i].part_of = None;
+            }
         }
         if out[i].part_of.is_none() && !lead_sentences.contains(&k) {
             let candidate = list_total.filter(|&t| fits(&out[t], &out[i])).or_else(|| {
