@@ -1466,8 +1466,16 @@ fn claims_in_sentence(
         } else {
             None
         };
+        // "Three people were killed in Homs, two in Damascus and one in a village": a bare
+        // count before "in" continues the claim before it.
+        let elliptic = outcome.is_none()
+            && !has_people_noun
+            && c.first > 0
+            && matches!(lw[c.first - 1], "," | "and")
+            && matches!(lw.get(c.end).copied(), Some("in" | "at" | "near"));
+        let outcome = outcome.or_else(|| elliptic.then(|| out.last().map(|t| t.outcome)).flatten());
         let outcome = match (subject, outcome) {
-            (_, Some(o)) if from_total.is_some() => Some(o),
+            (_, Some(o)) if from_total.is_some() || direct.is_some() || elliptic => Some(o),
             (Some((o, _)), _) => Some(o),
             (None, o) if has_people_noun || outcome_adjacent(&lw, c) => o,
             _ => None,
@@ -1853,7 +1861,18 @@ fn outcome_backward(
     while j > 0 {
         let prev = &counts[j - 1];
         let between = &lw[prev.end..counts[j].first];
-        if between.len() <= 6 && between.iter().any(|w| *w == "," || *w == "and") {
+        // An outcome word between the two is the later count's own ("five months, killing
+        // 11"): the list stops there. A long noun phrase ("14 members of the Kurdish People's
+        // Protection Units (YPG) and 35 jihadists") still joins when it ends in "and".
+        if let Some(k) = between.iter().rposition(|w| outcome_word(w).is_some()) {
+            return Some(combine(lw, prev.end + k, outcome_word(between[k])?));
+        }
+        let verbless = !between
+            .iter()
+            .any(|w| matches!(*w, "were" | "was" | "is" | "are" | "had" | "has" | "have"));
+        let joined = between.iter().any(|w| *w == "," || *w == "and");
+        let ends_joined = matches!(between.last().copied(), Some("and" | ","));
+        if joined && (between.len() <= 6 || (between.len() <= 14 && ends_joined && verbless)) {
             start = prev.first;
             j -= 1;
         } else {
