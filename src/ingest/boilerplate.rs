@@ -11,6 +11,12 @@ fn is_prose(p: &str) -> bool {
     if end.ends_with("...") || end.ends_with('…') {
         return false;
     }
+    // A list item that is a sentence ("• 14 were killed by ISIS.") is the article's own
+    // list, not a link list: link lists and teasers do not end in full stops.
+    let item = p.trim_start().starts_with(['•', '-', '*', '·', '–']);
+    if item && end.ends_with('.') && p.split_whitespace().nth(3).is_some() {
+        return true;
+    }
     // Counting stops as soon as the answer is known: an article may be one long paragraph.
     if p.split_whitespace().nth(11).is_none() {
         return false;
@@ -74,6 +80,13 @@ pub fn trim(text: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_articles_own_bulleted_sentences_stay() {
+        let text = "Monthly toll\n\nThe monitor documented the deaths of 30 people in the month, as follows, with details for every case below:\n\n• 12 were killed by shelling.\n\n• Nine died in clashes near the river.\n\n• Five were killed by old mines.\n\n• Four were shot at a checkpoint.\n";
+        assert!(trim(text).contains("• Four were shot at a checkpoint."));
+        assert!(trim(text).contains("• 12 were killed by shelling."));
+    }
 
     #[test]
     fn leading_labels_and_trailing_lists_go_prose_stays() {
