@@ -534,6 +534,14 @@ fn in_run(toks: &[Token<'_>], k: usize, first: usize) -> bool {
     if arabic(t) {
         return true;
     }
+    // A transliterated ʿayn written as an apostrophe at a word's end: "Nab’ Al-Sakhr",
+    // "Tal'" (glued to the word before, a capitalized word after).
+    if matches!(t.text, "’" | "'" | "`" | "ʿ")
+        && toks[k - 1].end() == t.start
+        && toks.get(k + 1).is_some_and(|n| n.is_capitalized() || is_article_prefixed(n.text))
+    {
+        return true;
+    }
     // Bare articles inside a name: "Deir ez Zor", "Ras al Ain".
     let lw = t.lw();
     matches!(
