@@ -544,3 +544,70 @@ pub(super) fn joined_area(
     area.role = PlaceRole::Event;
     Some(area)
 }
+
+/// A claim with no place of its own, or only one from the lead or headline, takes the own
+/// place of another claim of the document that tells the same figure (same outcome, ranges
+/// that overlap, no other side): "strikes killed at least 10 fighters, a monitor said" and,
+/// later, "10 fighters were killed ... in Albu Kamal".
+pub(super) fn places_from_restatements(out: &mut [Claim]) {
+    use crate::model::PlaceRole;
+    let own_local = |c: &Claim| {
+        let inherited_place = c.inherited.iter().any(|i| i.field == "place");
+        (!inherited_place)
+            .then(|| {
+                c.places
+                    .iter()
+                    .find(|p| p.role == PlaceRole::Event && is_local(p))
+            })
+            .flatten()
+            .cloned()
+    };
+    let weak = |c: &Claim| {
+        c.inherited
+            .iter()
+            .any(|i| i.field == "place" && matches!(i.from.as_str(), "lead" | "headline"))
+            || !c
+                .places
+                .iter()
+                .any(|p| p.role == PlaceRole::Event && is_local(p))
+    };
+    let overlaps = |a: &Claim, b: &Claim| {
+        let (al, ah) = (a.count.low, a.count.high.unwrap_or(u64::MAX));
+        let (bl, bh) = (b.count.low, b.count.high.unwrap_or(u64::MAX));
+        al <= bh && bl <= ah
+    };
+    for i in 0..out.len() {
+        if !weak(&out[i]) || out[i].part_of.is_some() || out[i].scope != crate::model::Scope::Event
+        {
+            continue;
+        }
+        let found = out.iter().enumerate().find_map(|(j, t)| {
+            let same_side = t.victims == out[i].victims
+                || t.victims == Victims::Unknown
+                || out[i].victims == Victims::Unknown;
+            (j != i
+                && t.span != out[i].span
+                && t.outcome == out[i].outcome
+                && t.part_of.is_none()
+                && same_side
+                && overlaps(t, &out[i]))
+            .then(|| own_local(t).map(|p| (p, t.span)))
+            .flatten()
+        });
+        if let Some((place, span)) = found {
+            let c = &mut out[i];
+            for q in c.places.iter_mut() {
+                if q.role == PlaceRole::Event {
+                    q.role = PlaceRole::Mentioned;
+                }
+            }
+            c.inherited.retain(|x| x.field != "place");
+            c.places.push(place);
+            c.inherited.push(Inherited {
+                field: "place".into(),
+                from: "restated".into(),
+                span: Some(span),
+            });
+        }
+    }
+}

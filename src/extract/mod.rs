@@ -607,19 +607,32 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
     let mut claim_sentences = 0usize;
     // The place of the sentence after a sentence (by its index), looked up once.
     let mut next_place: Option<(usize, Option<Located>)> = None;
+    // Up to three sentences on; a short line with no full stop (a sidebar headline) is passed
+    // over, a sentence with figures of its own ends the search.
     let next_sentence_place = |si: usize| -> Option<Located> {
-        let next = sentences.get(si + 1)?;
-        let (toks, mentions) = &analysed[si + 1];
-        if !numbers::counts(next.text, toks).is_empty() {
-            return None;
+        for k in si + 1..(si + 4).min(sentences.len()) {
+            let next = &sentences[k];
+            let (toks, mentions) = &analysed[k];
+            let sidebar = !next.text.trim_end().ends_with(['.', '"', '”']) && toks.len() <= 16;
+            if sidebar {
+                continue;
+            }
+            if !numbers::counts(next.text, toks).is_empty() {
+                return None;
+            }
+            let found =
+                resolve_mentions(gaz, toks, mentions, &ctx, |m| m.role != PlaceRole::Origin)
+                    .into_iter()
+                    .find(context::is_local)
+                    .map(|mut p| {
+                        p.role = PlaceRole::Event;
+                        (p, [next.start, next.end()])
+                    });
+            if found.is_some() {
+                return found;
+            }
         }
-        resolve_mentions(gaz, toks, mentions, &ctx, |m| m.role != PlaceRole::Origin)
-            .into_iter()
-            .find(context::is_local)
-            .map(|mut p| {
-                p.role = PlaceRole::Event;
-                (p, [next.start, next.end()])
-            })
+        None
     };
     for (si, (s, (toks, mentions))) in sentences.iter().zip(&analysed).enumerate() {
         let toks = toks.as_slice();
@@ -857,6 +870,7 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
     }
     context::link_parts_across_sentences(&mut out, &sentences);
     context::victims_from_parts(&mut out);
+    context::places_from_restatements(&mut out);
     context::victims_from_document(&mut out);
     name_generic_claimants(&mut out, &sentences, &analysed);
     out

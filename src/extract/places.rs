@@ -538,7 +538,9 @@ fn in_run(toks: &[Token<'_>], k: usize, first: usize) -> bool {
     // "Tal'" (glued to the word before, a capitalized word after).
     if matches!(t.text, "’" | "'" | "`" | "ʿ")
         && toks[k - 1].end() == t.start
-        && toks.get(k + 1).is_some_and(|n| n.is_capitalized() || is_article_prefixed(n.text))
+        && toks
+            .get(k + 1)
+            .is_some_and(|n| n.is_capitalized() || is_article_prefixed(n.text))
     {
         return true;
     }
