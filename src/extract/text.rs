@@ -137,13 +137,22 @@ fn logical_lines(block: &[(usize, &str)]) -> Vec<(usize, usize)> {
         l.trim_end()
             .ends_with(['.', '!', '?', ':', '"', '”', '’', ')', ';'])
     };
+    if let [(start, line)] = block {
+        return vec![(*start, start + line.len())];
+    }
     // A block wrapped at a fixed width: most of its lines are of middling length and stop
     // mid-sentence.
-    let wrapped_lines = block
-        .iter()
-        .filter(|(_, l)| (40..=80).contains(&l.chars().count()) && !ends_sentence(l))
-        .count();
-    let wrapped = block.len() >= 4 && wrapped_lines * 2 >= block.len() && wrapped_lines >= 3;
+    let wrapped = block.len() >= 4 && {
+        let wrapped_lines = block
+            .iter()
+            .filter(|(_, l)| {
+                (40..=320).contains(&l.len())
+                    && (40..=80).contains(&l.chars().count())
+                    && !ends_sentence(l)
+            })
+            .count();
+        wrapped_lines * 2 >= block.len() && wrapped_lines >= 3
+    };
     let mut out: Vec<(usize, usize)> = Vec::new();
     let mut open = false;
     for (k, &(start, line)) in block.iter().enumerate() {
