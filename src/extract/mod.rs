@@ -1781,10 +1781,12 @@ fn outcome_forward(lw: &[&str], toks: &[Token<'_>], from: usize, limit: usize) -
             return None;
         }
         let w = lw[i];
+        // "... said Hilal Assad was killed": a speaker's verb opens another statement.
         if matches!(
             w,
             "that" | "but" | "while" | "whereas" | "although" | "because" | "though"
-        ) {
+        ) || (i > from && SAYS.contains(&w))
+        {
             return None;
         }
         // "lives" and "toll" only in "lost their lives" / "death toll".

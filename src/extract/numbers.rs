@@ -284,6 +284,14 @@ pub fn counts(sentence: &str, toks: &[Token<'_>]) -> Vec<CountMatch> {
             || (lw(end) == "years" && lw(end + 1) == "old")
             || (i > 0 && lw(i - 1) == "aged")
             || (i > 1 && lw(i - 1) == "of" && lw(i - 2) == "age")
+            // Days of a month: "March 26", "26 March" ("may" only after the number).
+            || (i > 0 && is_month(lw(i - 1)) && lw(i - 1) != "may")
+            || (is_month(lw(end)) && toks[i].text.chars().all(|c| c.is_ascii_digit()))
+            // "two of its seven members": the whole the part is of, no count of victims.
+            || (i >= 3
+                && matches!(lw(i - 1), "its" | "their" | "the" | "his")
+                && lw(i - 2) == "of"
+                && out.last().is_some_and(|c: &CountMatch| c.end + 2 == i))
         {
             i = end;
             continue;
@@ -461,6 +469,25 @@ pub(crate) fn implicit_ones(sentence: &str, toks: &[Token<'_>]) -> Vec<CountMatc
         });
     }
     found
+}
+
+fn is_month(w: &str) -> bool {
+    super::dates::MONTHS.contains(&w)
+        || matches!(
+            w,
+            "jan"
+                | "feb"
+                | "mar"
+                | "apr"
+                | "jun"
+                | "jul"
+                | "aug"
+                | "sep"
+                | "sept"
+                | "oct"
+                | "nov"
+                | "dec"
+        )
 }
 
 /// Words a noun phrase's modifiers never are: the walk back to an article stops at them.

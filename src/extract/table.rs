@@ -554,6 +554,15 @@ const CASES: &[(&str, &[&str])] = &[
         "Seven people were killed, Hamza Kinan said.",
         &["7 killed unknown; by=Hamza Kinan"],
     ),
+    // Dates and wholes are no counts.
+    (
+        "March 26: two gunmen shot dead a farmer in Hajin.",
+        &["1 killed civilians"],
+    ),
+    (
+        "The front, which has two of its seven brigades in Latakia, said a commander was killed.",
+        &["1 killed unknown"],
+    ),
     ("Related by category", &[]),
     ("Home | News | World | Contact us", &[]),
     ("Turkey hosts 3 million Syrian refugees", &[]),

@@ -257,3 +257,96 @@ fn geocoding_context_comes_from_the_other_places_of_the_text() {
         assert_eq!(best.entry.country, *country, "{name} in {text:?}");
     }
 }
+
+/// Document context: where each field came from is recorded, and points at the right text.
+#[test]
+fn claims_read_their_context_and_say_where_from() {
+    let text = "Shelling hits Ariha\n\n\
+According to the monitor, rockets struck the town overnight.\n\
+Seven civilians were killed and 12 others wounded.\n\n\
+Rescuers said two more bodies were recovered on Tuesday.";
+    let cs = extract(text);
+    let by = |t: &str| cs.iter().find(|c| c.count.text == t).expect(t);
+    let seven = by("Seven");
+    assert_eq!(seven.claimant.as_deref(), Some("monitor"));
+    let from = |c: &Claim, field: &str| {
+        c.inherited
+            .iter()
+            .find(|i| i.field == field)
+            .map(|i| (i.from.clone(), i.span.map(|[a, b]| text[a..b].to_string())))
+    };
+    assert_eq!(
+        from(seven, "claimant"),
+        Some((
+            "paragraph".into(),
+            Some("According to the monitor, rockets struck the town overnight.".into())
+        ))
+    );
+    // The place is the headline's: the paragraph names no place.
+    assert_eq!(
+        seven.event_place().and_then(|p| p.name.as_deref()),
+        Some("Ariha")
+    );
+    assert_eq!(
+        from(seven, "place").map(|(f, _)| f),
+        Some("headline".into())
+    );
+    // "12 others" are who the seven were.
+    let others = by("12");
+    assert_eq!(others.victims, Victims::Civilians);
+    assert_eq!(
+        from(others, "victims").map(|(f, _)| f),
+        Some("sentence".into())
+    );
+    // A sentence that says everything inherits nothing.
+    let own = extract("Five soldiers were killed in Hama, the army said.");
+    assert!(own[0].inherited.is_empty(), "{:?}", own[0].inherited);
+}
+
+#[test]
+fn a_self_reporting_outlet_claims_its_own_figures() {
+    let mut d = doc("Three citizens were killed in Saraqib.");
+    d.outlet = Some("Syrian Observatory for Human Rights".into());
+    let cs = claims(&d, Gazetteer::shared().expect("gazetteer"));
+    assert_eq!(cs[0].claimant.as_deref(), Some("SOHR"));
+    assert_eq!(cs[0].victims, Victims::Civilians);
+    assert_eq!(cs[0].inherited[0].from, "outlet");
+    // A wire outlet does not.
+    let mut d = doc("Three citizens were killed in Saraqib.");
+    d.outlet = Some("Reuters".into());
+    let cs = claims(&d, Gazetteer::shared().expect("gazetteer"));
+    assert_eq!(cs[0].claimant, None);
+}
+
+#[test]
+fn joined_places_are_mapped_at_the_area_holding_them() {
+    // Two towns of one governorate: the governorate or district, at its precision.
+    let cs = extract("Air strikes killed nine civilians in Saraqib and Binnish.");
+    let p = cs[0].event_place().expect("place");
+    assert!(
+        matches!(p.kind, Some(PlaceKind::District | PlaceKind::Governorate)),
+        "{p:?}"
+    );
+    assert_eq!(p.admin1.as_deref(), Some("Idleb"));
+    assert_eq!(p.mention, "Saraqib and Binnish");
+    // The towns stay on the claim, as mentions.
+    assert!(cs[0]
+        .places
+        .iter()
+        .any(|q| q.name.as_deref() == Some("Saraqab")));
+    // Two governorates: the country.
+    let cs = extract("Shelling killed 40 people in Homs and Hama.");
+    assert_eq!(
+        cs[0].event_place().and_then(|p| p.kind),
+        Some(PlaceKind::Country)
+    );
+}
+
+#[test]
+fn hard_wrapped_lines_are_one_sentence() {
+    let text = "The bodies of at least 30 people\nwere found in a town close to\nHama on Saturday, activists said.";
+    let cs = extract(text);
+    assert_eq!(cs.len(), 1);
+    assert_eq!((cs[0].count.low, cs[0].count.high), (30, None));
+    assert_eq!(cs[0].outcome, Outcome::Killed);
+}
