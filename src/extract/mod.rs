@@ -650,8 +650,11 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
         // A heading or a line ending in a colon that names an outcome ("Civilian
         // fatalities", "the deaths are as follows:") gives it to the list below it.
         let short_line = !s.text.ends_with('.') && toks.len() <= 8;
-        if short_line || s.text.ends_with(':') {
-            heading_outcome = toks.iter().find_map(|t| outcome_word(t.lw()));
+        // A short line without one is a new heading that ends the last; a line ending in a
+        // colon without one ("-40 military personnel ...:") stays under the heading above.
+        let own_outcome = toks.iter().find_map(|t| outcome_word(t.lw()));
+        if short_line || (s.text.ends_with(':') && own_outcome.is_some()) {
+            heading_outcome = own_outcome;
         }
         let sentence_claims = if has_outcome_word || heading_outcome.is_some() {
             let counts = numbers::counts(s.text, toks);
