@@ -766,7 +766,6 @@ fn claims_in_sentence(
                 || ((one || c.count.qualifier != crate::model::Qualifier::Vague)
                     && ONE_PERSON.contains(&w))
         };
-        let _ = one;
         // The people noun, within the clause: "kills four as rebels take a town" counts no
         // rebels.
         let noun_end = (k..(k + 5).min(toks.len()))
