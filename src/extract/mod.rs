@@ -1242,8 +1242,21 @@ fn is_clause_break(t: &Token<'_>) -> bool {
 }
 
 fn outcome_forward(lw: &[&str], toks: &[Token<'_>], from: usize, limit: usize) -> Option<Outcome> {
-    let end = (from + 14).min(toks.len()).min(limit.max(from));
-    for i in from..end {
+    // "two of its fighters, who were guarding a camp ..., were killed": a relative clause
+    // between commas right after the noun is passed over.
+    let mut start = from;
+    let comma = [from, from + 1]
+        .into_iter()
+        .find(|&k| lw.get(k).copied() == Some(","));
+    if let Some(k) = comma.filter(|&k| matches!(lw.get(k + 1).copied(), Some("who" | "which"))) {
+        if let Some(close) =
+            (k + 2..(k + 24).min(toks.len()).min(limit.max(from))).find(|&j| lw[j] == ",")
+        {
+            start = close + 1;
+        }
+    }
+    let end = (start + 14).min(toks.len()).min(limit.max(start));
+    for i in start..end {
         if is_clause_break(&toks[i]) {
             return None;
         }

@@ -563,6 +563,11 @@ const CASES: &[(&str, &[&str])] = &[
         "The front, which has two of its seven brigades in Latakia, said a commander was killed.",
         &["1 killed unknown"],
     ),
+    // A relative clause between the count and its verb.
+    (
+        "Three of its guards, who were escorting a convoy near Tabqa, were killed by a drone.",
+        &["3 killed unknown"],
+    ),
     ("Related by category", &[]),
     ("Home | News | World | Contact us", &[]),
     ("Turkey hosts 3 million Syrian refugees", &[]),
