@@ -56,6 +56,8 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
     );
     // The headline's places: the document's title, else the short lines that open the text
     // before its first full sentence.
+    // Each headline line is resolved once: its places, and the area holding its joined places.
+    let mut headline_area: Option<Located> = None;
     let headline: Vec<Located> = if doc.title.is_some() {
         title_mentions
             .iter()
@@ -68,29 +70,26 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
             })
             .collect()
     } else {
-        sentences
+        let mut found = Vec::new();
+        for (s, (toks, mentions)) in sentences
             .iter()
             .zip(&analysed)
             .take_while(|(s, _)| s.paragraph <= 3 && !s.text.ends_with('.'))
-            .flat_map(|(s, (toks, mentions))| {
-                resolve_mentions(gaz, toks, mentions, &ctx, |m| m.role != PlaceRole::Origin)
+        {
+            let span = [s.start, s.end()];
+            let places = resolve_mentions(gaz, toks, mentions, &ctx, |_| true);
+            if headline_area.is_none() {
+                headline_area = context::joined_area(gaz, &ctx, s.text, toks, mentions, &places)
+                    .map(|p| (p, span));
+            }
+            found.extend(
+                places
                     .into_iter()
-                    .map(|p| (p, [s.start, s.end()]))
-            })
-            .collect()
-    };
-    let headline_area = if doc.title.is_none() {
-        sentences
-            .iter()
-            .zip(&analysed)
-            .take_while(|(s, _)| s.paragraph <= 3 && !s.text.ends_with('.'))
-            .find_map(|(s, (toks, mentions))| {
-                let places = resolve_mentions(gaz, toks, mentions, &ctx, |_| true);
-                context::joined_area(gaz, &ctx, s.text, toks, mentions, &places)
-                    .map(|p| (p, [s.start, s.end()]))
-            })
-    } else {
-        None
+                    .filter(|p| p.role != PlaceRole::Origin)
+                    .map(|p| (p, span)),
+            );
+        }
+        found
     };
     let headline_place = headline_area
         .as_ref()
@@ -229,7 +228,8 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
         let refers_back = lw_all
             .windows(2)
             .any(|w| matches!(w[0], "these" | "those") && NOT_PEOPLE.contains(&w[1]));
-        let previous_since = si > 0
+        let previous_since = refers_back
+            && si > 0
             && since_a_time(
                 &analysed[si - 1]
                     .0
