@@ -26,9 +26,9 @@ fn main() {
     let mut rows: Vec<Vec<&str>> = Vec::new();
     for (i, line) in tsv.lines().enumerate().skip(1) {
         let fields: Vec<&str> = line.split('\t').collect();
-        if fields.len() != 11 {
+        if fields.len() != 13 && fields.len() != 11 {
             fail(&format!(
-                "gazetteer/places.tsv:{}: expected 11 fields",
+                "gazetteer/places.tsv:{}: expected 13 fields",
                 i + 1
             ));
         }

@@ -1229,6 +1229,9 @@ mod tests {
             admin2: None,
             kind: Some(PlaceKind::City),
             precision: Some(1),
+            near: None,
+            radius_m: None,
+            weak_source: false,
         }
     }
 

@@ -252,7 +252,10 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             let mut all = true;
             for name in &args.names {
                 let ctx = text_places.context_without(name);
-                let cands = gaz.candidates(name, &ctx);
+                let answer = gaz.look_up(name, &ctx);
+                let cands = answer.candidates;
+                let phrase = answer.landmark_to_add;
+                let landmark_fallback = answer.fallback;
                 let best = cands.first();
                 all &= best.is_some();
                 let alts: Vec<serde_json::Value> = cands
@@ -267,7 +270,7 @@ fn run(cli: &Cli) -> Result<ExitCode> {
                     .collect();
                 // Nothing fits: with a context, the place the context is about (precision 2).
                 let fallback = if best.is_none() {
-                    ctx.anchor.as_ref()
+                    landmark_fallback.or(ctx.anchor.as_ref())
                 } else {
                     None
                 };
@@ -279,6 +282,9 @@ fn run(cli: &Cli) -> Result<ExitCode> {
                         "precision": c.entry.kind.precision(),
                         "score": (c.score * 1000.0).round() / 1000.0, "alternatives": alts,
                         "fallback": false,
+                        "near": c.entry.site.as_ref().and_then(|s| s.near.as_deref()),
+                        "radius_m": c.entry.site.as_ref().and_then(|s| s.radius_m),
+                        "weak_source": c.entry.weak_source(),
                     }),
                     (None, Some(e)) => json!({
                         "query": name, "name": e.name, "gazetteer_id": e.id,
@@ -286,6 +292,7 @@ fn run(cli: &Cli) -> Result<ExitCode> {
                         "admin1": e.admin1, "admin2": e.admin2, "country": e.country,
                         "precision": gazetteer::FALLBACK_PRECISION, "score": null,
                         "alternatives": [], "fallback": true,
+                        "landmark_to_add": phrase.map(|k| k.as_str()),
                     }),
                     (None, None) => json!({
                         "query": name, "name": null, "gazetteer_id": null, "lat": null, "lon": null,
@@ -297,8 +304,12 @@ fn run(cli: &Cli) -> Result<ExitCode> {
                     Format::Text => match best {
                         None if fallback.is_some() => writeln!(
                             out,
-                            "{name}\t(not found; within about 25 km of {})",
-                            fallback.map(|e| e.name.as_str()).unwrap_or_default()
+                            "{name}\t(not found; within about 25 km of {}){}",
+                            fallback.map(|e| e.name.as_str()).unwrap_or_default(),
+                            match phrase {
+                                Some(k) => format!("\t{} to add", k.label()),
+                                None => String::new(),
+                            }
                         )?,
                         Some(c) => writeln!(
                             out,
@@ -307,7 +318,7 @@ fn run(cli: &Cli) -> Result<ExitCode> {
                             c.entry.id,
                             c.entry.lat,
                             c.entry.lon,
-                            c.entry.kind.as_str(),
+                            kind_text(c.entry),
                             c.entry.admin1.as_deref().unwrap_or(&c.entry.country)
                         )?,
                         None => writeln!(out, "{name}\t(not found)")?,
@@ -488,4 +499,22 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// A place's kind for text output: "airbase, near Kuweires Sharqi, within 1500 m, weak
+/// source" for a landmark, the kind alone for the rest.
+fn kind_text(e: &gazetteer::Entry) -> String {
+    let mut out = e.kind.label();
+    if let Some(site) = &e.site {
+        if let Some(near) = &site.near {
+            out.push_str(&format!(", near {near}"));
+        }
+        if let Some(r) = site.radius_m {
+            out.push_str(&format!(", within {r} m"));
+        }
+    }
+    if e.weak_source() {
+        out.push_str(", weak source");
+    }
+    out
 }

@@ -253,8 +253,55 @@ pub enum PlaceKind {
     Town,
     Village,
     Neighbourhood,
+    /// A named site of no more specific kind (a port, a station, a citadel, a shrine).
     Landmark,
+    /// An airbase, airport, airstrip or heliport.
+    Airbase,
+    /// An army base, brigade, checkpoint, hilltop position or security branch.
+    MilitaryBase,
+    /// A military, police or air-defence academy or college.
+    MilitaryAcademy,
+    Prison,
+    /// A refugee, displacement or detention camp.
+    Camp,
+    Dam,
+    Hospital,
+    /// A school or a university.
+    School,
+    BorderCrossing,
+    /// An oil or gas field.
+    OilField,
+    /// A hill, mountain or mountain position.
+    Hill,
+    Road,
+    /// A junction, crossroads or roundabout.
+    Junction,
+    Bridge,
+    Stadium,
+    /// An industrial area or a single plant (cement, power, silos, pumping stations).
+    IndustrialZone,
 }
+
+/// The landmark kinds, in the contract's spelling, in declaration order.
+pub const LANDMARK_KINDS: &[PlaceKind] = &[
+    PlaceKind::Landmark,
+    PlaceKind::Airbase,
+    PlaceKind::MilitaryBase,
+    PlaceKind::MilitaryAcademy,
+    PlaceKind::Prison,
+    PlaceKind::Camp,
+    PlaceKind::Dam,
+    PlaceKind::Hospital,
+    PlaceKind::School,
+    PlaceKind::BorderCrossing,
+    PlaceKind::OilField,
+    PlaceKind::Hill,
+    PlaceKind::Road,
+    PlaceKind::Junction,
+    PlaceKind::Bridge,
+    PlaceKind::Stadium,
+    PlaceKind::IndustrialZone,
+];
 
 impl PlaceKind {
     /// The contract's spelling.
@@ -270,6 +317,22 @@ impl PlaceKind {
             PlaceKind::Village => "village",
             PlaceKind::Neighbourhood => "neighbourhood",
             PlaceKind::Landmark => "landmark",
+            PlaceKind::Airbase => "airbase",
+            PlaceKind::MilitaryBase => "military_base",
+            PlaceKind::MilitaryAcademy => "military_academy",
+            PlaceKind::Prison => "prison",
+            PlaceKind::Camp => "camp",
+            PlaceKind::Dam => "dam",
+            PlaceKind::Hospital => "hospital",
+            PlaceKind::School => "school",
+            PlaceKind::BorderCrossing => "border_crossing",
+            PlaceKind::OilField => "oil_field",
+            PlaceKind::Hill => "hill",
+            PlaceKind::Road => "road",
+            PlaceKind::Junction => "junction",
+            PlaceKind::Bridge => "bridge",
+            PlaceKind::Stadium => "stadium",
+            PlaceKind::IndustrialZone => "industrial_zone",
         }
     }
 
@@ -286,8 +349,18 @@ impl PlaceKind {
             "village" => PlaceKind::Village,
             "neighbourhood" => PlaceKind::Neighbourhood,
             "landmark" => PlaceKind::Landmark,
-            _ => return None,
+            other => return LANDMARK_KINDS.iter().copied().find(|k| k.as_str() == other),
         })
+    }
+
+    /// True for a named site (an airbase, a prison, a hill ...), not a settlement or an area.
+    pub fn is_landmark(self) -> bool {
+        LANDMARK_KINDS.contains(&self)
+    }
+
+    /// The kind in words, for popups and text output ("border crossing").
+    pub fn label(self) -> String {
+        self.as_str().replace('_', " ")
     }
 
     /// The UCDP GED `where_prec` code of a place of this kind named exactly.
@@ -297,11 +370,8 @@ impl PlaceKind {
             PlaceKind::Governorate => 4,
             PlaceKind::Region => 5,
             PlaceKind::District | PlaceKind::Subdistrict => 3,
-            PlaceKind::City
-            | PlaceKind::Town
-            | PlaceKind::Village
-            | PlaceKind::Neighbourhood
-            | PlaceKind::Landmark => 1,
+            // Settlements, neighbourhoods and every landmark kind: the place itself.
+            _ => 1,
         }
     }
 }
@@ -329,6 +399,15 @@ pub struct Place {
     pub kind: Option<PlaceKind>,
     /// UCDP GED `where_prec`: 1 exact ... 7 international waters; `None` when unresolved.
     pub precision: Option<u8>,
+    /// For a landmark: the town it is described with ("near Kuweires").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub near: Option<String>,
+    /// For a landmark: the radius in metres within which the site lies, as its source allows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub radius_m: Option<u32>,
+    /// True when the place's only source is weak (a single editor-placed map mark).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub weak_source: bool,
 }
 
 impl Place {
@@ -345,6 +424,9 @@ impl Place {
             admin2: None,
             kind: None,
             precision: None,
+            near: None,
+            radius_m: None,
+            weak_source: false,
         }
     }
 

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use crate::admin::{locate, read_areas, Area};
 
+use super::landmarks;
 use super::normalize::{self, loose_key};
 use super::{distance_km, Entry, GazetteerError, TSV_HEADER};
 use crate::model::PlaceKind;
@@ -102,6 +103,7 @@ pub fn entries_from_data(data: &Path) -> Result<(Vec<Entry>, BuildReport), Gazet
         &gz.join("world_cities500.tsv"),
         &gz.join("world_countries.tsv"),
     )?;
+    b.add_landmarks(&gz.join("landmarks_syria.tsv"))?;
 
     let mut entries = b.entries;
     for e in &mut entries {
@@ -232,6 +234,7 @@ impl Builder {
         let mut all = names;
         all.extend(demonyms.iter().map(|d| format!("~{d}")));
         self.push(Entry {
+            site: None,
             id: "geonames:163843".into(),
             kind: PlaceKind::Country,
             name: "Syria".into(),
@@ -263,6 +266,7 @@ impl Builder {
                 continue;
             };
             self.push(Entry {
+                site: None,
                 id: f[0].to_string(),
                 kind,
                 name: f[2].to_string(),
@@ -306,6 +310,7 @@ impl Builder {
         }
         let n = points.len() as f64;
         self.push(Entry {
+            site: None,
             id: "tollmap:region-eastern-ghouta".into(),
             kind: PlaceKind::Region,
             name: "Eastern Ghouta".into(),
@@ -357,6 +362,7 @@ impl Builder {
             return;
         }
         self.push(Entry {
+            site: None,
             id: "tollmap:region-syrian-coast".into(),
             kind: PlaceKind::Region,
             name: "Syrian coast".into(),
@@ -423,6 +429,7 @@ impl Builder {
                 g => format!("geonames:{g}"),
             };
             self.push(Entry {
+                site: None,
                 id,
                 kind,
                 name: display,
@@ -489,6 +496,7 @@ impl Builder {
                 }
             }
             let entry = Entry {
+                site: None,
                 id: match gid {
                     Some(g) => format!("geonames:{g}"),
                     None => source.clone(),
@@ -548,6 +556,7 @@ impl Builder {
                 continue;
             }
             self.push(Entry {
+                site: None,
                 id: format!("geonames:{gid}"),
                 kind,
                 name: get(2).to_string(),
@@ -603,6 +612,7 @@ impl Builder {
                 continue;
             }
             self.push(Entry {
+                site: None,
                 id: format!("ocha:{code}"),
                 kind: if level <= 1 {
                     PlaceKind::City
@@ -636,6 +646,7 @@ impl Builder {
             }
             names.dedup();
             self.push(Entry {
+                site: None,
                 id: format!("ocha:{}", get("pcode")),
                 kind: PlaceKind::Neighbourhood,
                 name: names[0].clone(),
@@ -646,6 +657,89 @@ impl Builder {
                 admin2: None,
                 population: 0,
                 sources: vec!["ocha-neighbourhoods".into()],
+                names,
+            });
+        }
+        Ok(())
+    }
+
+    /// The war-reported landmarks (airbases, prisons, camps, hills ...), each its own entry
+    /// at its own point, with the town it is described with and its radius. A name the
+    /// landmark shares with a Syrian settlement or area is kept marked `^`: it names the site
+    /// only with a kind word ("Kweiris airbase"), alone it stays the town's.
+    fn add_landmarks(&mut self, path: &Path) -> Result<(), GazetteerError> {
+        let settled: HashSet<String> = self
+            .entries
+            .iter()
+            .filter(|e| e.country == "SY" && !e.kind.is_landmark())
+            .flat_map(|e| e.names.iter().map(|n| loose_key(n)))
+            .collect();
+        for row in read_tsv(path, true)? {
+            let get = |k: &str| row.get(k).map(String::as_str).unwrap_or("").trim();
+            let name = get("name");
+            if name.is_empty() {
+                continue;
+            }
+            let mut names: Vec<String> = Vec::new();
+            let mut add = |n: &str| {
+                let n = n.trim();
+                if !n.is_empty() && !names.iter().any(|x| x == n) {
+                    names.push(n.to_string());
+                }
+            };
+            add(name);
+            for part in name.split(" / ") {
+                add(landmarks::strip_parentheses(part));
+            }
+            for alt in get("alt_names").split('|') {
+                add(landmarks::strip_parentheses(alt));
+            }
+            let (lat, lon) = (parse_f64(get("lat"), path)?, parse_f64(get("lon"), path)?);
+            // Places across the border count too: the Rukban camp is by Jordan's Rukban.
+            let neighbours: HashSet<String> = self
+                .entries
+                .iter()
+                .filter(|e| e.country != "SY" && distance_km(lat, lon, e.lat, e.lon) < 25.0)
+                .flat_map(|e| e.names.iter().map(|n| loose_key(n)))
+                .collect();
+            for n in &mut names {
+                let key = loose_key(n);
+                let shared = landmarks::phrase(n).is_none()
+                    && (settled.contains(&key) || neighbours.contains(&key));
+                if shared {
+                    n.insert(0, '^');
+                }
+            }
+            let kind = PlaceKind::parse(get("kind"))
+                .filter(|k| k.is_landmark())
+                .unwrap_or(PlaceKind::Landmark);
+            let weak = !get("note").starts_with("[strong]");
+            let radius_m =
+                match get("precision_m") {
+                    "" => None,
+                    r => Some(r.parse::<u32>().map_err(|_| {
+                        data_err(path, &format!("bad precision_m `{r}` for {name}"))
+                    })?),
+                };
+            let near = Some(get("near"))
+                .filter(|n| !n.is_empty())
+                .map(str::to_string);
+            self.push(Entry {
+                site: Some(super::Site { near, radius_m }),
+                id: get("id").to_string(),
+                kind,
+                name: name.to_string(),
+                lat,
+                lon,
+                country: "SY".into(),
+                admin1: Some(get("admin1").to_string()).filter(|a| !a.is_empty()),
+                admin2: None,
+                population: 0,
+                sources: vec![if weak {
+                    super::WEAK_SOURCE.to_string()
+                } else {
+                    "landmarks-syria".to_string()
+                }],
                 names,
             });
         }
@@ -708,6 +802,7 @@ impl Builder {
                 }
             }
             self.push(Entry {
+                site: None,
                 id: format!("geonames:{}", get("geonameid")),
                 kind: if population >= 100_000 || is_capital {
                     PlaceKind::City
@@ -746,6 +841,7 @@ impl Builder {
                 continue;
             };
             self.push(Entry {
+                site: None,
                 id: format!("geonames:{}", get("geonameid")),
                 kind: PlaceKind::Country,
                 name: get("name").to_string(),

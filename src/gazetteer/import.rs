@@ -203,6 +203,7 @@ fn standard(f: &[&str]) -> Result<Entry, String> {
     let population: u64 = number(f[14], "population").unwrap_or(0);
     let kind = kind_of(f[6], f[7], population);
     Ok(Entry {
+        site: None,
         id: format!("geonames:{}", number::<u64>(f[0], "geonameid")?),
         kind,
         name: f[1].to_string(),
@@ -238,6 +239,7 @@ fn headered(f: &[&str], cols: &[&str]) -> Result<Entry, String> {
         c => c,
     };
     Ok(Entry {
+        site: None,
         id: format!("geonames:{}", number::<u64>(get("geonameid"), "geonameid")?),
         kind: kind_of(class, code, population),
         name: get("name").to_string(),

@@ -101,6 +101,10 @@ pub fn build<'a>(entries: impl Iterator<Item = (u32, &'a [&'a str])>) -> Parts {
     let mut demonyms: Vec<String> = Vec::new();
     for (idx, names) in entries {
         for n in names {
+            // A landmark's name that is also a settlement's: found only with a kind word.
+            if n.starts_with('^') {
+                continue;
+            }
             let k = normalize::key(n);
             if k.is_empty() {
                 continue;

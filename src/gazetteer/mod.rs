@@ -6,6 +6,7 @@
 pub mod build;
 pub mod import;
 pub mod index;
+pub mod landmarks;
 pub mod normalize;
 pub mod overlay;
 
@@ -21,6 +22,10 @@ pub const BUNDLED_TSV: &str = include_str!("../../gazetteer/places.tsv");
 
 /// The column header of the gazetteer TSV format.
 pub const TSV_HEADER: &str =
+    "id\tkind\tname\tlat\tlon\tcountry\tadmin1\tadmin2\tpopulation\tsources\tnames\tnear\tradius_m";
+
+/// The header of gazetteers written before landmarks (no `near`, no `radius_m`): still read.
+pub const TSV_HEADER_V1: &str =
     "id\tkind\tname\tlat\tlon\tcountry\tadmin1\tadmin2\tpopulation\tsources\tnames";
 
 /// What can go wrong loading or building a gazetteer.
@@ -68,16 +73,33 @@ pub struct Entry {
     pub population: u64,
     /// The sources the record was merged from.
     pub sources: Vec<String>,
-    /// Every name, the display name first.
+    /// Every name, the display name first. A name starting with `^` is a landmark's name
+    /// that is also a settlement's: it resolves to the landmark only with a kind word
+    /// ("Kweiris airbase"); alone it is the town's.
     pub names: Vec<String>,
+    /// What a landmark has of its own: the town it is described with, its radius.
+    pub site: Option<Site>,
 }
+
+/// What a landmark record carries besides its point: the town it is described with and the
+/// radius within which the real site lies.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Site {
+    /// The town the site is usually described with ("Kuweires" for its airbase).
+    pub near: Option<String>,
+    /// Radius in metres within which the site lies, as its source allows.
+    pub radius_m: Option<u32>,
+}
+
+/// The source tag of a record whose only source is weak (a single editor-placed map mark).
+pub const WEAK_SOURCE: &str = "landmarks-syria-weak";
 
 impl Entry {
     /// One TSV line (no newline) in the bundled format.
     pub fn to_tsv(&self) -> String {
         let clean = |s: &str| s.replace(['\t', '\n', '\r', '|'], " ");
         format!(
-            "{}\t{}\t{}\t{:.5}\t{:.5}\t{}\t{}\t{}\t{}\t{}\t{}",
+            "{}\t{}\t{}\t{:.5}\t{:.5}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             self.id,
             self.kind.as_str(),
             clean(&self.name),
@@ -93,7 +115,22 @@ impl Entry {
                 .map(|n| clean(n))
                 .collect::<Vec<_>>()
                 .join("|"),
+            self.site
+                .as_ref()
+                .and_then(|s| s.near.as_deref())
+                .map(clean)
+                .unwrap_or_default(),
+            self.site
+                .as_ref()
+                .and_then(|s| s.radius_m)
+                .map(|r| r.to_string())
+                .unwrap_or_default(),
         )
+    }
+
+    /// True when the record's only source is weak (see [`WEAK_SOURCE`]).
+    pub fn weak_source(&self) -> bool {
+        self.sources.iter().any(|s| s == WEAK_SOURCE)
     }
 
     /// How important the place is on its own, before any context: kind and population.
@@ -112,9 +149,11 @@ impl Entry {
             // "The Middle East" is the region before it is a hamlet of that name.
             PlaceKind::Region => 0.45,
             PlaceKind::District => 0.05,
-            PlaceKind::Village | PlaceKind::Landmark => 0.0,
+            PlaceKind::Village => 0.0,
             PlaceKind::Subdistrict => -0.05,
             PlaceKind::Neighbourhood => -0.1,
+            // A site yields to a settlement of the same name: "Kuweires" is the town.
+            _ => -0.2,
         };
         let populated = matches!(
             self.kind,
@@ -123,6 +162,17 @@ impl Entry {
         let pop = if populated { self.population } else { 0 };
         kind + ((pop as f64) + 1.0).log10() / 20.0
     }
+}
+
+/// What [`Gazetteer::look_up`] answers for a name.
+#[derive(Debug)]
+pub struct LookUp<'g> {
+    /// Every entry the name may name, best first.
+    pub candidates: Vec<Candidate<'g>>,
+    /// No candidate: the place a landmark phrase is named after (precision 2).
+    pub fallback: Option<&'g Entry>,
+    /// No candidate: the kind of landmark the phrase asks for, to add to the gazetteer.
+    pub landmark_to_add: Option<PlaceKind>,
 }
 
 /// How a name matched a gazetteer entry.
@@ -224,6 +274,8 @@ pub struct Gazetteer {
     cache: MatchCache,
     /// Content hash of the data it was loaded from.
     version: String,
+    /// The look-up keys of the landmarks, gathered on first use.
+    sites: OnceLock<Vec<landmarks::SiteKeys>>,
     /// User places that win over these (`--gazetteer-overlay`).
     overlay: Option<Box<Gazetteer>>,
     /// A larger imported gazetteer consulted after this one (`--gazetteer-world`).
@@ -256,7 +308,7 @@ impl Gazetteer {
         )
         .ok_or_else(|| out("the compiled index is not valid"))?;
         let text = BUNDLED_TSV;
-        if !text.starts_with(TSV_HEADER) {
+        if !text.starts_with(TSV_HEADER_V1) {
             return Err(out(&format!("expected the header `{TSV_HEADER}`")));
         }
         let lines = line_ranges(text);
@@ -269,6 +321,7 @@ impl Gazetteer {
             cache: MatchCache::default(),
             default_memo: DefaultMemo::default(),
             span_memo: SpanMemo::default(),
+            sites: OnceLock::new(),
             version: include_str!(concat!(env!("OUT_DIR"), "/version.txt")).to_string(),
             overlay: None,
             world: None,
@@ -299,7 +352,7 @@ impl Gazetteer {
         let mut entries = Vec::new();
         for (i, line) in text.lines().enumerate() {
             if i == 0 {
-                if line != TSV_HEADER {
+                if line != TSV_HEADER && line != TSV_HEADER_V1 {
                     return Err(GazetteerError::Format {
                         source_name: source_name.to_string(),
                         line: 1,
@@ -350,6 +403,7 @@ impl Gazetteer {
             cache: MatchCache::default(),
             default_memo: DefaultMemo::default(),
             span_memo: SpanMemo::default(),
+            sites: OnceLock::new(),
             version: version.chars().take(16).collect(),
             overlay: None,
             world: None,
@@ -376,7 +430,7 @@ impl Gazetteer {
             line: 0,
             message: format!("not UTF-8: {e}"),
         })?;
-        if !s.starts_with(TSV_HEADER) {
+        if !s.starts_with(TSV_HEADER_V1) {
             return Err(GazetteerError::Format {
                 source_name: "imported places.tsv".into(),
                 line: 1,
@@ -393,6 +447,7 @@ impl Gazetteer {
             cache: MatchCache::default(),
             default_memo: DefaultMemo::default(),
             span_memo: SpanMemo::default(),
+            sites: OnceLock::new(),
             version,
             overlay: None,
             world: None,
@@ -447,6 +502,171 @@ impl Gazetteer {
             (Some(cell), Some(e)) => cell.get_or_init(|| normalize::key(&e.name).into()),
             _ => "",
         }
+    }
+
+    /// The landmarks' look-up keys, gathered on first use: a line is parsed only when its
+    /// kind field names a landmark kind.
+    fn sites(&self) -> &[landmarks::SiteKeys] {
+        self.sites.get_or_init(|| {
+            let mut out = Vec::new();
+            for i in 0..self.len() {
+                let is_site = match self.lines.get(i) {
+                    Some(&(a, b)) => self
+                        .text
+                        .get(a..b)
+                        .and_then(|line| line.split(|&c| c == b'\t').nth(1))
+                        .and_then(|k| std::str::from_utf8(k).ok())
+                        .and_then(PlaceKind::parse)
+                        .is_some_and(PlaceKind::is_landmark),
+                    None => self.entry(i).is_some_and(|e| e.kind.is_landmark()),
+                };
+                let Some(e) = is_site.then(|| self.entry(i)).flatten() else {
+                    continue;
+                };
+                let near = e.site.as_ref().and_then(|s| s.near.as_deref()).map(|n| {
+                    let k = normalize::key(landmarks::strip_parentheses(n));
+                    let lk = normalize::loose_key_of_key(&k);
+                    (k, lk)
+                });
+                out.push(landmarks::SiteKeys {
+                    entry: i as u32,
+                    kind: e.kind,
+                    cores: landmarks::core_keys(&e.names),
+                    near,
+                });
+            }
+            out
+        })
+    }
+
+    /// The landmark a core name and the kinds its words fit name ("Kuweires" and an airbase
+    /// word: Kuweires Military Airbase), scored by how well the name fits and by the context;
+    /// an overlay's sites first.
+    pub fn site(&self, core: &str, kinds: &[PlaceKind], ctx: &Context) -> Option<&Entry> {
+        if let Some(e) = self.overlay.as_ref().and_then(|o| o.site(core, kinds, ctx)) {
+            return Some(e);
+        }
+        let key = normalize::key(core);
+        if key.chars().count() < 2 {
+            return None;
+        }
+        let loose = normalize::loose_key_of_key(&key);
+        let mut best: Option<(f64, &Entry)> = None;
+        for s in self.sites() {
+            if !kinds.contains(&s.kind) {
+                continue;
+            }
+            let fit = landmarks::fit(s, &key, &loose);
+            if fit < 0.6 {
+                continue;
+            }
+            let Some(e) = self.entry(s.entry as usize) else {
+                continue;
+            };
+            let mut score = fit;
+            if kinds.first() == Some(&e.kind) {
+                score += 0.1;
+            }
+            if e.admin1.as_ref().is_some_and(|a| ctx.admin1.contains(a)) {
+                score += 0.2;
+            }
+            if let Some(d) = ctx
+                .points
+                .iter()
+                .map(|&(lat, lon)| distance_km(lat, lon, e.lat, e.lon))
+                .reduce(f64::min)
+            {
+                score += 0.2 * (-d / 50.0).exp();
+            }
+            let better = match best {
+                None => true,
+                Some((b, be)) => score > b || (score == b && e.id < be.id),
+            };
+            if better {
+                best = Some((score, e));
+            }
+        }
+        best.map(|(_, e)| e)
+    }
+
+    /// A landmark phrase as a claim place: the site at its own point (precision 1) when the
+    /// gazetteer holds it; else the place the phrase is named after, at precision 2 ("the
+    /// Hamdaniyeh stadium" within about 25 km of Hamdaniyeh); `None` when neither is known.
+    pub fn site_place(
+        &self,
+        mention: &str,
+        role: PlaceRole,
+        phrase: &landmarks::Phrase<'_>,
+        ctx: &Context,
+    ) -> Option<Place> {
+        if let Some(e) = self.site(phrase.core, phrase.kinds, ctx) {
+            return Some(place_from_entry(mention, role, e));
+        }
+        let town = self.site_town(phrase.core, ctx)?;
+        Some(fallback_place(mention, role, town))
+    }
+
+    /// What `geocode` answers for a name: its candidates, best first. A landmark phrase
+    /// ("Kuweires airbase") names the site before anything else; when the gazetteer does not
+    /// hold the site and no place has the whole phrase for its exact name, there is no
+    /// candidate but the place it is named after, as `fallback` (precision 2), and the kind
+    /// of landmark to add.
+    pub fn look_up(&self, name: &str, ctx: &Context) -> LookUp<'_> {
+        let mut candidates = self.candidates(name, ctx);
+        let Some(p) = landmarks::phrase(name) else {
+            return LookUp {
+                candidates,
+                fallback: None,
+                landmark_to_add: None,
+            };
+        };
+        let exact = candidates
+            .first()
+            .is_some_and(|c| c.matched == MatchKind::Exact);
+        // The whole phrase is a site's own name ("Fuel Storage Base (al-Wadihi)").
+        if exact && candidates[0].entry.kind.is_landmark() {
+            return LookUp {
+                candidates,
+                fallback: None,
+                landmark_to_add: None,
+            };
+        }
+        match self.site(p.core, p.kinds, ctx) {
+            Some(e) => {
+                candidates.retain(|c| c.entry.id != e.id);
+                candidates.insert(
+                    0,
+                    Candidate {
+                        entry: e,
+                        matched: MatchKind::Exact,
+                        similarity: 1.0,
+                        score: 1.0,
+                    },
+                );
+            }
+            None if exact => {}
+            None => {
+                return LookUp {
+                    candidates: Vec::new(),
+                    fallback: self.site_town(p.core, ctx),
+                    landmark_to_add: Some(p.kinds[0]),
+                }
+            }
+        }
+        LookUp {
+            candidates,
+            fallback: None,
+            landmark_to_add: None,
+        }
+    }
+
+    /// The Syrian place a landmark the gazetteer does not hold is named after ("Hamdaniyeh"
+    /// of "the Hamdaniyeh stadium"), if it holds that.
+    pub fn site_town(&self, core: &str, ctx: &Context) -> Option<&Entry> {
+        self.candidates(core, ctx)
+            .into_iter()
+            .find(|c| c.entry.country == "SY" && !c.entry.kind.is_landmark() && c.similarity >= 0.8)
+            .map(|c| c.entry)
     }
 
     /// Every entry that parses, in file order.
@@ -820,6 +1040,9 @@ pub fn place_from_entry(mention: &str, role: PlaceRole, e: &Entry) -> Place {
         admin2: e.admin2.clone(),
         kind: Some(e.kind),
         precision: Some(e.kind.precision()),
+        near: e.site.as_ref().and_then(|s| s.near.clone()),
+        radius_m: e.site.as_ref().and_then(|s| s.radius_m),
+        weak_source: e.weak_source(),
     }
 }
 
@@ -877,9 +1100,9 @@ pub fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
 
 fn parse_line(line: &str) -> Result<Entry, String> {
     let f: Vec<&str> = line.split('\t').collect();
-    if f.len() != 11 {
+    if f.len() != 11 && f.len() != 13 {
         return Err(format!(
-            "expected 11 tab-separated fields, found {}",
+            "expected 13 tab-separated fields (or 11, without near and radius_m), found {}",
             f.len()
         ));
     }
@@ -915,6 +1138,19 @@ fn parse_line(line: &str) -> Result<Entry, String> {
         population,
         sources: split(f[9]),
         names: split(f[10]),
+        site: match (
+            f.get(11).copied().filter(|x| !x.is_empty()),
+            f.get(12).copied(),
+        ) {
+            (None, None | Some("")) => None,
+            (near, radius) => Some(Site {
+                near: near.map(str::to_string),
+                radius_m: match radius.filter(|x| !x.is_empty()) {
+                    Some(r) => Some(r.parse().map_err(|_| format!("bad radius_m `{r}`"))?),
+                    None => None,
+                },
+            }),
+        },
     })
 }
 

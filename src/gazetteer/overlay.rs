@@ -198,6 +198,7 @@ fn entry_of(
         }
     }
     Ok(Entry {
+        site: None,
         id: get("id")
             .map(str::to_string)
             .unwrap_or_else(|| format!("overlay:{stem}:{line}")),

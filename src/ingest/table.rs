@@ -151,6 +151,9 @@ fn table_place(mention: Option<&str>, point: (f64, f64), precision: Option<u8>) 
         admin2: None,
         kind: None,
         precision,
+        near: None,
+        radius_m: None,
+        weak_source: false,
     }
 }
 
