@@ -360,6 +360,97 @@ fn strict_breach_exits_1_but_writes() {
 }
 
 #[test]
+fn a_landmark_the_gazetteer_lacks_is_placed_near_its_town_and_listed_to_add() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("a.txt");
+    std::fs::write(
+        &p,
+        "Seven civilians were killed at the Rastan stadium on Friday.\n\
+         Four soldiers were killed in strikes on Kuweires airbase on Friday.\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = tollmap(&[
+        "-q",
+        "build",
+        p.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut r = csv::Reader::from_path(out.join("unresolved.csv")).unwrap();
+    let headers = r.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(|x| x.unwrap()).collect();
+    assert_eq!(rows.len(), 1, "only the stadium is missing: {rows:?}");
+    assert_eq!(&rows[0][col("mention")], "Rastan stadium");
+    assert_eq!(&rows[0][col("landmark_to_add")], "stadium");
+    assert!(rows[0][col("fallback_to")].contains("Rastan"), "{rows:?}");
+    let claims: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("claims.geojson")).unwrap()).unwrap();
+    let features = claims["features"].as_array().unwrap();
+    let by_count = |n: u64| {
+        features
+            .iter()
+            .find(|f| f["properties"]["count_low"] == n)
+            .unwrap_or_else(|| panic!("claim of {n}: {claims}"))
+    };
+    assert_eq!(by_count(7)["properties"]["precision"], 2);
+    assert_eq!(by_count(4)["properties"]["precision"], 1);
+    assert_eq!(by_count(4)["properties"]["place_kind"], "airbase");
+    assert_eq!(by_count(4)["properties"]["near"], "Kuweires Sharqi");
+}
+
+#[test]
+fn overlays_add_landmarks_and_correct_bundled_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("sites.csv");
+    // A new stadium near Rastan, and the Hikmeh school moved (a correction of a weak mark).
+    std::fs::write(
+        &csv,
+        "id,name,aliases,lat,lon,kind,near,radius_m,weak_source\n\
+         ,Rastan Stadium,Rastan football ground,34.93,36.73,stadium,Rastan,300,false\n\
+         landmark:576,Al-Hikmah school,Hikmeh school,36.1610,37.0870,school,Aleppo,100,false\n",
+    )
+    .unwrap();
+    let o = tollmap(&[
+        "geocode",
+        "--format",
+        "jsonl",
+        "--gazetteer-overlay",
+        csv.to_str().unwrap(),
+        "the Rastan stadium",
+        "Hikmeh school",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let lines: Vec<serde_json::Value> = String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["kind"], "stadium");
+    assert_eq!(lines[0]["near"], "Rastan");
+    assert_eq!(lines[0]["radius_m"], 300);
+    assert_eq!(lines[1]["gazetteer_id"], "landmark:576");
+    assert_eq!(lines[1]["lat"], 36.161);
+    assert_eq!(lines[1]["weak_source"], false);
+    // A bad radius names the file, the line and the column.
+    std::fs::write(&csv, "name,lat,lon,kind,radius_m\nX Dam,35,38,dam,wide\n").unwrap();
+    let o = tollmap(&[
+        "geocode",
+        "--gazetteer-overlay",
+        csv.to_str().unwrap(),
+        "X Dam",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("sites.csv:2") && err.contains("radius_m"),
+        "{err}"
+    );
+}
+
+#[test]
 fn help_explains_with_examples() {
     for sub in ["build", "extract", "geocode"] {
         let o = tollmap(&[sub, "--help"]);

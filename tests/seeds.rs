@@ -479,3 +479,40 @@ fn every_ucdp_event_is_mapped_and_the_deaths_add_up() {
         assert_eq!(sum, deaths, "{layer}");
     }
 }
+
+#[test]
+fn seed_001s_hikmeh_school_is_the_schools_own_point() {
+    let Some(seeds) = seeds() else { return };
+    let dir = seeds.with_file_name("seeds");
+    let Some(text) = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| e.file_name().to_string_lossy().starts_with("001_"))
+        .map(|e| std::fs::read_to_string(e.path()).unwrap())
+    else {
+        panic!("seed 001 not in {}", dir.display());
+    };
+    assert!(text.contains("the Hikmeh school"));
+    let o = Command::new(env!("CARGO_BIN_EXE_tollmap"))
+        .args([
+            "geocode",
+            "--format",
+            "jsonl",
+            "--context",
+            &text,
+            "the Hikmeh school",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["kind"], "school", "{v}");
+    assert_eq!(v["precision"], 1);
+    assert_eq!(v["weak_source"], true);
+    // South-west Aleppo, not the city's centre point.
+    let d = distance_km(
+        (v["lat"].as_f64().unwrap(), v["lon"].as_f64().unwrap()),
+        (36.1601, 37.086),
+    );
+    assert!(d < 0.3, "{d} km from the school");
+}

@@ -114,7 +114,7 @@
 
   function popup(place, t, period, role) {
     var box = el('div', null, 'tm-popup');
-    box.appendChild(el('h3', nameOf(place)));
+    box.appendChild(el('h3', nameOf(place) + (place.site ? ' (' + place.site + ')' : '')));
     var when = period >= 0 ? D.periods[period].id : 'all periods';
     var line = role === 'origin' ? 'dead from here, ' : '';
     box.appendChild(el('p', line + when + ': killed ' + range(t.kl, t.kh) + ', wounded ' + range(t.wl, t.wh), 'totals'));

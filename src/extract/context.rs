@@ -123,7 +123,12 @@ pub(super) fn link_parts_across_sentences(
                 && matches!(c.outcome, Outcome::Killed | Outcome::Wounded));
         let smaller = c.count.high.is_some_and(|h| h < t.count.low.max(1))
             || (t.count.high.is_none() && c.count.high.is_some_and(|h| h <= t.count.low));
-        outcome_ok && smaller
+        // Civilians are no part of a toll of fighters, nor fighters of a toll of civilians.
+        let civ = |v: Victims| v == Victims::Civilians;
+        let known = |v: Victims| v != Victims::Unknown;
+        let victims_ok =
+            !(known(t.victims) && known(c.victims) && civ(t.victims) != civ(c.victims));
+        outcome_ok && smaller && victims_ok
     };
     // The story's totals: the headline's figures (the short lines before the first full
     // sentence) and the first full sentence that gives figures.

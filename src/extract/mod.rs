@@ -63,10 +63,13 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
             .iter()
             .filter(|m| m.known)
             .map(|m| {
-                (
-                    resolve(gaz, &m.text, PlaceRole::Event, m.kind_hint, &ctx),
-                    [0, 0],
-                )
+                let place = match m.phrase() {
+                    Some(p) => gaz.site_place(&m.text, PlaceRole::Event, &p, &ctx),
+                    None => None,
+                };
+                let place = place
+                    .unwrap_or_else(|| resolve(gaz, &m.text, PlaceRole::Event, m.kind_hint, &ctx));
+                (place, [0, 0])
             })
             .collect()
     } else {
@@ -405,6 +408,11 @@ fn resolve_mentions(
     let mut out: Vec<Place> = chosen
         .iter()
         .map(|m| {
+            // A landmark phrase: the site, else within about 25 km of the place it is named
+            // after, else the enclosing place.
+            if let Some(p) = m.phrase() {
+                return site_place(gaz, toks, mentions, m, &p, ctx);
+            }
             if m.known {
                 resolve(gaz, &m.text, m.role, m.kind_hint, ctx)
             } else {
@@ -449,6 +457,41 @@ fn resolve_mentions(
     }
     out
 }
+
+/// A landmark phrase's place: the site at its own point; one the gazetteer does not hold
+/// within about 25 km (precision 2) of the place it is named after ("the Hamdaniyeh
+/// stadium"), unless that lies far from the place the sentence puts it in ("... in
+/// Aleppo"), which is then taken; unresolved when neither is known.
+fn site_place(
+    gaz: &Gazetteer,
+    toks: &[Token<'_>],
+    mentions: &[places::Mention],
+    m: &places::Mention,
+    phrase: &crate::gazetteer::landmarks::Phrase<'_>,
+    ctx: &Context,
+) -> Place {
+    if let Some(e) = gaz.site(phrase.core, phrase.kinds, ctx) {
+        return crate::gazetteer::place_from_entry(&m.text, m.role, e);
+    }
+    let town = gaz.site_town(phrase.core, ctx);
+    let around = enclosing(gaz, toks, mentions, m, ctx);
+    let chosen = match (town, around.as_ref()) {
+        (Some(t), Some(e))
+            if crate::gazetteer::distance_km(t.lat, t.lon, e.lat, e.lon) > SITE_TOWN_KM =>
+        {
+            Some(e)
+        }
+        (Some(t), _) => Some(t),
+        (None, e) => e,
+    };
+    match chosen {
+        Some(e) => crate::gazetteer::fallback_place(&m.text, m.role, e),
+        None => Place::unresolved(&m.text, m.role),
+    }
+}
+
+/// How far the town a landmark is named after may lie from the place the sentence puts it in.
+const SITE_TOWN_KM: f64 = 30.0;
 
 /// The first Syrian event place named in a paragraph so far. Sentences without claims are
 /// kept pending and resolved only when a claim needs the paragraph's place.
@@ -495,6 +538,7 @@ fn enclosing(
 ) -> Option<crate::gazetteer::Entry> {
     let linked = mentions.iter().find(|n| {
         n.known
+            && n.site.is_none()
             && n.first >= m.end
             && n.first - m.end <= 6
             && toks[m.end..n.first].iter().any(|t| {
@@ -554,7 +598,7 @@ fn document_context<'m>(
     let mut ctx = Context::default();
     let mut anchors = Anchors::default();
     for m in mentions {
-        if !m.known {
+        if !m.known || m.site.is_some() {
             continue;
         }
         if let Some((e, n_candidates)) = gaz.best_default(&m.text) {
@@ -652,7 +696,7 @@ impl TextPlaces {
             }
             for m in places::mentions(&toks, s.text, true, gaz)
                 .into_iter()
-                .filter(|m| m.known)
+                .filter(|m| m.known && m.site.is_none())
             {
                 let cands = gaz.candidates(&m.text, &Context::default());
                 if let Some(best) = cands.first() {

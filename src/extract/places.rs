@@ -7,7 +7,7 @@
 //! unresolved mentions, so that nothing is dropped silently.
 
 use super::text::Token;
-use crate::gazetteer::{normalize, Context, Gazetteer, MatchKind};
+use crate::gazetteer::{landmarks, normalize, Context, Gazetteer, MatchKind};
 use crate::model::{PlaceKind, PlaceRole};
 
 /// A place mention in a sentence.
@@ -25,6 +25,18 @@ pub struct Mention {
     pub kind_hint: Option<PlaceKind>,
     /// True when the gazetteer has a name for it.
     pub known: bool,
+    /// A landmark phrase ("the Hikmeh school"): its core name and the kinds its words fit.
+    pub site: Option<(String, &'static [PlaceKind])>,
+}
+
+impl Mention {
+    /// The landmark phrase the mention is, if it is one.
+    pub fn phrase(&self) -> Option<landmarks::Phrase<'_>> {
+        self.site.as_ref().map(|(core, kinds)| landmarks::Phrase {
+            core: core.as_str(),
+            kinds,
+        })
+    }
 }
 
 /// Capitalized words that are never place names on their own in this domain.
@@ -491,6 +503,7 @@ fn coastal_phrases(toks: &[Token<'_>], sentence: &str, gaz: &Gazetteer, out: &mu
                 role: PlaceRole::Mentioned,
                 kind_hint: None,
                 known: true,
+                site: None,
             });
         }
     }
@@ -579,6 +592,26 @@ fn find_in_run(
         return;
     }
     let text_of = |x: usize, y: usize| &sentence[toks[x].start..toks[y - 1].end()];
+    // "Kuweires airbase", "the Hikmeh school", "Sednaya Prison", "Hama's military airport",
+    // "the Al-Mahbeh and Al-Masheerfa hills": a site, looked up by its core name and kind.
+    if let Some((core_end, phrase_end, kinds)) = site_words(toks, a, b, end) {
+        if core_end > a && core_end - a <= 4 {
+            let core = landmarks::phrase(text_of(a, phrase_end))
+                .filter(|p| p.kinds == kinds)
+                .map_or_else(|| text_of(a, core_end).to_string(), |p| p.core.to_string());
+            let known = gaz.site(&core, kinds, &Context::default()).is_some();
+            out.push(Mention {
+                text: text_of(a, phrase_end).to_string(),
+                first: a,
+                end: phrase_end,
+                role: PlaceRole::Mentioned,
+                kind_hint: None,
+                known,
+                site: Some((core, kinds)),
+            });
+            return;
+        }
+    }
     // "the Hikmeh school", "the Al-Mahbeh hill": a landmark no gazetteer holds, named after
     // something else; never the village of the same name. Kept with its generic word.
     if !headline && b == end {
@@ -591,6 +624,7 @@ fn find_in_run(
                     role: PlaceRole::Mentioned,
                     kind_hint: None,
                     known: false,
+                    site: None,
                 });
                 return;
             }
@@ -618,6 +652,7 @@ fn find_in_run(
             role: PlaceRole::Mentioned,
             kind_hint: hint,
             known: true,
+            site: None,
         });
         return;
     }
@@ -658,6 +693,7 @@ fn find_in_run(
                     role: PlaceRole::Mentioned,
                     kind_hint: if y == b { hint } else { None },
                     known: true,
+                    site: None,
                 });
             }
             return;
@@ -682,8 +718,75 @@ fn find_in_run(
             role: PlaceRole::Mentioned,
             kind_hint: hint,
             known: false,
+            site: None,
         });
     }
+}
+
+/// The kind words of a landmark phrase around the run `[a, b)` (ending at token `end`):
+/// capitalized at the run's end ("Sednaya Prison"), in lower case after it ("Kuweires
+/// airbase", "Hama's military airport"), or shared with the names after it ("the Al-Mahbeh
+/// and Al-Masheerfa hills"). Returns (end of the core, end of the phrase, kinds).
+fn site_words(
+    toks: &[Token<'_>],
+    a: usize,
+    b: usize,
+    end: usize,
+) -> Option<(usize, usize, &'static [PlaceKind])> {
+    let words = |x: usize, y: usize| -> Option<Vec<&str>> {
+        let ws: Vec<&str> = toks.get(x..y)?.iter().map(|t| t.lw()).collect();
+        Some(ws)
+    };
+    // Capitalized, closing the run.
+    if b == end {
+        for n in (1..=landmarks::MAX_KIND_WORDS).rev() {
+            if b >= a + n + 1 {
+                if let Some(kinds) = words(b - n, b).and_then(|w| landmarks::kind_words(&w)) {
+                    return Some((b - n, b, kinds));
+                }
+            }
+        }
+    }
+    if b != end {
+        return None;
+    }
+    // In lower case after the run, or after its possessive ("Hama's military airport").
+    let possessive = toks.get(end).is_some_and(|t| {
+        matches!(t.text, "'s" | "’s" | "'" | "’") && t.start == toks[end - 1].end()
+    });
+    let after = end + usize::from(possessive);
+    for n in (1..=landmarks::MAX_KIND_WORDS).rev() {
+        if let Some(kinds) = words(after, after + n).and_then(|w| landmarks::kind_words(&w)) {
+            if toks[after..after + n].iter().all(|t| t.is_word()) {
+                return Some((end, after + n, kinds));
+            }
+        }
+    }
+    // Shared with the names after it: "X and Y hills", "X, Y and Z camps".
+    let mut k = end;
+    for _ in 0..4 {
+        if !toks
+            .get(k)
+            .is_some_and(|t| matches!(t.lw(), "and" | "," | "&"))
+        {
+            return None;
+        }
+        k += 1;
+        let start = k;
+        while k < toks.len() && starts_run(toks, k) && k - start < 4 {
+            k += 1;
+        }
+        if k == start {
+            return None;
+        }
+        for n in (1..=landmarks::MAX_KIND_WORDS).rev() {
+            if let Some(kinds) = words(k, k + n).and_then(|w| landmarks::kind_words(&w)) {
+                let plural = toks[k + n - 1].lw().ends_with('s');
+                return plural.then_some((end, end, kinds));
+            }
+        }
+    }
+    None
 }
 
 /// Whether a span names a gazetteer place well enough to take it from running text
@@ -731,7 +834,11 @@ fn role_of(toks: &[Token<'_>], all: &[Mention], k: usize) -> PlaceRole {
     let before = |n: usize| -> Vec<&str> { (m.first.saturating_sub(n)..m.first).map(lw).collect() };
     let near = before(4);
     // "X, a suburb of Y": Y shares X's role.
-    let joined = matches!(lw(m.first.wrapping_sub(1)), "and" | "'s" | "’s" | ",");
+    let before_article = match lw(m.first.wrapping_sub(1)) {
+        "the" => lw(m.first.wrapping_sub(2)),
+        w => w,
+    };
+    let joined = matches!(before_article, "and" | "'s" | "’s" | ",");
     if near.contains(&"suburb") || joined {
         if let Some(prev) = k.checked_sub(1).map(|p| &all[p]) {
             if m.first - prev.end <= 5 {
@@ -757,8 +864,40 @@ fn role_of(toks: &[Token<'_>], all: &[Mention], k: usize) -> PlaceRole {
     if EVENT_CUES.contains(&prev) {
         return PlaceRole::Event;
     }
+    // "in the al-Hol camp", "attacked the Hikmeh school", "shelled Jisr al-Shughur": the
+    // article passed over; the target of an attack is where it happened.
+    let cue = if prev == "the" {
+        lw(m.first.wrapping_sub(2))
+    } else {
+        prev
+    };
+    if EVENT_CUES.contains(&cue) || ATTACK_VERBS.contains(&cue) {
+        return PlaceRole::Event;
+    }
     PlaceRole::Mentioned
 }
+
+/// Verbs whose object is the place an attack struck.
+const ATTACK_VERBS: &[&str] = &[
+    "attacked",
+    "attacking",
+    "stormed",
+    "storming",
+    "shelled",
+    "shelling",
+    "bombed",
+    "bombing",
+    "targeted",
+    "targeting",
+    "struck",
+    "hit",
+    "raided",
+    "besieged",
+    "overran",
+    "captured",
+    "seized",
+    "recaptured",
+];
 
 #[cfg(test)]
 mod tests {

@@ -211,7 +211,21 @@ fn unknown_places_fall_back_to_the_enclosing_place_with_precision_2() {
     assert_eq!(cs.len(), 1);
     let p = cs[0].event_place().expect("event place");
     assert_eq!(p.mention, "Hikmeh school");
-    assert_eq!(p.name.as_deref(), Some("Aleppo"));
+    assert_eq!(p.kind, Some(PlaceKind::School));
+    assert_eq!(p.precision, Some(1));
+    assert!(p.weak_source, "a single map mark");
+
+    // A site the gazetteer does not hold: within about 25 km of the town it is named after.
+    let cs = extract("Six soldiers were killed at the Rastan stadium on Friday.");
+    assert_eq!(cs.len(), 1);
+    let p = cs[0].event_place().expect("event place");
+    assert_eq!(p.mention, "Rastan stadium");
+    assert_eq!(p.admin1.as_deref(), Some("Homs"));
+    assert_eq!(p.precision, Some(2));
+    // ... unless the sentence puts it in a place far from that town.
+    let cs = extract("Six soldiers were killed at the Rastan stadium in Aleppo on Friday.");
+    let p = cs[0].event_place().expect("event place");
+    assert_eq!(p.admin1.as_deref(), Some("Aleppo"));
     assert_eq!(p.precision, Some(2));
 }
 

@@ -206,7 +206,16 @@ fn clean_core(s: &str) -> &str {
             break;
         }
     }
-    s
+    // "the school", "a camp", "its hospital": no name at all.
+    let function_word = matches!(
+        s.to_ascii_lowercase().as_str(),
+        "the" | "a" | "an" | "its" | "their" | "this" | "that" | "his" | "her" | "our" | "one"
+    );
+    if function_word {
+        ""
+    } else {
+        s
+    }
 }
 
 /// A name without what stands in parentheses ("Hamidiyah Air Base (Tartus)").

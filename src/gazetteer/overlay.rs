@@ -4,7 +4,11 @@
 //! `lat`, `lon` (required unless `same_as` is given), `kind` (default `landmark`), `admin1`,
 //! `admin2`, `country` (default `SY`), `population`, `id` (default `overlay:<file>:<line>`),
 //! `same_as` (the id of a place of the gazetteer, e.g. `geonames:171830`: the row's names become
-//! aliases of that place, which keeps its own point and id).
+//! aliases of that place, which keeps its own point and id). Landmarks: `kind` is one of the
+//! landmark kinds (`airbase`, `prison`, `camp`, `hill` ...), `near` the town the site is
+//! described with, `radius_m` the radius in metres within which it lies, `weak_source`
+//! `true` when its only source is weak. A row whose `id` is a bundled place's (`landmark:576`)
+//! replaces that place: the way to correct a bundled landmark's point.
 //! GeoJSON: a FeatureCollection of Points whose properties use the same names.
 //! Syrian overlay places without `admin1`/`admin2` take those of the nearest bundled place
 //! within 10 km.
@@ -197,8 +201,36 @@ fn entry_of(
             admin2 = admin2.or_else(|| e.admin2.clone());
         }
     }
+    let radius_m = match get("radius_m") {
+        None => None,
+        Some(r) => Some(r.parse::<u32>().map_err(|_| {
+            err(
+                path,
+                line,
+                format!("`radius_m` is not a whole number of metres: {r}"),
+            )
+        })?),
+    };
+    let near = get("near").map(str::to_string);
+    let site = (kind.is_landmark() || near.is_some() || radius_m.is_some())
+        .then_some(super::Site { near, radius_m });
+    let weak = match get("weak_source").map(str::to_ascii_lowercase).as_deref() {
+        None | Some("0" | "false" | "no") => false,
+        Some("1" | "true" | "yes") => true,
+        Some(other) => {
+            return Err(err(
+                path,
+                line,
+                format!("`weak_source` must be true or false: {other}"),
+            ))
+        }
+    };
+    let mut sources = vec![format!("overlay:{stem}")];
+    if weak {
+        sources.push(super::WEAK_SOURCE.to_string());
+    }
     Ok(Entry {
-        site: None,
+        site,
         id: get("id")
             .map(str::to_string)
             .unwrap_or_else(|| format!("overlay:{stem}:{line}")),
@@ -210,7 +242,7 @@ fn entry_of(
         admin1,
         admin2,
         population: get("population").and_then(|p| p.parse().ok()).unwrap_or(0),
-        sources: vec![format!("overlay:{stem}")],
+        sources,
         names,
     })
 }

@@ -138,7 +138,8 @@ pub fn cumulative_csv(claims: &[Claim], out: &mut dyn Write) -> std::io::Result<
 
 /// `unresolved.csv`: place mentions of claims that nothing in the gazetteer fits, with how
 /// often and where they occur, most frequent first. Mentions placed at an enclosing place
-/// (precision 2) are listed too, with that place in `fallback_to`.
+/// (precision 2) are listed too, with that place in `fallback_to`; a landmark phrase ("the
+/// Hamdaniyeh stadium") says in `landmark_to_add` the kind of site to add.
 pub fn unresolved_csv(claims: &[Claim], out: &mut dyn Write) -> std::io::Result<()> {
     #[derive(Default)]
     struct Row {
@@ -172,15 +173,21 @@ pub fn unresolved_csv(claims: &[Claim], out: &mut dyn Write) -> std::io::Result<
         "roles",
         "fallback_to",
         "claims",
+        "landmark_to_add",
     ])?;
     for (mention, r) in sorted {
+        // "the Hamdaniyeh stadium": a site to add to the gazetteer, of this kind.
+        let landmark = crate::gazetteer::landmarks::phrase(&mention)
+            .map(|p| p.kinds[0].as_str())
+            .unwrap_or_default();
         w.write_record([
-            mention,
+            mention.clone(),
             r.occurrences.to_string(),
             r.documents.into_iter().collect::<Vec<_>>().join(" "),
             r.roles.into_iter().collect::<Vec<_>>().join(" "),
             r.fallback_to.into_iter().collect::<Vec<_>>().join("; "),
             r.claims.join(" "),
+            landmark.to_string(),
         ])?;
     }
     w.flush()

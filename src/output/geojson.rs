@@ -382,12 +382,25 @@ pub fn claims_layer<'a>(
         props.insert("admin1", Prop::opt(p.admin1.as_deref()));
         props.insert("admin2", Prop::opt(p.admin2.as_deref()));
         props.insert("precision", Prop::opt_count(p.precision.map(u64::from)));
+        site_props(p, true, &mut props);
         sink.feature(Feature {
             id: Cow::Borrowed(&c.id),
             geom: Geom::Point { lon, lat },
             props: props.sorted(&mut order),
         });
     }
+}
+
+/// What a place says of itself as a site: its kind (`place_kind`; `kind` in the place
+/// layers says it already), the town it is described with, its radius in metres, and
+/// `weak_source` 1 when a single editor-placed map mark is all its source is.
+fn site_props<'a>(p: &'a crate::model::Place, with_kind: bool, props: &mut Props<'a>) {
+    if with_kind {
+        props.insert("place_kind", Prop::opt(p.kind.map(|k| k.as_str())));
+    }
+    props.insert("near", Prop::opt(p.near.as_deref()));
+    props.insert("radius_m", Prop::opt_count(p.radius_m.map(u64::from)));
+    props.insert("weak_source", Prop::Int(i64::from(p.weak_source)));
 }
 
 /// `events.geojson`: one point per event, with its range and the claims it holds.
@@ -570,6 +583,7 @@ pub fn places_layer<'a>(
             "precision",
             Prop::opt_count(r.place.precision.map(u64::from)),
         );
+        site_props(&r.place, false, &mut props);
         totals(r, events, &mut props);
         Some(Feature {
             id: Cow::Owned(id.clone()),

@@ -168,6 +168,7 @@ fn places_of(
                     "lat": c[1],
                     "precision": p["precision"],
                     "admin1": p["admin1"],
+                    "site": site_label(p),
                 }),
                 Vec::new(),
             )
@@ -344,4 +345,20 @@ pub fn stage_web(
         w.write_all(b";\n")
     })?);
     Ok(out)
+}
+
+/// "airbase, near Kuweires Sharqi" for a landmark's place properties; null for the rest.
+fn site_label(p: &Value) -> Value {
+    let kind = p["kind"].as_str().and_then(crate::model::PlaceKind::parse);
+    match kind.filter(|k| k.is_landmark()) {
+        Some(k) => {
+            let mut label = k.label();
+            if let Some(near) = p["near"].as_str() {
+                label.push_str(", near ");
+                label.push_str(near);
+            }
+            Value::String(label)
+        }
+        None => Value::Null,
+    }
 }
