@@ -740,11 +740,17 @@ fn site_words(
     // Capitalized, closing the run.
     if b == end {
         for n in (1..=landmarks::MAX_KIND_WORDS).rev() {
-            if b >= a + n + 1 {
+            if b > a + n {
                 if let Some(kinds) = words(b - n, b).and_then(|w| landmarks::kind_words(&w)) {
                     return Some((b - n, b, kinds));
                 }
             }
+        }
+    }
+    // Arabic: the kind word opens the name ("سجن صيدنايا").
+    if b > a + 1 && arabic(&toks[a]) {
+        if let Some(kinds) = landmarks::kind_words(&[toks[a].lw()]) {
+            return Some((b, b, kinds));
         }
     }
     if b != end {
@@ -754,7 +760,17 @@ fn site_words(
     let possessive = toks.get(end).is_some_and(|t| {
         matches!(t.text, "'s" | "’s" | "'" | "’") && t.start == toks[end - 1].end()
     });
-    let after = end + usize::from(possessive);
+    let mut after = end + usize::from(possessive);
+    // "the Deir ez-Zor suspension bridge": one modifier before the kind word.
+    if toks
+        .get(after)
+        .is_some_and(|t| landmarks::MODIFIERS.contains(&t.lw()))
+        && (1..=landmarks::MAX_KIND_WORDS).any(|n| {
+            words(after + 1, after + 1 + n).is_some_and(|w| landmarks::kind_words(&w).is_some())
+        })
+    {
+        after += 1;
+    }
     for n in (1..=landmarks::MAX_KIND_WORDS).rev() {
         if let Some(kinds) = words(after, after + n).and_then(|w| landmarks::kind_words(&w)) {
             if toks[after..after + n].iter().all(|t| t.is_word()) {

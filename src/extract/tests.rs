@@ -364,3 +364,169 @@ fn hard_wrapped_lines_are_one_sentence() {
     assert_eq!((cs[0].count.low, cs[0].count.high), (30, None));
     assert_eq!(cs[0].outcome, Outcome::Killed);
 }
+
+/// Landmark phrases of every kind in sentences written for tollmap: (sentence, the event
+/// place's gazetteer id, its kind, its precision). A site the gazetteer lacks is placed within
+/// about 25 km of its town (precision 2, the town's id).
+const LANDMARK_CASES: &[(&str, &str, &str, u8)] = &[
+    (
+        "Four soldiers were killed in strikes on Kuweires airbase on Friday.",
+        "landmark:6",
+        "airbase",
+        1,
+    ),
+    (
+        "Six soldiers died when rebels shelled the Kuweires Military Airport.",
+        "landmark:6",
+        "airbase",
+        1,
+    ),
+    (
+        "Shelling on Hama's military airport killed three soldiers.",
+        "landmark:21",
+        "airbase",
+        1,
+    ),
+    (
+        "Eleven detainees died in Sednaya prison last month, a rights group said.",
+        "landmark:157",
+        "prison",
+        1,
+    ),
+    (
+        "Eleven detainees died in Saydnaya Prison last month.",
+        "landmark:157",
+        "prison",
+        1,
+    ),
+    (
+        "Two children died in the al-Hol camp on Tuesday.",
+        "landmark:158",
+        "camp",
+        1,
+    ),
+    (
+        "Two children died in el-Hol Camp on Tuesday.",
+        "landmark:158",
+        "camp",
+        1,
+    ),
+    (
+        "Nine fighters were killed near the Tishreen Dam.",
+        "landmark:164",
+        "dam",
+        1,
+    ),
+    (
+        "Fourteen soldiers were killed in an assault on the Hikmeh school.",
+        "landmark:576",
+        "school",
+        1,
+    ),
+    (
+        "Five people were killed in a strike on the Kafranbel hospital.",
+        "landmark:172",
+        "hospital",
+        1,
+    ),
+    (
+        "Three guards were killed at the Bab al-Hawa crossing on Sunday.",
+        "landmark:183",
+        "border_crossing",
+        1,
+    ),
+    (
+        "Seven soldiers were killed on Jabal Laylun, the monitor said.",
+        "landmark:194",
+        "hill",
+        1,
+    ),
+    (
+        "Twelve fighters were killed on the Hawarat Jabbul hill.",
+        "landmark:192",
+        "hill",
+        1,
+    ),
+    (
+        "Two civilians were killed on the Castello road north of Aleppo.",
+        "landmark:261",
+        "road",
+        1,
+    ),
+    (
+        "Four fighters were killed at the Tadef roundabout on Monday.",
+        "landmark:263",
+        "junction",
+        1,
+    ),
+    (
+        "Three people were killed on the Deir ez-Zor suspension bridge.",
+        "landmark:267",
+        "bridge",
+        1,
+    ),
+    (
+        "Eight workers were killed at the Maliha oil field.",
+        "landmark:190",
+        "oil_field",
+        1,
+    ),
+    (
+        "Ten cadets were killed at the Aleppo Infantry Academy.",
+        "landmark:150",
+        "military_academy",
+        1,
+    ),
+    (
+        "Six soldiers were killed at the Aleppo Air Defence Base on Sunday.",
+        "landmark:40",
+        "military_base",
+        1,
+    ),
+    (
+        "Three people were killed at the al-Rai Grain Silo.",
+        "landmark:1002",
+        "industrial_zone",
+        1,
+    ),
+    (
+        "Five detainees died in سجن صيدنايا last year.",
+        "landmark:157",
+        "prison",
+        1,
+    ),
+    // Sites the gazetteer lacks: the town they are named after, at precision 2.
+    (
+        "Six soldiers were killed at the Rastan stadium on Friday.",
+        "geonames:172946",
+        "town",
+        2,
+    ),
+    (
+        "Nine people were killed at the Saraqeb hospital on Friday.",
+        "geonames:164816",
+        "town",
+        2,
+    ),
+];
+
+#[test]
+fn landmark_table() {
+    let mut failures = Vec::new();
+    for &(text, id, kind, precision) in LANDMARK_CASES {
+        let cs = extract(text);
+        let got = cs.first().and_then(|c| c.event_place()).map(|p| {
+            (
+                p.gazetteer_id.clone().unwrap_or_default(),
+                p.kind.map(|k| k.as_str()).unwrap_or_default(),
+                p.precision.unwrap_or(0),
+            )
+        });
+        if got.as_ref().map(|(i, k, p)| (i.as_str(), *k, *p)) != Some((id, kind, precision)) {
+            failures.push(format!(
+                "{text}\n  want {id} {kind} {precision}, got {got:?}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -131,6 +131,32 @@ const PREFIXES: &[(&str, &[PlaceKind])] = &[
     ("ملعب", STADIUM),
 ];
 
+/// Lower-case words that may stand between a name and its kind word ("the Deir ez-Zor
+/// suspension bridge", "the Rastan old hospital").
+pub const MODIFIERS: &[&str] = &[
+    "suspension",
+    "old",
+    "new",
+    "main",
+    "central",
+    "national",
+    "general",
+    "military",
+    "civil",
+    "civilian",
+    "international",
+    "grain",
+    "water",
+    "refugee",
+    "displacement",
+    "detention",
+    "army",
+    "naval",
+    "football",
+    "surgical",
+    "field",
+];
+
 /// The number of words of `s`, split on spaces.
 fn word_count(s: &str) -> usize {
     s.split(' ').count()
@@ -173,7 +199,13 @@ pub fn phrase(name: &str) -> Option<Phrase<'_>> {
             if !head.is_empty() && !head.ends_with(' ') {
                 continue;
             }
-            let core = clean_core(&name[..head.len()]);
+            let mut core = clean_core(&name[..head.len()]);
+            // "Deir ez-Zor suspension bridge": the modifier is no part of the name.
+            if let Some((rest, last)) = core.rsplit_once(' ') {
+                if MODIFIERS.contains(&last) {
+                    core = clean_core(rest);
+                }
+            }
             if !core.is_empty() {
                 return Some(Phrase { core, kinds });
             }

@@ -583,7 +583,7 @@ pub fn places_layer<'a>(
             "precision",
             Prop::opt_count(r.place.precision.map(u64::from)),
         );
-        site_props(&r.place, false, &mut props);
+        site_props(r.place, false, &mut props);
         totals(r, events, &mut props);
         Some(Feature {
             id: Cow::Owned(id.clone()),
