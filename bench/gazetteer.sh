@@ -20,7 +20,7 @@ t.sort(); print(f"median {t[4]*1e3:.1f} ms, max {t[-1]*1e3:.1f} ms")
 runs $bin geocode Jableh
 
 echo "== look-ups on one core (cargo bench --bench lookup)"
-cargo bench --quiet --bench lookup 2>/dev/null | grep -E "load|exact|resolve|misspelled"
+cargo bench --quiet --bench lookup 2>/dev/null | grep -E "load|exact|resolve|misspelled|landmark"
 
 echo "== import the world file"
 world=$(mktemp -d)/world

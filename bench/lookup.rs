@@ -29,7 +29,7 @@ fn median_rate(n: usize, mut pass: impl FnMut() -> usize) -> (f64, usize) {
 fn main() {
     // `cargo bench --bench lookup -- fuzzy` runs one phase (exact, resolve or fuzzy).
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let phases = ["exact", "resolve", "fuzzy"];
+    let phases = ["exact", "resolve", "fuzzy", "sites"];
     let only: Vec<&str> = phases
         .into_iter()
         .filter(|p| args.iter().any(|a| a == p))
@@ -87,6 +87,42 @@ fn main() {
     } else {
         (0.0, 0)
     };
+    // Landmark phrases ("Kuweires airbase"): each site's names with a kind word, through
+    // `look_up` on a fresh gazetteer each pass, so the site keys are gathered every time.
+    let phrases: Vec<String> = g
+        .iter()
+        .filter(|e| e.kind.is_landmark())
+        .flat_map(|e| {
+            e.names
+                .iter()
+                .map(|n| n.trim_start_matches('^').to_string())
+        })
+        .filter(|n| tollmap::gazetteer::landmarks::phrase(n).is_some())
+        .collect();
+    let (sites, sites_found) = if run("sites") {
+        median_rate(phrases.len(), || {
+            let g = bundled();
+            phrases
+                .iter()
+                .filter(|n| !g.look_up(n, &ctx).candidates.is_empty())
+                .count()
+        })
+    } else {
+        (0.0, 0)
+    };
+    let first_site = {
+        let g = bundled();
+        let t = Instant::now();
+        let _ = g.look_up("Kuweires airbase", &ctx);
+        t.elapsed()
+    };
+    println!(
+        "landmark phrases (look_up, site keys gathered each pass): {} phrases, {} found, {:.0} look-ups/s; first phrase of a process {:.2} ms",
+        phrases.len(),
+        sites_found,
+        sites,
+        first_site.as_secs_f64() * 1e3
+    );
     println!(
         "load (compiled index, lazy entries): {:.2} ms",
         load.as_secs_f64() * 1e3

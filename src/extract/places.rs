@@ -734,8 +734,12 @@ fn site_words(
     end: usize,
 ) -> Option<(usize, usize, &'static [PlaceKind])> {
     let words = |x: usize, y: usize| -> Option<Vec<&str>> {
-        let ws: Vec<&str> = toks.get(x..y)?.iter().map(|t| t.lw()).collect();
-        Some(ws)
+        let ws = toks.get(x..y)?;
+        // Turned away before anything is gathered: the last word is no kind word.
+        if !landmarks::is_kind_word(ws.last()?.lw()) {
+            return None;
+        }
+        Some(ws.iter().map(|t| t.lw()).collect())
     };
     // Capitalized, closing the run.
     if b == end {

@@ -157,18 +157,44 @@ pub const MODIFIERS: &[&str] = &[
     "field",
 ];
 
-/// The number of words of `s`, split on spaces.
-fn word_count(s: &str) -> usize {
-    s.split(' ').count()
+/// The kind phrases by their words joined with spaces, and every word any of them has
+/// (most words of a text are none: they are turned away without joining anything).
+struct KindTable {
+    phrases: std::collections::HashMap<&'static str, &'static [PlaceKind]>,
+    words: std::collections::HashSet<&'static str>,
+}
+
+fn kind_table() -> &'static KindTable {
+    static TABLE: std::sync::OnceLock<KindTable> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut phrases = std::collections::HashMap::new();
+        let mut words = std::collections::HashSet::new();
+        for &(p, k) in SUFFIXES.iter().chain(PREFIXES) {
+            phrases.entry(p).or_insert(k);
+            words.extend(p.split(' '));
+        }
+        KindTable { phrases, words }
+    })
+}
+
+/// True when a lower-case word is part of some kind phrase.
+pub fn is_kind_word(w: &str) -> bool {
+    kind_table().words.contains(w)
 }
 
 /// The kind words a sequence of lower-case words is, if it is one: the kinds they fit.
 pub fn kind_words(words: &[&str]) -> Option<&'static [PlaceKind]> {
-    SUFFIXES
-        .iter()
-        .chain(PREFIXES)
-        .find(|(w, _)| word_count(w) == words.len() && w.split(' ').eq(words.iter().copied()))
-        .map(|&(_, k)| k)
+    let table = kind_table();
+    if words.is_empty() || words.len() > MAX_KIND_WORDS {
+        return None;
+    }
+    if !words.iter().all(|w| table.words.contains(w)) {
+        return None;
+    }
+    match words {
+        [one] => table.phrases.get(one).copied(),
+        _ => table.phrases.get(words.join(" ").as_str()).copied(),
+    }
 }
 
 /// The longest number of words a kind phrase has.
@@ -283,13 +309,15 @@ pub struct SiteKeys {
     pub kind: PlaceKind,
     /// (strict, loose) keys of the core names.
     pub cores: Vec<(String, String)>,
+    /// The core keys with their endings folded (see `fold_endings`), as `cores`.
+    pub folded: Vec<String>,
     /// (strict, loose) keys of the town it is described with.
     pub near: Option<(String, String)>,
 }
 
 /// A key with each word's final -eh, -ah, -a or -e folded away, so that spellings that
 /// differ only there compare as equal ("Mezzeh" and "Mezza").
-fn fold_endings(key: &str) -> String {
+pub fn fold_endings(key: &str) -> String {
     let mut out = String::with_capacity(key.len());
     for (i, w) in key.split(' ').enumerate() {
         if i > 0 {
@@ -313,17 +341,20 @@ fn fold_endings(key: &str) -> String {
 pub fn fit(site: &SiteKeys, key: &str, loose: &str) -> f64 {
     let mut best: f64 = 0.0;
     let folded = fold_endings(key);
-    for (k, lk) in &site.cores {
+    for ((k, lk), other) in site.cores.iter().zip(&site.folded) {
         let s = if k == key {
             1.0
         } else {
-            let other = fold_endings(k);
+            // Keys of very different lengths are no spelling variants of each other.
+            if folded.len().abs_diff(other.len()) * 2 > folded.len().max(other.len()) {
+                continue;
+            }
             let sim = normalize::similarity(&folded, &other);
             // "Assad" keys as "sad" (an assimilated article), "Al-Assad" as "assad".
             let assimilated = folded.len() >= 3
                 && other.len() >= 3
                 && (other.ends_with(folded.as_str()) || folded.ends_with(other.as_str()));
-            if folded == other {
+            if folded == *other {
                 0.98
             } else if lk == loose && (sim >= 0.75 || assimilated) {
                 0.7 + 0.25 * sim

@@ -233,6 +233,12 @@ struct DefaultMemo(std::sync::Mutex<crate::hash::FnvHashMap<Box<str>, Option<Bes
 #[derive(Debug, Default)]
 struct SpanMemo(std::sync::Mutex<crate::hash::FnvHashMap<Box<str>, u8>>);
 
+/// The sites a core key and kinds fit, memoised per gazetteer.
+#[derive(Debug, Default)]
+struct SiteMemo(
+    std::sync::Mutex<crate::hash::FnvHashMap<Box<str>, std::sync::Arc<Vec<(u32, f64)>>>>,
+);
+
 /// The best entry for a mention with no context, and how many candidates it had.
 pub type BestDefault = (std::sync::Arc<Entry>, usize);
 
@@ -276,6 +282,8 @@ pub struct Gazetteer {
     version: String,
     /// The look-up keys of the landmarks, gathered on first use.
     sites: OnceLock<Vec<landmarks::SiteKeys>>,
+    /// `site_fits` answers so far.
+    site_memo: SiteMemo,
     /// User places that win over these (`--gazetteer-overlay`).
     overlay: Option<Box<Gazetteer>>,
     /// A larger imported gazetteer consulted after this one (`--gazetteer-world`).
@@ -322,6 +330,7 @@ impl Gazetteer {
             default_memo: DefaultMemo::default(),
             span_memo: SpanMemo::default(),
             sites: OnceLock::new(),
+            site_memo: SiteMemo::default(),
             version: include_str!(concat!(env!("OUT_DIR"), "/version.txt")).to_string(),
             overlay: None,
             world: None,
@@ -404,6 +413,7 @@ impl Gazetteer {
             default_memo: DefaultMemo::default(),
             span_memo: SpanMemo::default(),
             sites: OnceLock::new(),
+            site_memo: SiteMemo::default(),
             version: version.chars().take(16).collect(),
             overlay: None,
             world: None,
@@ -448,6 +458,7 @@ impl Gazetteer {
             default_memo: DefaultMemo::default(),
             span_memo: SpanMemo::default(),
             sites: OnceLock::new(),
+            site_memo: SiteMemo::default(),
             version,
             overlay: None,
             world: None,
@@ -473,6 +484,7 @@ impl Gazetteer {
         self.cache = MatchCache::default();
         self.default_memo = DefaultMemo::default();
         self.span_memo = SpanMemo::default();
+        self.site_memo = SiteMemo::default();
     }
 
     /// Number of entries.
@@ -528,10 +540,15 @@ impl Gazetteer {
                     let lk = normalize::loose_key_of_key(&k);
                     (k, lk)
                 });
+                let cores = landmarks::core_keys(&e.names);
                 out.push(landmarks::SiteKeys {
                     entry: i as u32,
                     kind: e.kind,
-                    cores: landmarks::core_keys(&e.names),
+                    folded: cores
+                        .iter()
+                        .map(|(k, _)| landmarks::fold_endings(k))
+                        .collect(),
+                    cores,
                     near,
                 });
             }
@@ -550,17 +567,9 @@ impl Gazetteer {
         if key.chars().count() < 2 {
             return None;
         }
-        let loose = normalize::loose_key_of_key(&key);
         let mut best: Option<(f64, &Entry)> = None;
-        for s in self.sites() {
-            if !kinds.contains(&s.kind) {
-                continue;
-            }
-            let fit = landmarks::fit(s, &key, &loose);
-            if fit < 0.6 {
-                continue;
-            }
-            let Some(e) = self.entry(s.entry as usize) else {
+        for (i, fit) in self.site_fits(key, kinds).iter().copied() {
+            let Some(e) = self.entry(i as usize) else {
                 continue;
             };
             let mut score = fit;
@@ -587,6 +596,33 @@ impl Gazetteer {
             }
         }
         best.map(|(_, e)| e)
+    }
+
+    /// The sites of the given kinds a core key fits, with how well (context aside),
+    /// memoised: a corpus names the same sites over and over.
+    fn site_fits(&self, key: String, kinds: &[PlaceKind]) -> std::sync::Arc<Vec<(u32, f64)>> {
+        let memo_key = format!("{key}\t{kinds:?}");
+        if let Ok(memo) = self.site_memo.0.lock() {
+            if let Some(hit) = memo.get(memo_key.as_str()) {
+                return hit.clone();
+            }
+        }
+        let loose = normalize::loose_key_of_key(&key);
+        let fits: Vec<(u32, f64)> = self
+            .sites()
+            .iter()
+            .filter(|s| kinds.contains(&s.kind))
+            .map(|s| (s.entry, landmarks::fit(s, &key, &loose)))
+            .filter(|&(_, fit)| fit >= 0.6)
+            .collect();
+        let fits = std::sync::Arc::new(fits);
+        if let Ok(mut memo) = self.site_memo.0.lock() {
+            if memo.len() >= CACHE_LIMIT {
+                memo.clear();
+            }
+            memo.insert(memo_key.into(), fits.clone());
+        }
+        fits
     }
 
     /// A landmark phrase as a claim place: the site at its own point (precision 1) when the
