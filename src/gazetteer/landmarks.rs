@@ -349,7 +349,7 @@ pub fn fit(site: &SiteKeys, key: &str, loose: &str) -> f64 {
             if folded.len().abs_diff(other.len()) * 2 > folded.len().max(other.len()) {
                 continue;
             }
-            let sim = normalize::similarity(&folded, &other);
+            let sim = normalize::similarity(&folded, other);
             // "Assad" keys as "sad" (an assimilated article), "Al-Assad" as "assad".
             let assimilated = folded.len() >= 3
                 && other.len() >= 3

@@ -233,11 +233,12 @@ struct DefaultMemo(std::sync::Mutex<crate::hash::FnvHashMap<Box<str>, Option<Bes
 #[derive(Debug, Default)]
 struct SpanMemo(std::sync::Mutex<crate::hash::FnvHashMap<Box<str>, u8>>);
 
+/// The sites a core key fits: (entry index, fit), context aside.
+type SiteFits = std::sync::Arc<Vec<(u32, f64)>>;
+
 /// The sites a core key and kinds fit, memoised per gazetteer.
 #[derive(Debug, Default)]
-struct SiteMemo(
-    std::sync::Mutex<crate::hash::FnvHashMap<Box<str>, std::sync::Arc<Vec<(u32, f64)>>>>,
-);
+struct SiteMemo(std::sync::Mutex<crate::hash::FnvHashMap<Box<str>, SiteFits>>);
 
 /// The best entry for a mention with no context, and how many candidates it had.
 pub type BestDefault = (std::sync::Arc<Entry>, usize);
@@ -600,7 +601,7 @@ impl Gazetteer {
 
     /// The sites of the given kinds a core key fits, with how well (context aside),
     /// memoised: a corpus names the same sites over and over.
-    fn site_fits(&self, key: String, kinds: &[PlaceKind]) -> std::sync::Arc<Vec<(u32, f64)>> {
+    fn site_fits(&self, key: String, kinds: &[PlaceKind]) -> SiteFits {
         let memo_key = format!("{key}\t{kinds:?}");
         if let Ok(memo) = self.site_memo.0.lock() {
             if let Some(hit) = memo.get(memo_key.as_str()) {
