@@ -427,19 +427,19 @@ pub(super) fn joined_area(
     use crate::model::PlaceRole;
     let usable = |p: &Place| {
         is_local(p)
-            && matches!(
-                p.kind,
-                Some(
-                    PlaceKind::City
-                        | PlaceKind::Town
-                        | PlaceKind::Village
-                        | PlaceKind::Neighbourhood
-                        | PlaceKind::Landmark
-                        | PlaceKind::Governorate
-                        | PlaceKind::District
-                        | PlaceKind::Subdistrict
-                )
-            )
+            && p.kind.is_some_and(|k| {
+                k.is_landmark()
+                    || matches!(
+                        k,
+                        PlaceKind::City
+                            | PlaceKind::Town
+                            | PlaceKind::Village
+                            | PlaceKind::Neighbourhood
+                            | PlaceKind::Governorate
+                            | PlaceKind::District
+                            | PlaceKind::Subdistrict
+                    )
+            })
     };
     if mentions.len() != places.len() {
         return None;
@@ -451,6 +451,11 @@ pub(super) fn joined_area(
             .iter()
             .map(|t| t.lw())
             .collect();
+        // "the Hikmeh school and the Al-Mahbeh hill": an article may open the next name.
+        let gap: Vec<&str> = match gap.split_last() {
+            Some((&"the", rest)) if !rest.is_empty() => rest.to_vec(),
+            _ => gap,
+        };
         let joined = !gap.is_empty()
             && gap.len() <= 2
             && gap.iter().all(|w| matches!(*w, "and" | "or" | ","))

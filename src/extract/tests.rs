@@ -530,3 +530,21 @@ fn landmark_table() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn several_landmarks_in_one_claim_are_mapped_at_the_area_holding_them() {
+    let cs = extract(
+        "Fourteen soldiers were killed in an assault on the Hikmeh school and the Aleppo Infantry Academy.",
+    );
+    assert_eq!(cs.len(), 1);
+    let p = cs[0].event_place().expect("event place");
+    // Both lie in the district of Jebel Saman (the city of Aleppo's).
+    assert_eq!(p.kind, Some(PlaceKind::District), "{p:?}");
+    assert_eq!(p.admin2.as_deref(), Some("Jebel Saman"));
+    assert_eq!(p.precision, Some(3));
+    let sites: Vec<Option<PlaceKind>> = cs[0].places.iter().skip(1).map(|p| p.kind).collect();
+    assert_eq!(
+        sites,
+        [Some(PlaceKind::School), Some(PlaceKind::MilitaryAcademy)]
+    );
+}
