@@ -337,8 +337,11 @@ pub fn fold_endings(key: &str) -> String {
     out
 }
 
-/// How well a core key fits a site, in [0, 1]; 0 when it does not.
-pub fn fit(site: &SiteKeys, key: &str, loose: &str) -> f64 {
+/// How well a core key fits a site, in [0, 1]; 0 when it does not. `by_town`: whether the
+/// site may be found by the town it is described with (only when its kind is the one the
+/// words name: "the Kuweires airbase" is an airbase near Kuweires, but "the Latakia
+/// mountains" are no army base near Latakia).
+pub fn fit(site: &SiteKeys, key: &str, loose: &str, by_town: bool) -> f64 {
     let mut best: f64 = 0.0;
     let folded = fold_endings(key);
     for ((k, lk), other) in site.cores.iter().zip(&site.folded) {
@@ -366,7 +369,7 @@ pub fn fit(site: &SiteKeys, key: &str, loose: &str) -> f64 {
         };
         best = best.max(s);
     }
-    if let Some((k, lk)) = &site.near {
+    if let Some((k, lk)) = site.near.as_ref().filter(|_| by_town) {
         // Named after the town it is described with: "the Kuweires airbase".
         let s = if k == key {
             0.75

@@ -613,7 +613,10 @@ impl Gazetteer {
             .sites()
             .iter()
             .filter(|s| kinds.contains(&s.kind))
-            .map(|s| (s.entry, landmarks::fit(s, &key, &loose)))
+            .map(|s| {
+                let by_town = kinds.first() == Some(&s.kind);
+                (s.entry, landmarks::fit(s, &key, &loose, by_town))
+            })
             .filter(|&(_, fit)| fit >= 0.6)
             .collect();
         let fits = std::sync::Arc::new(fits);
