@@ -63,10 +63,9 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
             .iter()
             .filter(|m| m.known)
             .map(|m| {
-                let place = match m.phrase() {
-                    Some(p) => gaz.site_place(&m.text, PlaceRole::Event, &p, &ctx),
-                    None => None,
-                };
+                let place = m
+                    .phrase()
+                    .and_then(|p| gaz.site_place(&m.text, PlaceRole::Event, &p, &ctx, || None));
                 let place = place
                     .unwrap_or_else(|| resolve(gaz, &m.text, PlaceRole::Event, m.kind_hint, &ctx));
                 (place, [0, 0])
@@ -458,10 +457,8 @@ fn resolve_mentions(
     out
 }
 
-/// A landmark phrase's place: the site at its own point; one the gazetteer does not hold
-/// within about 25 km (precision 2) of the place it is named after ("the Hamdaniyeh
-/// stadium"), unless that lies far from the place the sentence puts it in ("... in
-/// Aleppo"), which is then taken; unresolved when neither is known.
+/// A landmark phrase's place (`Gazetteer::site_place`), the place that encloses the mention
+/// in the sentence as where the text puts it; unresolved when nothing is known.
 fn site_place(
     gaz: &Gazetteer,
     toks: &[Token<'_>],
@@ -470,28 +467,11 @@ fn site_place(
     phrase: &crate::gazetteer::landmarks::Phrase<'_>,
     ctx: &Context,
 ) -> Place {
-    if let Some(e) = gaz.site(phrase.core, phrase.kinds, ctx) {
-        return crate::gazetteer::place_from_entry(&m.text, m.role, e);
-    }
-    let town = gaz.site_town(phrase.core, ctx);
-    let around = enclosing(gaz, toks, mentions, m, ctx);
-    let chosen = match (town, around.as_ref()) {
-        (Some(t), Some(e))
-            if crate::gazetteer::distance_km(t.lat, t.lon, e.lat, e.lon) > SITE_TOWN_KM =>
-        {
-            Some(e)
-        }
-        (Some(t), _) => Some(t),
-        (None, e) => e,
-    };
-    match chosen {
-        Some(e) => crate::gazetteer::fallback_place(&m.text, m.role, e),
-        None => Place::unresolved(&m.text, m.role),
-    }
+    gaz.site_place(&m.text, m.role, phrase, ctx, || {
+        enclosing(gaz, toks, mentions, m, ctx)
+    })
+    .unwrap_or_else(|| Place::unresolved(&m.text, m.role))
 }
-
-/// How far the town a landmark is named after may lie from the place the sentence puts it in.
-const SITE_TOWN_KM: f64 = 30.0;
 
 /// The first Syrian event place named in a paragraph so far. Sentences without claims are
 /// kept pending and resolved only when a claim needs the paragraph's place.

@@ -327,37 +327,9 @@ const SAFE_LEFTOVERS: &[&str] = &[
     "syrian",
 ];
 
-/// Lower-case words after a name that make it a landmark ("the Hikmeh school").
-const LANDMARK_WORDS: &[&str] = &[
-    "school",
-    "hill",
-    "hills",
-    "hospital",
-    "mosque",
-    "church",
-    "airport",
-    "airbase",
-    "base",
-    "camp",
-    "checkpoint",
-    "bridge",
-    "square",
-    "roundabout",
-    "prison",
-    "stadium",
-    "university",
-    "quarter",
-    "dam",
-    "factory",
-    "market",
-    "crossing",
-    "highway",
-    "road",
-    "street",
-    "academy",
-    "barracks",
-    "college",
-];
+/// Lower-case words after a name that make it a site of no bundled kind ("the Omari mosque");
+/// kind words ("school", "airbase") are read by `site_words` first.
+const LANDMARK_WORDS: &[&str] = &["mosque", "church", "square", "market", "quarter", "street"];
 
 /// Words after a name that say what kind of place it is.
 fn kind_word(w: &str) -> Option<PlaceKind> {
@@ -741,9 +713,10 @@ fn site_words(
         }
         Some(ws.iter().map(|t| t.lw()).collect())
     };
+    let max_words = landmarks::max_kind_words();
     // Capitalized, closing the run.
     if b == end {
-        for n in (1..=landmarks::MAX_KIND_WORDS).rev() {
+        for n in (1..=max_words).rev() {
             if b > a + n {
                 if let Some(kinds) = words(b - n, b).and_then(|w| landmarks::kind_words(&w)) {
                     return Some((b - n, b, kinds));
@@ -769,13 +742,13 @@ fn site_words(
     if toks
         .get(after)
         .is_some_and(|t| landmarks::MODIFIERS.contains(&t.lw()))
-        && (1..=landmarks::MAX_KIND_WORDS).any(|n| {
+        && (1..=max_words).any(|n| {
             words(after + 1, after + 1 + n).is_some_and(|w| landmarks::kind_words(&w).is_some())
         })
     {
         after += 1;
     }
-    for n in (1..=landmarks::MAX_KIND_WORDS).rev() {
+    for n in (1..=max_words).rev() {
         if let Some(kinds) = words(after, after + n).and_then(|w| landmarks::kind_words(&w)) {
             if toks[after..after + n].iter().all(|t| t.is_word()) {
                 return Some((end, after + n, kinds));
@@ -799,7 +772,7 @@ fn site_words(
         if k == start {
             return None;
         }
-        for n in (1..=landmarks::MAX_KIND_WORDS).rev() {
+        for n in (1..=max_words).rev() {
             if let Some(kinds) = words(k, k + n).and_then(|w| landmarks::kind_words(&w)) {
                 let plural = toks[k + n - 1].lw().ends_with('s');
                 return plural.then_some((end, end, kinds));

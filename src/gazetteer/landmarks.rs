@@ -162,6 +162,8 @@ pub const MODIFIERS: &[&str] = &[
 struct KindTable {
     phrases: std::collections::HashMap<&'static str, &'static [PlaceKind]>,
     words: std::collections::HashSet<&'static str>,
+    /// The most words a phrase has.
+    max_words: usize,
 }
 
 fn kind_table() -> &'static KindTable {
@@ -169,11 +171,17 @@ fn kind_table() -> &'static KindTable {
     TABLE.get_or_init(|| {
         let mut phrases = std::collections::HashMap::new();
         let mut words = std::collections::HashSet::new();
+        let mut max_words = 0;
         for &(p, k) in SUFFIXES.iter().chain(PREFIXES) {
             phrases.entry(p).or_insert(k);
             words.extend(p.split(' '));
+            max_words = max_words.max(p.split(' ').count());
         }
-        KindTable { phrases, words }
+        KindTable {
+            phrases,
+            words,
+            max_words,
+        }
     })
 }
 
@@ -185,7 +193,7 @@ pub fn is_kind_word(w: &str) -> bool {
 /// The kind words a sequence of lower-case words is, if it is one: the kinds they fit.
 pub fn kind_words(words: &[&str]) -> Option<&'static [PlaceKind]> {
     let table = kind_table();
-    if words.is_empty() || words.len() > MAX_KIND_WORDS {
+    if words.is_empty() || words.len() > table.max_words {
         return None;
     }
     if !words.iter().all(|w| table.words.contains(w)) {
@@ -197,8 +205,10 @@ pub fn kind_words(words: &[&str]) -> Option<&'static [PlaceKind]> {
     }
 }
 
-/// The longest number of words a kind phrase has.
-pub const MAX_KIND_WORDS: usize = 3;
+/// The most words a kind phrase has.
+pub fn max_kind_words() -> usize {
+    kind_table().max_words
+}
 
 /// A landmark phrase split into its core name and the kinds its words fit.
 #[derive(Debug, Clone, PartialEq)]
@@ -341,9 +351,9 @@ pub fn fold_endings(key: &str) -> String {
 /// site may be found by the town it is described with (only when its kind is the one the
 /// words name: "the Kuweires airbase" is an airbase near Kuweires, but "the Latakia
 /// mountains" are no army base near Latakia).
-pub fn fit(site: &SiteKeys, key: &str, loose: &str, by_town: bool) -> f64 {
+/// `loose` and `folded` are `key`'s loose key and `fold_endings(key)`.
+pub fn fit(site: &SiteKeys, key: &str, loose: &str, folded: &str, by_town: bool) -> f64 {
     let mut best: f64 = 0.0;
-    let folded = fold_endings(key);
     for ((k, lk), other) in site.cores.iter().zip(&site.folded) {
         let s = if k == key {
             1.0
@@ -352,12 +362,12 @@ pub fn fit(site: &SiteKeys, key: &str, loose: &str, by_town: bool) -> f64 {
             if folded.len().abs_diff(other.len()) * 2 > folded.len().max(other.len()) {
                 continue;
             }
-            let sim = normalize::similarity(&folded, other);
+            let sim = normalize::similarity(folded, other);
             // "Assad" keys as "sad" (an assimilated article), "Al-Assad" as "assad".
             let assimilated = folded.len() >= 3
                 && other.len() >= 3
-                && (other.ends_with(folded.as_str()) || folded.ends_with(other.as_str()));
-            if folded == *other {
+                && (other.ends_with(folded) || folded.ends_with(other.as_str()));
+            if folded == other {
                 0.98
             } else if lk == loose && (sim >= 0.75 || assimilated) {
                 0.7 + 0.25 * sim

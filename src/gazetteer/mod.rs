@@ -215,6 +215,27 @@ pub struct Context {
     pub anchor: Option<Entry>,
 }
 
+impl Context {
+    /// What the context adds to a place's score: `in_admin1` when the place lies in a
+    /// governorate the document names, up to `near_points` the closer it lies to the
+    /// document's places (halving about every 35 km).
+    fn closeness(&self, e: &Entry, in_admin1: f64, near_points: f64) -> f64 {
+        let mut s = 0.0;
+        if e.admin1.as_ref().is_some_and(|a| self.admin1.contains(a)) {
+            s += in_admin1;
+        }
+        if let Some(d) = self
+            .points
+            .iter()
+            .map(|&(lat, lon)| distance_km(lat, lon, e.lat, e.lon))
+            .reduce(f64::min)
+        {
+            s += near_points * (-d / 50.0).exp();
+        }
+        s
+    }
+}
+
 /// A key's matches before scoring: (entry index, how it matched, similarity).
 type RawMatches = std::sync::Arc<Vec<(u32, MatchKind, f64)>>;
 
@@ -573,20 +594,9 @@ impl Gazetteer {
             let Some(e) = self.entry(i as usize) else {
                 continue;
             };
-            let mut score = fit;
+            let mut score = fit + ctx.closeness(e, 0.2, 0.2);
             if kinds.first() == Some(&e.kind) {
                 score += 0.1;
-            }
-            if e.admin1.as_ref().is_some_and(|a| ctx.admin1.contains(a)) {
-                score += 0.2;
-            }
-            if let Some(d) = ctx
-                .points
-                .iter()
-                .map(|&(lat, lon)| distance_km(lat, lon, e.lat, e.lon))
-                .reduce(f64::min)
-            {
-                score += 0.2 * (-d / 50.0).exp();
             }
             let better = match best {
                 None => true,
@@ -609,13 +619,14 @@ impl Gazetteer {
             }
         }
         let loose = normalize::loose_key_of_key(&key);
+        let folded = landmarks::fold_endings(&key);
         let fits: Vec<(u32, f64)> = self
             .sites()
             .iter()
             .filter(|s| kinds.contains(&s.kind))
             .map(|s| {
                 let by_town = kinds.first() == Some(&s.kind);
-                (s.entry, landmarks::fit(s, &key, &loose, by_town))
+                (s.entry, landmarks::fit(s, &key, &loose, &folded, by_town))
             })
             .filter(|&(_, fit)| fit >= 0.6)
             .collect();
@@ -630,20 +641,29 @@ impl Gazetteer {
     }
 
     /// A landmark phrase as a claim place: the site at its own point (precision 1) when the
-    /// gazetteer holds it; else the place the phrase is named after, at precision 2 ("the
-    /// Hamdaniyeh stadium" within about 25 km of Hamdaniyeh); `None` when neither is known.
+    /// gazetteer holds it; else, at precision 2, the place the phrase is named after ("the
+    /// Hamdaniyeh stadium" within about 25 km of Hamdaniyeh), unless it lies far from the
+    /// place the text puts the site in (`around`: "... in Aleppo"), which is then taken;
+    /// `None` when none is known.
     pub fn site_place(
         &self,
         mention: &str,
         role: PlaceRole,
         phrase: &landmarks::Phrase<'_>,
         ctx: &Context,
+        around: impl FnOnce() -> Option<Entry>,
     ) -> Option<Place> {
         if let Some(e) = self.site(phrase.core, phrase.kinds, ctx) {
             return Some(place_from_entry(mention, role, e));
         }
-        let town = self.site_town(phrase.core, ctx)?;
-        Some(fallback_place(mention, role, town))
+        let town = self.site_town(phrase.core, ctx);
+        let around = around();
+        let chosen = match (town, around.as_ref()) {
+            (Some(t), Some(e)) if distance_km(t.lat, t.lon, e.lat, e.lon) > SITE_TOWN_KM => e,
+            (Some(t), _) => t,
+            (None, e) => e?,
+        };
+        Some(fallback_place(mention, role, chosen))
     }
 
     /// What `geocode` answers for a name: its candidates, best first. A landmark phrase
@@ -1064,6 +1084,9 @@ pub fn fallback_place(mention: &str, role: PlaceRole, enclosing: &Entry) -> Plac
     p
 }
 
+/// How far the town a landmark is named after may lie from the place the text puts it in.
+const SITE_TOWN_KM: f64 = 30.0;
+
 /// The precision of a fallback place; no gazetteer entry has it of its own.
 pub const FALLBACK_PRECISION: u8 = 2;
 
@@ -1099,19 +1122,7 @@ fn score(c: &Candidate<'_>, ctx: &Context, hint: Option<PlaceKind>) -> f64 {
         MatchKind::Fuzzy => c.similarity - 0.55,
     };
     s += e.importance();
-    if let Some(a1) = &e.admin1 {
-        if ctx.admin1.iter().any(|h| h == a1) {
-            s += 0.5;
-        }
-    }
-    if let Some(d) = ctx
-        .points
-        .iter()
-        .map(|&(lat, lon)| distance_km(lat, lon, e.lat, e.lon))
-        .reduce(f64::min)
-    {
-        s += 0.4 * (-d / 50.0).exp();
-    }
+    s += ctx.closeness(e, 0.5, 0.4);
     if let Some(hint) = hint {
         if e.kind == hint {
             s += 1.0;
