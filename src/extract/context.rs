@@ -55,64 +55,29 @@ pub(super) fn outlet_claimant(doc: &Document) -> Option<String> {
     self_reporting(first).map(str::to_string)
 }
 
-/// Victims from context for the claims from `first` on (one sentence's): a part of a total
-/// of civilians is a civilian; "others" are who the claim before them were.
-pub(super) fn inherit_victims(out: &mut [Claim], first: usize) {
-    for i in first..out.len() {
-        if out[i].victims != Victims::Unknown {
-            continue;
-        }
-        let total = out[i]
-            .part_of
-            .as_ref()
-            .and_then(|id| out[..i].iter().rposition(|c| &c.id == id));
-        if let Some(t) = total.filter(|&t| out[t].victims == Victims::Civilians) {
-            let span = out[t].span;
-            out[i].victims = Victims::Civilians;
-            out[i].inherited.push(Inherited {
-                field: "victims".into(),
-                from: "total".into(),
-                span: Some(span),
-            });
-            continue;
-        }
-        let others = out[i].victims_text.as_deref().is_some_and(|t| {
-            let t = t.to_lowercase();
-            t.starts_with("other") || t.starts_with("another")
-        });
-        if others && i > 0 && out[i - 1].victims != Victims::Unknown {
-            let (v, span) = (out[i - 1].victims, out[i - 1].span);
-            let from = if span == out[i].span {
-                "sentence"
-            } else {
-                "paragraph"
-            };
-            out[i].victims = v;
-            out[i].inherited.push(Inherited {
-                field: "victims".into(),
-                from: from.into(),
-                span: Some(span),
-            });
-        }
-    }
-}
-
 /// Breakdowns across sentences, in two forms a coder links:
 /// - the items of a list under a total that ends in a colon ("... left 40 fatalities:" then
-///   "• 27 members of ...", "• Six civilians ..."), until a sentence that is no list item
-///   gives figures of its own;
+///   "• 27 members of ...", "• Six civilians ..."), or that the list follows, until a
+///   sentence that is no list item gives figures of its own;
 /// - the components of the story's total: a later figure smaller than a total of the
 ///   headline or lead with the same outcome ("Eight citizens were killed ..." then "the
 ///   shell killed a civilian").
 ///
-/// A part takes its total's scope, and a part of a total of civilians is a civilian. Parts of
-/// a bounded total are linked only while their sum fits in it.
+/// A part takes its total's scope, and its side when its own words name none. Parts of a
+/// bounded total are linked only while their sum fits in it; a figure another source gives
+/// in its own name is no part.
 pub(super) fn link_parts_across_sentences(
     out: &mut [Claim],
     sentences: &[super::text::Sentence<'_>],
 ) {
     use crate::model::Outcome;
     let sentence_of = |c: &Claim| sentences.binary_search_by_key(&c.span[0], |s| s.start).ok();
+    let bulleted = |k: usize| {
+        sentences[k]
+            .text
+            .trim_start()
+            .starts_with(['•', '-', '*', '·', '–'])
+    };
     let is_list_item = |k: usize| {
         let t = sentences[k].text.trim_start();
         t.starts_with(['•', '-', '*', '·', '–']) || t.starts_with(|c: char| c.is_ascii_digit())
@@ -128,8 +93,40 @@ pub(super) fn link_parts_across_sentences(
         let known = |v: Victims| v != Victims::Unknown;
         let victims_ok =
             !(known(t.victims) && known(c.victims) && civ(t.victims) != civ(c.victims));
-        outcome_ok && smaller && victims_ok
+        // Another source's toll ("SANA confirmed four fatalities" under a monitor's six
+        // civilians) is a second figure for the story, not a part of it.
+        let own_claimant = !c.inherited.iter().any(|x| x.field == "claimant");
+        let other_source = own_claimant
+            && c.claimant.is_some()
+            && c.claimant != t.claimant
+            && c.victims_text.as_deref().is_some_and(|v| {
+                let first = v.split_whitespace().next().unwrap_or("").to_lowercase();
+                matches!(
+                    first.as_str(),
+                    "fatalities" | "deaths" | "casualties" | "dead"
+                )
+            });
+        outcome_ok && smaller && victims_ok && !other_source
     };
+    // A list's head: a total that ends its sentence with a colon, or one whose sentence is
+    // followed by list items ("65 civilians, including ... Here are the details" then
+    // "• 24 civilians ...", "• 18 people ..."), the first figure of its sentence that is
+    // no part of another of that sentence.
+    let heads: Vec<bool> = (0..out.len())
+        .map(|i| {
+            let Some(k) = sentence_of(&out[i]) else {
+                return false;
+            };
+            let first_of_sentence = i == 0 || sentence_of(&out[i - 1]) != Some(k);
+            let next_claim_sentence = out[i + 1..]
+                .iter()
+                .filter_map(sentence_of)
+                .find(|&j| j != k);
+            let colon = sentences[k].text.trim_end().ends_with(':');
+            let items_follow = !bulleted(k) && next_claim_sentence.is_some_and(bulleted);
+            first_of_sentence && (colon || items_follow)
+        })
+        .collect();
     // The story's totals: the headline's figures (the short lines before the first full
     // sentence) and the first full sentence that gives figures.
     let first_full = sentences
@@ -166,9 +163,24 @@ pub(super) fn link_parts_across_sentences(
             });
             if sibling {
                 out[i].part_of = None;
+                // ... and not the side of that sibling.
+                let from_sibling = out[..i].iter().find(|c| c.id == p).map(|c| c.span);
+                if let Some(pos) = out[i].inherited.iter().position(|x| {
+                    x.field == "victims" && x.from == "total" && x.span == from_sibling
+                }) {
+                    out[i].inherited.remove(pos);
+                    out[i].victims = Victims::Unknown;
+                }
             }
         }
         if out[i].part_of.is_none() && !lead_sentences.contains(&k) {
+            let budget = |t: usize| {
+                out[t]
+                    .count
+                    .high
+                    .is_none_or(|h| used[t] + out[i].count.low <= h)
+            };
+            // A list may break its total down twice (by side, then by region).
             let candidate = list_total.filter(|&t| fits(&out[t], &out[i])).or_else(|| {
                 // The latest lead total that fits.
                 (0..i)
@@ -179,23 +191,17 @@ pub(super) fn link_parts_across_sentences(
                             && out[t].count.qualifier != crate::model::Qualifier::Vague
                             && sentence_of(&out[t]).is_some_and(|s| lead_sentences.contains(&s))
                     })
-                    .find(|&t| {
-                        fits(&out[t], &out[i])
-                            && out[t]
-                                .count
-                                .high
-                                .is_none_or(|h| used[t] + out[i].count.low <= h)
-                    })
+                    .find(|&t| fits(&out[t], &out[i]) && budget(t))
             });
             if let Some(t) = candidate {
                 used[t] += out[i].count.low;
-                let (id, scope, span) = (out[t].id.clone(), out[t].scope, out[t].span);
-                let civilians = out[t].victims == Victims::Civilians;
+                let (id, scope, span, side) =
+                    (out[t].id.clone(), out[t].scope, out[t].span, out[t].victims);
                 let c = &mut out[i];
                 c.part_of = Some(id);
                 c.scope = scope;
-                if civilians && c.victims == Victims::Unknown {
-                    c.victims = Victims::Civilians;
+                if side != Victims::Unknown && c.victims == Victims::Unknown {
+                    c.victims = side;
                     c.inherited.push(Inherited {
                         field: "victims".into(),
                         from: "total".into(),
@@ -204,209 +210,8 @@ pub(super) fn link_parts_across_sentences(
                 }
             }
         }
-        // A total that ends its sentence with a colon opens a list.
-        if sentences[k].text.trim_end().ends_with(':') && out[i].part_of.is_none() {
+        if heads[i] {
             list_total = Some(i);
-        }
-    }
-}
-
-/// The day the transitional government took the state (the fall of Damascus): from the next
-/// day on, the state's forces are the new government's and Assad's loyalists are armed
-/// opposition to it.
-const TRANSITION: (i16, i8, i8) = (2024, 12, 8);
-
-/// Sides relative to the Syrian state on the claim's date: after 8 December 2024 "Assad
-/// loyalists", "remnants of the former regime" and "pro-Assad gunmen" are `opposition`.
-pub(super) fn state_side(
-    victims: Victims,
-    victims_text: Option<&str>,
-    day: Option<jiff::civil::Date>,
-) -> Victims {
-    let (y, m, d) = TRANSITION;
-    let after = day.is_some_and(|day| day > jiff::civil::date(y, m, d));
-    if !after || victims != Victims::ProGovernment {
-        return victims;
-    }
-    let t = victims_text.unwrap_or_default().to_lowercase();
-    let old_regime = [
-        "loyalist",
-        "remnant",
-        "former regime",
-        "assad",
-        "ousted",
-        "shabiha",
-    ]
-    .iter()
-    .any(|w| t.contains(w));
-    if old_regime {
-        Victims::Opposition
-    } else {
-        victims
-    }
-}
-
-/// Nouns for civilians who were the target a sentence names: "fire on protesters, killing six
-/// people", "a bomb among worshippers killed 20 people".
-const CIVILIAN_TARGETS: &[&str] = &[
-    "protesters",
-    "demonstrators",
-    "worshippers",
-    "worshipers",
-    "mourners",
-    "civilians",
-    "villagers",
-    "passengers",
-    "shoppers",
-    "congregation",
-    "churchgoers",
-    "hunters",
-];
-
-/// True for victims words that say nothing of a side: "people", "persons", none at all.
-fn generic(victims_text: Option<&str>) -> bool {
-    victims_text.is_none_or(|t| {
-        let t = t.to_lowercase();
-        let first = t.split_whitespace().next().unwrap_or("");
-        matches!(
-            first,
-            "people"
-                | "persons"
-                | "person"
-                | "dead"
-                | "killed"
-                | "wounded"
-                | "injured"
-                | "were"
-                | "was"
-                | "more"
-                | "victims"
-                | "bodies"
-                | "had"
-                | "have"
-        ) || t.is_empty()
-    })
-}
-
-/// Victims a sentence's own words give its generic claims (from `first` on): "people" killed
-/// where the sentence names protesters or worshippers as the target are civilians.
-pub(super) fn victims_from_sentence(out: &mut [Claim], first: usize, lw: &[&str]) {
-    // The target must be no count's own people ("800 people, including 100 civilians").
-    let counted = |w: &str| {
-        out[first..].iter().any(|c| {
-            c.victims_text
-                .as_deref()
-                .is_some_and(|t| t.to_lowercase().split_whitespace().any(|x| x == w))
-        })
-    };
-    if !lw
-        .iter()
-        .any(|w| CIVILIAN_TARGETS.contains(w) && !counted(w))
-    {
-        return;
-    }
-    for c in &mut out[first..] {
-        if c.victims == Victims::Unknown && generic(c.victims_text.as_deref()) {
-            c.victims = Victims::Civilians;
-            c.inherited.push(Inherited {
-                field: "victims".into(),
-                from: "sentence".into(),
-                span: Some(c.span),
-            });
-        }
-    }
-}
-
-/// A total whose parts are all civilians and add up to it is a total of civilians ("two
-/// people ... identified as a woman and a young man" aside, which names no count).
-pub(super) fn victims_from_parts(out: &mut [Claim]) {
-    for t in 0..out.len() {
-        if out[t].victims != Victims::Unknown {
-            continue;
-        }
-        let id = out[t].id.clone();
-        let parts: Vec<&Claim> = out
-            .iter()
-            .filter(|c| c.part_of.as_deref() == Some(id.as_str()))
-            .collect();
-        let sum: u64 = parts.iter().map(|c| c.count.low).sum();
-        let all_civilians =
-            !parts.is_empty() && parts.iter().all(|c| c.victims == Victims::Civilians);
-        if all_civilians && sum >= out[t].count.low && out[t].count.high.is_none_or(|h| sum <= h) {
-            let span = parts[0].span;
-            out[t].victims = Victims::Civilians;
-            out[t].inherited.push(Inherited {
-                field: "victims".into(),
-                from: "parts".into(),
-                span: Some(span),
-            });
-        }
-    }
-}
-
-/// Victims from the rest of the document: "four of our fighters" are the claimant's side
-/// ("the SDF said"); a generic figure that restates an earlier one (same range, same outcome:
-/// "six protesters were killed ... the six people") is who that one counted.
-pub(super) fn victims_from_document(out: &mut [Claim]) {
-    for i in 0..out.len() {
-        if out[i].victims != Victims::Unknown {
-            continue;
-        }
-        let text = out[i]
-            .victims_text
-            .as_deref()
-            .unwrap_or_default()
-            .to_lowercase();
-        let own_side = text.split_whitespace().any(|w| matches!(w, "our" | "its"));
-        if own_side {
-            if let Some(claimant) = out[i].claimant.as_deref() {
-                let words: Vec<String> = claimant
-                    .to_lowercase()
-                    .split_whitespace()
-                    .map(str::to_string)
-                    .collect();
-                let words: Vec<&str> = words.iter().map(String::as_str).collect();
-                let v = super::victims_of(&words);
-                if v != Victims::Unknown && v != Victims::Civilians {
-                    out[i].victims = v;
-                    out[i].inherited.push(Inherited {
-                        field: "victims".into(),
-                        from: "claimant".into(),
-                        span: Some(out[i].span),
-                    });
-                    continue;
-                }
-            }
-        }
-        if !generic(out[i].victims_text.as_deref()) {
-            continue;
-        }
-        // A restatement is a whole figure said again in another sentence, never a part.
-        if out[i].part_of.is_some() {
-            continue;
-        }
-        let (low, high, outcome, span) = (
-            out[i].count.low,
-            out[i].count.high,
-            out[i].outcome,
-            out[i].span,
-        );
-        let restated = out[..i].iter().rev().find(|t| {
-            t.count.low == low
-                && t.count.high == high
-                && t.outcome == outcome
-                && t.span != span
-                && t.part_of.is_none()
-                && t.victims != Victims::Unknown
-        });
-        if let Some(t) = restated {
-            let (v, span) = (t.victims, t.span);
-            out[i].victims = v;
-            out[i].inherited.push(Inherited {
-                field: "victims".into(),
-                from: "restated".into(),
-                span: Some(span),
-            });
         }
     }
 }

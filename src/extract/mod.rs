@@ -19,6 +19,7 @@ pub mod dates;
 pub mod numbers;
 pub mod places;
 pub mod text;
+mod victims;
 mod words;
 
 use crate::gazetteer::{Context, Gazetteer, MatchKind};
@@ -119,6 +120,8 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
     // The outcome a heading gives the lines under it.
     let mut heading_outcome: Option<Outcome> = None;
     let mut claim_sentences = 0usize;
+    // The last sentence with claims: its index, paragraph and first claim.
+    let mut last_claims: Option<(usize, usize, usize)> = None;
     // The place of the sentence after a sentence (by its index), looked up once.
     let mut next_place: Option<(usize, Option<Located>)> = None;
     // Up to three sentences on; a short line with no full stop (a sidebar headline) is passed
@@ -167,7 +170,8 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
         // A short line without one is a new heading that ends the last; a line ending in a
         // colon without one ("-40 military personnel ...:") stays under the heading above.
         let own_outcome = toks.iter().find_map(|t| outcome_word(t.lw()));
-        if short_line || (s.text.ends_with(':') && own_outcome.is_some()) {
+        let colon = s.text.ends_with(':');
+        if (short_line && !colon) || (colon && own_outcome.is_some()) {
             heading_outcome = own_outcome;
         }
         let sentence_claims = if has_outcome_word || heading_outcome.is_some() {
@@ -177,6 +181,14 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
             Vec::new()
         };
         if sentence_claims.is_empty() {
+            // The sentence after a claim's, telling the same story with no figures: "... the
+            // attack came during a service attended by worshippers".
+            if let Some((k, par, first)) = last_claims {
+                if k + 1 == si && par == s.paragraph {
+                    let lw: Vec<&str> = toks.iter().map(|t| t.lw()).collect();
+                    victims::civilian_targets(&mut out, first, &lw, "next_sentence");
+                }
+            }
             if paragraph.place.is_none() {
                 paragraph.pending.push(si);
             }
@@ -329,7 +341,7 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
                     .map(|t| t.id.clone());
             }
             let n = out.len() + 1;
-            let victims = context::state_side(
+            let victims = victims::state_side(
                 residents_far_from_home(sc, &places),
                 sc.victims_text.as_deref(),
                 sentence_date.start.or(doc.published),
@@ -370,8 +382,8 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
             link_breakdown(&mut out, first_id);
         }
         inherit_total_places(&mut out, first_id, &sentence_places);
-        context::inherit_victims(&mut out, first_id);
-        context::victims_from_sentence(&mut out, first_id, &lw_all);
+        victims::from_sentence(&mut out, first_id, &lw_all);
+        last_claims = Some((si, s.paragraph, first_id));
         paragraph.offer(&sentence_places, span);
         claim_sentences += 1;
         // The lead is the document's first two sentences with figures.
@@ -387,9 +399,8 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
         }
     }
     context::link_parts_across_sentences(&mut out, &sentences);
-    context::victims_from_parts(&mut out);
     context::places_from_restatements(&mut out);
-    context::victims_from_document(&mut out);
+    victims::from_document(&mut out);
     name_generic_claimants(&mut out, &sentences, &analysed);
     out
 }

@@ -518,6 +518,40 @@ const CASES: &[(&str, &[&str])] = &[
         "Four civilians were killed and nine others wounded in Darkush.",
         &["4 killed civilians; at=Darkush", "9 wounded civilians; at=Darkush"],
     ),
+    // Victims from context: a bare count said with the figure before it, the parts of a
+    // total of fighters, the target the next sentence names, a headline the lead restates,
+    // and a list the total's line opens without a colon.
+    (
+        "Sniper fire killed one protester and wounded five in Inkhil.",
+        &["1 killed civilians; at=Inkhil", "5 wounded civilians; at=Inkhil"],
+    ),
+    (
+        "Strikes killed 12 pro-Iranian fighters, including four Iraqis, and more than 20 were wounded near Mayadin.",
+        &[
+            "12 killed pro_government",
+            "4 killed pro_government; part_of=1",
+            "21+ wounded pro_government",
+        ],
+    ),
+    (
+        "A car bomb killed at least 9 people and wounded 30 others in Azaz. The blast tore through shoppers in the crowded market.",
+        &["9+ killed civilians; at=Azaz", "30 wounded civilians; at=Azaz"],
+    ),
+    (
+        "11 farm workers killed by a mine near Sukhnah\n\nAt least 11 people were killed when their truck hit a mine near Sukhnah on Sunday, the monitor said.",
+        &["11 killed civilians", "11+ killed civilians; by=monitor"],
+    ),
+    (
+        "Monthly toll\n\n30 civilians, including 4 children. Here is how they died\n\n• 20 civilians were killed in shelling on Douma.\n\n• 10 people were shot dead in Harasta.\n\nCombatants killed\n\n- 12 soldiers and militiamen:\n\n• 9 were killed by landmines.",
+        &[
+            "30 killed civilians",
+            "4 killed civilians; part_of=1",
+            "20 killed civilians; part_of=1",
+            "10 killed civilians; part_of=1",
+            "12 killed pro_government",
+            "9 killed pro_government; part_of=5",
+        ],
+    ),
     // Victims from names of two words and from the state's side on the claim's date.
     (
         "Eight members of the Syrian Democratic Forces were killed in Shaddadi.",
