@@ -174,9 +174,21 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
         if (short_line && !colon) || (colon && own_outcome.is_some()) {
             heading_outcome = own_outcome;
         }
-        let sentence_claims = if has_outcome_word || heading_outcome.is_some() {
+        // "... identified the victims as a woman and a young man": the people of the last
+        // figure, one by one, with its outcome.
+        let victims_named = !has_outcome_word
+            && toks.windows(3).any(|w| {
+                matches!(w[0].lw(), "identified" | "named")
+                    && matches!(w[2].lw(), "victims" | "dead" | "deceased")
+            });
+        let default_outcome = heading_outcome.or_else(|| {
+            victims_named
+                .then(|| out.last().map(|c: &Claim| c.outcome))
+                .flatten()
+        });
+        let sentence_claims = if has_outcome_word || default_outcome.is_some() {
             let counts = numbers::counts(s.text, toks);
-            claims_in_sentence(s.text, toks, &counts, heading_outcome)
+            claims_in_sentence(s.text, toks, &counts, default_outcome)
         } else {
             Vec::new()
         };
@@ -815,6 +827,20 @@ fn claims_in_sentence(
             continue;
         }
         let has_people_noun = person(head);
+        // "Sweida 24 identified ...", "France 24 reported": digits that end a name.
+        let name_number = (!has_people_noun || noun_end > c.end)
+            && c.first > 1
+            && toks[c.first - 1].is_capitalized()
+            && !toks[c.first - 2].is_punct()
+            && outcome_word(lw[c.first - 1]).is_none()
+            && !ACTIVE_VERBS.contains(&lw[c.first - 1])
+            && toks[c.first].text.chars().all(|ch| ch.is_ascii_digit())
+            && toks.get(c.end).is_some_and(|t| {
+                !t.is_capitalized() && !t.is_punct() && outcome_word(t.lw()).is_none()
+            });
+        if name_number {
+            continue;
+        }
         // "Two gunmen ... shot dead a member": those who did the killing, the subject of an
         // active verb (not "two gunmen were killed", nor a part of a list of the dead).
         if PERPETRATORS.contains(&head) && noun_end <= c.end + 1 && groups.parent[ci].is_none() {

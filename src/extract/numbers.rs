@@ -359,6 +359,22 @@ pub fn counts(sentence: &str, toks: &[Token<'_>]) -> Vec<CountMatch> {
 /// whom", a parenthesis or a colon within the twelve tokens before it.
 fn in_a_list(toks: &[Token<'_>], at: usize) -> bool {
     let lw = |k: usize| toks[k].lw();
+    // "identified the victims as a woman and a young man": the dead named one by one.
+    let named_as = |k: usize| {
+        lw(k) == "as"
+            && (k.saturating_sub(4)..k).any(|i| {
+                matches!(
+                    lw(i),
+                    "victims" | "dead" | "deceased" | "identified" | "named"
+                )
+            })
+    };
+    if at > 0 && named_as(at - 1) {
+        return true;
+    }
+    if at > 1 && lw(at - 1) == "and" && (at.saturating_sub(8)..at - 1).any(|k| named_as(k)) {
+        return true;
+    }
     if at == 0
         || !matches!(
             lw(at - 1),

@@ -93,6 +93,8 @@ pub(super) fn generic(victims_text: Option<&str>) -> bool {
                 | "fatalities"
                 | "deaths"
                 | "casualties"
+                | "number"
+                | "toll"
         ) || t.is_empty()
     })
 }
@@ -113,11 +115,15 @@ fn bare(c: &Claim) -> bool {
 
 /// True for "others", "another eight", "dozens more": people besides those counted before.
 fn others(c: &Claim) -> bool {
-    let starts = |t: &str| {
+    let other = |t: &str| {
         let t = t.to_lowercase();
-        t.starts_with("other") || t.starts_with("another") || t.starts_with("more")
+        t.starts_with("other") || t.starts_with("another")
     };
-    c.victims_text.as_deref().is_some_and(starts) || starts(&c.count.text)
+    let more = |t: &str| t.to_lowercase().starts_with("more");
+    c.victims_text
+        .as_deref()
+        .is_some_and(|t| other(t) || more(t))
+        || other(&c.count.text)
 }
 
 fn inherit(c: &mut Claim, victims: Victims, from: &str, span: [usize; 2]) {
@@ -181,7 +187,7 @@ fn take_antecedents(out: &mut [Claim], first: usize) -> bool {
             .find(|&j| out[j].part_of.is_none());
         let antecedent = match in_sentence {
             Some(j) => Some((j, "sentence")),
-            None if is_others => Some((i - 1, "paragraph")),
+            None if is_others && out[i - 1].span != span => Some((i - 1, "paragraph")),
             None => None,
         };
         let Some((j, from)) = antecedent else {
@@ -225,7 +231,17 @@ pub(super) fn civilian_targets(out: &mut [Claim], first: usize, lw: &[&str], fro
                         && claim_words.iter().any(|w| w == lw[k])
                 }))
     };
-    if !(0..lw.len()).any(|i| CIVILIAN_TARGETS.contains(&lw[i]) && !own(i)) {
+    // "both civilians and members of the security forces": a mixed toll, no target.
+    let mixed = |i: usize| {
+        let window = &lw[i.saturating_sub(5)..(i + 6).min(lw.len())];
+        window.contains(&"and")
+            && window.iter().any(|w| {
+                super::VICTIM_WORDS
+                    .iter()
+                    .any(|(v, side)| v == w && *side != Victims::Civilians)
+            })
+    };
+    if !(0..lw.len()).any(|i| CIVILIAN_TARGETS.contains(&lw[i]) && !own(i) && !mixed(i)) {
         return;
     }
     for c in &mut out[first..] {

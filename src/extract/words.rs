@@ -513,6 +513,8 @@ pub(super) const VICTIM_PHRASES: &[(&str, &str, Victims)] = &[
     ("national", "defence", Victims::ProGovernment),
     ("national", "defense", Victims::ProGovernment),
     ("revolutionary", "guard", Victims::ForeignForces),
+    ("young", "men", Victims::Civilians),
+    ("young", "man", Victims::Civilians),
 ];
 
 /// Nouns for those who did the killing: a count of them counts no victims.
