@@ -372,7 +372,7 @@ fn in_a_list(toks: &[Token<'_>], at: usize) -> bool {
     if at > 0 && named_as(at - 1) {
         return true;
     }
-    if at > 1 && lw(at - 1) == "and" && (at.saturating_sub(8)..at - 1).any(|k| named_as(k)) {
+    if at > 1 && lw(at - 1) == "and" && (at.saturating_sub(8)..at - 1).any(named_as) {
         return true;
     }
     if at == 0
