@@ -386,13 +386,56 @@ pub(super) fn places_from_restatements(out: &mut [Claim]) {
                 .iter()
                 .any(|p| p.role == PlaceRole::Event && is_local(p))
     };
+    // "5 dead in raids on a town in Al-Quneitra countryside": the claim's own place is an
+    // area (a governorate, a district, a city's countryside) that a restating figure names
+    // a town inside of.
+    let area_only = |c: &Claim| {
+        let quote = c.quote.to_lowercase();
+        let events: Vec<&Place> = c
+            .places
+            .iter()
+            .filter(|p| p.role == PlaceRole::Event && is_local(p))
+            .collect();
+        !events.is_empty()
+            && events.iter().all(|p| {
+                matches!(
+                    p.kind,
+                    Some(PlaceKind::Governorate | PlaceKind::District | PlaceKind::Region)
+                ) || {
+                    let m = p.mention.to_lowercase();
+                    quote.find(&m).is_some_and(|at| {
+                        // "Al-Quneitra central countryside", "a town in Hama".
+                        let after = quote.get(at + m.len()..).unwrap_or("");
+                        let before = quote.get(..at).unwrap_or("");
+                        after
+                            .split_whitespace()
+                            .take(3)
+                            .any(|w| matches!(w, "countryside" | "province" | "governorate"))
+                            || before.ends_with("a town in ")
+                            || before.ends_with("a village in ")
+                    })
+                }
+            })
+    };
+    let finer_inside = |area: &Claim, p: &Place| {
+        matches!(
+            p.kind,
+            Some(PlaceKind::Town | PlaceKind::Village | PlaceKind::Neighbourhood)
+        ) && area
+            .places
+            .iter()
+            .any(|a| a.role == PlaceRole::Event && a.admin1.is_some() && a.admin1 == p.admin1)
+    };
     let overlaps = |a: &Claim, b: &Claim| {
         let (al, ah) = (a.count.low, a.count.high.unwrap_or(u64::MAX));
         let (bl, bh) = (b.count.low, b.count.high.unwrap_or(u64::MAX));
         al <= bh && bl <= ah
     };
     for i in 0..out.len() {
-        if !weak(&out[i]) || out[i].part_of.is_some() || out[i].scope != crate::model::Scope::Event
+        let coarse = area_only(&out[i]);
+        if !(weak(&out[i]) || coarse)
+            || out[i].part_of.is_some()
+            || out[i].scope != crate::model::Scope::Event
         {
             continue;
         }
@@ -408,6 +451,7 @@ pub(super) fn places_from_restatements(out: &mut [Claim]) {
                 && overlaps(t, &out[i]))
             .then(|| own_local(t).map(|p| (p, t.span)))
             .flatten()
+            .filter(|(p, _)| !coarse || weak(&out[i]) || finer_inside(&out[i], p))
         });
         if let Some((place, span)) = found {
             let c = &mut out[i];

@@ -48,6 +48,12 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
         .as_deref()
         .map(|t| places::mentions(&text::tokens(t), t, text::is_headline(t), gaz))
         .unwrap_or_default();
+    // Paragraphs of photo captions and credits: page furniture, no context for the story.
+    let caption_paragraphs: Vec<usize> = sentences
+        .iter()
+        .filter(|s| s.is_caption())
+        .map(|s| s.paragraph)
+        .collect();
     let ctx = document_context(
         analysed
             .iter()
@@ -78,6 +84,7 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
             .iter()
             .zip(&analysed)
             .take_while(|(s, _)| s.paragraph <= 3 && !s.text.ends_with('.'))
+            .filter(|(s, _)| !caption_paragraphs.contains(&s.paragraph))
         {
             let span = [s.start, s.end()];
             let places = resolve_mentions(gaz, toks, mentions, &ctx, |_| true);
@@ -131,7 +138,7 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
             let next = &sentences[k];
             let (toks, mentions) = &analysed[k];
             let sidebar = !next.text.trim_end().ends_with(['.', '"', '”']) && toks.len() <= 16;
-            if sidebar {
+            if sidebar || caption_paragraphs.contains(&next.paragraph) {
                 continue;
             }
             if !numbers::counts(next.text, toks).is_empty() {

@@ -120,6 +120,8 @@ const NOT_PLACES_WORDS: &[&str] = &[
     "january",
     "february",
     "march",
+    "ramadan",
+    "eid",
     "april",
     "may",
     "june",
@@ -512,6 +514,10 @@ fn in_run(toks: &[Token<'_>], k: usize, first: usize) -> bool {
     let t = &toks[k];
     if k == first {
         return true;
+    }
+    // "in the city of Latakia Thursday": a day or month ends the name.
+    if super::claimants::dates_word(t.lw()) {
+        return false;
     }
     if t.is_word() && (t.is_capitalized() || is_article_prefixed(t.text)) {
         return true;

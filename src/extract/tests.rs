@@ -357,6 +357,33 @@ fn joined_places_are_mapped_at_the_area_holding_them() {
 }
 
 #[test]
+fn page_furniture_and_areas_give_way_to_the_storys_town() {
+    // A photo caption names no place of the story; the figure the body restates is at the
+    // body's village.
+    let text = "Up to 40 people dead after an attack on a village\n\n\
+Protesters march in Idlib province last year. (photo credit: Agency photo)\n\n\
+HAMA (Wire) - Gunmen stormed Halfaya on Monday and killed at least 30 people, activists said.";
+    let cs = extract(text);
+    let place = |c: &Claim| c.event_place().and_then(|p| p.name.clone());
+    assert_eq!(cs.len(), 2, "{cs:?}");
+    assert_eq!(
+        place(&cs[0]).as_deref(),
+        Some("Ḩalfāyā"),
+        "{:?}",
+        cs[0].places
+    );
+    // A headline's area ("a town in Daraa countryside") takes the town the body names.
+    let text = "4 dead in shelling on a town in Daraa countryside\n\n\
+Government shelling on Nawa in the Daraa countryside killed 4 civilians today.";
+    let cs = extract(text);
+    assert_eq!(place(&cs[0]).as_deref(), Some("Nawa"), "{:?}", cs[0].places);
+    // A day after a name ends it; a month of fasting is no place.
+    let cs = extract("Rockets hit the city of Hama Friday, killing three people during Ramadan.");
+    assert_eq!(place(&cs[0]).as_deref(), Some("Hama"), "{:?}", cs[0].places);
+    assert_eq!(cs[0].places.len(), 1, "{:?}", cs[0].places);
+}
+
+#[test]
 fn hard_wrapped_lines_are_one_sentence() {
     let text = "The bodies of at least 30 people\nwere found in a town close to\nHama on Saturday, activists said.";
     let cs = extract(text);

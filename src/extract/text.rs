@@ -14,6 +14,22 @@ pub struct Sentence<'a> {
 }
 
 impl Sentence<'_> {
+    /// True for a photo caption or credit line ("... (photo credit: AP)", "[Getty Images]"):
+    /// page furniture that tells no part of the story's place.
+    pub fn is_caption(&self) -> bool {
+        let t = self.text.to_lowercase();
+        [
+            "photo credit",
+            "(photo",
+            "photo:",
+            "getty images",
+            "file photo",
+            "image credit",
+        ]
+        .iter()
+        .any(|w| t.contains(w))
+    }
+
     /// Byte offset one past the sentence's end in the document.
     pub fn end(&self) -> usize {
         self.start + self.text.len()
