@@ -366,8 +366,13 @@ pub(super) fn joined_area(
 /// later, "10 fighters were killed ... in Albu Kamal".
 pub(super) fn places_from_restatements(out: &mut [Claim]) {
     use crate::model::PlaceRole;
+    // A place the story's next sentence gave is the figure's own ("... killing at least 50
+    // people. Troops swept into Bayda ...").
     let own_local = |c: &Claim| {
-        let inherited_place = c.inherited.iter().any(|i| i.field == "place");
+        let inherited_place = c
+            .inherited
+            .iter()
+            .any(|i| i.field == "place" && i.from != "next_sentence");
         (!inherited_place)
             .then(|| {
                 c.places

@@ -158,6 +158,33 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
         }
         None
     };
+    // "near a school in the town": the place a bare "the town" (village, city) stands for,
+    // the latest earlier name the text calls a town, else the first later one ("... Tal
+    // Rifaat town houses many displaced"), resolved in the document's context.
+    let anaphor_place = |si: usize, word: &str| -> Option<Located> {
+        let called = |k: usize| -> Option<usize> {
+            let (toks, mentions) = &analysed[k];
+            mentions.iter().position(|m| {
+                let after = toks.get(m.end).map(|t| t.lw());
+                let before = m
+                    .first
+                    .checked_sub(2)
+                    .map(|i| (toks[i].lw(), toks[i + 1].lw()));
+                m.known && (after == Some(word) || before == Some((word, "of")))
+            })
+        };
+        let order = (0..si).rev().chain(si + 1..sentences.len());
+        order.into_iter().find_map(|k| {
+            let at = called(k)?;
+            let (toks, mentions) = &analysed[k];
+            let m = &mentions[at..=at];
+            let mut p = resolve_mentions(gaz, toks, m, &ctx, |_| true).pop()?;
+            context::is_local(&p).then(|| {
+                p.role = PlaceRole::Event;
+                (p, [sentences[k].start, sentences[k].end()])
+            })
+        })
+    };
     for (si, (s, (toks, mentions))) in sentences.iter().zip(&analysed).enumerate() {
         let toks = toks.as_slice();
         let span = [s.start, s.end()];
@@ -301,6 +328,21 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
                     .find(|p| p.role == PlaceRole::Mentioned && context::is_local(p))
                 {
                     p.role = PlaceRole::Event;
+                } else if let Some((p, sp)) = lw_all
+                    .windows(3)
+                    .find(|w| {
+                        matches!(w[0], "in" | "at" | "near" | "on" | "into")
+                            && w[1] == "the"
+                            && matches!(w[2], "town" | "village" | "city")
+                    })
+                    .and_then(|w| anaphor_place(si, w[2]))
+                {
+                    places.push(p);
+                    inherited.push(crate::model::Inherited {
+                        field: "place".into(),
+                        from: "anaphor".into(),
+                        span: Some(sp),
+                    });
                 } else {
                     // The next sentence, when it tells the same story with no figure of
                     // its own: "... killing at least 14 people. The shells fell on X."

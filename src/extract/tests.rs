@@ -384,6 +384,38 @@ Government shelling on Nawa in the Daraa countryside killed 4 civilians today.";
 }
 
 #[test]
+fn the_town_is_the_name_the_text_calls_a_town() {
+    let place = |c: &Claim| c.event_place().and_then(|p| p.name.clone());
+    let from = |c: &Claim| {
+        c.inherited
+            .iter()
+            .find(|i| i.field == "place")
+            .map(|i| i.from.clone())
+    };
+    // Back to the last name called a town.
+    let cs = extract(
+        "Shells fell on Inkhil town on Monday.\n\nThe monitor said 4 civilians were killed near a bakery in the town.",
+    );
+    assert_eq!(
+        place(&cs[0]).as_deref(),
+        Some("Inkhil"),
+        "{:?}",
+        cs[0].places
+    );
+    assert_eq!(from(&cs[0]).as_deref(), Some("anaphor"));
+    // A city is not "the town": the town is named later.
+    let cs = extract(
+        "Rockets hit Daraa city on Monday.\n\nThe monitor documented the killing of 6 citizens near a school in the town.\n\nJasim town hosts many displaced families.",
+    );
+    assert_eq!(
+        place(&cs[0]).as_deref(),
+        Some("Jasim"),
+        "{:?}",
+        cs[0].places
+    );
+}
+
+#[test]
 fn hard_wrapped_lines_are_one_sentence() {
     let text = "The bodies of at least 30 people\nwere found in a town close to\nHama on Saturday, activists said.";
     let cs = extract(text);
