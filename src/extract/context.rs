@@ -173,6 +173,44 @@ pub(super) fn link_parts_across_sentences(
                 }
             }
         }
+        // The body lead's killed and wounded are the parts of a headline's "killed or
+        // injured" sum ("... kills and injures nearly ten SDF members" over "left two SDF
+        // fighters dead and five others wounded"); an exact repeat of the headline is one
+        // total.
+        if out[i].part_of.is_none()
+            && lead_sentences.contains(&k)
+            && k >= first_full
+            && matches!(out[i].outcome, Outcome::Killed | Outcome::Wounded)
+        {
+            let sum = (0..i)
+                .filter(|&t| {
+                    out[t].outcome == Outcome::KilledOrWounded
+                        && out[t].part_of.is_none()
+                        && sentence_of(&out[t]).is_some_and(|s| s < first_full)
+                })
+                .find(|&t| {
+                    // "the injury of more than 7 others" under "nearly 10 killed or injured".
+                    let open_fits = out[i].count.high.is_none()
+                        && out[i].count.low < out[t].count.low
+                        && out[t].outcome == Outcome::KilledOrWounded;
+                    (fits(&out[t], &out[i]) || open_fits)
+                        && out[t]
+                            .count
+                            .high
+                            .is_none_or(|h| used[t] + out[i].count.low <= h)
+                })
+                .map(|t| {
+                    (0..t)
+                        .find(|&e| out[e].quote == out[t].quote && out[e].count == out[t].count)
+                        .unwrap_or(t)
+                });
+            if let Some(t) = sum {
+                used[t] += out[i].count.low;
+                let (id, scope) = (out[t].id.clone(), out[t].scope);
+                out[i].part_of = Some(id);
+                out[i].scope = scope;
+            }
+        }
         if out[i].part_of.is_none() && !lead_sentences.contains(&k) {
             let budget = |t: usize| {
                 out[t]
@@ -192,6 +230,12 @@ pub(super) fn link_parts_across_sentences(
                             && sentence_of(&out[t]).is_some_and(|s| lead_sentences.contains(&s))
                     })
                     .find(|&t| fits(&out[t], &out[i]) && budget(t))
+                    // A headline printed twice is one total: the first.
+                    .map(|t| {
+                        (0..t)
+                            .find(|&e| out[e].quote == out[t].quote && out[e].count == out[t].count)
+                            .unwrap_or(t)
+                    })
             });
             if let Some(t) = candidate {
                 used[t] += out[i].count.low;

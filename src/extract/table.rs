@@ -552,6 +552,15 @@ const CASES: &[(&str, &[&str])] = &[
             "9 killed pro_government; part_of=5",
         ],
     ),
+    // A headline's "killed or injured" sum and the lead's killed and wounded that make it.
+    (
+        "Rocket fire kills and injures nine civilians in Nubl\n\nThe monitor said rockets on Nubl killed a woman and injured more than 7 others.",
+        &[
+            "9 killed_or_wounded civilians",
+            "1 killed civilians; part_of=1",
+            "8+ wounded civilians; part_of=1",
+        ],
+    ),
     // Victims from names of two words and from the state's side on the claim's date.
     (
         "Eight members of the Syrian Democratic Forces were killed in Shaddadi.",

@@ -37,7 +37,8 @@ pub(super) const KILLED_WORDS: &[&str] = &[
     "buried",
 ];
 pub(super) const WOUNDED_WORDS: &[&str] = &[
-    "wounded", "wounding", "injured", "injuring", "injuries", "injury", "hurt", "wounds",
+    "wounded", "wounding", "injured", "injuring", "injures", "injure", "injuries", "injury",
+    "hurt", "wounds",
 ];
 pub(super) const CAPTURED_WORDS: &[&str] = &[
     "captured",
