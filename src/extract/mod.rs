@@ -973,7 +973,9 @@ fn claims_in_sentence(
                     _ => None,
                 })
             });
+        // "another person" is one besides, no part of the figure before.
         let included = !out.is_empty()
+            && lw[c.first] != "another"
             && lw[..c.first]
                 .iter()
                 .rev()
@@ -1059,12 +1061,23 @@ fn claims_in_sentence(
         };
         // "Three people were killed in Homs, two in Damascus and one in a village": a bare
         // count before "in" continues the claim before it.
-        let elliptic = outcome.is_none()
-            && !has_people_noun
-            && c.first > 0
-            && matches!(lw[c.first - 1], "," | "and")
-            && matches!(lw.get(c.end).copied(), Some("in" | "at" | "near"));
-        let outcome = outcome.or_else(|| elliptic.then(|| out.last().map(|t| t.outcome)).flatten());
+        // "..., and then another person in Maala": "another" with a noun continues it too.
+        let another = c.first > 0 && lw[c.first] == "another";
+        let elliptic = (!has_people_noun || another)
+            && direct.is_none()
+            && c.first > 1
+            && (matches!(lw[c.first - 1], "," | "and")
+                || (lw[c.first - 1] == "then" && lw[c.first - 2] == "and"))
+            && matches!(
+                lw.get(noun_end + usize::from(has_people_noun)).copied(),
+                Some("in" | "at" | "near")
+            )
+            && !out.is_empty();
+        let outcome = if elliptic {
+            out.last().map(|t| t.outcome)
+        } else {
+            outcome
+        };
         let outcome = match (subject, outcome) {
             (_, Some(o)) if from_total.is_some() || direct.is_some() || elliptic => Some(o),
             (Some((o, _)), _) => Some(o),
@@ -1173,7 +1186,10 @@ fn claims_in_sentence(
             && matches!(lw.get(c.end + 1).copied(), Some("the" | "them" | "those"))
             && (lw.get(c.end + 1).copied() == Some("them")
                 || lw.get(c.end + 2).and_then(|w| outcome_word(w)).is_some());
-        let part_of = parent.or((included && parent.is_none()).then_some(0));
+        // "..., while 11 civilians died in Talbiseh, including three children": the part of
+        // the nearest whole figure before "including".
+        let nearest_whole = (0..out.len()).rev().find(|&k| out[k].part_of.is_none());
+        let part_of = parent.or(included.then_some(nearest_whole).flatten());
         claim_of[ci] = Some(out.len());
         out.push(SentenceClaim {
             count: unique_count_text(sentence, toks, c),
@@ -1501,13 +1517,31 @@ fn outcome_backward(
 
 /// True when an outcome word touches the count: "34 killed", "killing 34", "34 dead".
 fn outcome_adjacent(lw: &[&str], c: &CountMatch) -> bool {
-    let after = lw.get(c.end).copied().unwrap_or("");
-    let after2 = lw.get(c.end + 1).copied().unwrap_or("");
-    let before = c.first.checked_sub(1).map(|i| lw[i]).unwrap_or("");
-    let before2 = c.first.checked_sub(2).map(|i| lw[i]).unwrap_or("");
+    // Quote marks around the count ("'hundreds' had been wounded") stand between no words.
+    let quote = |w: &str| matches!(w, "\"" | "'" | "´" | "`" | "“" | "”" | "‘" | "’");
+    let mut a = c.end;
+    while lw.get(a).is_some_and(|w| quote(w)) {
+        a += 1;
+    }
+    let after = lw.get(a).copied().unwrap_or("");
+    // "were killed", "had been wounded", "have been killed".
+    let mut b = a;
+    while lw
+        .get(b)
+        .is_some_and(|w| matches!(*w, "were" | "was" | "are" | "have" | "had" | "has" | "been"))
+        && b < a + 2
+    {
+        b += 1;
+    }
+    let after2 = lw.get(b).copied().unwrap_or("");
+    let mut f = c.first;
+    while f > 0 && quote(lw[f - 1]) {
+        f -= 1;
+    }
+    let before = f.checked_sub(1).map(|i| lw[i]).unwrap_or("");
+    let before2 = f.checked_sub(2).map(|i| lw[i]).unwrap_or("");
     outcome_word(after).is_some()
-        || (matches!(after, "were" | "was" | "are" | "have" | "had")
-            && outcome_word(after2).is_some())
+        || (b > a && outcome_word(after2).is_some())
         || outcome_word(before).is_some()
         || (matches!(before, "to" | "at" | "of") && outcome_word(before2).is_some())
 }

@@ -466,9 +466,14 @@ pub(crate) fn implicit_ones(sentence: &str, toks: &[Token<'_>]) -> Vec<CountMatc
         let left_dead = lw(j + 1) == "dead" && article;
         // A singular in a list of people: "including a woman and four children".
         let listed = article && lw(first) != "the" && in_a_list(toks, first);
+        // "..., and then another person in Maala": one more of the figure before.
+        let another_in = lw(first) == "another"
+            && first > 0
+            && matches!(lw(first - 1), "and" | "then" | ",")
+            && matches!(lw(j + 1), "in" | "at" | "near");
         let (passive, active) = (
             passive || bare_passive || dies_of || left_dead,
-            active || death_of || listed,
+            active || death_of || listed || another_in,
         );
         if !(passive || active) {
             continue;

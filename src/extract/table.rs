@@ -552,6 +552,32 @@ const CASES: &[(&str, &[&str])] = &[
             "9 killed pro_government; part_of=5",
         ],
     ),
+    // Elliptic figures share the outcome before them; "another" is none of its parts; a
+    // label glued to the number, quote marks around it.
+    (
+        "The monitor said four people were killed in Hama, three in Idlib and then another person in Jisr al-Shughur.",
+        &[
+            "4 killed unknown; at=Hama",
+            "3 killed unknown; at=Idlib",
+            "1 killed unknown; at=Jisr al-Shughur",
+        ],
+    ),
+    (
+        "Shelling killed two soldiers in Morek, while 9 civilians died in Kafr Zita, including four children.",
+        &[
+            "2 killed pro_government",
+            "9 killed civilians",
+            "4 killed civilians; part_of=2",
+        ],
+    ),
+    (
+        "Breaking-Seven civilians killed in shelling on Ariha",
+        &["7 killed civilians; at=Ariha"],
+    ),
+    (
+        "A doctor said that ´dozens´ had been wounded in Harasta.",
+        &["24..99 wounded unknown; at=Harasta"],
+    ),
     // A headline's "killed or injured" sum and the lead's killed and wounded that make it.
     (
         "Rocket fire kills and injures nine civilians in Nubl\n\nThe monitor said rockets on Nubl killed a woman and injured more than 7 others.",

@@ -287,6 +287,54 @@ pub fn is_headline(line: &str) -> bool {
 /// Splits a sentence into tokens: words (with inner hyphens and apostrophes), numbers (with
 /// thousands separators and decimals) and single punctuation marks. A possessive `'s` is a
 /// token of its own.
+/// The letters from byte `k` to the next character that is no letter.
+fn word_at(s: &str, k: usize) -> &str {
+    let rest = s.get(k..).unwrap_or("");
+    let end = rest
+        .char_indices()
+        .find(|(_, c)| !c.is_alphabetic())
+        .map_or(rest.len(), |(i, _)| i);
+    &rest[..end]
+}
+
+/// English number words from one to ninety, and "dozen(s)", "hundreds", any case.
+fn is_number_word(w: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "sixty",
+        "seventy",
+        "eighty",
+        "ninety",
+        "dozen",
+        "dozens",
+        "hundreds",
+        "scores",
+    ];
+    WORDS.iter().any(|n| n.eq_ignore_ascii_case(w))
+}
+
 pub fn tokens(s: &str) -> Vec<Token<'_>> {
     let mut out = Vec::with_capacity(s.len() / 5 + 1);
     let at = |k: usize| char_at(s, k);
@@ -326,8 +374,14 @@ pub fn tokens(s: &str) -> Vec<Token<'_>> {
                 } else {
                     matches!(cj, '-' | '\'' | '’' | '‘' | 'ʿ' | '`') && alnum_at(j + lj)
                 };
+                // "Update-Eight civilians killed": a label glued to a number word.
+                let label = cj == '-'
+                    && !numeric
+                    && !is_number_word(&s[i..j])
+                    && at(j + lj).is_some_and(|(n, _)| n.is_uppercase())
+                    && is_number_word(word_at(s, j + lj));
                 // A possessive 's ends the word.
-                if joins && !possessive_at(j) {
+                if joins && !possessive_at(j) && !label {
                     j += lj;
                     continue;
                 }
