@@ -48,9 +48,22 @@ pub(super) fn groups(lw: &[&str], counts: &[CountMatch]) -> Groups {
     while ti < counts.len() {
         let total = &counts[ti];
         // The opener follows the total's noun phrase closely: "34, including", "10 citizens (".
+        // Or, however far on, a colon after "they are", "the dead were", "these include"
+        // before the next figure: "... 56 the number of persons killed in the villages of
+        // X, and they are: 25 civilians, 4 persons ..."
+        let next_count = counts.get(ti + 1).map_or(lw.len(), |c| c.first);
         let Some(open) = (total.end..(total.end + 5).min(lw.len()))
             .take_while(|&k| !counts.iter().any(|c| c.first == k))
             .find(|&k| opens(lw, k))
+            .or_else(|| {
+                (total.end + 1..next_count).find(|&k| {
+                    lw[k] == ":"
+                        && matches!(
+                            lw[k - 1],
+                            "are" | "were" | "include" | "includes" | "included"
+                        )
+                })
+            })
         else {
             ti += 1;
             continue;

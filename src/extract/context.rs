@@ -87,7 +87,7 @@ pub(super) fn link_parts_across_sentences(
             || (t.outcome == Outcome::KilledOrWounded
                 && matches!(c.outcome, Outcome::Killed | Outcome::Wounded));
         let smaller = c.count.high.is_some_and(|h| h < t.count.low.max(1))
-            || (t.count.high.is_none() && c.count.high.is_some_and(|h| h <= t.count.low));
+            || (t.count.high.is_none() && c.count.high.is_some_and(|h| h < t.count.low));
         // Civilians are no part of a toll of fighters, nor fighters of a toll of civilians.
         let civ = |v: Victims| v == Victims::Civilians;
         let known = |v: Victims| v != Victims::Unknown;
@@ -256,6 +256,51 @@ pub(super) fn link_parts_across_sentences(
         }
         if heads[i] {
             list_total = Some(i);
+        }
+    }
+    link_headline_sums(out, &sentence_of, first_full);
+}
+
+/// The body figures that add up exactly to a headline's ("kills 82 persons at least" over
+/// "it rose to 56 at least the number of persons killed ..." and "also it rose to 26 at
+/// least, the number of IS members killed"): a run of two or more whole figures of the
+/// same outcome, each smaller than the headline's, whose lows sum to its low.
+fn link_headline_sums(
+    out: &mut [Claim],
+    sentence_of: &dyn Fn(&Claim) -> Option<usize>,
+    first_full: usize,
+) {
+    use crate::model::Qualifier;
+    for t in 0..out.len() {
+        let total = &out[t];
+        let headline = sentence_of(total).is_some_and(|k| k < first_full);
+        if !headline || total.part_of.is_some() || total.count.qualifier == Qualifier::Vague {
+            continue;
+        }
+        let (low, outcome, span) = (total.count.low, total.outcome, total.span);
+        let body: Vec<usize> = (t + 1..out.len())
+            .filter(|&i| {
+                out[i].part_of.is_none()
+                    && out[i].outcome == outcome
+                    && out[i].span != span
+                    && sentence_of(&out[i]).is_some_and(|k| k >= first_full)
+            })
+            .collect();
+        for start in 0..body.len() {
+            let mut sum = 0u64;
+            let mut end = start;
+            while end < body.len() && sum < low && out[body[end]].count.low < low {
+                sum += out[body[end]].count.low;
+                end += 1;
+            }
+            if sum == low && end - start >= 2 {
+                let (id, scope) = (out[t].id.clone(), out[t].scope);
+                for &i in &body[start..end] {
+                    out[i].part_of = Some(id.clone());
+                    out[i].scope = scope;
+                }
+                break;
+            }
         }
     }
 }

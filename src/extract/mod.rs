@@ -1036,7 +1036,10 @@ fn claims_in_sentence(
             })
             .or_else(|| default_outcome.filter(|_| has_people_noun));
         // "the number of dead among regime forces ... estimated at higher than 60".
-        let subject = if outcome.is_none() || (!has_people_noun && !outcome_adjacent(&lw, c)) {
+        // A part's people are its own words or its total's, never the sentence's subject.
+        let subject = if parent.is_none()
+            && (outcome.is_none() || (!has_people_noun && !outcome_adjacent(&lw, c)))
+        {
             // "It rose to 23 ... the number of deaths": the subject after a rising toll.
             let rising = c.first >= 2
                 && lw[c.first - 1] == "to"

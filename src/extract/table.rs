@@ -578,6 +578,25 @@ const CASES: &[(&str, &[&str])] = &[
         "A doctor said that ´dozens´ had been wounded in Harasta.",
         &["24..99 wounded unknown; at=Harasta"],
     ),
+    // A list opened far from its total ("and they are:"); body figures that add up to the
+    // headline's.
+    (
+        "It rose to 30 at least, the number of people killed in the raid on the villages near Salamiyah, and they are: 12 civilians, 3 persons of the tribes and 15 of the NDF.",
+        &[
+            "30+ killed unknown",
+            "12 killed civilians; part_of=1",
+            "3 killed unknown; part_of=1",
+            "15 killed pro_government; part_of=1",
+        ],
+    ),
+    (
+        "Attack on villages near Salamiyah kills 50 persons at least\n\nThe toll rose to 32 at least, the number of villagers killed in the attack on Salamiyah.\n\nAlso it rose to 18 at least, the number of attackers killed by the defenders.",
+        &[
+            "50+ killed unknown",
+            "32+ killed civilians; part_of=1",
+            "18+ killed unknown; part_of=1",
+        ],
+    ),
     // A headline's "killed or injured" sum and the lead's killed and wounded that make it.
     (
         "Rocket fire kills and injures nine civilians in Nubl\n\nThe monitor said rockets on Nubl killed a woman and injured more than 7 others.",
