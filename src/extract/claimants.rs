@@ -55,8 +55,23 @@ pub(super) fn name_generic_claimants(
     }
 }
 
-/// "according to X", "X said ...": who says so.
+/// "according to X", "X said ...": who says so. Not a pronoun ("..., he said" after a
+/// quote), nor the adverb or clause that opens a sentence ("Later, the source added", "As
+/// ISIS have continued ..., SOHR activists have documented").
 pub(super) fn claimant_of(sentence: &str, toks: &[Token<'_>]) -> Option<String> {
+    speaker(sentence, toks).filter(|c| {
+        let lower = c.to_lowercase();
+        let first = lower.split_whitespace().next().unwrap_or("");
+        let pronoun = matches!(lower.as_str(), "he" | "she" | "they" | "it" | "we" | "i");
+        let opener = matches!(
+            first,
+            "later" | "initial" | "meanwhile" | "as" | "while" | "also" | "however" | "moreover"
+        );
+        !c.is_empty() && !pronoun && !opener
+    })
+}
+
+fn speaker(sentence: &str, toks: &[Token<'_>]) -> Option<String> {
     let lw: Vec<&str> = toks.iter().map(|t| t.lw()).collect();
     let slice = |a: usize, b: usize| sentence[toks[a].start..toks[b - 1].end()].to_string();
     for i in 0..toks.len() {
@@ -117,7 +132,39 @@ pub(super) fn claimant_of(sentence: &str, toks: &[Token<'_>]) -> Option<String> 
                 return None;
             }
             let subject = slice(a, subject_end);
-            let subject = subject.trim_end_matches([',', ' ']).to_string();
+            let subject = subject.trim_end_matches([',', ' ']);
+            // "ERBIL, Kurdistan Region - The SDF announced": the dateline is where the
+            // reporter is; the speaker follows its dash.
+            let subject = [" - ", " – ", " — "]
+                .iter()
+                .filter_map(|d| subject.rfind(d).map(|at| (at, d.len())))
+                .max()
+                .map_or(subject, |(at, n)| &subject[at + n..])
+                .trim()
+                .to_string();
+            // "..., he said" after a quote: the speaker is named elsewhere.
+            let subject = subject
+                .trim_start_matches(|c: char| !c.is_alphanumeric())
+                .to_string();
+            // "Later, the source added": the adverb that opens the sentence is no speaker.
+            let subject = match subject.split_once(", ") {
+                Some((first, rest))
+                    if matches!(
+                        first.to_lowercase().as_str(),
+                        "later" | "meanwhile" | "however" | "moreover" | "also" | "earlier"
+                    ) =>
+                {
+                    rest.to_string()
+                }
+                _ => subject,
+            };
+            let pronoun = matches!(
+                subject.to_lowercase().as_str(),
+                "he" | "she" | "they" | "it" | "we" | "i"
+            );
+            if subject.is_empty() || pronoun {
+                return None;
+            }
             // Keep the name and the body it speaks for: "Ahmed al-Ahmed, ... in the Sham Legion".
             if let Some((name, rest)) = subject.split_once(',') {
                 let org = rest
@@ -216,7 +263,11 @@ const SOURCE_WORDS: &[&str] = &[
 ];
 
 fn clean_claimant(s: &str) -> String {
-    let mut s = s.trim();
+    // Quote marks left of the speaker: "” the SDF Media Centre said".
+    let mut s = s
+        .trim()
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .trim_start();
     // "a new estimate by the Syrian Observatory" -> the body that made it.
     for sep in [" by ", " from "] {
         if let Some((head, tail)) = s.split_once(sep) {
@@ -244,9 +295,17 @@ fn clean_claimant(s: &str) -> String {
         .unwrap_or(s);
     // "the authorities have (reported)", "SOHR also (said)": the speaker without the verb's
     // auxiliaries.
+    // "... Forces (SDF) on Friday (announced)": nor the day it spoke.
     let mut s = s.trim_end();
-    while let Some((head, last)) = s.rsplit_once(' ') {
-        if matches!(
+    loop {
+        let Some((head, last)) = s.rsplit_once(' ') else {
+            break;
+        };
+        let day = matches!(head.rsplit_once(' '), Some((h, "on")) if !h.is_empty())
+            && dates_word(&last.to_lowercase());
+        if day {
+            s = head.rsplit_once(' ').map_or(head, |(h, _)| h).trim_end();
+        } else if matches!(
             last,
             "have" | "has" | "had" | "also" | "was" | "were" | "is" | "are" | "then" | "later"
         ) {

@@ -597,6 +597,15 @@ const CASES: &[(&str, &[&str])] = &[
             "18+ killed unknown; part_of=1",
         ],
     ),
+    // The dateline is no speaker, nor the day it spoke; the speaker's own fighters.
+    (
+        "QAMISHLI, Hasakah province - The Kurdish-led SDF on Friday announced that two of its fighters were killed by a drone near Amuda.",
+        &["2 killed kurdish_forces; by=Kurdish-led SDF"],
+    ),
+    (
+        "Later, the monitor said three people were killed in Saqba.",
+        &["3 killed unknown; by=monitor"],
+    ),
     // A headline's "killed or injured" sum and the lead's killed and wounded that make it.
     (
         "Rocket fire kills and injures nine civilians in Nubl\n\nThe monitor said rockets on Nubl killed a woman and injured more than 7 others.",
