@@ -297,10 +297,7 @@ fn clean_claimant(s: &str) -> String {
     // auxiliaries.
     // "... Forces (SDF) on Friday (announced)": nor the day it spoke.
     let mut s = s.trim_end();
-    loop {
-        let Some((head, last)) = s.rsplit_once(' ') else {
-            break;
-        };
+    while let Some((head, last)) = s.rsplit_once(' ') {
         let day = matches!(head.rsplit_once(' '), Some((h, "on")) if !h.is_empty())
             && dates_word(&last.to_lowercase());
         if day {
