@@ -135,10 +135,15 @@ fn speaker(sentence: &str, toks: &[Token<'_>]) -> Option<String> {
             let subject = subject.trim_end_matches([',', ' ']);
             // "ERBIL, Kurdistan Region - The SDF announced": the dateline is where the
             // reporter is; the speaker follows its dash.
+            let dateline = subject
+                .split(|c: char| !c.is_alphabetic())
+                .next()
+                .is_some_and(|w| w.chars().count() >= 3 && w.chars().all(char::is_uppercase));
             let subject = [" - ", " – ", " — "]
                 .iter()
-                .filter_map(|d| subject.rfind(d).map(|at| (at, d.len())))
-                .max()
+                .filter_map(|d| subject.find(d).map(|at| (at, d.len())))
+                .min()
+                .filter(|_| dateline)
                 .map_or(subject, |(at, n)| &subject[at + n..])
                 .trim()
                 .to_string();
