@@ -17,6 +17,13 @@ impl Sentence<'_> {
     /// True for a photo caption or credit line ("... (photo credit: AP)", "[Getty Images]"):
     /// page furniture that tells no part of the story's place.
     pub fn is_caption(&self) -> bool {
+        // Most sentences name no photo: look before lower-casing.
+        if !["hoto", "HOTO", "etty", "ETTY", "redit", "REDIT"]
+            .iter()
+            .any(|w| self.text.contains(w))
+        {
+            return false;
+        }
         let t = self.text.to_lowercase();
         [
             "photo credit",
