@@ -444,6 +444,13 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
         }
         inherit_total_places(&mut out, first_id, &sentence_places);
         victims::from_sentence(&mut out, first_id, &lw_all);
+        if let Some(k) = si
+            .checked_sub(1)
+            .filter(|&k| sentences[k].paragraph == s.paragraph)
+        {
+            let before: Vec<&str> = analysed[k].0.iter().map(|t| t.lw()).collect();
+            victims::target_side(&mut out, first_id, &before, "previous_sentence");
+        }
         last_claims = Some((si, s.paragraph, first_id));
         paragraph.offer(&sentence_places, span);
         claim_sentences += 1;

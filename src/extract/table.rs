@@ -597,6 +597,15 @@ const CASES: &[(&str, &[&str])] = &[
             "18+ killed unknown; part_of=1",
         ],
     ),
+    // Fighters of no side are the side the sentence, or the one before, says was attacked.
+    (
+        "Drones carried out nine attacks against Kurdish forces near Derbasiyah, killing 7 fighters.",
+        &["7 killed kurdish_forces"],
+    ),
+    (
+        "Gunmen opened fire on a checkpoint of the SDF near Busayrah.\nThe attack left three members of the checkpoint dead.",
+        &["3 killed kurdish_forces"],
+    ),
     // The dateline is no speaker, nor the day it spoke; the speaker's own fighters.
     (
         "QAMISHLI, Hasakah province - The Kurdish-led SDF on Friday announced that two of its fighters were killed by a drone near Amuda.",

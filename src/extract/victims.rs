@@ -141,7 +141,66 @@ fn inherit(c: &mut Claim, victims: Victims, from: &str, span: [usize; 2]) {
 pub(super) fn from_sentence(out: &mut [Claim], first: usize, lw: &[&str]) {
     take_totals(out, first);
     civilian_targets(out, first, lw, "sentence");
+    target_side(out, first, lw, "sentence");
     take_antecedents(out, first);
+}
+
+/// Nouns for fighters of no side: the side is the one their sentence says was attacked.
+fn fighters(c: &Claim) -> bool {
+    c.victims_text.as_deref().is_some_and(|t| {
+        let t = t.to_lowercase();
+        let mut words = t
+            .split_whitespace()
+            .skip_while(|w| matches!(*w, "its" | "their"));
+        matches!(
+            words.next(),
+            Some(
+                "fighters"
+                    | "fighter"
+                    | "combatants"
+                    | "combatant"
+                    | "members"
+                    | "member"
+                    | "guards"
+                    | "guard"
+                    | "personnel"
+                    | "commander"
+                    | "commanders"
+                    | "elements"
+            )
+        ) && super::victims_of(&t.split_whitespace().collect::<Vec<_>>()) == Victims::Unknown
+    })
+}
+
+/// Fighters of no side (from `first` on) whose sentence (`from` "sentence"), or the sentence
+/// before them in their paragraph (`from` "previous_sentence"), names the side attacked:
+/// "13 attacks against Kurdish forces ..., killing 11 fighters", "opened fire on members of
+/// a checkpoint of the SDF" then "the attack left two members of the checkpoint dead". An
+/// armed side after "against", "on", "targeting" or "targeted", within the clause.
+pub(super) fn target_side(out: &mut [Claim], first: usize, lw: &[&str], from: &str) {
+    let mut side = None;
+    for (i, w) in lw.iter().enumerate() {
+        if !matches!(*w, "against" | "on" | "targeting" | "targeted") {
+            continue;
+        }
+        let end = (i + 1..(i + 11).min(lw.len()))
+            .find(|&k| matches!(lw[k], "," | "." | ";" | "while" | "killing" | "leaving"))
+            .unwrap_or((i + 11).min(lw.len()));
+        let v = super::victims_of(&lw[i + 1..end]);
+        if v != Victims::Unknown && v != Victims::Civilians {
+            side = Some(v);
+            break;
+        }
+    }
+    let Some(v) = side else {
+        return;
+    };
+    for c in &mut out[first..] {
+        if c.victims == Victims::Unknown && fighters(c) {
+            let span = c.span;
+            inherit(c, v, from, span);
+        }
+    }
 }
 
 /// Parts whose own words name no side take their total's ("10 pro-Iranian fighters,
