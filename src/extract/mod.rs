@@ -971,11 +971,13 @@ fn claims_in_sentence(
                         | "abduction"
                         | "arrest"
                         | "detention"
+                        | "lives"
                 )
                 .then(|| outcome_word(lw[noun]))
                 .flatten()
                 .or(match lw[noun] {
-                    "murder" => Some(Outcome::Killed),
+                    // "claiming the lives of a man and a woman".
+                    "murder" | "lives" => Some(Outcome::Killed),
                     "abduction" | "arrest" | "detention" => Some(Outcome::Captured),
                     _ => None,
                 })

@@ -401,9 +401,14 @@ pub(crate) fn implicit_ones(sentence: &str, toks: &[Token<'_>]) -> Vec<CountMatc
     let lw = |k: usize| toks.get(k).map(|t| t.lw()).unwrap_or("");
     let mut found = Vec::new();
     let mut j = 0usize;
+    // The second noun of a pair already counted ("a man and a woman").
+    let mut skip_to = 0usize;
     while j < toks.len() {
         j += 1;
         let j = j - 1;
+        if j < skip_to {
+            continue;
+        }
         if !super::ONE_PERSON.contains(&lw(j)) {
             continue;
         }
@@ -443,6 +448,19 @@ pub(crate) fn implicit_ones(sentence: &str, toks: &[Token<'_>]) -> Vec<CountMatc
                 ) || matches!(lw(k), "died" | "abducted" | "kidnapped")
             });
         let passive = after && matches!(lw(j + 1), "was" | "is" | "has" | "had" | "died" | "dies");
+        // "A man and a woman were killed": the verb after the pair.
+        let pair_passive = article
+            && lw(j + 1) == "and"
+            && matches!(lw(j + 2), "a" | "an")
+            && super::ONE_PERSON.contains(&lw(j + 3))
+            && matches!(lw(j + 4), "were" | "have" | "had" | "died")
+            && (j + 4..(j + 7).min(toks.len())).any(|k| {
+                matches!(
+                    super::outcome_word(lw(k)),
+                    Some(Outcome::Killed | Outcome::Wounded | Outcome::KilledOrWounded)
+                ) || lw(k) == "died"
+            });
+        let passive = passive || pair_passive;
         // Headline passive: "Top Syria rebel killed as ...", "MSF surgeon killed in Syria"
         // (not "the soldier killed two", whose object follows).
         let object_follows = matches!(
@@ -460,7 +478,7 @@ pub(crate) fn implicit_ones(sentence: &str, toks: &[Token<'_>]) -> Vec<CountMatc
             && lw(first - 1) == "of"
             && matches!(
                 lw(first - 2),
-                "death" | "killing" | "murder" | "assassination"
+                "death" | "killing" | "murder" | "assassination" | "lives"
             );
         // "leaving a child dead".
         let left_dead = lw(j + 1) == "dead" && article;
@@ -478,15 +496,26 @@ pub(crate) fn implicit_ones(sentence: &str, toks: &[Token<'_>]) -> Vec<CountMatc
         if !(passive || active) {
             continue;
         }
+        // "a man and a woman": a pair with no numeral is one figure of two.
+        // Parts named one by one ("identified as a woman and a young man", "including a
+        // woman and a child") stay one each.
+        let pair = article
+            && !listed
+            && lw(j + 1) == "and"
+            && matches!(lw(j + 2), "a" | "an")
+            && super::ONE_PERSON.contains(&lw(j + 3))
+            && !super::ONE_PERSON.contains(&lw(j + 4));
+        let (n, noun) = if pair { (2, j + 3) } else { (1, j) };
+        skip_to = noun + 1;
         found.push(CountMatch {
             count: Count {
-                low: 1,
-                high: Some(1),
-                text: span_text(sentence, toks, first, j + 1),
+                low: n,
+                high: Some(n),
+                text: span_text(sentence, toks, first, noun + 1),
                 qualifier: Qualifier::Exact,
             },
             first,
-            end: j,
+            end: noun,
         });
     }
     found

@@ -597,6 +597,23 @@ const CASES: &[(&str, &[&str])] = &[
             "18+ killed unknown; part_of=1",
         ],
     ),
+    // A pair with no numeral is one figure of two, unless its people are listed one by one.
+    (
+        "Mortars fell on Harasta, claiming the lives of a man and a woman, and injuring four others.",
+        &["2 killed civilians; at=Harasta", "4 wounded civilians"],
+    ),
+    (
+        "A man and a boy were killed by sniper fire in Bosra.",
+        &["2 killed civilians; at=Bosra"],
+    ),
+    (
+        "Three people died in the raid on Tafas, including a woman and a child.",
+        &[
+            "3 killed unknown",
+            "1 killed civilians; part_of=1",
+            "1 killed civilians; part_of=1",
+        ],
+    ),
     // Fighters of no side are the side the sentence, or the one before, says was attacked.
     (
         "Drones carried out nine attacks against Kurdish forces near Derbasiyah, killing 7 fighters.",
