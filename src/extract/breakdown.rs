@@ -20,6 +20,10 @@ fn opens(lw: &[&str], k: usize) -> bool {
         "including" | "incl" | "(" | ":" => true,
         "among" | "of" => lw.get(k + 1).is_some_and(|w| matches!(*w, "them" | "whom")),
         "-" | "–" | "—" => lw.get(k + 1).copied() == Some("including"),
+        // "467 civilians, they are 108 children ... and 299 men".
+        "they" => {
+            k > 0 && lw[k - 1] == "," && lw.get(k + 1).is_some_and(|w| matches!(*w, "are" | "were"))
+        }
         _ => false,
     }
 }
@@ -78,7 +82,9 @@ pub(super) fn groups(lw: &[&str], counts: &[CountMatch]) -> Groups {
         });
         let opener = lw[open];
         let mut end = None;
-        for k in open + 1..lw.len() {
+        // "they are" opens with its own verb: the list starts after it.
+        let from = if opener == "they" { open + 2 } else { open + 1 };
+        for k in from..lw.len() {
             if counts.iter().any(|c| c.first == k) {
                 continue;
             }

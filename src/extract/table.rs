@@ -597,6 +597,17 @@ const CASES: &[(&str, &[&str])] = &[
             "18+ killed unknown; part_of=1",
         ],
     ),
+    // "they are" opens the list of a total's parts.
+    (
+        "The monitor documented the deaths of 40 people in the strikes on Tabqa, including 20 civilians, they are 8 children, 4 women and 8 men.",
+        &[
+            "40 killed unknown",
+            "20 killed civilians; part_of=1",
+            "8 killed civilians; part_of=2",
+            "4 killed civilians; part_of=2",
+            "8 killed civilians; part_of=2",
+        ],
+    ),
     // A pair with no numeral is one figure of two, unless its people are listed one by one.
     (
         "Mortars fell on Harasta, claiming the lives of a man and a woman, and injuring four others.",
