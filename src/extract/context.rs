@@ -475,10 +475,11 @@ pub(super) fn places_from_restatements(out: &mut [Claim]) {
         c.inherited
             .iter()
             .any(|i| i.field == "place" && matches!(i.from.as_str(), "lead" | "headline"))
-            || !c
-                .places
-                .iter()
-                .any(|p| p.role == PlaceRole::Event && is_local(p))
+            || !c.places.iter().any(|p| {
+                // A multi-place claim mapped at the country holding its places is placed.
+                p.role == PlaceRole::Event
+                    && (is_local(p) || (p.is_resolved() && p.mention.contains(" and ")))
+            })
     };
     // "5 dead in raids on a town in Al-Quneitra countryside": the claim's own place is an
     // area (a governorate, a district, a city's countryside) that a restating figure names

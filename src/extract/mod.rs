@@ -250,10 +250,13 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
             continue;
         }
         let mut sentence_places = resolve_mentions(gaz, toks, mentions, &ctx, |_| true);
-        // Several places joined in the claim's sentence: mapped at the area holding them.
+        // Several places joined in the claim's sentence: mapped at the area holding them,
+        // even when that area is the whole country ("in Homs and Rif Dimashq").
+        let mut joined = false;
         if let Some(area) =
             context::joined_area(gaz, &ctx, s.text, toks, mentions, &sentence_places)
         {
+            joined = true;
             for p in sentence_places.iter_mut() {
                 if p.role == PlaceRole::Event {
                     p.role = PlaceRole::Mentioned;
@@ -318,9 +321,10 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
                     p.role = PlaceRole::Mentioned;
                 }
             }
-            let has_event = places
-                .iter()
-                .any(|p| p.role == PlaceRole::Event && context::is_local(p));
+            let has_event = joined
+                || places
+                    .iter()
+                    .any(|p| p.role == PlaceRole::Event && context::is_local(p));
             if !has_event {
                 // A Syrian place named with no cue in the sentence is where it happened.
                 if let Some(p) = places

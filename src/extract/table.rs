@@ -575,6 +575,10 @@ const CASES: &[(&str, &[&str])] = &[
         &["7 killed civilians; at=Ariha"],
     ),
     (
+        "Monthly report | 42 fata*lities in assa*ssinations in Daraa",
+        &["42 killed unknown; at=Daraa"],
+    ),
+    (
         "A doctor said that ´dozens´ had been wounded in Harasta.",
         &["24..99 wounded unknown; at=Harasta"],
     ),

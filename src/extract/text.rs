@@ -85,6 +85,16 @@ impl<'a> Token<'a> {
 
     /// A token of `text` at byte offset `start`.
     pub fn new(text: &'a str, start: usize) -> Token<'a> {
+        // "fata*lities", "assa*ssinations": an asterisk a page put inside a word to defeat
+        // scrapers is read as no mark at all.
+        if text.contains('*') {
+            let joined: String = text.chars().filter(|c| *c != '*').collect();
+            return Token {
+                text,
+                start,
+                lower: std::borrow::Cow::Owned(joined.to_lowercase()),
+            };
+        }
         let lower = if text.is_ascii() {
             if text.bytes().any(|b| b.is_ascii_uppercase()) {
                 std::borrow::Cow::Owned(text.to_ascii_lowercase())
@@ -379,7 +389,7 @@ pub fn tokens(s: &str) -> Vec<Token<'_>> {
                 let joins = if numeric {
                     matches!(cj, ',' | '.') && at(j + lj).is_some_and(|(n, _)| n.is_ascii_digit())
                 } else {
-                    matches!(cj, '-' | '\'' | '’' | '‘' | 'ʿ' | '`') && alnum_at(j + lj)
+                    matches!(cj, '-' | '\'' | '’' | '‘' | 'ʿ' | '`' | '*') && alnum_at(j + lj)
                 };
                 // "Update-Eight civilians killed": a label glued to a number word.
                 let label = cj == '-'
