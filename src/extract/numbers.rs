@@ -279,6 +279,30 @@ pub fn counts(sentence: &str, toks: &[Token<'_>]) -> Vec<CountMatch> {
                 }
             }
         }
+        // "two or three people", "Two, maybe four people": one figure, a range, not two.
+        let hedge = if lw(end) == "or" {
+            Some(end + 1)
+        } else if lw(end) == "," && matches!(lw(end + 1), "maybe" | "perhaps" | "possibly") {
+            Some(end + 2)
+        } else {
+            None
+        };
+        if let Some((m, end2)) = hedge.and_then(|k| number_at(toks, k)) {
+            if m > n {
+                out.push(CountMatch {
+                    count: Count {
+                        low: n,
+                        high: Some(m),
+                        text: span_text(sentence, toks, i, end2),
+                        qualifier: Qualifier::Range,
+                    },
+                    first: i,
+                    end: end2,
+                });
+                i = end2;
+                continue;
+            }
+        }
         // Ages ("a 20-year-old soldier", "aged 35") count no one.
         if (lw(end) == "-" && lw(end + 1).starts_with("year"))
             || (lw(end) == "years" && lw(end + 1) == "old")
@@ -604,6 +628,14 @@ mod tests {
                 Some((10, Some(15), Range, "between 10 and 15")),
             ),
             ("10 to 15 people", Some((10, Some(15), Range, "10 to 15"))),
+            (
+                "two or three people",
+                Some((2, Some(3), Range, "two or three")),
+            ),
+            (
+                "Two, maybe four people",
+                Some((2, Some(4), Range, "Two, maybe four")),
+            ),
             (
                 "thirty-five men",
                 Some((35, Some(35), Exact, "thirty-five")),
