@@ -201,7 +201,9 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
         }
         // Every claim needs an outcome word: other sentences skip the claim rules, and their
         // places are resolved only if a later sentence of the paragraph needs them.
-        let has_outcome_word = toks.iter().any(|t| outcome_word(t.lw()).is_some());
+        let has_outcome_word = toks
+            .iter()
+            .any(|t| outcome_word(t.lw()).is_some() || t.lw() == "fate");
         // A heading or a line ending in a colon that names an outcome ("Civilian
         // fatalities", "the deaths are as follows:") gives it to the list below it.
         let short_line = !s.text.ends_with('.') && toks.len() <= 8;

@@ -204,8 +204,14 @@ pub(super) fn claims_in_sentence(
         // "122 bodies were found", "the bodies of 200 people": the dead.
         let bodies = head == "bodies"
             || (c.first >= 2 && lw[c.first - 1] == "of" && lw[c.first - 2] == "bodies");
+        // "the fate of the remaining three remains unknown", "whose fate is unknown": missing.
+        let fate_unknown = (c.first.saturating_sub(4)..c.first).any(|k| lw[k] == "fate")
+            && (c.end..(c.end + 8).min(lw.len()))
+                .take_while(|&k| !matches!(lw[k], "," | "." | ";"))
+                .any(|k| lw[k] == "unknown");
         let outcome = from_total
             .or(direct)
+            .or(fate_unknown.then_some(Outcome::Missing))
             .or_else(|| {
                 // "14 dead, of whom 6 were children": the total's own outcome word before
                 // its list of parts.
@@ -274,7 +280,11 @@ pub(super) fn claims_in_sentence(
             outcome
         };
         let outcome = match (subject, outcome) {
-            (_, Some(o)) if from_total.is_some() || direct.is_some() || elliptic => Some(o),
+            (_, Some(o))
+                if from_total.is_some() || direct.is_some() || elliptic || fate_unknown =>
+            {
+                Some(o)
+            }
             (Some((o, _)), _) => Some(o),
             (None, o) if has_people_noun || outcome_adjacent(&lw, c) => o,
             _ => None,

@@ -601,6 +601,16 @@ const CASES: &[(&str, &[&str])] = &[
             "18+ killed unknown; part_of=1",
         ],
     ),
+    // A hedged figure is one range; a fate unknown is missing.
+    (
+        "Two or three people were killed by shelling on Inkhil.",
+        &["2..3 killed unknown; q=range; at=Inkhil"],
+    ),
+    (
+        "Gunmen seized five farmers near Hajin, and the fate of the remaining four remains unknown.",
+        &["5 captured civilians", "4 missing civilians"],
+    ),
+    ("The talks will decide the fate of 3 million Syrians in Idlib.", &[]),
     // "they are" opens the list of a total's parts.
     (
         "The monitor documented the deaths of 40 people in the strikes on Tabqa, including 20 civilians, they are 8 children, 4 women and 8 men.",
