@@ -232,7 +232,15 @@ pub(super) fn claims_in_sentence(
                     .then(|| out.first().map(|t| t.outcome))
                     .flatten()
             })
-            .or_else(|| default_outcome.filter(|_| has_people_noun));
+            .or_else(|| default_outcome.filter(|_| has_people_noun))
+            // "those killed in the strike were all military personnel, including 1 SDF
+            // leader": the outcome of the people the list is of, said before it.
+            .or_else(|| {
+                let at = (c.first.saturating_sub(3)..c.first).find(|&k| lw[k] == "including")?;
+                (has_people_noun && out.is_empty())
+                    .then(|| lw[..at].iter().rev().find_map(|w| outcome_word(w)))
+                    .flatten()
+            });
         // "the number of dead among regime forces ... estimated at higher than 60".
         // A part's people are its own words or its total's, never the sentence's subject.
         let subject = if parent.is_none()

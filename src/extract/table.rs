@@ -601,6 +601,11 @@ const CASES: &[(&str, &[&str])] = &[
             "18+ killed unknown; part_of=1",
         ],
     ),
+    // A list after "including" with no figure before it takes the outcome said before it.
+    (
+        "The monitor said those killed in the raid were all fighters, including 2 SDF commanders.",
+        &["2 killed kurdish_forces"],
+    ),
     // A hedged figure is one range; a fate unknown is missing.
     (
         "Two or three people were killed by shelling on Inkhil.",
