@@ -457,6 +457,7 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
         if let Some(k) = si
             .checked_sub(1)
             .filter(|&k| sentences[k].paragraph == s.paragraph)
+            .filter(|_| victims::wants_target_side(&out[first_id..]))
         {
             let before: Vec<&str> = analysed[k].0.iter().map(|t| t.lw()).collect();
             victims::target_side(&mut out, first_id, &before, "previous_sentence");

@@ -17,10 +17,11 @@ impl Sentence<'_> {
     /// True for a photo caption or credit line ("... (photo credit: AP)", "[Getty Images]"):
     /// page furniture that tells no part of the story's place.
     pub fn is_caption(&self) -> bool {
-        // Most sentences name no photo: look before lower-casing.
-        if !["hoto", "HOTO", "etty", "ETTY", "redit", "REDIT"]
-            .iter()
-            .any(|w| self.text.contains(w))
+        // Every form below has a bracket or a colon: most sentences are passed in one scan.
+        if !self
+            .text
+            .bytes()
+            .any(|b| matches!(b, b'(' | b':' | b'[' | b']'))
         {
             return false;
         }
@@ -84,17 +85,18 @@ impl<'a> Token<'a> {
     }
 
     /// A token of `text` at byte offset `start`.
-    pub fn new(text: &'a str, start: usize) -> Token<'a> {
-        // "fata*lities", "assa*ssinations": an asterisk a page put inside a word to defeat
-        // scrapers is read as no mark at all.
-        if text.contains('*') {
-            let joined: String = text.chars().filter(|c| *c != '*').collect();
-            return Token {
-                text,
-                start,
-                lower: std::borrow::Cow::Owned(joined.to_lowercase()),
-            };
+    /// A word with asterisks a page put inside it to defeat scrapers ("fata*lities",
+    /// "assa*ssinations"): read as if they were not there.
+    fn starred(text: &'a str, start: usize) -> Token<'a> {
+        let joined: String = text.chars().filter(|c| *c != '*').collect();
+        Token {
+            text,
+            start,
+            lower: std::borrow::Cow::Owned(joined.to_lowercase()),
         }
+    }
+
+    pub fn new(text: &'a str, start: usize) -> Token<'a> {
         let lower = if text.is_ascii() {
             if text.bytes().any(|b| b.is_ascii_uppercase()) {
                 std::borrow::Cow::Owned(text.to_ascii_lowercase())
@@ -379,6 +381,7 @@ pub fn tokens(s: &str) -> Vec<Token<'_>> {
         prev_space = false;
         if c.is_alphanumeric() || marked {
             let numeric = c.is_ascii_digit();
+            let mut starred = false;
             let mut j = i + len;
             while let Some((cj, lj)) = at(j) {
                 if cj.is_alphanumeric() {
@@ -394,17 +397,22 @@ pub fn tokens(s: &str) -> Vec<Token<'_>> {
                 // "Update-Eight civilians killed": a label glued to a number word.
                 let label = cj == '-'
                     && !numeric
-                    && !is_number_word(&s[i..j])
                     && at(j + lj).is_some_and(|(n, _)| n.is_uppercase())
-                    && is_number_word(word_at(s, j + lj));
+                    && is_number_word(word_at(s, j + lj))
+                    && !is_number_word(&s[i..j]);
                 // A possessive 's ends the word.
                 if joins && !possessive_at(j) && !label {
+                    starred |= cj == '*';
                     j += lj;
                     continue;
                 }
                 break;
             }
-            out.push(Token::new(&s[i..j], i));
+            out.push(if starred {
+                Token::starred(&s[i..j], i)
+            } else {
+                Token::new(&s[i..j], i)
+            });
             i = j;
             continue;
         }

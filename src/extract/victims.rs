@@ -172,12 +172,22 @@ fn fighters(c: &Claim) -> bool {
     })
 }
 
+/// True when some claim is fighters of no side: only then is a target side looked for.
+pub(super) fn wants_target_side(claims: &[Claim]) -> bool {
+    claims
+        .iter()
+        .any(|c| c.victims == Victims::Unknown && fighters(c))
+}
+
 /// Fighters of no side (from `first` on) whose sentence (`from` "sentence"), or the sentence
 /// before them in their paragraph (`from` "previous_sentence"), names the side attacked:
 /// "13 attacks against Kurdish forces ..., killing 11 fighters", "opened fire on members of
 /// a checkpoint of the SDF" then "the attack left two members of the checkpoint dead". An
 /// armed side after "against", "on", "targeting" or "targeted", within the clause.
 pub(super) fn target_side(out: &mut [Claim], first: usize, lw: &[&str], from: &str) {
+    if !wants_target_side(&out[first..]) {
+        return;
+    }
     let mut side = None;
     for (i, w) in lw.iter().enumerate() {
         if !matches!(*w, "against" | "on" | "targeting" | "targeted") {
@@ -265,6 +275,14 @@ fn take_antecedents(out: &mut [Claim], first: usize) -> bool {
 /// says which), names civilians as the target: "fire on protesters, killing six people". A
 /// target word that is a claim's own noun ("800 people, including 100 civilians") is none.
 pub(super) fn civilian_targets(out: &mut [Claim], first: usize, lw: &[&str], from: &str) {
+    // Most sentences name no target, and most claims have a side: look no further.
+    if !lw.iter().any(|w| CIVILIAN_TARGETS.contains(w))
+        || !out[first..]
+            .iter()
+            .any(|c| c.victims == Victims::Unknown && generic(c.victims_text.as_deref()))
+    {
+        return;
+    }
     let claim_words: Vec<String> = out[first..]
         .iter()
         .filter(|c| c.span == out[first].span || from != "sentence")
