@@ -145,6 +145,19 @@ pub(super) fn link_parts_across_sentences(
     }
     let mut list_total: Option<usize> = None;
     let mut used: Vec<u64> = vec![0; out.len()];
+    // A bounded total holds parts only while their sum fits in it.
+    let budget = |out: &[Claim], used: &[u64], t: usize, i: usize| {
+        out[t]
+            .count
+            .high
+            .is_none_or(|h| used[t] + out[i].count.low <= h)
+    };
+    // A headline printed twice is one total: the first copy.
+    let first_copy = |out: &[Claim], t: usize| {
+        (0..t)
+            .find(|&e| out[e].quote == out[t].quote && out[e].count == out[t].count)
+            .unwrap_or(t)
+    };
     let mut last_sentence = None;
     for i in 0..out.len() {
         let Some(k) = sentence_of(&out[i]) else {
@@ -193,17 +206,9 @@ pub(super) fn link_parts_across_sentences(
                     let open_fits = out[i].count.high.is_none()
                         && out[i].count.low < out[t].count.low
                         && out[t].outcome == Outcome::KilledOrWounded;
-                    (fits(&out[t], &out[i]) || open_fits)
-                        && out[t]
-                            .count
-                            .high
-                            .is_none_or(|h| used[t] + out[i].count.low <= h)
+                    (fits(&out[t], &out[i]) || open_fits) && budget(out, &used, t, i)
                 })
-                .map(|t| {
-                    (0..t)
-                        .find(|&e| out[e].quote == out[t].quote && out[e].count == out[t].count)
-                        .unwrap_or(t)
-                });
+                .map(|t| first_copy(out, t));
             if let Some(t) = sum {
                 used[t] += out[i].count.low;
                 let (id, scope) = (out[t].id.clone(), out[t].scope);
@@ -212,12 +217,6 @@ pub(super) fn link_parts_across_sentences(
             }
         }
         if out[i].part_of.is_none() && !lead_sentences.contains(&k) {
-            let budget = |t: usize| {
-                out[t]
-                    .count
-                    .high
-                    .is_none_or(|h| used[t] + out[i].count.low <= h)
-            };
             // A list may break its total down twice (by side, then by region).
             let candidate = list_total.filter(|&t| fits(&out[t], &out[i])).or_else(|| {
                 // The latest lead total that fits.
@@ -229,13 +228,8 @@ pub(super) fn link_parts_across_sentences(
                             && out[t].count.qualifier != crate::model::Qualifier::Vague
                             && sentence_of(&out[t]).is_some_and(|s| lead_sentences.contains(&s))
                     })
-                    .find(|&t| fits(&out[t], &out[i]) && budget(t))
-                    // A headline printed twice is one total: the first.
-                    .map(|t| {
-                        (0..t)
-                            .find(|&e| out[e].quote == out[t].quote && out[e].count == out[t].count)
-                            .unwrap_or(t)
-                    })
+                    .find(|&t| fits(&out[t], &out[i]) && budget(out, &used, t, i))
+                    .map(|t| first_copy(out, t))
             });
             if let Some(t) = candidate {
                 used[t] += out[i].count.low;

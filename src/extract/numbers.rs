@@ -20,44 +20,14 @@ pub struct CountMatch {
     pub end: usize,
 }
 
-const UNITS: &[(&str, u64)] = &[
-    ("one", 1),
-    ("two", 2),
-    ("three", 3),
-    ("four", 4),
-    ("five", 5),
-    ("six", 6),
-    ("seven", 7),
-    ("eight", 8),
-    ("nine", 9),
-    ("ten", 10),
-    ("eleven", 11),
-    ("twelve", 12),
-    ("thirteen", 13),
-    ("fourteen", 14),
-    ("fifteen", 15),
-    ("sixteen", 16),
-    ("seventeen", 17),
-    ("eighteen", 18),
-    ("nineteen", 19),
-    ("twenty", 20),
-    ("thirty", 30),
-    ("forty", 40),
-    ("fifty", 50),
-    ("sixty", 60),
-    ("seventy", 70),
-    ("eighty", 80),
-    ("ninety", 90),
-];
-
 fn unit_value(w: &str) -> Option<u64> {
-    if let Some(&(_, v)) = UNITS.iter().find(|(n, _)| *n == w) {
+    if let Some(&(_, v)) = super::words::UNITS.iter().find(|(n, _)| *n == w) {
         return Some(v);
     }
     // "thirty-five"
     let (tens, unit) = w.split_once('-')?;
-    let t = UNITS.iter().find(|(n, _)| *n == tens)?.1;
-    let u = UNITS.iter().find(|(n, _)| *n == unit)?.1;
+    let t = super::words::UNITS.iter().find(|(n, _)| *n == tens)?.1;
+    let u = super::words::UNITS.iter().find(|(n, _)| *n == unit)?.1;
     (t >= 20 && t % 10 == 0 && u < 10).then_some(t + u)
 }
 

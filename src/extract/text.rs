@@ -316,44 +316,6 @@ fn word_at(s: &str, k: usize) -> &str {
     &rest[..end]
 }
 
-/// English number words from one to ninety, and "dozen(s)", "hundreds", any case.
-fn is_number_word(w: &str) -> bool {
-    const WORDS: &[&str] = &[
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-        "twenty",
-        "thirty",
-        "forty",
-        "fifty",
-        "sixty",
-        "seventy",
-        "eighty",
-        "ninety",
-        "dozen",
-        "dozens",
-        "hundreds",
-        "scores",
-    ];
-    WORDS.iter().any(|n| n.eq_ignore_ascii_case(w))
-}
-
 pub fn tokens(s: &str) -> Vec<Token<'_>> {
     let mut out = Vec::with_capacity(s.len() / 5 + 1);
     let at = |k: usize| char_at(s, k);
@@ -398,8 +360,8 @@ pub fn tokens(s: &str) -> Vec<Token<'_>> {
                 let label = cj == '-'
                     && !numeric
                     && at(j + lj).is_some_and(|(n, _)| n.is_uppercase())
-                    && is_number_word(word_at(s, j + lj))
-                    && !is_number_word(&s[i..j]);
+                    && super::words::is_number_word(word_at(s, j + lj))
+                    && !super::words::is_number_word(&s[i..j]);
                 // A possessive 's ends the word.
                 if joins && !possessive_at(j) && !label {
                     starred |= cj == '*';

@@ -521,3 +521,42 @@ pub(super) const VICTIM_PHRASES: &[(&str, &str, Victims)] = &[
 /// Nouns for those who did the killing: a count of them counts no victims.
 pub(super) const PERPETRATORS: &[&str] =
     &["gunmen", "attackers", "assailants", "bombers", "snipers"];
+
+/// Number words and their values: the units and tens a count is written with.
+pub(super) const UNITS: &[(&str, u64)] = &[
+    ("one", 1),
+    ("two", 2),
+    ("three", 3),
+    ("four", 4),
+    ("five", 5),
+    ("six", 6),
+    ("seven", 7),
+    ("eight", 8),
+    ("nine", 9),
+    ("ten", 10),
+    ("eleven", 11),
+    ("twelve", 12),
+    ("thirteen", 13),
+    ("fourteen", 14),
+    ("fifteen", 15),
+    ("sixteen", 16),
+    ("seventeen", 17),
+    ("eighteen", 18),
+    ("nineteen", 19),
+    ("twenty", 20),
+    ("thirty", 30),
+    ("forty", 40),
+    ("fifty", 50),
+    ("sixty", 60),
+    ("seventy", 70),
+    ("eighty", 80),
+    ("ninety", 90),
+];
+
+/// A number word of the table above, or "dozen(s)", "hundreds", "scores", in any case.
+pub(super) fn is_number_word(w: &str) -> bool {
+    UNITS.iter().any(|(n, _)| n.eq_ignore_ascii_case(w))
+        || ["dozen", "dozens", "hundreds", "scores"]
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(w))
+}
