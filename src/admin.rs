@@ -1,12 +1,29 @@
 //! Governorate and district polygons (OCHA boundaries): reading them, locating points in
-//! them, and the simplified copies bundled in `gazetteer/` for the area layers.
+//! them, and the simplified copies bundled in `gazetteer/` for the area layers (written by
+//! `bundle::admin`).
 
 use std::path::Path;
 
-use geo::{BoundingRect, Contains, MultiPolygon, Point, Rect, Simplify};
+use geo::{BoundingRect, Contains, MultiPolygon, Point, Rect};
 use serde_json::{json, Value};
 
-use crate::gazetteer::GazetteerError;
+/// An outline file that could not be read or does not hold the areas expected.
+#[derive(Debug, thiserror::Error)]
+pub enum AdminError {
+    /// The file could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not GeoJSON polygons with the expected properties.
+    #[error("{path}: {message}")]
+    Data {
+        path: std::path::PathBuf,
+        message: String,
+    },
+}
 
 /// A governorate (level 1) or district (level 2) polygon.
 #[derive(Debug, Clone)]
@@ -23,39 +40,33 @@ pub struct Area {
     pub bbox: Rect<f64>,
 }
 
-/// How far (degrees, about 200 m) the bundled outlines may stray from OCHA's.
-const SIMPLIFY_EPSILON: f64 = 0.002;
-
-/// Decimals kept in the bundled outlines (about 11 m).
-const DECIMALS: i32 = 4;
-
 /// How far outside every polygon a point may lie and still belong to the nearest area
 /// (degrees, about 5 km): coastline and border rounding.
 const NEAR: f64 = 0.05;
 
-fn data_err(path: &Path, message: &str) -> GazetteerError {
-    GazetteerError::Data {
+fn data_err(path: &Path, message: &str) -> AdminError {
+    AdminError::Data {
         path: path.to_path_buf(),
         message: message.to_string(),
     }
 }
 
-fn parse_fc(text: &str, path: &Path) -> Result<geojson::FeatureCollection, GazetteerError> {
+fn parse_fc(text: &str, path: &Path) -> Result<geojson::FeatureCollection, AdminError> {
     text.parse::<geojson::FeatureCollection>()
         .map_err(|e| data_err(path, &e.to_string()))
 }
 
 /// Reads OCHA polygons: `level` is `adm1` or `adm2` (their property prefixes), or `bundled`
 /// for the copies tollmap writes (`name`, `pcode`, `name_ar`, `admin1`).
-pub fn read_areas(path: &Path, level: &str) -> Result<Vec<Area>, GazetteerError> {
-    let text = std::fs::read_to_string(path).map_err(|cause| GazetteerError::Io {
+pub fn read_areas(path: &Path, level: &str) -> Result<Vec<Area>, AdminError> {
+    let text = std::fs::read_to_string(path).map_err(|source| AdminError::Io {
         path: path.to_path_buf(),
-        cause,
+        source,
     })?;
     areas_of(&text, path, level)
 }
 
-fn areas_of(text: &str, path: &Path, level: &str) -> Result<Vec<Area>, GazetteerError> {
+fn areas_of(text: &str, path: &Path, level: &str) -> Result<Vec<Area>, AdminError> {
     let fc = parse_fc(text, path)?;
     let (name_key, pcode_key, ar_key, parent_key) = match level {
         "adm1" => ("adm1_name", "adm1_pcode", "adm1_name1", None),
@@ -127,11 +138,6 @@ pub fn locate_index(areas: &[Area], lon: f64, lat: f64) -> Option<usize> {
         .map(|(_, i)| i)
 }
 
-fn round(x: f64) -> f64 {
-    let f = 10f64.powi(DECIMALS);
-    (x * f).round() / f
-}
-
 /// The coordinates of a MultiPolygon as GeoJSON, each rounded by `round`; rings of fewer
 /// than four points (left by simplification) are dropped.
 pub fn multipolygon_coordinates(shape: &MultiPolygon<f64>, round: impl Fn(f64) -> f64) -> Value {
@@ -154,57 +160,6 @@ pub fn multipolygon_coordinates(shape: &MultiPolygon<f64>, round: impl Fn(f64) -
             })
             .collect(),
     )
-}
-
-/// The GeoJSON of simplified outlines, one feature per area sorted by P-code, with `name`,
-/// `pcode`, `name_ar` and (for districts) `admin1`.
-pub fn simplified_geojson(areas: &[Area]) -> String {
-    let mut sorted: Vec<&Area> = areas.iter().collect();
-    sorted.sort_by(|a, b| a.pcode.cmp(&b.pcode).then_with(|| a.name.cmp(&b.name)));
-    let mut out = String::from("{\"type\":\"FeatureCollection\",\"features\":[\n");
-    for (i, a) in sorted.iter().enumerate() {
-        let simple = a.shape.simplify(SIMPLIFY_EPSILON);
-        let polys = multipolygon_coordinates(&simple, round);
-        let mut props = serde_json::Map::new();
-        props.insert("name".into(), json!(a.name));
-        props.insert("pcode".into(), json!(a.pcode));
-        props.insert("name_ar".into(), json!(a.name_ar));
-        if let Some(p) = &a.parent {
-            props.insert("admin1".into(), json!(p));
-        }
-        let f = json!({
-            "type": "Feature",
-            "properties": props,
-            "geometry": {"type": "MultiPolygon", "coordinates": polys},
-        });
-        out.push_str(&f.to_string());
-        if i + 1 < sorted.len() {
-            out.push(',');
-        }
-        out.push('\n');
-    }
-    out.push_str("]}\n");
-    out
-}
-
-/// Writes the simplified governorate and district outlines made from `data/boundaries` into
-/// `out_dir` as `admin1.geojson` and `admin2.geojson`.
-pub fn write_bundle(data: &Path, out_dir: &Path) -> Result<(), GazetteerError> {
-    let bd = data.join("boundaries");
-    for (file, level, name) in [
-        (
-            "ocha_syr_adm1_governorates.geojson",
-            "adm1",
-            "admin1.geojson",
-        ),
-        ("ocha_syr_adm2_districts.geojson", "adm2", "admin2.geojson"),
-    ] {
-        let areas = read_areas(&bd.join(file), level)?;
-        let path = out_dir.join(name);
-        crate::output::atomic::write(&path, simplified_geojson(&areas).as_bytes())
-            .map_err(|cause| GazetteerError::Io { path, cause })?;
-    }
-    Ok(())
 }
 
 /// The bundled governorates (level 1) and districts (level 2), parsed once per process.

@@ -22,7 +22,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::hash::{FnvHashMap as HashMap, FnvHashSet as HashSet};
+use crate::util::hash::{FnvHashMap as HashMap, FnvHashSet as HashSet};
 
 use jiff::civil::{Date, ISOWeekDate};
 use rayon::prelude::*;
@@ -434,7 +434,7 @@ fn places_fit(a: &Item<'_>, b: &Item<'_>, rules: &EventRules) -> bool {
     }
     match (a.lat, a.lon, b.lat, b.lon) {
         (Some(la), Some(lo), Some(lb), Some(lob)) => {
-            crate::gazetteer::distance_km(la, lo, lb, lob) <= rules.distance_km
+            crate::util::geodesy::distance_km(la, lo, lb, lob) <= rules.distance_km
         }
         _ => false,
     }

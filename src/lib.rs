@@ -15,33 +15,16 @@
 
 pub mod admin;
 pub mod aggregate;
+pub mod bundle;
 pub mod cli;
 pub mod extract;
 pub mod gazetteer;
-pub mod hash;
 pub mod ingest;
 pub mod model;
 pub mod output;
 pub mod serve;
-pub mod slots;
 pub mod tiles;
-
-/// With `TOLLMAP_TIMING` set, prints a phase's time since `t0` and the resident memory (for
-/// the benchmarks).
-pub fn timing(what: &str, t0: std::time::Instant) {
-    if std::env::var_os("TOLLMAP_TIMING").is_none() {
-        return;
-    }
-    let rss = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .map(|l| l.trim_start_matches("VmRSS:").trim().to_string())
-        })
-        .unwrap_or_default();
-    eprintln!("{what}: {:.2?} (resident {rss})", t0.elapsed());
-}
+pub mod util;
 
 use std::path::PathBuf;
 
@@ -230,7 +213,7 @@ impl Pipeline {
         } else {
             claims.extend(table);
         }
-        timing("read and extract", t0);
+        util::timing::phase("read and extract", t0);
         let files = output::build_files(
             &ingested.documents,
             claims,

@@ -126,7 +126,7 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             run.files
                 .write(&args.out)
                 .with_context(|| format!("writing outputs to {}", args.out.display()))?;
-            tollmap::timing("moved into place", t0);
+            tollmap::util::timing::phase("moved into place", t0);
             let c = run.files.counts;
             say(
                 quiet,
@@ -436,7 +436,7 @@ fn run(cli: &Cli) -> Result<ExitCode> {
         }
         Command::Gazetteer(GazetteerCommand::Import(ImportCommand::Geonames { file, out })) => {
             let started = std::time::Instant::now();
-            let report = gazetteer::import::import_geonames(file, out)?;
+            let report = tollmap::bundle::import::import_geonames(file, out)?;
             say(
                 quiet,
                 &format!(
@@ -483,7 +483,7 @@ fn run(cli: &Cli) -> Result<ExitCode> {
             })
         }
         Command::Gazetteer(GazetteerCommand::Build { data, out }) => {
-            let report = gazetteer::build::write_bundle(data, out)?;
+            let report = tollmap::bundle::build::write_bundle(data, out)?;
             say(
                 quiet,
                 &format!(

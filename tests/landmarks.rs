@@ -3,8 +3,9 @@
 
 use std::process::Command;
 
-use tollmap::gazetteer::{distance_km, landmarks, Context, Entry, Gazetteer};
+use tollmap::gazetteer::{landmarks, Context, Entry, Gazetteer};
 use tollmap::model::PlaceKind;
+use tollmap::util::geodesy::distance_km;
 
 /// The kind word a name takes when alone it is a town's ("Kweiris" + "airbase").
 fn kind_word(kind: PlaceKind) -> &'static str {

@@ -6,6 +6,7 @@
 //! start); explicit dates ("6 March 2025", "March 6") are days. With no publication date,
 //! relative words stay unresolved: precision `unknown`, never an invented date.
 
+use crate::util::calendar::MONTHS;
 use jiff::civil::{Date, Weekday};
 use jiff::ToSpan;
 
@@ -20,22 +21,6 @@ const WEEKDAYS: &[(&str, Weekday)] = &[
     ("friday", Weekday::Friday),
     ("saturday", Weekday::Saturday),
     ("sunday", Weekday::Sunday),
-];
-
-/// Month names, January first.
-pub const MONTHS: &[&str] = &[
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
 ];
 
 fn month_of(w: &str) -> Option<i8> {

@@ -516,7 +516,7 @@ pub(crate) fn implicit_ones(sentence: &str, toks: &[Token<'_>]) -> Vec<CountMatc
 }
 
 fn is_month(w: &str) -> bool {
-    super::dates::MONTHS.contains(&w)
+    crate::util::calendar::MONTHS.contains(&w)
         || matches!(
             w,
             "jan"

@@ -549,7 +549,7 @@ pub(super) fn outcome_word(w: &str) -> Option<Outcome> {
                 (CAPTURED_WORDS, Outcome::Captured),
                 (MISSING_WORDS, Outcome::Missing),
             ];
-            let mut map = crate::hash::FnvHashMap::default();
+            let mut map = crate::util::hash::FnvHashMap::default();
             for (words, outcome) in lists {
                 for w in words {
                     map.entry(*w).or_insert(outcome);
@@ -563,7 +563,7 @@ pub(super) fn outcome_word(w: &str) -> Option<Outcome> {
 
 /// Every outcome word with its outcome, built on first use: one hash per word.
 pub(super) static OUTCOME_WORDS: std::sync::OnceLock<
-    crate::hash::FnvHashMap<&'static str, Outcome>,
+    crate::util::hash::FnvHashMap<&'static str, Outcome>,
 > = std::sync::OnceLock::new();
 
 /// "killed and wounded" -> killed_or_wounded; otherwise the word's own outcome.

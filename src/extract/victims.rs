@@ -432,7 +432,7 @@ fn restated(out: &mut [Claim]) {
         }
         let here = own_place(c);
         let far = |t: &Claim| match (here, own_place(t)) {
-            (Some(a), Some(b)) => crate::gazetteer::distance_km(a.0, a.1, b.0, b.1) > 50.0,
+            (Some(a), Some(b)) => crate::util::geodesy::distance_km(a.0, a.1, b.0, b.1) > 50.0,
             _ => false,
         };
         // The nearest such figure, earlier ones first.

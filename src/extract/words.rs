@@ -481,7 +481,7 @@ pub(super) const SAYS: &[&str] = &[
 /// A word list as a hash set, built on first use: one hash instead of a scan of the list.
 pub(crate) struct WordSet {
     words: &'static [&'static str],
-    set: std::sync::OnceLock<crate::hash::FnvHashSet<&'static str>>,
+    set: std::sync::OnceLock<crate::util::hash::FnvHashSet<&'static str>>,
 }
 
 impl WordSet {

@@ -3,12 +3,11 @@
 //! The bundled data (`gazetteer/places.tsv`, built by `tollmap gazetteer build` from
 //! `../shared/data`) is compiled into the binary, so a fresh clone needs no download.
 
-pub mod build;
-pub mod import;
 pub mod index;
 pub mod landmarks;
 pub mod normalize;
 pub mod overlay;
+pub mod world;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -16,6 +15,7 @@ use std::sync::OnceLock;
 use index::{Bytes, Index};
 
 use crate::model::{Place, PlaceKind, PlaceRole};
+use crate::util::{geodesy::distance_km, hash::sha256_hex};
 
 /// The bundled gazetteer, as written by `tollmap gazetteer build`.
 pub const BUNDLED_TSV: &str = include_str!("../../gazetteer/places.tsv");
@@ -241,25 +241,25 @@ type RawMatches = std::sync::Arc<Vec<(u32, MatchKind, f64)>>;
 
 /// A bounded, thread-safe memo of `Gazetteer::raw_matches`; a clone starts empty.
 #[derive(Default)]
-struct MatchCache(std::sync::Mutex<crate::hash::FnvHashMap<String, RawMatches>>);
+struct MatchCache(std::sync::Mutex<crate::util::hash::FnvHashMap<String, RawMatches>>);
 
 /// The best place with no context for each mention text (with the number of candidates),
 /// memoised: extraction asks it of every mention of every document.
 #[derive(Debug, Default)]
-struct DefaultMemo(std::sync::Mutex<crate::hash::FnvHashMap<Box<str>, Option<BestDefault>>>);
+struct DefaultMemo(std::sync::Mutex<crate::util::hash::FnvHashMap<Box<str>, Option<BestDefault>>>);
 
 /// Verdicts of a caller's test on a span of text ("does this name a place well enough?"),
 /// memoised per gazetteer: a corpus names the same places over and over. Bit 0 holds the
 /// verdict in a risky position, bit 1 elsewhere; bits 2 and 3 say which are known.
 #[derive(Debug, Default)]
-struct SpanMemo(std::sync::Mutex<crate::hash::FnvHashMap<Box<str>, u8>>);
+struct SpanMemo(std::sync::Mutex<crate::util::hash::FnvHashMap<Box<str>, u8>>);
 
 /// The sites a core key fits: (entry index, fit), context aside.
 type SiteFits = std::sync::Arc<Vec<(u32, f64)>>;
 
 /// The sites a core key and kinds fit, memoised per gazetteer.
 #[derive(Debug, Default)]
-struct SiteMemo(std::sync::Mutex<crate::hash::FnvHashMap<Box<str>, SiteFits>>);
+struct SiteMemo(std::sync::Mutex<crate::util::hash::FnvHashMap<Box<str>, SiteFits>>);
 
 /// The best entry for a mention with no context, and how many candidates it had.
 pub type BestDefault = (std::sync::Arc<Entry>, usize);
@@ -444,7 +444,7 @@ impl Gazetteer {
 
     /// This gazetteer with an imported one (`tollmap gazetteer import`) consulted after it.
     pub fn with_world(mut self, dir: &Path) -> Result<Gazetteer, GazetteerError> {
-        let world = import::open(dir)?;
+        let world = world::open(dir)?;
         self.version = format!("{}+{}", self.version, world.version);
         self.world = Some(Box::new(world));
         self.forget_answers();
@@ -1140,15 +1140,6 @@ fn score(c: &Candidate<'_>, ctx: &Context, hint: Option<PlaceKind>) -> f64 {
     s
 }
 
-/// Great-circle distance in kilometres.
-pub fn distance_km(lat1: f64, lon1: f64, lat2: f64, lon2: f64) -> f64 {
-    let (p1, p2) = (lat1.to_radians(), lat2.to_radians());
-    let dp = p2 - p1;
-    let dl = (lon2 - lon1).to_radians();
-    let a = (dp / 2.0).sin().powi(2) + p1.cos() * p2.cos() * (dl / 2.0).sin().powi(2);
-    2.0 * 6371.0088 * a.sqrt().asin()
-}
-
 fn parse_line(line: &str) -> Result<Entry, String> {
     let f: Vec<&str> = line.split('\t').collect();
     if f.len() != 11 && f.len() != 13 {
@@ -1203,12 +1194,6 @@ fn parse_line(line: &str) -> Result<Entry, String> {
             }),
         },
     })
-}
-
-/// Lower-case hex SHA-256 of bytes.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    crate::hash::hex(&Sha256::digest(bytes))
 }
 
 #[cfg(test)]

@@ -135,7 +135,7 @@ impl Fetcher {
 
     fn cache_paths(&self, url: &str) -> Option<(PathBuf, PathBuf)> {
         let dir = self.opts.cache.as_ref()?;
-        let key = crate::hash::hex(&Sha256::digest(url.as_bytes()));
+        let key = crate::util::hash::hex(&Sha256::digest(url.as_bytes()));
         Some((
             dir.join(format!("{key}.body")),
             dir.join(format!("{key}.json")),
@@ -159,9 +159,9 @@ impl Fetcher {
         if let Some(dir) = &self.opts.cache {
             std::fs::create_dir_all(dir).map_err(|e| err(dir, e))?;
         }
-        crate::output::atomic::write(&body, bytes).map_err(|e| err(&body, e))?;
+        crate::util::atomic::write(&body, bytes).map_err(|e| err(&body, e))?;
         let json = serde_json::to_vec_pretty(meta).unwrap_or_default();
-        crate::output::atomic::write(&meta_path, &json).map_err(|e| err(&meta_path, e))
+        crate::util::atomic::write(&meta_path, &json).map_err(|e| err(&meta_path, e))
     }
 
     /// Fetches one URL (with the cache's validators when it has a copy).

@@ -206,7 +206,7 @@ fn read_urls(urls: &[String], opts: &IngestOptions, out: &mut Ingested) -> usize
         }
         out.files.push(InputFile {
             path: PathBuf::from(url),
-            sha256: crate::gazetteer::sha256_hex(&f.bytes),
+            sha256: crate::util::hash::sha256_hex(&f.bytes),
             bytes: f.bytes.len() as u64,
             documents: out.documents.len() - before,
         });
@@ -287,7 +287,7 @@ fn read_input(
 fn read_table_file(path: &Path, bytes: &[u8], out: &mut Ingested) -> Result<(), IngestError> {
     // The hash for the manifest is made while the text is checked and read.
     let (sha256, claims) = rayon::join(
-        || crate::gazetteer::sha256_hex(bytes),
+        || crate::util::hash::sha256_hex(bytes),
         || table_claims(path, bytes),
     );
     let claims = claims?;
@@ -402,7 +402,7 @@ fn read_file(path: &Path, opts: &IngestOptions, out: &mut Ingested) -> Result<()
         return read_table_file(path, &map, out);
     }
     let bytes = std::fs::read(path).map_err(io)?;
-    let sha256 = crate::gazetteer::sha256_hex(&bytes);
+    let sha256 = crate::util::hash::sha256_hex(&bytes);
     let size = bytes.len() as u64;
     if let Some(Kind::Html) = kind_of(path) {
         // Pages carry their own charset: decoded from their bytes, not as UTF-8.

@@ -21,7 +21,7 @@
 
 use std::path::Path;
 
-use crate::hash::FnvHashMap as HashMap;
+use crate::util::hash::FnvHashMap as HashMap;
 
 use jiff::civil::Date;
 
@@ -125,7 +125,7 @@ fn parse_table_date(s: &str) -> Option<Date> {
     }
     let parts: Vec<&str> = s.split([' ', '-', '/']).filter(|p| !p.is_empty()).collect();
     if let [d, m, y] = parts.as_slice() {
-        let month = crate::extract::dates::MONTHS
+        let month = crate::util::calendar::MONTHS
             .iter()
             .position(|name| name.starts_with(&m.to_ascii_lowercase()) && m.len() >= 3)
             .map(|p| p as i8 + 1)?;

@@ -4,20 +4,16 @@
 //! with sorted keys, features sorted, one feature per line: the same inputs give the same
 //! bytes.
 
+use crate::util::geodesy::round6;
 use std::borrow::Cow;
 
-use crate::hash::FnvHashMap as HashMap;
+use crate::util::hash::FnvHashMap as HashMap;
 
 use serde_json::{json, Value};
 
 use crate::admin::Area;
 use crate::aggregate::{Event, PlacePeriod};
 use crate::model::{Claim, Document, Outcome, Scope, Victims};
-
-/// Rounds a coordinate to 6 decimals (about 0.1 m).
-pub fn round6(x: f64) -> f64 {
-    (x * 1e6).round() / 1e6
-}
 
 /// A property value: a number, a text (borrowed from the claims and events, or made for the
 /// feature), a day, or null. Made once per feature and handed to every sink.
@@ -213,7 +209,7 @@ pub struct GeoJsonWriter<W: std::io::Write> {
     line: Vec<u8>,
     /// Each property position's name as last written (`,"name":`): a layer's features name
     /// the same properties in the same order, with the same static strings.
-    keys: crate::slots::NameSlots<Vec<u8>>,
+    keys: crate::util::slots::NameSlots<Vec<u8>>,
 }
 
 impl<W: std::io::Write> GeoJsonWriter<W> {
@@ -224,7 +220,7 @@ impl<W: std::io::Write> GeoJsonWriter<W> {
             areas: HashMap::default(),
             error: None,
             line: Vec::new(),
-            keys: crate::slots::NameSlots::default(),
+            keys: crate::util::slots::NameSlots::default(),
         }
     }
 
@@ -662,12 +658,6 @@ pub fn area_geometry(a: &Area) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rounding_keeps_six_decimals() {
-        assert_eq!(round6(36.123_456_789), 36.123457);
-        assert_eq!(round6(-0.000_000_4), -0.0);
-    }
 
     #[test]
     fn empty_layer_is_a_valid_feature_collection() {

@@ -341,7 +341,10 @@ fn geometry_blob(geom: Geom<'_>, b: &mut Vec<u8>) -> (f64, f64, f64, f64) {
     b.push(0); // version 1
     match geom {
         Geom::Point { lon, lat } => {
-            let (x, y) = (super::geojson::round6(lon), super::geojson::round6(lat));
+            let (x, y) = (
+                crate::util::geodesy::round6(lon),
+                crate::util::geodesy::round6(lat),
+            );
             b.push(0b0000_0001); // little endian, no envelope
             b.extend_from_slice(&4326i32.to_le_bytes());
             b.push(1);

@@ -1,12 +1,11 @@
 //! The output folder of `tollmap build`: every file made in memory first, then each written atomically.
 
-pub mod atomic;
 pub mod csv;
 pub mod geojson;
 pub mod gpkg;
 pub mod web;
 
-use crate::hash::FnvHashMap as HashMap;
+use crate::util::hash::FnvHashMap as HashMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
@@ -257,7 +256,7 @@ impl StageWriter {
             name: self.name,
             path: self.out.into_temp_path(),
             bytes: self.written,
-            sha256: crate::hash::hex(&hasher.finalize()),
+            sha256: crate::util::hash::hex(&hasher.finalize()),
         })
     }
 }
@@ -358,7 +357,7 @@ pub fn build_files(
     } = opts;
     let by_id: HashMap<&str, &Document> = docs.iter().map(|d| (d.id.as_str(), d)).collect();
     let t0 = std::time::Instant::now();
-    let tick = |what: &str| crate::timing(what, t0);
+    let tick = |what: &str| crate::util::timing::phase(what, t0);
     // Everything that borrows the claims is made in this block (the tiles too, on their own
     // thread once the tiled layers are written); the claims are freed after it.
     let (mut files, gpkg_file, counts) = {
@@ -722,7 +721,7 @@ fn count_claims(docs: &[Document], claims: &[Claim], by_id: &HashMap<&str, &Docu
                 .iter()
                 .filter(|c| c.part_of.is_none() && !by_id.contains_key(c.doc.as_str()))
                 .map(|c| c.doc.as_str())
-                .collect::<crate::hash::FnvHashSet<_>>()
+                .collect::<crate::util::hash::FnvHashSet<_>>()
                 .len(),
         claims: claims.len(),
         event_claims: claims.iter().filter(|c| c.scope == Scope::Event).count(),
@@ -983,7 +982,7 @@ fn sha256_file(path: &Path) -> std::io::Result<String> {
             Err(e) => return Err(e),
         }
     }
-    Ok(crate::hash::hex(&h.finalize()))
+    Ok(crate::util::hash::hex(&h.finalize()))
 }
 
 impl BuildFiles {
@@ -1039,7 +1038,7 @@ mod tests {
 
     fn sha256(bytes: &[u8]) -> String {
         use sha2::Digest;
-        crate::hash::hex(&sha2::Sha256::digest(bytes))
+        crate::util::hash::hex(&sha2::Sha256::digest(bytes))
     }
 
     /// Whole blocks (direct where the file system allows), a tail, writes of every size: the

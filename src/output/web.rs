@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use serde_json::{json, Map, Value};
 
 use super::{stage, OutputError, Staged};
-use crate::hash::FnvHashMap;
+use crate::util::hash::FnvHashMap;
 
 const PAGE: &str = include_str!("../../web/index.html");
 const SCRIPT: &str = include_str!("../../web/map.js");
@@ -59,7 +59,8 @@ pub struct ValueSink(pub Vec<Value>);
 impl ValueSink {
     /// Adds one feature as a value.
     pub fn add(&mut self, f: &super::geojson::Feature<'_>) {
-        use super::geojson::{round6, Geom};
+        use super::geojson::Geom;
+        use crate::util::geodesy::round6;
         let geometry = match f.geom {
             Geom::Point { lon, lat } => json!({ "coordinates": [round6(lon), round6(lat)] }),
             // Areas are drawn from the bundled outlines.

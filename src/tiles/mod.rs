@@ -26,7 +26,7 @@ use std::str::FromStr;
 
 use rayon::prelude::*;
 
-use crate::output::geojson::round6;
+use crate::util::geodesy::round6;
 use mvt::{FeatureOut, TileGeom, ValRef, EXTENT};
 use source::{Layer, WORLD};
 

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::hash::FxHashMap;
+use crate::util::hash::FxHashMap;
 
 /// The tile extent: coordinates inside a tile run from 0 to 4095.
 pub const EXTENT: u32 = 4096;
@@ -63,7 +63,8 @@ pub fn encode_layer(tile: &mut Vec<u8>, name: &str, features: &[FeatureOut<'_>])
     let mut key_ids: FxHashMap<&str, u32> = FxHashMap::default();
     // Each property position's last key id: a layer's features mostly name the same keys in
     // the same order, from the same strings.
-    let mut last_keys: crate::slots::NameSlots<u32> = crate::slots::NameSlots::default();
+    let mut last_keys: crate::util::slots::NameSlots<u32> =
+        crate::util::slots::NameSlots::default();
     // The distinct values and their ids (in order of first use, written in that order at the
     // end): each is held once.
     // Sized for a few distinct values per feature (ids and names are distinct per feature).

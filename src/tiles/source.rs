@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::mvt::ValRef;
 use super::TilesError;
-use crate::hash::FnvHashMap;
+use crate::util::hash::FnvHashMap;
 
 /// Web Mercator's latitude limit.
 const MAX_LAT: f64 = 85.051_128_779_806_59;
@@ -64,7 +64,7 @@ pub struct Layer {
     pub max_zoom: Option<u8>,
     /// For features with `'static` names: by position, the last name's key (`None`: left
     /// out).
-    slots: crate::slots::NameSlots<Option<u32>>,
+    slots: crate::util::slots::NameSlots<Option<u32>>,
     /// Features announced by `expect`.
     expected: usize,
 }

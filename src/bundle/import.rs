@@ -4,28 +4,16 @@
 //! format (19 tab-separated columns, no header: `allCountries.txt`, `SY.txt`, `cities500.txt`)
 //! or a headered TSV with `geonameid`, `name`, `latitude`, `longitude`, `country_code`,
 //! `population` and `|`-separated `alternatenames` columns (as in `shared/data`), and writes
-//! into DIR: `places.tsv` (the bundled format) and the index files of `index.rs`. `open` maps
-//! them into memory, so a large world file opens in milliseconds and pages in as it is used.
+//! into DIR: `places.tsv` (the bundled format) and the index files of `gazetteer::index`,
+//! which `gazetteer::world` maps into memory.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use super::index::{self, Bytes, Index};
-use super::{sha256_hex, Entry, Gazetteer, GazetteerError, TSV_HEADER};
+use crate::gazetteer::index;
+use crate::gazetteer::{Entry, GazetteerError, TSV_HEADER};
 use crate::model::PlaceKind;
-
-/// The files an imported gazetteer folder holds.
-const FILES: &[&str] = &[
-    "places.tsv",
-    "exact.fst",
-    "loose.fst",
-    "postings.bin",
-    "keys.txt",
-    "key_offsets.bin",
-    "demonyms.txt",
-    "version.txt",
-];
+use crate::util::hash::sha256_hex;
 
 /// What an import wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -307,59 +295,11 @@ pub fn write(
         .chain([("version.txt", version.as_bytes())])
     {
         let path = out_dir.join(name);
-        crate::output::atomic::write(&path, bytes).map_err(|e| io(&path, e))?;
+        crate::util::atomic::write(&path, bytes).map_err(|e| io(&path, e))?;
     }
     Ok(ImportReport {
         entries: entries.len(),
         names: name_count,
         keys,
     })
-}
-
-/// A file of an imported folder, mapped into memory.
-fn map(path: PathBuf) -> Result<Bytes, GazetteerError> {
-    let file = std::fs::File::open(&path).map_err(|e| io(&path, e))?;
-    if file.metadata().map_err(|e| io(&path, e))?.len() == 0 {
-        return Ok(Bytes::Static(b""));
-    }
-    // SAFETY: the map is read-only and tollmap never writes these files while they are open;
-    // an import into the same folder replaces them by rename, which leaves this map intact.
-    let mmap = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| io(&path, e))?;
-    Ok(Bytes::Shared(Arc::new(mmap)))
-}
-
-/// Opens an imported gazetteer folder, memory-mapping its files.
-pub fn open(dir: &Path) -> Result<Gazetteer, GazetteerError> {
-    for f in FILES {
-        if !dir.join(f).is_file() {
-            return Err(GazetteerError::Data {
-                path: dir.join(f),
-                message: "missing: not a folder written by `tollmap gazetteer import`".into(),
-            });
-        }
-    }
-    let m = |name: &str| map(dir.join(name));
-    let demonyms =
-        std::fs::read(dir.join("demonyms.txt")).map_err(|e| io(&dir.join("demonyms.txt"), e))?;
-    let index = Index::from_parts(
-        m("exact.fst")?,
-        m("loose.fst")?,
-        m("postings.bin")?,
-        m("keys.txt")?,
-        m("key_offsets.bin")?,
-        &demonyms,
-        // Folders imported before the deletion index existed have no such file.
-        if dir.join("deletes.fst").is_file() {
-            m("deletes.fst")?
-        } else {
-            Bytes::Static(b"")
-        },
-    )
-    .ok_or_else(|| GazetteerError::Data {
-        path: dir.to_path_buf(),
-        message: "the index files are not valid".into(),
-    })?;
-    let version = std::fs::read_to_string(dir.join("version.txt"))
-        .map_err(|e| io(&dir.join("version.txt"), e))?;
-    Gazetteer::from_parts(m("places.tsv")?, index, version.trim().to_string())
 }

@@ -1,6 +1,6 @@
 //! A fast hasher for short string keys (word sets, look-up memos): FNV-1a, which beats the
 //! standard SipHash on words of a few bytes. Not for keys an attacker chooses at scale.
-//! Also the lower-case hex spelling of digests.
+//! Also SHA-256 and the lower-case hex spelling of digests.
 
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -93,6 +93,12 @@ pub type FxHashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<Fx
 /// Lower-case hex of bytes (a digest as manifests and cache keys spell it).
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Lower-case hex SHA-256 of bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex(&Sha256::digest(bytes))
 }
 
 #[cfg(test)]

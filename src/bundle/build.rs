@@ -12,10 +12,11 @@ use std::path::{Path, PathBuf};
 
 use crate::admin::{locate, read_areas, Area};
 
-use super::landmarks;
-use super::normalize::{self, loose_key};
-use super::{distance_km, Entry, GazetteerError, TSV_HEADER};
+use crate::gazetteer::landmarks;
+use crate::gazetteer::normalize::{self, loose_key};
+use crate::gazetteer::{Entry, GazetteerError, TSV_HEADER};
 use crate::model::PlaceKind;
+use crate::util::geodesy::distance_km;
 
 /// How far apart two records of the same name may be and still be merged as one place.
 const MERGE_KM: f64 = 6.0;
@@ -82,7 +83,7 @@ pub struct BuildReport {
 
 /// Reads the datasets under `data` (the `shared/data` folder) and returns the merged entries,
 /// sorted by id.
-pub fn entries_from_data(data: &Path) -> Result<(Vec<Entry>, BuildReport), GazetteerError> {
+pub fn entries_from_data(data: &Path) -> Result<(Vec<Entry>, BuildReport), super::BundleError> {
     let gz = data.join("gazetteer");
     let bd = data.join("boundaries");
     let adm1 = read_areas(&bd.join("ocha_syr_adm1_governorates.geojson"), "adm1")?;
@@ -725,7 +726,7 @@ impl Builder {
                 .filter(|n| !n.is_empty())
                 .map(str::to_string);
             self.push(Entry {
-                site: Some(super::Site { near, radius_m }),
+                site: Some(crate::gazetteer::Site { near, radius_m }),
                 id: get("id").to_string(),
                 kind,
                 name: name.to_string(),
@@ -736,7 +737,7 @@ impl Builder {
                 admin2: None,
                 population: 0,
                 sources: vec![if weak {
-                    super::WEAK_SOURCE.to_string()
+                    crate::gazetteer::WEAK_SOURCE.to_string()
                 } else {
                     "landmarks-syria".to_string()
                 }],
@@ -973,15 +974,15 @@ fn read_pcode_names(bd: &Path) -> Result<HashMap<String, String>, GazetteerError
 }
 
 /// Builds the gazetteer from `data` and writes `places.tsv` into `out_dir` atomically.
-pub fn write_bundle(data: &Path, out_dir: &Path) -> Result<BuildReport, GazetteerError> {
+pub fn write_bundle(data: &Path, out_dir: &Path) -> Result<BuildReport, super::BundleError> {
     let (entries, report) = entries_from_data(data)?;
     std::fs::create_dir_all(out_dir).map_err(|cause| GazetteerError::Io {
         path: out_dir.to_path_buf(),
         cause,
     })?;
-    crate::admin::write_bundle(data, out_dir)?;
+    super::admin::write_bundle(data, out_dir)?;
     let path: PathBuf = out_dir.join("places.tsv");
-    crate::output::atomic::write(&path, to_tsv(&entries).as_bytes()).map_err(|cause| {
+    crate::util::atomic::write(&path, to_tsv(&entries).as_bytes()).map_err(|cause| {
         GazetteerError::Io {
             path: path.clone(),
             cause,
