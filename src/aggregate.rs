@@ -31,16 +31,33 @@ use crate::model::{Claim, Outcome, Place, PlaceRole, Scope, Victims};
 
 /// How long a period is.
 /// Ordered from the finest (`Day`) to the coarsest (`Year`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub enum Granularity {
+    /// A calendar day.
     Day,
+    /// An ISO week, Monday first.
     Week,
+    /// A calendar month.
     #[default]
     Month,
+    /// A calendar year.
     Year,
 }
 
 impl Granularity {
+    /// Every granularity, finest first.
+    pub const ALL: [Granularity; 4] = [
+        Granularity::Day,
+        Granularity::Week,
+        Granularity::Month,
+        Granularity::Year,
+    ];
+
+    /// The granularity a name (`as_str`) stands for.
+    pub fn parse(name: &str) -> Option<Granularity> {
+        Granularity::ALL.into_iter().find(|g| g.as_str() == name)
+    }
+
     /// The name used on the command line and in the manifest.
     pub fn as_str(self) -> &'static str {
         match self {

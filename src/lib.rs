@@ -16,13 +16,11 @@
 pub mod admin;
 pub mod aggregate;
 pub mod bundle;
-pub mod cli;
 pub mod extract;
 pub mod gazetteer;
 pub mod ingest;
 pub mod model;
 pub mod output;
-pub mod serve;
 pub mod tiles;
 pub mod util;
 

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::aggregate::Granularity;
+use tollmap::aggregate::Granularity;
 
 /// Turn reports of war casualties into maps.
 #[derive(Debug, Parser)]
@@ -93,7 +93,7 @@ pub struct TilesArgs {
     /// How clusters combine a field: FIELD:OP with OP sum, min, max, count, or upper (a sum
     /// that is null when a member has none: for unbounded upper bounds). Repeatable.
     #[arg(long, value_name = "FIELD:OP")]
-    pub accumulate: Vec<crate::tiles::Accumulate>,
+    pub accumulate: Vec<tollmap::tiles::Accumulate>,
     /// Pixels (of a 256-pixel tile) drawn around each tile.
     #[arg(long, value_name = "PIXELS", default_value_t = 5.0)]
     pub buffer: f64,
@@ -154,8 +154,8 @@ pub struct BuildArgs {
     /// Output folder (created if missing).
     #[arg(short, long, value_name = "DIR", default_value = "output")]
     pub out: PathBuf,
-    /// Period the place layers are summed by.
-    #[arg(long, value_enum, default_value_t = Granularity::Month)]
+    /// Period the place layers are summed by: day, week (ISO, Monday first), month or year.
+    #[arg(long, default_value = "month", value_parser = period_parser())]
     pub period: Granularity,
     /// Claims whose places are at most this far apart (km) may report one event.
     #[arg(long, value_name = "KM", default_value_t = 10.0)]
@@ -241,7 +241,7 @@ pub enum GazetteerCommand {
     /// Example: tollmap gazetteer build --data ../shared/data --out gazetteer/
     Build {
         /// The shared data folder (with gazetteer/ and boundaries/).
-        #[arg(long, value_name = "DIR", default_value = "../shared/data")]
+        #[arg(long, value_name = "DIR")]
         data: PathBuf,
         /// Where to write places.tsv.
         #[arg(long, value_name = "DIR", default_value = "gazetteer")]
@@ -283,5 +283,13 @@ pub enum Format {
 }
 
 fn parse_date_arg(s: &str) -> Result<jiff::civil::Date, String> {
-    crate::ingest::parse_date(s).ok_or_else(|| format!("`{s}` is not a date (expected YYYY-MM-DD)"))
+    tollmap::ingest::parse_date(s)
+        .ok_or_else(|| format!("`{s}` is not a date (expected YYYY-MM-DD)"))
+}
+
+/// `--period`: the names of `Granularity`, listed in the help.
+fn period_parser() -> impl clap::builder::TypedValueParser<Value = Granularity> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(Granularity::ALL.map(Granularity::as_str))
+        .map(|name| Granularity::parse(&name).unwrap_or_default())
 }

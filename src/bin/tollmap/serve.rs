@@ -4,7 +4,11 @@
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
+use std::process::ExitCode;
 use std::time::Duration;
+
+use crate::cli::ServeArgs;
+use crate::say;
 
 /// The content type of a file, by its extension.
 pub fn content_type(path: &Path) -> &'static str {
@@ -191,6 +195,26 @@ pub fn serve(root: &Path, bind: &str, port: u16, ready: impl FnOnce(&str)) -> st
         });
     }
     Ok(())
+}
+
+/// Runs `serve`.
+pub fn run(args: &ServeArgs, quiet: bool) -> anyhow::Result<ExitCode> {
+    use anyhow::Context as _;
+    serve(&args.dir, &args.bind, args.port, |url| {
+        // The URL goes to stdout (scripts read it); it is flushed at once.
+        let mut out = std::io::stdout();
+        let _ = writeln!(out, "{url}");
+        let _ = out.flush();
+        say(
+            quiet,
+            &format!(
+                "tollmap: serving {} at {url} (Ctrl-C stops)",
+                args.dir.display()
+            ),
+        );
+    })
+    .with_context(|| format!("serving {}", args.dir.display()))?;
+    Ok(ExitCode::SUCCESS)
 }
 
 #[cfg(test)]

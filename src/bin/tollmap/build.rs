@@ -1,0 +1,82 @@
+//! `tollmap build`: inputs in, the output folder written (layers, tables, tiles, page).
+
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result};
+
+use tollmap::Pipeline;
+
+use crate::cli::BuildArgs;
+use crate::{fetch_options, gazetteer_of, say, warned};
+
+/// Runs `build`.
+pub fn run(args: &BuildArgs, quiet: bool) -> Result<ExitCode> {
+    let pipeline = Pipeline::with_gazetteer(gazetteer_of(&args.input.gazetteer)?)
+        .published(args.input.published)
+        .fetch(fetch_options(&args.input))
+        .period(args.period)
+        .event_rules(tollmap::aggregate::EventRules {
+            distance_km: args.event_km.max(0.0),
+            window_days: args.event_days.max(0),
+            same_district: !args.no_district_events,
+        })
+        .tiles((!args.no_tiles).then(|| tollmap::output::build_tile_options(args.tiles_max_zoom)))
+        .web((!args.no_web).then(|| tollmap::output::web::WebOptions {
+            assets: args.web_assets.clone(),
+        }));
+    let run = pipeline.build(&args.input.inputs)?;
+    for skipped in &run.ingested.skipped {
+        say(
+            quiet,
+            &format!(
+                "tollmap: skipped {} (not .txt, .md, .jsonl, .html or .csv)",
+                skipped.display()
+            ),
+        );
+    }
+    let t0 = std::time::Instant::now();
+    run.files
+        .write(&args.out)
+        .with_context(|| format!("writing outputs to {}", args.out.display()))?;
+    tollmap::util::timing::phase("moved into place", t0);
+    let c = run.files.counts;
+    say(
+        quiet,
+        &format!(
+            "tollmap: {} documents, {} claims ({} on the map, {} cumulative), {} events, {} place-periods, {} unresolved mentions -> {}",
+            c.documents,
+            c.claims,
+            c.claims_on_map,
+            c.cumulative_claims,
+            c.events,
+            c.place_periods,
+            c.unresolved_mentions,
+            args.out.display()
+        ),
+    );
+    let warned_inputs = warned(&run.ingested.warnings);
+    // The files are in place: freeing a million claims one allocation at a time
+    // would only cost time (seconds) before the process ends.
+    std::mem::forget(run);
+    if warned_inputs {
+        return Ok(ExitCode::from(1));
+    }
+    let limit = if args.strict {
+        Some(0)
+    } else {
+        args.max_unresolved
+    };
+    if let Some(max) = limit {
+        if c.unresolved_mentions > max {
+            say(
+                quiet,
+                &format!(
+                    "tollmap: {} unresolved place mentions exceed the limit of {max} (see unresolved.csv)",
+                    c.unresolved_mentions
+                ),
+            );
+            return Ok(ExitCode::from(1));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,86 @@
+//! `tollmap extract`: the claims of the inputs, as JSON, JSON Lines or text on standard output.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use tollmap::Pipeline;
+
+use crate::cli::{ExtractArgs, Format};
+use crate::{fetch_options, gazetteer_of, say, warned};
+
+/// Runs `extract`.
+pub fn run(args: &ExtractArgs, quiet: bool) -> Result<ExitCode> {
+    let pipeline = Pipeline::with_gazetteer(gazetteer_of(&args.input.gazetteer)?)
+        .published(args.input.published)
+        .fetch(fetch_options(&args.input));
+    let ingested = pipeline.ingest(&args.input.inputs)?;
+    // Not locked: the writer runs on a worker thread while the next documents are
+    // extracted.
+    let mut out = std::io::BufWriter::new(std::io::stdout());
+    let table = pipeline.table_claims(&ingested.claims);
+    let count = match args.format {
+        // One JSON document needs every claim at once.
+        Format::Json => {
+            let mut claims = pipeline.extract(&ingested.documents);
+            claims.extend(table);
+            writeln!(out, "{}", serde_json::to_string_pretty(&claims)?)?;
+            claims.len()
+        }
+        // Lines are written as each document is done: memory holds one document's
+        // claims, not the corpus's.
+        format => {
+            let mut write = |claims: &[tollmap::model::Claim]| {
+                for c in claims {
+                    if format == Format::Jsonl {
+                        serde_json::to_writer(&mut out, c)?;
+                        out.write_all(b"\n")?;
+                        continue;
+                    }
+                    let place = c
+                        .event_place()
+                        .and_then(|p| p.name.clone())
+                        .unwrap_or_else(|| "(no place)".into());
+                    writeln!(
+                        out,
+                        "{}\t{} {} {} at {} [{}]{}",
+                        c.id,
+                        c.count.text,
+                        c.victims.as_str(),
+                        c.outcome.as_str(),
+                        place,
+                        c.scope.as_str(),
+                        c.claimant
+                            .as_deref()
+                            .map(|s| format!(" according to {s}"))
+                            .unwrap_or_default()
+                    )?;
+                }
+                Ok::<(), anyhow::Error>(())
+            };
+            let n = pipeline.extract_each(&ingested.documents, &mut write)?;
+            write(&table)?;
+            n + table.len()
+        }
+    };
+    out.flush()?;
+    say(
+        quiet,
+        &format!(
+            "tollmap: {} documents, {} claims",
+            ingested.documents.len(),
+            count
+        ),
+    );
+    let code = if warned(&ingested.warnings) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    };
+    // The process ends here: freeing the corpus and the gazetteer one allocation at
+    // a time would only cost time.
+    std::mem::forget(ingested);
+    std::mem::forget(pipeline);
+    Ok(code)
+}

@@ -1,0 +1,61 @@
+//! `tollmap tiles`: vector tiles (PMTiles or MBTiles) of any GeoJSON points and polygons.
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::cli::TilesArgs;
+use crate::say;
+
+/// Runs `tiles`.
+pub fn run(args: &TilesArgs, quiet: bool) -> Result<ExitCode> {
+    let opts = tollmap::tiles::TileOptions {
+        min_zoom: args.min_zoom,
+        max_zoom: args.max_zoom,
+        cluster_distance: args.cluster_distance,
+        buffer: args.buffer,
+        max_tile_bytes: args.max_tile_bytes,
+        accumulate: args.accumulate.clone(),
+        attribution: args.attribution.clone(),
+        ..Default::default()
+    };
+    let started = std::time::Instant::now();
+    let (layers, stats) =
+        tollmap::tiles::tile_files(&args.inputs, args.layer.as_deref(), &args.output, &opts)?;
+    for l in &layers {
+        if l.skipped > 0 {
+            say(
+                quiet,
+                &format!(
+                    "tollmap: layer {}: {} features without a point or polygon geometry left out",
+                    l.name, l.skipped
+                ),
+            );
+        }
+    }
+    if stats.over_cap > 0 {
+        say(
+            quiet,
+            &format!(
+                "tollmap: warning: {} tiles stay over {} bytes (their polygons alone)",
+                stats.over_cap, args.max_tile_bytes
+            ),
+        );
+    }
+    let points: usize = layers.iter().map(|l| l.points).sum();
+    let polygons: usize = layers.iter().map(|l| l.polygons).sum();
+    say(
+        quiet,
+        &format!(
+            "tollmap: {points} points, {polygons} polygons in {} layers -> {} tiles, zooms {}-{} ({} clustered harder to fit) -> {} in {:.2} s",
+            layers.len(),
+            stats.tiles,
+            args.min_zoom,
+            args.max_zoom,
+            stats.reclustered,
+            args.output.display(),
+            started.elapsed().as_secs_f64()
+        ),
+    );
+    Ok(ExitCode::SUCCESS)
+}
