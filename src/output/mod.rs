@@ -10,10 +10,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use crate::aggregate::{self, EventRules, Granularity};
+use crate::aggregate::{EventRules, Granularity, Summary};
 use crate::gazetteer::Gazetteer;
 use crate::ingest::InputFile;
-use crate::model::{Claim, Document, PlaceRole, Scope};
+use crate::model::{Claim, Document};
 
 /// What can go wrong writing outputs.
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +24,9 @@ pub enum OutputError {
         path: PathBuf,
         cause: std::io::Error,
     },
+    /// A thread making outputs stopped (it panicked).
+    #[error("the {0} thread of the build stopped")]
+    Thread(&'static str),
     /// The GeoPackage could not be made.
     #[error(transparent)]
     Gpkg(#[from] gpkg::GpkgError),
@@ -341,347 +344,295 @@ pub struct BuildOptions<'a> {
     pub web: Option<&'a web::WebOptions>,
 }
 
-/// Makes every output file of `tollmap build` from the documents and their claims.
-pub fn build_files(
+/// The CSV tables of the claims (`claims.csv`, `cumulative.csv`, `unresolved.csv`): they
+/// need no events, so a build makes them while the claims are summed.
+pub fn stage_tables(claims: &[Claim]) -> Result<Vec<Staged>, OutputError> {
+    Ok(vec![
+        stage("claims.csv", |w| csv::claims_csv(claims, w))?,
+        stage("cumulative.csv", |w| csv::cumulative_csv(claims, w))?,
+        stage("unresolved.csv", |w| csv::unresolved_csv(claims, w))?,
+    ])
+}
+
+/// A layer function: hands its features to a sink.
+type LayerFn<'a> = Box<dyn Fn(&mut dyn geojson::FeatureSink<'a>) + Sync + 'a>;
+
+/// One layer of a build: its name, its GeoPackage geometry type and description, and the
+/// function making its features.
+struct LayerSpec<'a> {
+    name: &'static str,
+    geometry: &'static str,
+    description: &'static str,
+    features: LayerFn<'a>,
+}
+
+/// The six layers of a build, in the order of the GeoPackage and the manifest.
+fn layer_specs<'a>(
+    summary: &'a Summary<'a>,
+    by_id: &'a HashMap<&'a str, &'a Document>,
+) -> Vec<LayerSpec<'a>> {
+    let spec = |name, geometry, description, features| LayerSpec {
+        name,
+        geometry,
+        description,
+        features,
+    };
+    let events = &summary.events;
+    vec![
+        spec("claims", "POINT", "every event claim at its event place", {
+            let (claims, order, event_of) = (summary.claims, &summary.id_order, &summary.event_of);
+            Box::new(move |s: &mut dyn geojson::FeatureSink<'a>| {
+                geojson::claims_layer(claims, order, by_id, (events, event_of), s)
+            }) as LayerFn<'a>
+        }),
+        spec(
+            "events",
+            "POINT",
+            "claims reporting the same deaths",
+            Box::new(move |s| geojson::events_layer(events, s)),
+        ),
+        spec("places", "POINT", "event places by period", {
+            let places = &summary.places;
+            Box::new(move |s| geojson::places_layer(places, events, s))
+        }),
+        spec("origins", "POINT", "where the dead came from, by period", {
+            let origins = &summary.origins;
+            Box::new(move |s| geojson::places_layer(origins, events, s))
+        }),
+        spec("admin1", "MULTIPOLYGON", "governorates by period", {
+            let (rows, areas) = (&summary.admin1, summary.admin1_areas);
+            Box::new(move |s| geojson::areas_layer(rows, areas, events, s))
+        }),
+        spec("admin2", "MULTIPOLYGON", "districts by period", {
+            let (rows, areas) = (&summary.admin2, summary.admin2_areas);
+            Box::new(move |s| geojson::areas_layer(rows, areas, events, s))
+        }),
+    ]
+}
+
+/// The layer files of a build (GeoJSON, GeoPackage, tiles, web page), made from a summary.
+/// `tables` is joined before the manifest is made, so the CSV tables can be made at the same
+/// time on another thread.
+pub fn stage_build(
+    summary: &Summary<'_>,
     docs: &[Document],
-    claims: Vec<Claim>,
-    inputs: &[InputFile],
-    gaz: &Gazetteer,
+    counts: Counts,
+    tables: impl FnOnce() -> Result<Vec<Staged>, OutputError>,
     opts: BuildOptions<'_>,
-) -> Result<BuildFiles, OutputError> {
-    let BuildOptions {
-        period,
-        rules,
-        tiles,
-        web,
-    } = opts;
-    let by_id: HashMap<&str, &Document> = docs.iter().map(|d| (d.id.as_str(), d)).collect();
+) -> Result<Vec<Staged>, OutputError> {
     let t0 = std::time::Instant::now();
     let tick = |what: &str| crate::util::timing::phase(what, t0);
-    // Everything that borrows the claims is made in this block (the tiles too, on their own
-    // thread once the tiled layers are written); the claims are freed after it.
-    let (mut files, gpkg_file, counts) = {
-        let claims: &[Claim] = &claims;
-        std::thread::scope(|outer| -> Result<_, OutputError> {
-            // The CSV tables need no events: written on their own thread from the start, while
-            // the claims are grouped (which leaves a core idle at times).
-            let csv = spawn(outer, "csv", || -> Result<Vec<Staged>, OutputError> {
-                Ok(vec![
-                    stage("claims.csv", |w| csv::claims_csv(claims, w))?,
-                    stage("cumulative.csv", |w| csv::cumulative_csv(claims, w))?,
-                    stage("unresolved.csv", |w| csv::unresolved_csv(claims, w))?,
-                ])
-            })?;
-            // As are the claims' own counts.
-            let claim_counts = spawn(outer, "counts", || count_claims(docs, claims, &by_id))?;
-            // The layers are made and written in this block; its sums and events are freed at
-            // its end, while the finished GeoPackage is hashed.
-            let (hash, geojson_files, tiles_file, web_values, counts, shape) = {
-                let by_id_order = aggregate::id_order(claims);
-                let (events, event_of) = aggregate::events_indexed(claims, &by_id_order, rules);
-                tick("events");
-                let (adm1, adm2) = crate::admin::bundled();
-                // Each event place's governorate and district (events share places).
-                let mut located: HashMap<(u64, u64), (Option<usize>, Option<usize>)> =
-                    HashMap::default();
-                for e in &events {
-                    if let (Some(lat), Some(lon)) = (e.place.lat, e.place.lon) {
-                        located
-                            .entry((lat.to_bits(), lon.to_bits()))
-                            .or_insert_with(|| {
-                                (
-                                    crate::admin::locate_index(adm1, lon, lat),
-                                    crate::admin::locate_index(adm2, lon, lat),
-                                )
-                            });
+    let by_id: HashMap<&str, &Document> = docs.iter().map(|d| (d.id.as_str(), d)).collect();
+    let layers = layer_specs(summary, &by_id);
+    let shape = web::MapShape {
+        place_rows: counts.place_periods + counts.origin_periods,
+        max_killed: summary.max_killed(),
+        tiles: opts.tiles.map(|t| ("tiles.pmtiles", t.max_zoom)),
+    };
+    let web_layers: &[&str] = if opts.web.is_some() {
+        web::layers_needed(&shape)
+    } else {
+        &[]
+    };
+    let written = write_layers(&layers, &counts, opts.tiles, web_layers)?;
+    std::thread::scope(|s| -> Result<Vec<Staged>, OutputError> {
+        let LayersWritten {
+            mut files,
+            gpkg,
+            tiles,
+            mut web_values,
+        } = written;
+        // The page while the GeoPackage is hashed.
+        let hash = spawn(s, "hash", move || staged_file(GPKG_NAME, gpkg))?;
+        files.extend(tables()?);
+        files.extend(tiles);
+        tick("GeoJSON, GeoPackage, CSV and tiles");
+        if let Some(web_opts) = opts.web {
+            let mut features = |name: &str| web_values.remove(name).unwrap_or_default();
+            files.extend(web::stage_web(&mut features, &shape, web_opts)?);
+            tick("web map");
+        }
+        files.push(joined(hash.join())?);
+        Ok(files)
+    })
+}
+
+/// What `write_layers` made: the GeoJSON files in the layers' order, the GeoPackage (not
+/// yet hashed), the tiles, and the features the page takes, by layer.
+struct LayersWritten {
+    files: Vec<Staged>,
+    gpkg: tempfile::TempPath,
+    tiles: Option<Staged>,
+    web_values: HashMap<&'static str, Vec<serde_json::Value>>,
+}
+
+/// Runs each layer function once; its features go, in batches, to a thread writing the
+/// GeoJSON files and one writing the GeoPackage, while this thread keeps what the tiles and
+/// the page need. The bytes do not depend on the threads: each file is written by one, in
+/// the layer's order.
+fn write_layers(
+    layers: &[LayerSpec<'_>],
+    counts: &Counts,
+    tiles: Option<&crate::tiles::TileOptions>,
+    web_layers: &[&str],
+) -> Result<LayersWritten, OutputError> {
+    let t0 = std::time::Instant::now();
+    let tick = |what: &str| crate::util::timing::phase(what, t0);
+    let gpkg_tmp = temp_file(GPKG_NAME)?.into_temp_path();
+    let _ = std::fs::remove_file(&gpkg_tmp);
+    let names: Vec<&str> = layers.iter().map(|l| l.name).collect();
+    std::thread::scope(|s| -> Result<LayersWritten, OutputError> {
+        let (geojson_tx, geojson_rx) = std::sync::mpsc::sync_channel::<Batch<'_>>(FANOUT_QUEUE);
+        let (gpkg_tx, gpkg_rx) = std::sync::mpsc::sync_channel::<Batch<'_>>(FANOUT_QUEUE);
+        let names = &names;
+        let geojson = spawn(s, "geojson", move || {
+            write_geojson(geojson_rx, names, &tick)
+        })?;
+        let gpkg = spawn(s, "gpkg", move || {
+            write_gpkg(gpkg_rx, layers, gpkg_tmp, &tick)
+        })?;
+        let mut tile_layers = Vec::new();
+        let mut tiles_job = None;
+        let mut web_values: HashMap<&'static str, Vec<serde_json::Value>> = HashMap::default();
+        // The tiled layers first: the tiles are made while the others are written.
+        let tiled = |i: &usize| TILE_LAYERS.contains(&layers[*i].name);
+        let order: Vec<usize> = (0..layers.len())
+            .filter(tiled)
+            .chain((0..layers.len()).filter(|i| !tiled(i)))
+            .collect();
+        for i in order {
+            let name = layers[i].name;
+            let mut fan = Fanout {
+                to: [&geojson_tx, &gpkg_tx],
+                batch: Vec::with_capacity(FANOUT_BATCH),
+                tiles: tiles.filter(|_| TILE_LAYERS.contains(&name)).map(|_| {
+                    let mut l = tile_layer(name);
+                    l.expect(match name {
+                        "claims" => counts.claims_on_map,
+                        "places" => counts.place_periods,
+                        _ => 0,
+                    });
+                    l
+                }),
+                web: web_layers.contains(&name).then(web::ValueSink::default),
+            };
+            fan.send(Batch::Begin(i));
+            (layers[i].features)(&mut fan);
+            fan.flush();
+            fan.send(Batch::End);
+            if let Some(mut l) = fan.tiles {
+                l.shrink();
+                tile_layers.push(l);
+            }
+            if let Some(w) = fan.web {
+                web_values.insert(name, w.0);
+            }
+            if let Some(opts) = tiles.filter(|_| tile_layers.len() == TILE_LAYERS.len()) {
+                let layers = std::mem::take(&mut tile_layers);
+                tiles_job = Some(spawn(s, "tiles", move || {
+                    let staged = stage_tiles(layers, opts);
+                    tick("tiles");
+                    staged
+                })?);
+            }
+        }
+        drop((geojson_tx, gpkg_tx));
+        let mut files = joined(geojson.join())?;
+        // In the layers' own order, whatever order they were written in.
+        files.sort_by_key(|(i, _)| *i);
+        Ok(LayersWritten {
+            files: files.into_iter().map(|(_, f)| f).collect(),
+            gpkg: joined(gpkg.join())?,
+            tiles: tiles_job.map(|j| joined(j.join())).transpose()?,
+            web_values,
+        })
+    })
+}
+
+/// The GeoJSON writing thread: one file per layer, from the batches of `rx`.
+fn write_geojson(
+    rx: std::sync::mpsc::Receiver<Batch<'_>>,
+    names: &[&str],
+    tick: &(dyn Fn(&str) + Sync),
+) -> Result<Vec<(usize, Staged)>, OutputError> {
+    let mut out = Vec::new();
+    let mut current: Option<(usize, geojson::GeoJsonWriter<StageWriter>)> = None;
+    let failed = |i: usize| {
+        move |cause| OutputError::Io {
+            path: PathBuf::from(format!("{}.geojson", names[i])),
+            cause,
+        }
+    };
+    for msg in rx {
+        match msg {
+            Batch::Begin(i) => {
+                let name = format!("{}.geojson", names[i]);
+                current = Some((i, geojson::GeoJsonWriter::new(StageWriter::new(&name)?)));
+            }
+            Batch::Features(batch) => {
+                if let Some((i, w)) = current.as_mut() {
+                    for f in batch.iter() {
+                        w.write_feature(&f.id, f.geom, &f.props)
+                            .map_err(failed(*i))?;
                     }
                 }
-                let located = &located;
-                let locate = |e: &aggregate::Event<'_>| match (e.place.lat, e.place.lon) {
-                    (Some(lat), Some(lon)) => located
-                        .get(&(lat.to_bits(), lon.to_bits()))
-                        .copied()
-                        .unwrap_or((None, None)),
-                    _ => (None, None),
-                };
-                // The four sums are independent: made at the same time.
-                let events_ref = &events;
-                let periods = aggregate::EventPeriods::new(events_ref, period);
-                let periods = &periods;
-                let ((places, origins), ((admin1_rows, outside1), (admin2_rows, outside2))) =
-                    rayon::join(
-                        || {
-                            rayon::join(
-                                || {
-                                    aggregate::by_place_and_period_in(
-                                        events_ref,
-                                        PlaceRole::Event,
-                                        periods,
-                                    )
-                                },
-                                || {
-                                    aggregate::by_place_and_period_in(
-                                        events_ref,
-                                        PlaceRole::Origin,
-                                        periods,
-                                    )
-                                },
-                            )
-                        },
-                        || {
-                            rayon::join(
-                                || {
-                                    aggregate::by_area_and_period_in(events_ref, periods, |e| {
-                                        locate(e).0
-                                    })
-                                },
-                                || {
-                                    aggregate::by_area_and_period_in(events_ref, periods, |e| {
-                                        locate(e).1
-                                    })
-                                },
-                            )
-                        },
-                    );
-                let claim_counts = claim_counts.join().map_err(|_| OutputError::Io {
-                    path: PathBuf::from("build"),
-                    cause: std::io::Error::other("the counting thread failed"),
-                })?;
-                tick("places, origins and areas");
-                let counts = Counts {
-                    events: events.len(),
-                    place_periods: places.len(),
-                    origin_periods: origins.len(),
-                    admin1_periods: admin1_rows.len(),
-                    admin2_periods: admin2_rows.len(),
-                    events_outside_admin1: outside1,
-                    events_outside_admin2: outside2,
-                    ..claim_counts
-                };
-                let gpkg_tmp = temp_file(GPKG_NAME)?.into_temp_path();
-                let _ = std::fs::remove_file(&gpkg_tmp);
-                type Layer<'a> = Box<dyn Fn(&mut dyn geojson::FeatureSink<'a>) + Sync + 'a>;
-                let layers: Vec<(&str, &str, &str, Layer<'_>)> = vec![
-                    ("claims", "POINT", "every event claim at its event place", {
-                        let (by_id, events, event_of) = (&by_id, &events, &event_of);
-                        let order = &by_id_order;
-                        Box::new(move |s| {
-                            geojson::claims_layer(claims, order, by_id, (events, event_of), s)
-                        })
-                    }),
-                    ("events", "POINT", "claims reporting the same deaths", {
-                        let events = &events;
-                        Box::new(move |s| geojson::events_layer(events, s))
-                    }),
-                    ("places", "POINT", "event places by period", {
-                        let (places, events) = (&places, &events);
-                        Box::new(move |s| geojson::places_layer(places, events, s))
-                    }),
-                    ("origins", "POINT", "where the dead came from, by period", {
-                        let (origins, events) = (&origins, &events);
-                        Box::new(move |s| geojson::places_layer(origins, events, s))
-                    }),
-                    ("admin1", "MULTIPOLYGON", "governorates by period", {
-                        let (rows, events) = (&admin1_rows, &events);
-                        Box::new(move |s| geojson::areas_layer(rows, adm1, events, s))
-                    }),
-                    ("admin2", "MULTIPOLYGON", "districts by period", {
-                        let (rows, events) = (&admin2_rows, &events);
-                        Box::new(move |s| geojson::areas_layer(rows, adm2, events, s))
-                    }),
-                ];
-                let max_killed = places
-                    .iter()
-                    .chain(origins.iter())
-                    .filter_map(|r| r.outcomes.get(&crate::model::Outcome::Killed))
-                    .map(|r| r.low)
-                    .max()
-                    .unwrap_or(0);
-                let shape = web::MapShape {
-                    place_rows: counts.place_periods + counts.origin_periods,
-                    max_killed,
-                    tiles: tiles.map(|t| ("tiles.pmtiles", t.max_zoom)),
-                };
-                let web_layers: &[&str] = if web.is_some() {
-                    web::layers_needed(&shape)
-                } else {
-                    &[]
-                };
-                // Each layer function runs once; its features go, in batches, to a thread
-                // writing the GeoJSON files and one writing the GeoPackage, while this thread
-                // keeps what the tiles and the page need (the CSV tables have their own thread,
-                // started first). The bytes do not depend on the threads: each file is written
-                // by one, in the layer's order.
-                let layer_names: Vec<&str> = layers.iter().map(|l| l.0).collect();
-                let layer_names = &layer_names;
-
-                let (geojson_files, gpkg_path, tiles_file, web_values) =
-                    std::thread::scope(|s| -> Result<_, OutputError> {
-                        let (geojson_tx, geojson_rx) =
-                            std::sync::mpsc::sync_channel::<Batch<'_>>(FANOUT_QUEUE);
-                        let (gpkg_tx, gpkg_rx) =
-                            std::sync::mpsc::sync_channel::<Batch<'_>>(FANOUT_QUEUE);
-                        let geojson = spawn(
-                            s,
-                            "geojson",
-                            move || -> Result<Vec<(usize, Staged)>, OutputError> {
-                                let mut out = Vec::new();
-                                let mut current: Option<(
-                                    usize,
-                                    geojson::GeoJsonWriter<StageWriter>,
-                                )> = None;
-                                let failed = |i: usize| {
-                                    move |cause| OutputError::Io {
-                                        path: PathBuf::from(format!("{}.geojson", layer_names[i])),
-                                        cause,
-                                    }
-                                };
-                                for msg in geojson_rx {
-                                    match msg {
-                                        Batch::Begin(i) => {
-                                            let name = format!("{}.geojson", layer_names[i]);
-                                            current = Some((
-                                                i,
-                                                geojson::GeoJsonWriter::new(StageWriter::new(
-                                                    &name,
-                                                )?),
-                                            ));
-                                        }
-                                        Batch::Features(batch) => {
-                                            if let Some((i, w)) = current.as_mut() {
-                                                for f in batch.iter() {
-                                                    w.write_feature(&f.id, f.geom, &f.props)
-                                                        .map_err(failed(*i))?;
-                                                }
-                                            }
-                                        }
-                                        Batch::End => {
-                                            if let Some((i, w)) = current.take() {
-                                                let staged = w.finish().map_err(failed(i))?;
-                                                out.push((i, staged.finish()?));
-                                                tick(layer_names[i]);
-                                            }
-                                        }
-                                    }
-                                }
-                                Ok(out)
-                            },
-                        )?;
-                        let layers = &layers;
-                        let gpkg = spawn(
-                            s,
-                            "gpkg",
-                            move || -> Result<tempfile::TempPath, OutputError> {
-                                let g = gpkg::Gpkg::create(&gpkg_tmp)?;
-                                {
-                                    let mut table = None;
-                                    for msg in gpkg_rx {
-                                        match msg {
-                                            Batch::Begin(i) => {
-                                                let (name, geometry, description, _) = &layers[i];
-                                                table =
-                                                    Some(g.table(name, geometry, description)?);
-                                            }
-                                            Batch::Features(batch) => {
-                                                if let Some(t) = table.as_mut() {
-                                                    t.add_all(&batch);
-                                                }
-                                            }
-                                            Batch::End => {
-                                                if let Some(t) = table.take() {
-                                                    t.finish()?;
-                                                }
-                                            }
-                                        }
-                                    }
-                                }
-                                g.finish()?;
-                                tick("GeoPackage");
-                                Ok(gpkg_tmp)
-                            },
-                        )?;
-                        let mut tile_layers = Vec::new();
-                        let mut tiles_job = None;
-                        let mut web_values: HashMap<&str, Vec<serde_json::Value>> =
-                            HashMap::default();
-                        // The tiled layers first: the tiles are made while the others are written.
-                        let tiled = |i: &usize| TILE_LAYERS.contains(&layers[*i].0);
-                        let order: Vec<usize> = (0..layers.len())
-                            .filter(tiled)
-                            .chain((0..layers.len()).filter(|i| !tiled(i)))
-                            .collect();
-                        for i in order {
-                            let (name, _, _, layer) = &layers[i];
-                            let mut fan = Fanout {
-                                to: [&geojson_tx, &gpkg_tx],
-                                batch: Vec::with_capacity(FANOUT_BATCH),
-                                tiles: tiles.filter(|_| TILE_LAYERS.contains(name)).map(|_| {
-                                    let mut l = tile_layer(name);
-                                    l.expect(match *name {
-                                        "claims" => counts.claims_on_map,
-                                        "places" => counts.place_periods,
-                                        _ => 0,
-                                    });
-                                    l
-                                }),
-                                web: web_layers.contains(name).then(web::ValueSink::default),
-                            };
-                            fan.send(Batch::Begin(i));
-                            layer(&mut fan);
-                            fan.flush();
-                            fan.send(Batch::End);
-                            if let Some(mut l) = fan.tiles {
-                                l.shrink();
-                                tile_layers.push(l);
-                            }
-                            if let Some(w) = fan.web {
-                                web_values.insert(name, w.0);
-                            }
-                            if let Some(opts) =
-                                tiles.filter(|_| tile_layers.len() == TILE_LAYERS.len())
-                            {
-                                let layers = std::mem::take(&mut tile_layers);
-                                tiles_job = Some(spawn(s, "tiles", move || {
-                                    let staged = stage_tiles(layers, opts);
-                                    tick("tiles");
-                                    staged
-                                })?);
-                            }
-                        }
-                        drop((geojson_tx, gpkg_tx));
-                        let mut geojson_files = joined(geojson.join())?;
-                        // In the layers' own order, whatever order they were written in.
-                        geojson_files.sort_by_key(|(i, _)| *i);
-                        let gpkg_path = joined(gpkg.join())?;
-                        let tiles_file = tiles_job.map(|j| joined(j.join())).transpose()?;
-                        let geojson_files: Vec<Staged> =
-                            geojson_files.into_iter().map(|(_, f)| f).collect();
-                        Ok((geojson_files, gpkg_path, tiles_file, web_values))
-                    })?;
-                let hash = spawn(outer, "hash", move || staged_file(GPKG_NAME, gpkg_path))?;
-                (hash, geojson_files, tiles_file, web_values, counts, shape)
-            };
-            let mut files: Vec<Staged> = geojson_files;
-            files.extend(joined(csv.join())?);
-            files.extend(tiles_file);
-            tick("GeoJSON, GeoPackage, CSV and tiles");
-            // The page while the GeoPackage is hashed.
-            if let Some(opts) = web {
-                let mut web_values = web_values;
-                let mut features = |name: &str| web_values.remove(name).unwrap_or_default();
-                files.extend(web::stage_web(&mut features, &shape, opts)?);
-                tick("web map");
             }
-            let gpkg_file = joined(hash.join())?;
-            Ok((files, gpkg_file, counts))
-        })?
-    };
-    // A million claims are a few million allocations: freed on another thread, which nothing
-    // waits for.
-    let _ = std::thread::Builder::new()
-        .name("free".into())
-        .spawn(move || drop(claims));
-    files.push(gpkg_file);
+            Batch::End => {
+                if let Some((i, w)) = current.take() {
+                    let staged = w.finish().map_err(failed(i))?;
+                    out.push((i, staged.finish()?));
+                    tick(names[i]);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The GeoPackage writing thread: one table per layer, from the batches of `rx`, into the
+/// file at `path`.
+fn write_gpkg(
+    rx: std::sync::mpsc::Receiver<Batch<'_>>,
+    layers: &[LayerSpec<'_>],
+    path: tempfile::TempPath,
+    tick: &(dyn Fn(&str) + Sync),
+) -> Result<tempfile::TempPath, OutputError> {
+    let g = gpkg::Gpkg::create(&path)?;
+    {
+        let mut table = None;
+        for msg in rx {
+            match msg {
+                Batch::Begin(i) => {
+                    let l = &layers[i];
+                    table = Some(g.table(l.name, l.geometry, l.description)?);
+                }
+                Batch::Features(batch) => {
+                    if let Some(t) = table.as_mut() {
+                        t.add_all(&batch);
+                    }
+                }
+                Batch::End => {
+                    if let Some(t) = table.take() {
+                        t.finish()?;
+                    }
+                }
+            }
+        }
+    }
+    g.finish()?;
+    tick("GeoPackage");
+    Ok(path)
+}
+
+/// The build's `manifest.json`: the tool, the gazetteer, the options, the inputs, the
+/// counts and every file's size and SHA-256.
+pub fn stage_manifest(
+    files: &[Staged],
+    inputs: &[InputFile],
+    gaz: &Gazetteer,
+    counts: &Counts,
+    opts: BuildOptions<'_>,
+) -> Result<Staged, OutputError> {
     let outputs: Vec<serde_json::Value> = files
         .iter()
         .map(|f| json!({"file": f.name, "bytes": f.bytes, "sha256": f.sha256}))
@@ -690,11 +641,11 @@ pub fn build_files(
         "tool": {"name": "tollmap", "version": env!("CARGO_PKG_VERSION")},
         "gazetteer": {"version": gaz.version(), "entries": gaz.len()},
         "options": {
-            "period": period.as_str(),
-            "event_km": rules.distance_km,
-            "event_days": rules.window_days,
-            "event_same_district": rules.same_district,
-            "tiles_max_zoom": tiles.map(|t| t.max_zoom),
+            "period": opts.period.as_str(),
+            "event_km": opts.rules.distance_km,
+            "event_days": opts.rules.window_days,
+            "event_same_district": opts.rules.same_district,
+            "tiles_max_zoom": opts.tiles.map(|t| t.max_zoom),
         },
         "inputs": inputs.iter().map(|f| json!({
             "path": f.path.display().to_string(),
@@ -707,49 +658,12 @@ pub fn build_files(
     });
     let mut text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
     text.push('\n');
-    files.push(stage("manifest.json", |w| w.write_all(text.as_bytes()))?);
-    tick("GeoPackage hashed, manifest");
-    Ok(BuildFiles { files, counts })
-}
-
-/// What `build` counts of the claims themselves (the other counts are left at 0).
-fn count_claims(docs: &[Document], claims: &[Claim], by_id: &HashMap<&str, &Document>) -> Counts {
-    Counts {
-        // Documents, and the events of tables (each its own document).
-        documents: docs.len()
-            + claims
-                .iter()
-                .filter(|c| c.part_of.is_none() && !by_id.contains_key(c.doc.as_str()))
-                .map(|c| c.doc.as_str())
-                .collect::<crate::util::hash::FnvHashSet<_>>()
-                .len(),
-        claims: claims.len(),
-        event_claims: claims.iter().filter(|c| c.scope == Scope::Event).count(),
-        cumulative_claims: claims
-            .iter()
-            .filter(|c| c.scope == Scope::Cumulative)
-            .count(),
-        claims_on_map: claims
-            .iter()
-            .filter(|c| c.scope == Scope::Event && c.event_place().is_some())
-            .count(),
-        unresolved_mentions: claims
-            .iter()
-            .flat_map(|c| c.places.iter())
-            .filter(|p| !p.is_resolved() || p.is_fallback())
-            .count(),
-        ..Counts::default()
-    }
+    stage("manifest.json", |w| w.write_all(text.as_bytes()))
 }
 
 /// A scoped thread's answer; a thread that panicked is an error.
 fn joined<T>(r: std::thread::Result<Result<T, OutputError>>) -> Result<T, OutputError> {
-    r.unwrap_or_else(|_| {
-        Err(OutputError::Io {
-            path: PathBuf::from("build"),
-            cause: std::io::Error::other("an output thread failed"),
-        })
-    })
+    r.unwrap_or_else(|_| Err(OutputError::Thread("output")))
 }
 
 /// The layers of `tiles.pmtiles`.

@@ -20,6 +20,10 @@
 //!   keeps that period; an undated one goes to the period `undated`.
 //! - `*_high` is null when any event added into it is unbounded ("at least 75").
 
+mod summarise;
+
+pub use summarise::{summarise, Summary};
+
 use std::collections::BTreeMap;
 
 use crate::util::hash::{FnvHashMap as HashMap, FnvHashSet as HashSet};

@@ -1,0 +1,287 @@
+//! The stages in order: ingest -> extract -> resolve -> `aggregate::summarise` -> layers ->
+//! output. `Pipeline` is configured once and run on inputs; each stage can also be called on
+//! its own (`ingest`, `extract`, `summarise`), so a library user gets the aggregated result
+//! without writing a file.
+
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use crate::aggregate::{self, Granularity, Summary};
+use crate::gazetteer::{self, Gazetteer, GazetteerError};
+use crate::ingest::{self, IngestError, IngestOptions, Ingested};
+use crate::model::{Claim, Document, Scope};
+use crate::output::{self, BuildFiles, Counts};
+use crate::{extract, tiles};
+
+/// Any error of the pipeline, by stage.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Gazetteer(#[from] GazetteerError),
+    #[error(transparent)]
+    Ingest(#[from] IngestError),
+    #[error(transparent)]
+    Output(#[from] output::OutputError),
+}
+
+/// The stages of tollmap, configured once and run on inputs.
+#[derive(Debug, Clone)]
+pub struct Pipeline {
+    gazetteer: std::sync::Arc<Gazetteer>,
+    ingest: IngestOptions,
+    period: Granularity,
+    events: aggregate::EventRules,
+    tiles: Option<tiles::TileOptions>,
+    web: Option<output::web::WebOptions>,
+}
+
+/// What `Pipeline::build` produced: the documents and the files to write (the claims are in
+/// them: `claims.csv`, `claims.geojson`).
+#[derive(Debug)]
+pub struct BuildRun {
+    /// Everything read (the rows of event tables moved into `claims`).
+    pub ingested: Ingested,
+    /// The output files, made but not yet written.
+    pub files: BuildFiles,
+}
+
+impl Pipeline {
+    /// A pipeline with the bundled gazetteer, monthly periods and no default publication date.
+    pub fn new() -> Result<Pipeline, Error> {
+        Ok(Pipeline::with_gazetteer(Gazetteer::bundled()?))
+    }
+
+    /// A pipeline over a given gazetteer.
+    pub fn with_gazetteer(gazetteer: Gazetteer) -> Pipeline {
+        Pipeline {
+            gazetteer: std::sync::Arc::new(gazetteer),
+            ingest: IngestOptions::default(),
+            period: Granularity::Month,
+            events: aggregate::EventRules::default(),
+            tiles: Some(output::build_tile_options(12)),
+            web: Some(output::web::WebOptions::default()),
+        }
+    }
+
+    /// The web map `build` writes (`index.html` and its files), or none.
+    pub fn web(mut self, web: Option<output::web::WebOptions>) -> Pipeline {
+        self.web = web;
+        self
+    }
+
+    /// The vector tiles `build` writes (`tiles.pmtiles`), or none.
+    pub fn tiles(mut self, tiles: Option<tiles::TileOptions>) -> Pipeline {
+        self.tiles = tiles;
+        self
+    }
+
+    /// The publication date of text inputs that carry none.
+    pub fn published(mut self, date: Option<jiff::civil::Date>) -> Pipeline {
+        self.ingest.published = date;
+        self
+    }
+
+    /// How URL inputs are fetched (timeouts, retries, cache).
+    pub fn fetch(mut self, fetch: ingest::fetch::FetchOptions) -> Pipeline {
+        self.ingest.fetch = fetch;
+        self
+    }
+
+    /// How claims are grouped into events.
+    pub fn event_rules(mut self, rules: aggregate::EventRules) -> Pipeline {
+        self.events = rules;
+        self
+    }
+
+    /// The period layers are summed by.
+    pub fn period(mut self, period: Granularity) -> Pipeline {
+        self.period = period;
+        self
+    }
+
+    /// The gazetteer in use.
+    pub fn gazetteer(&self) -> &Gazetteer {
+        &self.gazetteer
+    }
+
+    /// Reads inputs into documents.
+    pub fn ingest(&self, inputs: &[PathBuf]) -> Result<Ingested, Error> {
+        Ok(ingest::documents(inputs, &self.ingest)?)
+    }
+
+    /// Extracts the claims of documents, in document order.
+    pub fn extract(&self, docs: &[Document]) -> Vec<Claim> {
+        let per_doc: Vec<Vec<Claim>> = docs
+            .par_iter()
+            .map(|d| extract::claims(d, &self.gazetteer))
+            .collect();
+        per_doc.into_iter().flatten().collect()
+    }
+
+    /// Claims of event tables, with the places they name but do not locate resolved
+    /// through the gazetteer.
+    pub fn table_claims(&self, claims: &[Claim]) -> Vec<Claim> {
+        self.resolve_table_claims(claims.to_vec())
+    }
+
+    /// `table_claims`, taking the claims instead of copying them.
+    pub fn resolve_table_claims(&self, mut claims: Vec<Claim>) -> Vec<Claim> {
+        let ctx = gazetteer::Context::default();
+        for c in &mut claims {
+            for p in &mut c.places {
+                if p.lat.is_none() {
+                    *p = self.gazetteer.place(&p.mention, p.role, &ctx);
+                }
+            }
+        }
+        claims
+    }
+
+    /// The claims of each document in turn, handed to `each` without collecting them all.
+    /// Documents are extracted in parallel, a chunk at a time, while `each` takes the
+    /// previous chunk's claims in document order: the output does not depend on the number
+    /// of threads (`RAYON_NUM_THREADS`).
+    pub fn extract_each<E: Send>(
+        &self,
+        docs: &[Document],
+        mut each: impl FnMut(&[Claim]) -> Result<(), E> + Send,
+    ) -> Result<usize, E> {
+        /// Documents extracted together: enough to keep every thread busy, few enough that
+        /// memory holds only their claims.
+        const CHUNK: usize = 256;
+        let extract_chunk = |chunk: &[Document]| -> Vec<Vec<Claim>> {
+            chunk
+                .par_iter()
+                .map(|d| extract::claims(d, &self.gazetteer))
+                .collect()
+        };
+        let mut chunks = docs.chunks(CHUNK);
+        let mut ready = chunks.next().map(extract_chunk).unwrap_or_default();
+        let mut n = 0;
+        loop {
+            let next = chunks.next();
+            let (upcoming, written) = rayon::join(
+                || next.map(extract_chunk),
+                || {
+                    ready.iter().try_for_each(|claims| {
+                        n += claims.len();
+                        each(claims)
+                    })
+                },
+            );
+            written?;
+            match upcoming {
+                Some(u) => ready = u,
+                None => return Ok(n),
+            }
+        }
+    }
+
+    /// Reads, extracts and aggregates; nothing is written until `files.write` is called, so a
+    /// failure here leaves any previous output untouched.
+    pub fn build(&self, inputs: &[PathBuf]) -> Result<BuildRun, Error> {
+        let t0 = std::time::Instant::now();
+        let mut ingested = self.ingest(inputs)?;
+        let mut claims = self.extract(&ingested.documents);
+        // The table rows move into the claims (`ingested.claims` is left empty): a large
+        // table is held once.
+        let table = self.resolve_table_claims(std::mem::take(&mut ingested.claims));
+        if claims.is_empty() {
+            claims = table;
+        } else {
+            claims.extend(table);
+        }
+        crate::util::timing::phase("read and extract", t0);
+        let files = self.stage(&ingested, &claims)?;
+        // A million claims are a few million allocations: freed on another thread, which
+        // nothing waits for.
+        let _ = std::thread::Builder::new()
+            .name("free".into())
+            .spawn(move || drop(claims));
+        Ok(BuildRun { ingested, files })
+    }
+
+    /// Sums the claims and makes every output file: the CSV tables on their own thread while
+    /// the claims are grouped and summed, then the layers, the page and the manifest.
+    fn stage(&self, ingested: &Ingested, claims: &[Claim]) -> Result<BuildFiles, Error> {
+        let docs = &ingested.documents;
+        let opts = output::BuildOptions {
+            period: self.period,
+            rules: &self.events,
+            tiles: self.tiles.as_ref(),
+            web: self.web.as_ref(),
+        };
+        std::thread::scope(|s| -> Result<BuildFiles, Error> {
+            let tables = std::thread::Builder::new()
+                .name("csv".into())
+                .spawn_scoped(s, || output::stage_tables(claims))
+                .map_err(|e| output::OutputError::Io {
+                    path: PathBuf::from("csv"),
+                    cause: e,
+                })?;
+            let counted = count_claims(docs, claims);
+            let summary = aggregate::summarise(claims, self.period, &self.events);
+            let counts = summary_counts(&summary, counted);
+            let joined_tables = move || {
+                tables
+                    .join()
+                    .unwrap_or_else(|_| Err(output::OutputError::Thread("csv")))
+            };
+            let mut files = output::stage_build(&summary, docs, counts, joined_tables, opts)?;
+            files.push(output::stage_manifest(
+                &files,
+                &ingested.files,
+                &self.gazetteer,
+                &counts,
+                opts,
+            )?);
+            Ok(BuildFiles { files, counts })
+        })
+    }
+}
+
+/// What `build` counts of the claims themselves (the other counts are left at 0).
+fn count_claims(docs: &[Document], claims: &[Claim]) -> Counts {
+    let by_id: crate::util::hash::FnvHashSet<&str> = docs.iter().map(|d| d.id.as_str()).collect();
+    Counts {
+        // Documents, and the events of tables (each its own document).
+        documents: docs.len()
+            + claims
+                .iter()
+                .filter(|c| c.part_of.is_none() && !by_id.contains(c.doc.as_str()))
+                .map(|c| c.doc.as_str())
+                .collect::<crate::util::hash::FnvHashSet<_>>()
+                .len(),
+        claims: claims.len(),
+        event_claims: claims.iter().filter(|c| c.scope == Scope::Event).count(),
+        cumulative_claims: claims
+            .iter()
+            .filter(|c| c.scope == Scope::Cumulative)
+            .count(),
+        claims_on_map: claims
+            .iter()
+            .filter(|c| c.scope == Scope::Event && c.event_place().is_some())
+            .count(),
+        unresolved_mentions: claims
+            .iter()
+            .flat_map(|c| c.places.iter())
+            .filter(|p| !p.is_resolved() || p.is_fallback())
+            .count(),
+        ..Counts::default()
+    }
+}
+
+/// The counts of a build: the claims' own (`counted`) and the summary's.
+fn summary_counts(summary: &Summary<'_>, counted: Counts) -> Counts {
+    Counts {
+        events: summary.events.len(),
+        place_periods: summary.places.len(),
+        origin_periods: summary.origins.len(),
+        admin1_periods: summary.admin1.len(),
+        admin2_periods: summary.admin2.len(),
+        events_outside_admin1: summary.outside_admin1,
+        events_outside_admin2: summary.outside_admin2,
+        ..counted
+    }
+}
