@@ -13,14 +13,18 @@ pub enum AdminError {
     /// The file could not be read.
     #[error("{path}: {source}")]
     Io {
+        /// The file.
         path: std::path::PathBuf,
         #[source]
+        /// Why it could not be read.
         source: std::io::Error,
     },
     /// The file is not GeoJSON polygons with the expected properties.
     #[error("{path}: {message}")]
     Data {
+        /// The file.
         path: std::path::PathBuf,
+        /// What does not fit.
         message: String,
     },
 }
@@ -36,7 +40,9 @@ pub struct Area {
     pub name_ar: String,
     /// The governorate of a district.
     pub parent: Option<String>,
+    /// The outline (WGS 84 longitude, latitude).
     pub shape: MultiPolygon<f64>,
+    /// Its bounding box, for quick rejection.
     pub bbox: Rect<f64>,
 }
 

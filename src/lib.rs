@@ -1,3 +1,4 @@
+#![deny(missing_docs)]
 //! tollmap turns reports of war casualties into maps.
 //!
 //! It reads news articles (text, Markdown, JSON Lines), extracts each *claim* of people

@@ -77,10 +77,15 @@ pub struct Count {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
+    /// Killed (dead, including executed and died of wounds).
     Killed,
+    /// Wounded or injured.
     Wounded,
+    /// Killed or wounded, not told apart ("casualties").
     KilledOrWounded,
+    /// Captured, detained, abducted or taken prisoner.
     Captured,
+    /// Missing or disappeared.
     Missing,
 }
 
@@ -101,12 +106,19 @@ impl Outcome {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Victims {
+    /// Civilians, including children, women, medics and journalists.
     Civilians,
+    /// Government forces and their allies (army, police, militias).
     ProGovernment,
+    /// Opposition armed groups.
     Opposition,
+    /// Jihadist groups (ISIS, al-Nusra / HTS and the like).
     Jihadist,
+    /// Kurdish-led forces (YPG, SDF).
     KurdishForces,
+    /// Foreign forces (Turkish, Russian, US-led coalition and others).
     ForeignForces,
+    /// Not said, or not one of the above.
     Unknown,
 }
 
@@ -244,14 +256,23 @@ impl PlaceRole {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PlaceKind {
+    /// A country.
     Country,
+    /// A governorate (first-level division).
     Governorate,
+    /// A district (second-level division).
     District,
+    /// A subdistrict (nahiya).
     Subdistrict,
+    /// A region without a boundary of its own (a plain, a valley, a coast).
     Region,
+    /// A city.
     City,
+    /// A town.
     Town,
+    /// A village.
     Village,
+    /// A neighbourhood of a city.
     Neighbourhood,
     /// A named site of no more specific kind (a port, a station, a citadel, a shrine).
     Landmark,
@@ -261,22 +282,29 @@ pub enum PlaceKind {
     MilitaryBase,
     /// A military, police or air-defence academy or college.
     MilitaryAcademy,
+    /// A prison or detention centre.
     Prison,
     /// A refugee, displacement or detention camp.
     Camp,
+    /// A dam.
     Dam,
+    /// A hospital.
     Hospital,
     /// A school or a university.
     School,
+    /// A border crossing.
     BorderCrossing,
     /// An oil or gas field.
     OilField,
     /// A hill, mountain or mountain position.
     Hill,
+    /// A road or highway.
     Road,
     /// A junction, crossroads or roundabout.
     Junction,
+    /// A bridge.
     Bridge,
+    /// A stadium.
     Stadium,
     /// An industrial area or a single plant (cement, power, silos, pumping stations).
     IndustrialZone,

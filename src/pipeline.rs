@@ -18,10 +18,13 @@ use crate::{extract, tiles};
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error(transparent)]
+    /// The gazetteer or an overlay could not be read.
     Gazetteer(#[from] GazetteerError),
     #[error(transparent)]
+    /// An input could not be read.
     Ingest(#[from] IngestError),
     #[error(transparent)]
+    /// An output could not be made or written.
     Output(#[from] output::OutputError),
 }
 

@@ -223,6 +223,7 @@ impl Default for EventRules {
 pub struct Event<'c> {
     /// `event:` and the id of its first claim.
     pub id: String,
+    /// What happened to the victims (each outcome is grouped apart).
     pub outcome: Outcome,
     /// The victims its claims name (`unknown` when none does).
     pub victims: Victims,
@@ -233,6 +234,7 @@ pub struct Event<'c> {
     pub origins: Vec<(&'c Place, Range)>,
     /// First and last day its claims cover (`None`: undated).
     pub start: Option<Date>,
+    /// Last day, when the claims give a span.
     pub end: Option<Date>,
     /// The period granularity its claims' dates allow at best (year, month or day).
     pub date_precision: crate::model::DatePrecision,
@@ -550,24 +552,20 @@ fn is_coded(c: &Claim) -> bool {
 
 /// Groups the claims that report the same deaths into events (see the module's rules).
 pub fn events<'c>(claims: &'c [Claim], rules: &EventRules) -> Vec<Event<'c>> {
-    events_by_id(claims, &id_order(claims), rules)
+    events_indexed(claims, &id_order(claims), rules).0
 }
 
 /// The indices of the claims in id order (a stable sort: equal ids keep their order).
-pub fn id_order(claims: &[Claim]) -> Vec<u32> {
+pub(crate) fn id_order(claims: &[Claim]) -> Vec<u32> {
     let mut by_id: Vec<u32> = (0..claims.len() as u32).collect();
     by_id.par_sort_by(|&a, &b| claims[a as usize].id.cmp(&claims[b as usize].id));
     by_id
 }
 
-/// `events`, given the claims' `id_order` (made once when the caller needs it too).
-pub fn events_by_id<'c>(claims: &'c [Claim], by_id: &[u32], rules: &EventRules) -> Vec<Event<'c>> {
-    events_indexed(claims, by_id, rules).0
-}
-
-/// `events_by_id`, and each claim's event: its index in the events plus one, 0 for a claim
-/// in none (indexed like `claims`).
-pub fn events_indexed<'c>(
+/// `events`, given the claims' `id_order` (made once when the caller needs it too), and
+/// each claim's event: its index in the events plus one, 0 for a claim in none (indexed like
+/// `claims`).
+pub(crate) fn events_indexed<'c>(
     claims: &'c [Claim],
     by_id: &[u32],
     rules: &EventRules,
@@ -1113,7 +1111,7 @@ fn period_day(e: &Event<'_>, g: Granularity) -> (Granularity, Option<Date>) {
 /// The periods of a list of events (`period_of`), worked out once for all the sums: the
 /// distinct periods in order, and each event's as an index into them.
 #[derive(Debug, Clone, Default)]
-pub struct EventPeriods {
+pub(crate) struct EventPeriods {
     /// The distinct periods, sorted (the rows' order).
     pub list: Vec<Period>,
     /// Each event's period: an index into `list`.
@@ -1154,7 +1152,8 @@ impl EventPeriods {
 }
 
 /// Sums events by place (the event place, or the origin for `PlaceRole::Origin`) and period.
-pub fn by_place_and_period<'c>(
+#[cfg(test)]
+fn by_place_and_period<'c>(
     events: &[Event<'c>],
     role: PlaceRole,
     g: Granularity,
@@ -1163,7 +1162,7 @@ pub fn by_place_and_period<'c>(
 }
 
 /// `by_place_and_period`, with the events' periods worked out.
-pub fn by_place_and_period_in<'c>(
+pub(crate) fn by_place_and_period_in<'c>(
     events: &[Event<'c>],
     role: PlaceRole,
     periods: &EventPeriods,
@@ -1200,16 +1199,8 @@ pub fn by_place_and_period_in<'c>(
 
 /// Sums events by area and period, with `area_of` naming each event's area (index into the
 /// caller's list of areas); events in no area are left out and counted in the answer.
-pub fn by_area_and_period<'c>(
-    events: &[Event<'c>],
-    g: Granularity,
-    area_of: impl FnMut(&Event<'c>) -> Option<usize>,
-) -> (Vec<(usize, PlacePeriod<'c>)>, usize) {
-    by_area_and_period_in(events, &EventPeriods::new(events, g), area_of)
-}
-
 /// `by_area_and_period`, with the events' periods worked out.
-pub fn by_area_and_period_in<'c>(
+pub(crate) fn by_area_and_period_in<'c>(
     events: &[Event<'c>],
     periods: &EventPeriods,
     mut area_of: impl FnMut(&Event<'c>) -> Option<usize>,

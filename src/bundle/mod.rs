@@ -24,8 +24,10 @@ pub enum BundleError {
     /// An output file that could not be written.
     #[error("{path}: {source}")]
     Io {
+        /// The file.
         path: PathBuf,
         #[source]
+        /// Why it could not be written.
         source: std::io::Error,
     },
 }

@@ -17,11 +17,11 @@
 mod breakdown;
 mod claimants;
 mod context;
-pub mod dates;
-pub mod numbers;
-pub mod places;
+mod dates;
+mod numbers;
+mod places;
 mod sentence;
-pub mod text;
+mod text;
 mod victims;
 mod words;
 

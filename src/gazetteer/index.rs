@@ -47,6 +47,7 @@ impl Parts {
 
     /// Adds the deletion section: each key of `keys` with one byte deleted (any but the
     /// first, which one-edit matches share), mapped to the keys that give it.
+    #[allow(dead_code)] // Called by build.rs (which includes this file) and the tests.
     pub fn add_deletes(&mut self) {
         let keys: Vec<&[u8]> = self
             .keys
@@ -270,11 +271,6 @@ impl Index {
     /// Number of distinct strict keys.
     pub fn len(&self) -> usize {
         self.exact.len()
-    }
-
-    /// True when the index has no key.
-    pub fn is_empty(&self) -> bool {
-        self.exact.is_empty()
     }
 
     /// Entries with exactly this strict key.

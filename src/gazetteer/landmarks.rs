@@ -316,6 +316,7 @@ pub fn core_keys(names: &[String]) -> Vec<(String, String)> {
 pub struct SiteKeys {
     /// The entry's index in its gazetteer.
     pub entry: u32,
+    /// The kind of landmark the phrase names.
     pub kind: PlaceKind,
     /// (strict, loose) keys of the core names.
     pub cores: Vec<(String, String)>,

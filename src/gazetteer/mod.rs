@@ -3,11 +3,11 @@
 //! The bundled data (`gazetteer/places.tsv`, built by `tollmap gazetteer build` from
 //! `../shared/data`) is compiled into the binary, so a fresh clone needs no download.
 
-pub mod index;
+pub(crate) mod index;
 pub mod landmarks;
-pub mod normalize;
-pub mod overlay;
-pub mod world;
+pub(crate) mod normalize;
+mod overlay;
+mod world;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -34,19 +34,29 @@ pub enum GazetteerError {
     /// A gazetteer line that does not fit the format.
     #[error("{source_name}:{line}: {message}")]
     Format {
+        /// The file or source (`bundled`, an overlay path).
         source_name: String,
+        /// Its line, counting from 1.
         line: usize,
+        /// What does not fit.
         message: String,
     },
     /// A source file that could not be read.
     #[error("{path}: {cause}")]
     Io {
+        /// The file.
         path: PathBuf,
+        /// Why it could not be read.
         cause: std::io::Error,
     },
     /// A source file whose content does not fit what the builder expects.
     #[error("{path}: {message}")]
-    Data { path: PathBuf, message: String },
+    Data {
+        /// The file.
+        path: PathBuf,
+        /// What does not fit.
+        message: String,
+    },
 }
 
 /// One place of the gazetteer, with every name it is known by. Names starting with `~` are

@@ -91,7 +91,9 @@ impl Fetched {
 #[derive(Debug, thiserror::Error)]
 #[error("{url}: {message}")]
 pub struct FetchError {
+    /// The URL fetched.
     pub url: String,
+    /// What went wrong (status, timeout, size).
     pub message: String,
 }
 

@@ -13,7 +13,8 @@ use crate::model::Document;
 pub struct Page {
     /// The document (id, text, title, published, url).
     pub document: Document,
-    /// The name of the encoding the bytes were decoded from.
+    /// The name of the encoding the bytes were decoded from (the tests check it).
+    #[cfg_attr(not(test), allow(dead_code))]
     pub encoding: &'static str,
 }
 

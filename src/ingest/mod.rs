@@ -17,11 +17,11 @@
 //! - Directories are walked recursively in name order; files of other types in them are
 //!   skipped and reported.
 
-pub mod boilerplate;
-pub mod feed;
+mod boilerplate;
+mod feed;
 pub mod fetch;
-pub mod html;
-pub mod table;
+mod html;
+mod table;
 
 use std::path::{Path, PathBuf};
 
@@ -36,24 +36,35 @@ pub enum IngestError {
     /// An input that does not exist or cannot be read.
     #[error("{path}: {cause}")]
     Io {
+        /// The input.
         path: PathBuf,
+        /// Why it could not be read.
         cause: std::io::Error,
     },
     /// A line of an input that does not fit its format.
     #[error("{path}:{line}: {message}")]
     Line {
+        /// The input.
         path: PathBuf,
+        /// Its line, counting from 1.
         line: usize,
+        /// What does not fit.
         message: String,
     },
     /// An input of a type tollmap does not read.
     #[error("{path}: unsupported input type (expected .txt, .md, .jsonl, .html or .csv, or a directory)")]
-    Unsupported { path: PathBuf },
+    Unsupported {
+        /// The file of a type tollmap does not read.
+        path: PathBuf,
+    },
     /// Two documents with the same id.
     #[error("{path}: document id `{id}` already used by {first}")]
     DuplicateId {
+        /// The input holding the repeated id.
         path: String,
+        /// The id.
         id: String,
+        /// The input that used it first.
         first: String,
     },
 }

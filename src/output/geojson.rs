@@ -310,6 +310,7 @@ impl<'a, W: std::io::Write> FeatureSink<'a> for GeoJsonWriter<W> {
 }
 
 /// Runs a layer into a GeoJSON text.
+#[cfg(test)]
 pub fn to_text<'a>(layer: impl FnOnce(&mut dyn FeatureSink<'a>)) -> String {
     let mut buf: Vec<u8> = Vec::new();
     let mut sink = GeoJsonWriter::new(&mut buf);

@@ -1,8 +1,8 @@
 //! The output folder of `tollmap build`: every file made in memory first, then each written atomically.
 
-pub mod csv;
-pub mod geojson;
-pub mod gpkg;
+mod csv;
+mod geojson;
+mod gpkg;
 pub mod web;
 
 use crate::util::hash::FnvHashMap as HashMap;
@@ -21,7 +21,9 @@ pub enum OutputError {
     /// A file or folder that could not be written.
     #[error("{path}: {cause}")]
     Io {
+        /// The file or folder.
         path: PathBuf,
+        /// Why it could not be written.
         cause: std::io::Error,
     },
     /// A thread making outputs stopped (it panicked).
@@ -41,8 +43,11 @@ pub enum OutputError {
 pub struct Staged {
     /// The file name in the output folder.
     pub name: String,
+    /// The temporary file holding the bytes until they are moved into place.
     pub path: tempfile::TempPath,
+    /// Its size in bytes.
     pub bytes: u64,
+    /// Lower-case hex SHA-256 of its bytes.
     pub sha256: String,
 }
 
@@ -320,27 +325,44 @@ pub struct BuildFiles {
 /// What a build counted.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Counts {
+    /// Documents read (and the events of tables, each its own document).
     pub documents: usize,
+    /// Claims extracted or read.
     pub claims: usize,
+    /// Claims of one event (not cumulative tolls).
     pub event_claims: usize,
+    /// Cumulative tolls (running or national totals), kept off the map.
     pub cumulative_claims: usize,
+    /// Event claims with an event place, on the map.
     pub claims_on_map: usize,
+    /// Events the event claims were grouped into.
     pub events: usize,
+    /// Rows of the places layer (place and period).
     pub place_periods: usize,
+    /// Rows of the origins layer (place of origin and period).
     pub origin_periods: usize,
+    /// Rows of the admin1 layer (governorate and period).
     pub admin1_periods: usize,
+    /// Rows of the admin2 layer (district and period).
     pub admin2_periods: usize,
+    /// Events with a point in no governorate.
     pub events_outside_admin1: usize,
+    /// Events with a point in no district.
     pub events_outside_admin2: usize,
+    /// Place mentions that did not resolve (or fell back to the document's place).
     pub unresolved_mentions: usize,
 }
 
 /// What `build` makes besides the data: the period, the event rules, the tiles and the page.
 #[derive(Debug, Clone, Copy)]
 pub struct BuildOptions<'a> {
+    /// The period the layers are summed by.
     pub period: Granularity,
+    /// How claims are grouped into events.
     pub rules: &'a EventRules,
+    /// The vector tiles to make, or none.
     pub tiles: Option<&'a crate::tiles::TileOptions>,
+    /// The web page to make, or none.
     pub web: Option<&'a web::WebOptions>,
 }
 

@@ -131,11 +131,15 @@ pub fn write_mbtiles(ts: &Tileset, path: &Path) -> Result<(), TilesError> {
 
 /// A PMTiles archive read back: header fields, metadata and every tile (decompressed).
 pub struct PmTilesContents {
+    /// Lowest zoom of the archive.
     pub min_zoom: u8,
+    /// Highest zoom of the archive.
     pub max_zoom: u8,
     /// West, south, east, north.
     pub bounds: [f64; 4],
+    /// Longitude, latitude and zoom a viewer opens at.
     pub center: (f64, f64, u8),
+    /// The TileJSON-style metadata (layers, fields, attribution).
     pub metadata: serde_json::Value,
     /// (z, x, y, uncompressed MVT bytes), in tile-id order.
     pub tiles: Vec<TileData>,

@@ -18,7 +18,7 @@
 
 pub mod archive;
 pub mod mvt;
-pub mod source;
+pub(crate) mod source;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -33,20 +33,37 @@ use source::{Layer, WORLD};
 /// Why tiles could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum TilesError {
+    /// An input that could not be read or parsed.
     #[error("{}: {msg}", path.display())]
-    Input { path: PathBuf, msg: String },
+    Input {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        msg: String,
+    },
+    /// Options that do not fit together.
     #[error("{0}")]
     Options(String),
+    /// An output that could not be written.
     #[error("writing {}: {msg}", path.display())]
-    Output { path: PathBuf, msg: String },
+    Output {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        msg: String,
+    },
 }
 
 /// How clustered features combine a numeric field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AccOp {
+    /// The sum of the values.
     Sum,
+    /// The smallest value.
     Min,
+    /// The largest value.
     Max,
+    /// The number of features merged.
     Count,
     /// Sum of upper bounds: null (unbounded) when any member lacks the field.
     Upper,
@@ -55,7 +72,9 @@ pub enum AccOp {
 /// `FIELD:OP`, as `--accumulate` takes it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Accumulate {
+    /// The property summed.
     pub field: String,
+    /// How the values are merged.
     pub op: AccOp,
 }
 
@@ -90,16 +109,23 @@ impl FromStr for Accumulate {
 /// What the tiler does.
 #[derive(Debug, Clone)]
 pub struct TileOptions {
+    /// Lowest zoom made.
     pub min_zoom: u8,
+    /// Highest zoom made.
     pub max_zoom: u8,
     /// Pixels of a 256-pixel tile; 0 clusters only to keep tiles under the size cap.
     pub cluster_distance: f64,
     /// Pixels of a 256-pixel tile drawn around each tile.
     pub buffer: f64,
+    /// Largest tile in bytes: a tile over it is made again with points merged further.
     pub max_tile_bytes: usize,
+    /// The properties merged when points are clustered, and how.
     pub accumulate: Vec<Accumulate>,
+    /// The archive's name in its metadata.
     pub name: String,
+    /// The archive's description in its metadata.
     pub description: String,
+    /// The attribution shown by viewers.
     pub attribution: String,
 }
 
@@ -125,7 +151,9 @@ pub struct Tileset {
     spool: std::fs::File,
     /// (tile id, z, x, y, offset in the spool, length), sorted by tile id.
     index: Vec<(u64, u8, u32, u32, u64, u32)>,
+    /// Lowest zoom made.
     pub min_zoom: u8,
+    /// Highest zoom made.
     pub max_zoom: u8,
     /// West, south, east, north.
     pub bounds: [f64; 4],
@@ -134,6 +162,7 @@ pub struct Tileset {
     /// The TileJSON-style metadata (vector_layers, attribution ...), keys sorted; zooms,
     /// bounds and center are in the PMTiles header and the MBTiles rows.
     pub metadata: serde_json::Value,
+    /// What was made: tiles, features, sizes.
     pub stats: TileStats,
 }
 
@@ -152,6 +181,7 @@ impl Tileset {
 /// Counts for the run summary.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct TileStats {
+    /// Tiles made.
     pub tiles: usize,
     /// Tiles clustered harder to fit under the size cap.
     pub reclustered: usize,
@@ -523,11 +553,14 @@ pub fn make_tiles(layers: Vec<Layer>, opts: &TileOptions) -> Result<Tileset, Til
 /// The archive formats, by the output's extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Archive {
+    /// A PMTiles v3 archive (`.pmtiles`).
     PmTiles,
+    /// An MBTiles SQLite file (`.mbtiles`).
     MbTiles,
 }
 
 impl Archive {
+    /// The archive kind of an output path, by its extension.
     pub fn of(path: &Path) -> Result<Archive, TilesError> {
         match path
             .extension()
@@ -548,9 +581,13 @@ impl Archive {
 /// What one layer held.
 #[derive(Debug, Clone)]
 pub struct LayerSummary {
+    /// The layer name.
     pub name: String,
+    /// Point features read.
     pub points: usize,
+    /// Polygon features read.
     pub polygons: usize,
+    /// Features skipped (no geometry, or a geometry that is not a point or a polygon).
     pub skipped: u64,
 }
 

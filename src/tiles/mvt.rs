@@ -11,18 +11,26 @@ pub const EXTENT: u32 = 4096;
 /// A property value to encode, borrowing its text.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum ValRef<'a> {
+    /// A signed integer.
     Int(i64),
+    /// A float.
     Float(f64),
+    /// A string.
     Str(&'a str),
+    /// A boolean.
     Bool(bool),
 }
 
 /// A decoded property value (MVT has no null: missing values are left out).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Val {
+    /// A signed integer.
     Int(i64),
+    /// A float.
     Float(f64),
+    /// A string.
     Str(Box<str>),
+    /// A boolean.
     Bool(bool),
 }
 
@@ -41,6 +49,7 @@ impl Val {
 /// Geometry in tile coordinates (may lie in the buffer, outside 0..EXTENT).
 #[derive(Debug, Clone, PartialEq)]
 pub enum TileGeom {
+    /// A point in tile coordinates.
     Point(i32, i32),
     /// Rings: exterior rings positive area in tile coordinates (y down), holes negative; the
     /// closing point is not repeated.
@@ -49,8 +58,11 @@ pub enum TileGeom {
 
 /// One feature of a layer being encoded.
 pub struct FeatureOut<'a> {
+    /// The feature id, if any.
     pub id: Option<u64>,
+    /// Its geometry in tile coordinates.
     pub geom: TileGeom,
+    /// Its properties, in order.
     pub props: Vec<(&'a str, ValRef<'a>)>,
 }
 
@@ -213,16 +225,22 @@ fn put_bytes_field(out: &mut Vec<u8>, field: u64, bytes: &[u8]) {
 /// A decoded feature: what a map client would see.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DecodedFeature {
+    /// The feature id, if any.
     pub id: Option<u64>,
+    /// Its geometry in tile coordinates.
     pub geom: TileGeom,
+    /// Its properties by name.
     pub props: BTreeMap<String, Val>,
 }
 
 /// A decoded layer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DecodedLayer {
+    /// The layer name.
     pub name: String,
+    /// The tile extent (4096 by default).
     pub extent: u32,
+    /// The layer's features.
     pub features: Vec<DecodedFeature>,
 }
 

@@ -491,6 +491,7 @@ pub fn project(lon: f64, lat: f64) -> (f64, f64) {
 }
 
 /// The inverse of `project`, from world units.
+#[cfg(test)]
 pub fn unproject(x: f64, y: f64) -> (f64, f64) {
     let lon = x / WORLD * 360.0 - 180.0;
     let n = std::f64::consts::PI * (1.0 - 2.0 * y / WORLD);
