@@ -1,6 +1,6 @@
 //! The types every stage shares: documents in, claims with counts, dates and places out.
 //!
-//! Field names and values follow the claim contract of `DESIGN.md`; changing them breaks
+//! Field names and values follow the claim contract of `docs/contract.md`; changing them breaks
 //! the tools and checks that read `tollmap extract --format jsonl`.
 
 use jiff::civil::Date;

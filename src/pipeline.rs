@@ -223,8 +223,18 @@ impl Pipeline {
                     path: PathBuf::from("csv"),
                     cause: e,
                 })?;
-            let counted = count_claims(docs, claims);
+            // As are the claims' own counts.
+            let counted = std::thread::Builder::new()
+                .name("counts".into())
+                .spawn_scoped(s, || count_claims(docs, claims))
+                .map_err(|e| output::OutputError::Io {
+                    path: PathBuf::from("counts"),
+                    cause: e,
+                })?;
             let summary = aggregate::summarise(claims, self.period, &self.events);
+            let counted = counted
+                .join()
+                .map_err(|_| output::OutputError::Thread("counts"))?;
             let counts = summary_counts(&summary, counted);
             let joined_tables = move || {
                 tables

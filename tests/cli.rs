@@ -5,13 +5,8 @@ use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn tollmap(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tollmap"))
-        .args(args)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run tollmap")
-}
+mod common;
+use common::tollmap;
 
 fn examples() -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -3,7 +3,7 @@
 //! a windows-1256 page, a malformed feed and a 404.
 
 use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -85,12 +85,8 @@ fn serve(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> String 
     base
 }
 
-fn tollmap(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tollmap"))
-        .args(args)
-        .output()
-        .expect("run tollmap")
-}
+mod common;
+use common::tollmap;
 
 fn claims(o: &Output) -> Vec<serde_json::Value> {
     String::from_utf8_lossy(&o.stdout)

@@ -5,31 +5,14 @@ use std::process::Command;
 
 use serde_json::Value;
 
+mod common;
+
 fn seeds() -> Option<PathBuf> {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus/seeds.jsonl");
-    if p.is_file() {
-        Some(p)
-    } else {
-        // Outside the workspace (a lone clone) the corpus is absent; CI always has it.
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must have ../shared/corpus"
-        );
-        eprintln!("skipping: {} not found", p.display());
-        None
-    }
+    common::shared("corpus/seeds.jsonl")
 }
 
 fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (la1, lo1, la2, lo2) = (
-        a.0.to_radians(),
-        a.1.to_radians(),
-        b.0.to_radians(),
-        b.1.to_radians(),
-    );
-    let h = ((la2 - la1) / 2.0).sin().powi(2)
-        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
-    2.0 * 6371.0 * h.sqrt().asin()
+    tollmap::util::geodesy::distance_km(a.0, a.1, b.0, b.1)
 }
 
 #[test]

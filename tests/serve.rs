@@ -122,7 +122,9 @@ fn serves_files_ranges_and_nothing_outside_the_folder() {
     let (status, _, _) = raw(&server.url, "/index.html", "", "POST");
     assert!(status.contains("405"), "{status}");
 
-    // And through an ordinary HTTP client.
+    // And through an ordinary HTTP client (tollmap builds rustls on ring, with no default
+    // provider: a client needs one installed).
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let text = reqwest::blocking::get(format!("{}index.html", server.url))
         .expect("get")
         .text()

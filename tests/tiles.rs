@@ -3,17 +3,15 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use tollmap::tiles::archive::{read_mbtiles, read_pmtiles};
 use tollmap::tiles::mvt::{decode, TileGeom, Val};
 
+mod common;
+
 fn tollmap(args: &[&str], threads: &str) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tollmap"))
-        .args(args)
-        .env("RAYON_NUM_THREADS", threads)
-        .output()
-        .expect("tollmap runs")
+    common::tollmap_with(args, &[("RAYON_NUM_THREADS", threads)])
 }
 
 /// `tollmap tiles IN -o OUT EXTRA...` on `threads` threads.

@@ -71,12 +71,23 @@ pub fn import_geonames(source: &str, out_dir: &Path) -> Result<ImportReport, Gaz
 }
 
 /// Fetches a URL with connect and total timeouts, a size limit and a descriptive User-Agent.
+/// Without the `fetch` feature: a URL cannot be downloaded.
+#[cfg(not(feature = "fetch"))]
+fn download(url: &str) -> Result<Vec<u8>, GazetteerError> {
+    Err(GazetteerError::Data {
+        path: PathBuf::from(url),
+        message: "this tollmap was built without the `fetch` feature: download it first".into(),
+    })
+}
+
+#[cfg(feature = "fetch")]
 fn download(url: &str) -> Result<Vec<u8>, GazetteerError> {
     use std::io::Read;
     let fail = |message: String| GazetteerError::Data {
         path: PathBuf::from(url),
         message,
     };
+    crate::ingest::fetch::install_tls();
     let client = reqwest::blocking::Client::builder()
         .user_agent(concat!(
             "tollmap/",

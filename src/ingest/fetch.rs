@@ -4,11 +4,8 @@
 //! that a nightly refresh downloads only what changed, and that serves the last good copy
 //! (with a warning) when a server is down.
 
-use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
-
-use sha2::{Digest, Sha256};
 
 /// How fetching behaves.
 #[derive(Debug, Clone)]
@@ -97,250 +94,37 @@ pub struct FetchError {
     pub message: String,
 }
 
-/// Fetches URLs with one client and one cache.
-pub struct Fetcher {
-    client: reqwest::blocking::Client,
-    opts: FetchOptions,
-}
+#[cfg(feature = "fetch")]
+mod client;
+#[cfg(feature = "fetch")]
+pub(crate) use client::install_tls;
+#[cfg(feature = "fetch")]
+pub use client::Fetcher;
 
-/// What the cache keeps of a URL besides its body.
-#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-struct CacheMeta {
-    url: String,
-    final_url: String,
-    etag: Option<String>,
-    last_modified: Option<String>,
-    content_type: Option<String>,
-}
+/// Without the `fetch` feature: every URL fails with a message saying so.
+#[cfg(not(feature = "fetch"))]
+#[derive(Debug)]
+pub struct Fetcher;
 
+#[cfg(not(feature = "fetch"))]
 impl Fetcher {
-    /// A fetcher; fails only when the TLS backend cannot start.
-    pub fn new(opts: FetchOptions) -> Result<Fetcher, FetchError> {
-        let client = reqwest::blocking::Client::builder()
-            .connect_timeout(opts.connect_timeout)
-            .timeout(opts.timeout)
-            .redirect(reqwest::redirect::Policy::limited(opts.max_redirects))
-            .user_agent(concat!(
-                "tollmap/",
-                env!("CARGO_PKG_VERSION"),
-                " (casualty-report mapper; +https://github.com/tollmap/tollmap)"
-            ))
-            .gzip(true)
-            .brotli(true)
-            .build()
-            .map_err(|e| FetchError {
-                url: String::new(),
-                message: format!("cannot start the HTTP client: {e}"),
-            })?;
-        Ok(Fetcher { client, opts })
+    /// Fails: this build cannot fetch.
+    pub fn new(_opts: FetchOptions) -> Result<Fetcher, FetchError> {
+        Err(FetchError {
+            url: "URL inputs".into(),
+            message: "this tollmap was built without the `fetch` feature".into(),
+        })
     }
 
-    fn cache_paths(&self, url: &str) -> Option<(PathBuf, PathBuf)> {
-        let dir = self.opts.cache.as_ref()?;
-        let key = crate::util::hash::hex(&Sha256::digest(url.as_bytes()));
-        Some((
-            dir.join(format!("{key}.body")),
-            dir.join(format!("{key}.json")),
-        ))
-    }
-
-    fn cached(&self, url: &str) -> Option<(CacheMeta, Vec<u8>)> {
-        let (body, meta) = self.cache_paths(url)?;
-        let meta: CacheMeta = serde_json::from_slice(&std::fs::read(meta).ok()?).ok()?;
-        Some((meta, std::fs::read(body).ok()?))
-    }
-
-    fn store(&self, meta: &CacheMeta, bytes: &[u8]) -> Result<(), FetchError> {
-        let Some((body, meta_path)) = self.cache_paths(&meta.url) else {
-            return Ok(());
-        };
-        let err = |p: &Path, e: std::io::Error| FetchError {
-            url: meta.url.clone(),
-            message: format!("cannot write the cache file {}: {e}", p.display()),
-        };
-        if let Some(dir) = &self.opts.cache {
-            std::fs::create_dir_all(dir).map_err(|e| err(dir, e))?;
-        }
-        crate::util::atomic::write(&body, bytes).map_err(|e| err(&body, e))?;
-        let json = serde_json::to_vec_pretty(meta).unwrap_or_default();
-        crate::util::atomic::write(&meta_path, &json).map_err(|e| err(&meta_path, e))
-    }
-
-    /// Fetches one URL (with the cache's validators when it has a copy).
-    pub fn fetch(&self, url: &str) -> Result<Fetched, FetchError> {
-        let fail = |message: String| FetchError {
-            url: url.to_string(),
-            message,
-        };
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(fail("only http:// and https:// URLs are fetched".into()));
-        }
-        let cached = self.cached(url);
-        match self.try_fetch(url, cached.as_ref().map(|c| &c.0)) {
-            Ok(Answer::NotModified) => match cached {
-                Some((meta, bytes)) => Ok(Fetched {
-                    url: url.to_string(),
-                    final_url: meta.final_url,
-                    bytes,
-                    content_type: meta.content_type,
-                    origin: Origin::Revalidated,
-                }),
-                None => Err(fail("304 Not Modified with no cached copy".into())),
-            },
-            Ok(Answer::Body(meta, bytes)) => {
-                self.store(&meta, &bytes)?;
-                Ok(Fetched {
-                    url: url.to_string(),
-                    final_url: meta.final_url,
-                    bytes,
-                    content_type: meta.content_type,
-                    origin: Origin::Downloaded,
-                })
-            }
-            // The server failed: the last good copy, flagged, rather than nothing.
-            Err(message) => match cached {
-                Some((meta, bytes)) => Ok(Fetched {
-                    url: url.to_string(),
-                    final_url: meta.final_url,
-                    bytes,
-                    content_type: meta.content_type,
-                    origin: Origin::Stale(message),
-                }),
-                None => Err(fail(message)),
-            },
-        }
-    }
-
-    fn try_fetch(&self, url: &str, validators: Option<&CacheMeta>) -> Result<Answer, String> {
-        let mut delay = self.opts.backoff;
-        let mut attempt = 0;
-        loop {
-            let mut req = self.client.get(url);
-            if let Some(v) = validators {
-                if let Some(etag) = &v.etag {
-                    req = req.header(reqwest::header::IF_NONE_MATCH, etag);
-                }
-                if let Some(lm) = &v.last_modified {
-                    req = req.header(reqwest::header::IF_MODIFIED_SINCE, lm);
-                }
-            }
-            let retry_in = match req.send() {
-                Ok(resp) => {
-                    let status = resp.status();
-                    if status == reqwest::StatusCode::NOT_MODIFIED {
-                        return Ok(Answer::NotModified);
-                    }
-                    if status.is_success() {
-                        return self.read_body(url, resp).map(|(m, b)| Answer::Body(m, b));
-                    }
-                    let retryable = status.as_u16() == 429 || status.is_server_error();
-                    if !retryable || attempt >= self.opts.retries {
-                        return Err(format!("HTTP {status}"));
-                    }
-                    retry_after(&resp).unwrap_or(delay)
-                }
-                Err(e) if e.is_redirect() => {
-                    return Err(format!(
-                        "too many redirects (more than {}; a redirect loop?)",
-                        self.opts.max_redirects
-                    ))
-                }
-                Err(e) if e.is_timeout() && attempt < self.opts.retries => delay,
-                Err(e) if e.is_timeout() => {
-                    return Err(format!(
-                        "timed out (no answer within {:?}, {} tries)",
-                        self.opts.timeout,
-                        attempt + 1
-                    ))
-                }
-                Err(e) if e.is_connect() => return Err(format!("cannot connect: {e}")),
-                Err(e) => return Err(format!("request failed: {e}")),
-            };
-            std::thread::sleep(retry_in.min(self.opts.max_delay));
-            delay = delay.saturating_mul(2);
-            attempt += 1;
-        }
-    }
-
-    fn read_body(
-        &self,
-        url: &str,
-        resp: reqwest::blocking::Response,
-    ) -> Result<(CacheMeta, Vec<u8>), String> {
-        let header = |name: reqwest::header::HeaderName| {
-            resp.headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        };
-        let meta = CacheMeta {
-            url: url.to_string(),
-            final_url: resp.url().to_string(),
-            etag: header(reqwest::header::ETAG),
-            last_modified: header(reqwest::header::LAST_MODIFIED),
-            content_type: header(reqwest::header::CONTENT_TYPE),
-        };
-        let limit = self.opts.max_bytes;
-        if let Some(len) = resp.content_length() {
-            if len > limit {
-                return Err(format!("body of {len} bytes is over the limit of {limit}"));
-            }
-        }
-        let mut bytes = Vec::new();
-        resp.take(limit + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| format!("reading the body failed: {e}"))?;
-        if bytes.len() as u64 > limit {
-            return Err(format!("body is over the limit of {limit} bytes"));
-        }
-        Ok((meta, bytes))
-    }
-
-    /// Fetches several URLs, `concurrency` at a time; results in input order.
+    /// Every URL fails.
     pub fn fetch_all(&self, urls: &[String]) -> Vec<Result<Fetched, FetchError>> {
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let results: std::sync::Mutex<Vec<Option<Result<Fetched, FetchError>>>> =
-            std::sync::Mutex::new((0..urls.len()).map(|_| None).collect());
-        std::thread::scope(|s| {
-            for _ in 0..self.opts.concurrency.clamp(1, urls.len().max(1)) {
-                s.spawn(|| loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-                    let Some(url) = urls.get(i) else { break };
-                    let r = self.fetch(url);
-                    if let Ok(mut all) = results.lock() {
-                        all[i] = Some(r);
-                    }
-                });
-            }
-        });
-        results
-            .into_inner()
-            .unwrap_or_default()
-            .into_iter()
-            .zip(urls)
-            .map(|(r, url)| {
-                r.unwrap_or_else(|| {
-                    Err(FetchError {
-                        url: url.clone(),
-                        message: "not fetched".into(),
-                    })
+        urls.iter()
+            .map(|u| {
+                Err(FetchError {
+                    url: u.clone(),
+                    message: "this tollmap was built without the `fetch` feature".into(),
                 })
             })
             .collect()
     }
-}
-
-enum Answer {
-    NotModified,
-    Body(CacheMeta, Vec<u8>),
-}
-
-/// `Retry-After` in seconds (an HTTP date is not followed: the backoff applies).
-fn retry_after(resp: &reqwest::blocking::Response) -> Option<Duration> {
-    let v = resp
-        .headers()
-        .get(reqwest::header::RETRY_AFTER)?
-        .to_str()
-        .ok()?;
-    v.trim().parse::<u64>().ok().map(Duration::from_secs)
 }

@@ -2,6 +2,7 @@
 
 mod csv;
 mod geojson;
+#[cfg(feature = "gpkg")]
 mod gpkg;
 pub mod web;
 
@@ -30,6 +31,7 @@ pub enum OutputError {
     #[error("the {0} thread of the build stopped")]
     Thread(&'static str),
     /// The GeoPackage could not be made.
+    #[cfg(feature = "gpkg")]
     #[error(transparent)]
     Gpkg(#[from] gpkg::GpkgError),
     /// The vector tiles could not be made.
@@ -465,7 +467,9 @@ pub fn stage_build(
             mut web_values,
         } = written;
         // The page while the GeoPackage is hashed.
-        let hash = spawn(s, "hash", move || staged_file(GPKG_NAME, gpkg))?;
+        let hash = gpkg
+            .map(|gpkg| spawn(s, "hash", move || staged_file(GPKG_NAME, gpkg)))
+            .transpose()?;
         files.extend(tables()?);
         files.extend(tiles);
         tick("GeoJSON, GeoPackage, CSV and tiles");
@@ -474,7 +478,9 @@ pub fn stage_build(
             files.extend(web::stage_web(&mut features, &shape, web_opts)?);
             tick("web map");
         }
-        files.push(joined(hash.join())?);
+        if let Some(hash) = hash {
+            files.push(joined(hash.join())?);
+        }
         Ok(files)
     })
 }
@@ -483,7 +489,7 @@ pub fn stage_build(
 /// yet hashed), the tiles, and the features the page takes, by layer.
 struct LayersWritten {
     files: Vec<Staged>,
-    gpkg: tempfile::TempPath,
+    gpkg: Option<tempfile::TempPath>,
     tiles: Option<Staged>,
     web_values: HashMap<&'static str, Vec<serde_json::Value>>,
 }
@@ -611,14 +617,27 @@ fn write_geojson(
     Ok(out)
 }
 
+/// Without the `gpkg` feature: no GeoPackage (the batches are taken and dropped).
+#[cfg(not(feature = "gpkg"))]
+fn write_gpkg(
+    rx: std::sync::mpsc::Receiver<Batch<'_>>,
+    _layers: &[LayerSpec<'_>],
+    _path: tempfile::TempPath,
+    _tick: &(dyn Fn(&str) + Sync),
+) -> Result<Option<tempfile::TempPath>, OutputError> {
+    rx.into_iter().for_each(drop);
+    Ok(None)
+}
+
 /// The GeoPackage writing thread: one table per layer, from the batches of `rx`, into the
 /// file at `path`.
+#[cfg(feature = "gpkg")]
 fn write_gpkg(
     rx: std::sync::mpsc::Receiver<Batch<'_>>,
     layers: &[LayerSpec<'_>],
     path: tempfile::TempPath,
     tick: &(dyn Fn(&str) + Sync),
-) -> Result<tempfile::TempPath, OutputError> {
+) -> Result<Option<tempfile::TempPath>, OutputError> {
     let g = gpkg::Gpkg::create(&path)?;
     {
         let mut table = None;
@@ -643,7 +662,7 @@ fn write_gpkg(
     }
     g.finish()?;
     tick("GeoPackage");
-    Ok(path)
+    Ok(Some(path))
 }
 
 /// The build's `manifest.json`: the tool, the gazetteer, the options, the inputs, the

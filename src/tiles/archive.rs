@@ -67,8 +67,18 @@ fn finish(tmp: tempfile::NamedTempFile, path: &Path) -> Result<(), TilesError> {
     Ok(())
 }
 
+/// Without the `gpkg` feature (no SQLite): MBTiles cannot be written.
+#[cfg(not(feature = "gpkg"))]
+pub fn write_mbtiles(_ts: &Tileset, path: &Path) -> Result<(), TilesError> {
+    Err(out_err(
+        path,
+        "this tollmap was built without the `gpkg` feature (SQLite): write .pmtiles",
+    ))
+}
+
 /// Writes `path` as MBTiles (tiles gzip, TMS rows, the metadata GDAL and QGIS read),
 /// atomically.
+#[cfg(feature = "gpkg")]
 pub fn write_mbtiles(ts: &Tileset, path: &Path) -> Result<(), TilesError> {
     let tmp = temp_beside(path)?;
     {
@@ -257,6 +267,7 @@ pub fn read_pmtiles(path: &Path) -> Result<PmTilesContents, String> {
 }
 
 /// Reads every tile of an MBTiles file: (z, x, y in XYZ, uncompressed bytes), sorted.
+#[cfg(feature = "gpkg")]
 pub fn read_mbtiles(path: &Path) -> Result<Vec<TileData>, String> {
     let db =
         rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)

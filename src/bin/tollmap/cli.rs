@@ -138,7 +138,7 @@ pub struct InputArgs {
 #[derive(Debug, Args)]
 pub struct GazetteerArgs {
     /// Extra places and aliases (CSV or GeoJSON) that win over the bundled gazetteer;
-    /// repeatable. See README "Gazetteer overlays".
+    /// repeatable. The columns: README, "Options by purpose" (Gazetteer, Landmarks).
     #[arg(long = "gazetteer-overlay", value_name = "FILE")]
     pub overlays: Vec<PathBuf>,
     /// A gazetteer folder written by `tollmap gazetteer import` (e.g. the world's cities),

@@ -1,0 +1,40 @@
+//! Helpers the integration tests share: running the real binary, finding the shared corpus.
+// Each test file uses some of these, not all.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Runs `tollmap ARGS...` from the repository root.
+pub fn tollmap(args: &[&str]) -> Output {
+    tollmap_with(args, &[])
+}
+
+/// Runs `tollmap ARGS...` from the repository root with extra environment variables.
+pub fn tollmap_with(args: &[&str], env: &[(&str, &str)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tollmap"))
+        .args(args)
+        .envs(env.iter().copied())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("run tollmap")
+}
+
+/// A file of `../shared` (the real corpus and data beside the repository), or `None` with
+/// a message when it is absent: a lone clone skips the test and says so; under `CI` (which
+/// always has it) a missing file fails the test.
+pub fn shared(relative: &str) -> Option<PathBuf> {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared")
+        .join(relative);
+    if p.exists() {
+        return Some(p);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must have {}",
+        p.display()
+    );
+    eprintln!("skipping: {} not found (not a CI run)", p.display());
+    None
+}
