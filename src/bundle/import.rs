@@ -42,6 +42,7 @@ fn line_err(path: &Path, line: usize, message: String) -> GazetteerError {
 }
 
 /// The largest download accepted (GeoNames' allCountries.zip is about 400 MB).
+#[cfg(feature = "fetch")]
 const MAX_DOWNLOAD: u64 = 2 << 30;
 
 /// Imports a GeoNames dump into `out_dir`: a file path or an `http(s)://` URL, plain text or

@@ -385,7 +385,9 @@ type LayerFn<'a> = Box<dyn Fn(&mut dyn geojson::FeatureSink<'a>) + Sync + 'a>;
 /// function making its features.
 struct LayerSpec<'a> {
     name: &'static str,
+    #[cfg_attr(not(feature = "gpkg"), allow(dead_code))]
     geometry: &'static str,
+    #[cfg_attr(not(feature = "gpkg"), allow(dead_code))]
     description: &'static str,
     features: LayerFn<'a>,
 }
