@@ -216,31 +216,13 @@ impl Pipeline {
             web: self.web.as_ref(),
         };
         std::thread::scope(|s| -> Result<BuildFiles, Error> {
-            let tables = std::thread::Builder::new()
-                .name("csv".into())
-                .spawn_scoped(s, || output::stage_tables(claims))
-                .map_err(|e| output::OutputError::Io {
-                    path: PathBuf::from("csv"),
-                    cause: e,
-                })?;
+            let tables = output::spawn(s, "csv", || output::stage_tables(claims))?;
             // As are the claims' own counts.
-            let counted = std::thread::Builder::new()
-                .name("counts".into())
-                .spawn_scoped(s, || count_claims(docs, claims))
-                .map_err(|e| output::OutputError::Io {
-                    path: PathBuf::from("counts"),
-                    cause: e,
-                })?;
+            let counted = output::spawn(s, "counts", || Ok(count_claims(docs, claims)))?;
             let summary = aggregate::summarise(claims, self.period, &self.events);
-            let counted = counted
-                .join()
-                .map_err(|_| output::OutputError::Thread("counts"))?;
+            let counted = output::joined(counted.join())?;
             let counts = summary_counts(&summary, counted);
-            let joined_tables = move || {
-                tables
-                    .join()
-                    .unwrap_or_else(|_| Err(output::OutputError::Thread("csv")))
-            };
+            let joined_tables = move || output::joined(tables.join());
             let mut files = output::stage_build(&summary, docs, counts, joined_tables, opts)?;
             files.push(output::stage_manifest(
                 &files,

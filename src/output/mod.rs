@@ -705,7 +705,7 @@ pub fn stage_manifest(
 }
 
 /// A scoped thread's answer; a thread that panicked is an error.
-fn joined<T>(r: std::thread::Result<Result<T, OutputError>>) -> Result<T, OutputError> {
+pub(crate) fn joined<T>(r: std::thread::Result<Result<T, OutputError>>) -> Result<T, OutputError> {
     r.unwrap_or_else(|_| Err(OutputError::Thread("output")))
 }
 
@@ -777,7 +777,7 @@ pub fn build_tile_options(max_zoom: u8) -> crate::tiles::TileOptions {
 }
 
 /// Starts a named thread (the name shows in profiles).
-fn spawn<'s, T: Send + 's>(
+pub(crate) fn spawn<'s, T: Send + 's>(
     s: &'s std::thread::Scope<'s, '_>,
     name: &str,
     f: impl FnOnce() -> T + Send + 's,
