@@ -28,10 +28,92 @@ pub(super) fn claims_in_sentence(
 ) -> Vec<SentenceClaim> {
     let lw: Vec<&str> = toks.iter().map(|t| t.lw()).collect();
     let groups = breakdown::groups(&lw, counts);
+    let read = Read {
+        sentence,
+        toks,
+        lw,
+        counts,
+        groups,
+        default_outcome,
+    };
     let mut out: Vec<SentenceClaim> = Vec::new();
     // The claim each count became, by count index.
     let mut claim_of: Vec<Option<usize>> = vec![None; counts.len()];
     for (ci, c) in counts.iter().enumerate() {
+        let Some(noun) = read.noun(ci) else {
+            continue;
+        };
+        let parent = read.groups.parent[ci].and_then(|p| claim_of[p]);
+        let Some(found) = read.outcome(ci, &noun, parent, &out) else {
+            continue;
+        };
+        let lw = &read.lw;
+        // "Syria frees 64 detainees": a release, not a capture.
+        let released = (c.first.saturating_sub(3)..c.first).any(|i| RELEASE_WORDS.contains(&lw[i]))
+            || (noun.end..(noun.end + 3).min(toks.len())).any(|i| RELEASE_WORDS.contains(&lw[i]));
+        if found.outcome == Outcome::Captured && released {
+            continue;
+        }
+        let (victims, victims_text) = read.victims(c, &noun, &found);
+        let of_the_counted = lw.get(c.end).copied() == Some("of")
+            && matches!(lw.get(c.end + 1).copied(), Some("the" | "them" | "those"))
+            && (lw.get(c.end + 1).copied() == Some("them")
+                || lw.get(c.end + 2).and_then(|w| outcome_word(w)).is_some());
+        // "..., while 11 civilians died in Talbiseh, including three children": the part of
+        // the nearest whole figure before "including".
+        let nearest_whole = (0..out.len()).rev().find(|&k| out[k].part_of.is_none());
+        let part_of = parent.or(found.included.then_some(nearest_whole).flatten());
+        claim_of[ci] = Some(out.len());
+        out.push(SentenceClaim {
+            count: unique_count_text(sentence, toks, c),
+            outcome: found.outcome,
+            victims,
+            victims_text,
+            part_of,
+            of_the_counted,
+        });
+    }
+    out
+}
+
+/// A sentence the rules read: its text, tokens and their lower-case words, its counts and
+/// their breakdown groups, and the outcome a heading above gives it.
+struct Read<'a> {
+    sentence: &'a str,
+    toks: &'a [Token<'a>],
+    lw: Vec<&'a str>,
+    counts: &'a [CountMatch],
+    groups: breakdown::Groups,
+    default_outcome: Option<Outcome>,
+}
+
+/// The noun a count counts: where it stands and whether it names people.
+struct Noun<'a> {
+    /// Token index of the head noun (the count's end when none was found).
+    end: usize,
+    head: &'a str,
+    people: bool,
+}
+
+/// What a count's outcome was read from, for the rules after it.
+struct Found {
+    outcome: Outcome,
+    /// The sentence's subject the count's people are ("the number of dead among regime
+    /// forces ... estimated at 60"), by its token span.
+    subject: Option<(Outcome, (usize, usize))>,
+    /// An active verb (or "the deaths of") stands right before the count.
+    direct: bool,
+    /// "including", "among", "whom" stands before the count.
+    included: bool,
+    /// Token index where the next count not in this count's breakdown starts.
+    next_count_start: usize,
+}
+
+impl<'a> Read<'a> {
+    /// The noun count `ci` counts, or `None` when the count is no claim: things not people
+    /// ("15 villages"), digits ending a name ("France 24"), those who did the killing.
+    fn noun(&self, ci: usize) -> Option<Noun<'a>> {
+        let (lw, toks, c) = (&self.lw, self.toks, &self.counts[ci]);
         // What follows the number: "of its residents", "regime troops", "fighters from X".
         let mut k = c.end;
         if lw.get(k).copied() == Some("of") {
@@ -63,7 +145,7 @@ pub(super) fn claims_in_sentence(
             .unwrap_or(k);
         let head = lw.get(noun_end).copied().unwrap_or("");
         if NOT_PEOPLE.contains(&head) {
-            continue;
+            return None;
         }
         let has_people_noun = person(head);
         // "Sweida 24 identified ...", "France 24 reported": digits that end a name.
@@ -78,11 +160,14 @@ pub(super) fn claims_in_sentence(
                 !t.is_capitalized() && !t.is_punct() && outcome_word(t.lw()).is_none()
             });
         if name_number {
-            continue;
+            return None;
         }
         // "Two gunmen ... shot dead a member": those who did the killing, the subject of an
         // active verb (not "two gunmen were killed", nor a part of a list of the dead).
-        if PERPETRATORS.contains(&head) && noun_end <= c.end + 1 && groups.parent[ci].is_none() {
+        if PERPETRATORS.contains(&head)
+            && noun_end <= c.end + 1
+            && self.groups.parent[ci].is_none()
+        {
             let outcome_before = lw[c.first.saturating_sub(4)..c.first]
                 .iter()
                 .any(|w| outcome_word(w).is_some() || matches!(*w, "including" | "among"));
@@ -94,23 +179,20 @@ pub(super) fn claims_in_sentence(
                     .any(|w| matches!(*w, "were" | "was" | "been" | "are" | "is"))
             });
             if !outcome_before && verb_at.is_some() && !passive {
-                continue;
+                return None;
             }
         }
-        // The outcome: an active verb right before the count ("killed 20 people and
-        // wounded 35"), else forward in the clause, else just before the count.
-        // A total's breakdown ("34, including 12 children and 5 women, were killed") is
-        // passed over when its outcome is looked for.
-        let group_end = groups.end[ci];
-        let next_count_start = match group_end {
-            Some(g) => counts[ci + 1..]
-                .iter()
-                .find(|n| n.first >= g)
-                .map(|n| n.first)
-                .unwrap_or(toks.len()),
-            None => counts.get(ci + 1).map(|n| n.first).unwrap_or(toks.len()),
-        };
-        let parent = groups.parent[ci].and_then(|p| claim_of[p]);
+        Some(Noun {
+            end: noun_end,
+            head,
+            people: has_people_noun,
+        })
+    }
+
+    /// The outcome of an active verb right before the count ("killed 20 people and wounded
+    /// 35"), or of the noun the count is "of" ("the deaths of five officers").
+    fn direct_outcome(&self, c: &CountMatch) -> Option<Outcome> {
+        let lw = &self.lw;
         // "injured another eight", "killed the other two": the verb stands over "another".
         let verb_at = c.first.checked_sub(1).and_then(|i| {
             if matches!(lw[i], "another" | "other") {
@@ -119,7 +201,7 @@ pub(super) fn claims_in_sentence(
                 Some(i)
             }
         });
-        let direct = verb_at
+        verb_at
             .filter(|&i| ACTIVE_VERBS.contains(&lw[i]))
             .and_then(|i| {
                 let o = outcome_word(lw[i])?;
@@ -131,7 +213,7 @@ pub(super) fn claims_in_sentence(
                 Some(match (before, o) {
                     (Some(Outcome::Killed), Outcome::Wounded)
                     | (Some(Outcome::Wounded), Outcome::Killed) => Outcome::KilledOrWounded,
-                    _ => combine(&lw, i, o),
+                    _ => combine(lw, i, o),
                 })
             })
             // "the deaths of five officers", "the martyrdom of four fighters", "the injury of
@@ -164,7 +246,88 @@ pub(super) fn claims_in_sentence(
                     "abduction" | "arrest" | "detention" => Some(Outcome::Captured),
                     _ => None,
                 })
-            });
+            })
+    }
+
+    /// "the number of dead among regime forces ... estimated at higher than 60", "It rose to
+    /// 23 ... the number of deaths": the toll's subject the count's people are.
+    fn toll_subject_of(&self, c: &CountMatch) -> Option<(Outcome, (usize, usize))> {
+        let lw = &self.lw;
+        let rising = c.first >= 2
+            && lw[c.first - 1] == "to"
+            && matches!(
+                lw[c.first - 2],
+                "rose" | "risen" | "rises" | "rise" | "reached" | "climbed" | "increased" | "jumped"
+            );
+        toll_subject(lw, c.first).or_else(|| {
+            rising
+                .then(|| toll_subject(lw, lw.len()).filter(|(_, (a, _))| *a > c.end))
+                .flatten()
+        })
+    }
+
+    /// "... killed in Jableh on Monday, including 22 soldiers, ...": a list of people after
+    /// "including", which shares its total's outcome however far back that was said.
+    fn list_after_including(&self, ci: usize) -> bool {
+        let (lw, counts, c) = (&self.lw, self.counts, &self.counts[ci]);
+        let in_a_count = |i: usize| counts[..ci].iter().any(|k| k.first <= i && i < k.end);
+        (0..c.first)
+            .rev()
+            .take_while(|&i| !matches!(lw[i], "including" | "among" | "whom"))
+            .all(|i| {
+                let w = lw[i];
+                matches!(w, "," | "and" | "them")
+                    || in_a_count(i)
+                    || PEOPLE.contains(&w)
+                    || VICTIM_WORDS.iter().any(|(v, _)| *v == w)
+            })
+    }
+
+    /// Token index where the next count not in count `ci`'s breakdown starts.
+    fn next_count_start(&self, ci: usize) -> usize {
+        let (counts, end) = (self.counts, self.toks.len());
+        match self.groups.end[ci] {
+            Some(g) => counts[ci + 1..]
+                .iter()
+                .find(|n| n.first >= g)
+                .map(|n| n.first)
+                .unwrap_or(end),
+            None => counts.get(ci + 1).map(|n| n.first).unwrap_or(end),
+        }
+    }
+
+    /// "Three people were killed in Homs, two in Damascus and one in a village": a bare
+    /// count before "in" continues the claim before it; "..., and then another person in
+    /// Maala": "another" with a noun continues it too.
+    fn elliptic(&self, c: &CountMatch, noun: &Noun<'_>) -> bool {
+        let lw = &self.lw;
+        let another = c.first > 0 && lw[c.first] == "another";
+        (!noun.people || another)
+            && c.first > 1
+            && (matches!(lw[c.first - 1], "," | "and")
+                || (lw[c.first - 1] == "then" && lw[c.first - 2] == "and"))
+            && matches!(
+                lw.get(noun.end + usize::from(noun.people)).copied(),
+                Some("in" | "at" | "near")
+            )
+    }
+
+    /// The outcome of count `ci`: its total's (`parent`, a claim of `out`), an active verb
+    /// right before it, else forward in the clause, else just before the count; `None` when
+    /// the count is no claim. A total's breakdown ("34, including 12 children and 5 women,
+    /// were killed") is passed over when its outcome is looked for.
+    fn outcome(
+        &self,
+        ci: usize,
+        noun: &Noun<'_>,
+        parent: Option<usize>,
+        out: &[SentenceClaim],
+    ) -> Option<Found> {
+        let (lw, toks, counts, c) = (&self.lw, self.toks, self.counts, &self.counts[ci]);
+        let (noun_end, has_people_noun) = (noun.end, noun.people);
+        let group_end = self.groups.end[ci];
+        let next_count_start = self.next_count_start(ci);
+        let direct = self.direct_outcome(c);
         // "another person" is one besides, no part of the figure before.
         let included = !out.is_empty()
             && lw[c.first] != "another"
@@ -173,36 +336,22 @@ pub(super) fn claims_in_sentence(
                 .rev()
                 .take(12)
                 .any(|w| matches!(*w, "including" | "among" | "whom"));
-        // "... killed in Jableh on Monday, including 22 soldiers, ...": a list of people after
-        // "including" shares its total's outcome, however far back that was said.
-        let in_a_count = |i: usize| counts[..ci].iter().any(|k| k.first <= i && i < k.end);
-        let list_after_including = included
-            && has_people_noun
-            && (0..c.first)
-                .rev()
-                .take_while(|&i| !matches!(lw[i], "including" | "among" | "whom"))
-                .all(|i| {
-                    let w = lw[i];
-                    matches!(w, "," | "and" | "them")
-                        || in_a_count(i)
-                        || PEOPLE.contains(&w)
-                        || VICTIM_WORDS.iter().any(|(v, _)| *v == w)
-                });
+        let list_after_including = included && has_people_noun && self.list_after_including(ci);
         let forward_from = group_end.map_or(noun_end, |g| g.max(noun_end));
         // A part takes its total's outcome unless an outcome word stands right by it.
-        let own = outcome_adjacent(&lw, c);
+        let own = outcome_adjacent(lw, c);
         let from_total = parent.filter(|_| !own).map(|p| out[p].outcome);
         // "19 combatants, one member of ISIS and five civilians ... dead": a list of counts
         // shares the outcome after its last member.
-        let list_end = list_chain_end(&lw, counts, ci);
+        let list_end = list_chain_end(lw, counts, ci);
         let after_list = counts[ci + 1..]
             .iter()
             .enumerate()
-            .find(|(k, n)| n.first >= list_end && groups.parent[ci + 1 + k].is_none())
+            .find(|(k, n)| n.first >= list_end && self.groups.parent[ci + 1 + k].is_none())
             .map(|(_, n)| n.first)
             .unwrap_or(toks.len());
         // "122 bodies were found", "the bodies of 200 people": the dead.
-        let bodies = head == "bodies"
+        let bodies = noun.head == "bodies"
             || (c.first >= 2 && lw[c.first - 1] == "of" && lw[c.first - 2] == "bodies");
         // "the fate of the remaining three remains unknown", "whose fate is unknown": missing.
         let fate_unknown = (c.first.saturating_sub(4)..c.first).any(|k| lw[k] == "fate")
@@ -217,22 +366,22 @@ pub(super) fn claims_in_sentence(
                 // its list of parts.
                 group_end
                     .and_then(|_| counts.get(ci + 1))
-                    .and_then(|n| outcome_forward(&lw, toks, noun_end, n.first))
+                    .and_then(|n| outcome_forward(lw, toks, noun_end, n.first))
             })
-            .or_else(|| outcome_forward(&lw, toks, forward_from, next_count_start))
+            .or_else(|| outcome_forward(lw, toks, forward_from, next_count_start))
             .or_else(|| {
                 (list_end > c.end)
-                    .then(|| outcome_forward(&lw, toks, list_end, after_list))
+                    .then(|| outcome_forward(lw, toks, list_end, after_list))
                     .flatten()
             })
             .or_else(|| bodies.then_some(Outcome::Killed))
-            .or_else(|| outcome_backward(&lw, toks, c.first, counts, ci))
+            .or_else(|| outcome_backward(lw, toks, c.first, counts, ci))
             .or_else(|| {
                 list_after_including
                     .then(|| out.first().map(|t| t.outcome))
                     .flatten()
             })
-            .or_else(|| default_outcome.filter(|_| has_people_noun))
+            .or_else(|| self.default_outcome.filter(|_| has_people_noun))
             // "those killed in the strike were all military personnel, including 1 SDF
             // leader": the outcome of the people the list is of, said before it.
             .or_else(|| {
@@ -241,47 +390,15 @@ pub(super) fn claims_in_sentence(
                     .then(|| lw[..at].iter().rev().find_map(|w| outcome_word(w)))
                     .flatten()
             });
-        // "the number of dead among regime forces ... estimated at higher than 60".
         // A part's people are its own words or its total's, never the sentence's subject.
         let subject = if parent.is_none()
-            && (outcome.is_none() || (!has_people_noun && !outcome_adjacent(&lw, c)))
+            && (outcome.is_none() || (!has_people_noun && !outcome_adjacent(lw, c)))
         {
-            // "It rose to 23 ... the number of deaths": the subject after a rising toll.
-            let rising = c.first >= 2
-                && lw[c.first - 1] == "to"
-                && matches!(
-                    lw[c.first - 2],
-                    "rose"
-                        | "risen"
-                        | "rises"
-                        | "rise"
-                        | "reached"
-                        | "climbed"
-                        | "increased"
-                        | "jumped"
-                );
-            toll_subject(&lw, c.first).or_else(|| {
-                rising
-                    .then(|| toll_subject(&lw, lw.len()).filter(|(_, (a, _))| *a > c.end))
-                    .flatten()
-            })
+            self.toll_subject_of(c)
         } else {
             None
         };
-        // "Three people were killed in Homs, two in Damascus and one in a village": a bare
-        // count before "in" continues the claim before it.
-        // "..., and then another person in Maala": "another" with a noun continues it too.
-        let another = c.first > 0 && lw[c.first] == "another";
-        let elliptic = (!has_people_noun || another)
-            && direct.is_none()
-            && c.first > 1
-            && (matches!(lw[c.first - 1], "," | "and")
-                || (lw[c.first - 1] == "then" && lw[c.first - 2] == "and"))
-            && matches!(
-                lw.get(noun_end + usize::from(has_people_noun)).copied(),
-                Some("in" | "at" | "near")
-            )
-            && !out.is_empty();
+        let elliptic = direct.is_none() && !out.is_empty() && self.elliptic(c, noun);
         let outcome = if elliptic {
             out.last().map(|t| t.outcome)
         } else {
@@ -294,20 +411,24 @@ pub(super) fn claims_in_sentence(
                 Some(o)
             }
             (Some((o, _)), _) => Some(o),
-            (None, o) if has_people_noun || outcome_adjacent(&lw, c) => o,
+            (None, o) if has_people_noun || outcome_adjacent(lw, c) => o,
             _ => None,
-        };
-        let Some(outcome) = outcome else {
-            continue;
-        };
-        // "Syria frees 64 detainees": a release, not a capture.
-        let released = (c.first.saturating_sub(3)..c.first).any(|i| RELEASE_WORDS.contains(&lw[i]))
-            || (noun_end..(noun_end + 3).min(toks.len())).any(|i| RELEASE_WORDS.contains(&lw[i]));
-        if outcome == Outcome::Captured && released {
-            continue;
-        }
-        // Victims: the words from the number to the head noun (and "from X" after it).
-        let vt_end = if has_people_noun { noun_end + 1 } else { c.end };
+        }?;
+        Some(Found {
+            outcome,
+            subject,
+            direct: direct.is_some(),
+            included,
+            next_count_start,
+        })
+    }
+
+    /// Token index one past a count's victims words: the words from the number to the head
+    /// noun, and what goes on to name them ("from X", "and allied militias", "of SDF").
+    fn victims_end(&self, c: &CountMatch, noun: &Noun<'_>, next_count_start: usize) -> usize {
+        let (lw, toks) = (&self.lw, self.toks);
+        let has_people_noun = noun.people;
+        let vt_end = if has_people_noun { noun.end + 1 } else { c.end };
         let mut vt_end2 = vt_end;
         if lw.get(vt_end).copied() == Some("from")
             && toks.get(vt_end + 1).is_some_and(|t| t.is_capitalized())
@@ -339,7 +460,7 @@ pub(super) fn claims_in_sentence(
         }
         // "two members of SDF", "27 of the NDF": the body they belonged to.
         if has_people_noun || lw.get(c.end).copied() == Some("of") {
-            let mut k = vt_end2.max(c.end);
+            let k = vt_end2.max(c.end);
             if lw.get(k).copied() == Some("of") {
                 let stop = (k + 5).min(next_count_start).min(toks.len());
                 let mut j = k + 1;
@@ -352,8 +473,7 @@ pub(super) fn claims_in_sentence(
                     j += 1;
                 }
                 if j > k + 1 {
-                    k = j;
-                    vt_end2 = k;
+                    vt_end2 = j;
                 }
             }
         }
@@ -365,9 +485,22 @@ pub(super) fn claims_in_sentence(
         {
             vt_end2 = vt_end + 1;
         }
+        vt_end2
+    }
+
+    /// A count's victims and the words that say who they are: its own words, else the
+    /// toll's subject, else the words just before the count.
+    fn victims(
+        &self,
+        c: &CountMatch,
+        noun: &Noun<'_>,
+        found: &Found,
+    ) -> (Victims, Option<String>) {
+        let (lw, toks, sentence) = (&self.lw, self.toks, self.sentence);
+        let vt_end2 = self.victims_end(c, noun, found.next_count_start);
         let own_words =
-            has_people_noun && victims_of(&lw[c.first..vt_end2.max(c.end)]) != Victims::Unknown;
-        let subject = subject.filter(|_| !own_words);
+            noun.people && victims_of(&lw[c.first..vt_end2.max(c.end)]) != Victims::Unknown;
+        let subject = found.subject.filter(|_| !own_words);
         let victims_text = if let Some((_, (a, b))) = subject {
             Some(sentence[toks[a].start..toks[b - 1].end()].to_string())
         } else {
@@ -384,7 +517,7 @@ pub(super) fn claims_in_sentence(
             victims = victims_of(&lw[a..b]);
         }
         // "regime lost 20" looks just before the count; "regime kills 17" names who killed.
-        let perpetrator_before = direct.is_some()
+        let perpetrator_before = found.direct
             || c.first
                 .checked_sub(1)
                 .is_some_and(|i| ACTIVE_VERBS.contains(&lw[i]));
@@ -395,25 +528,8 @@ pub(super) fn claims_in_sentence(
             }
             victims = victims_of(&lw[a..c.first]);
         }
-        let of_the_counted = lw.get(c.end).copied() == Some("of")
-            && matches!(lw.get(c.end + 1).copied(), Some("the" | "them" | "those"))
-            && (lw.get(c.end + 1).copied() == Some("them")
-                || lw.get(c.end + 2).and_then(|w| outcome_word(w)).is_some());
-        // "..., while 11 civilians died in Talbiseh, including three children": the part of
-        // the nearest whole figure before "including".
-        let nearest_whole = (0..out.len()).rev().find(|&k| out[k].part_of.is_none());
-        let part_of = parent.or(included.then_some(nearest_whole).flatten());
-        claim_of[ci] = Some(out.len());
-        out.push(SentenceClaim {
-            count: unique_count_text(sentence, toks, c),
-            outcome,
-            victims,
-            victims_text,
-            part_of,
-            of_the_counted,
-        });
+        (victims, victims_text)
     }
-    out
 }
 
 /// The count with words enough to find it in its sentence: where its text stands earlier in
