@@ -70,63 +70,7 @@ pub(super) fn link_parts_across_sentences(
     out: &mut [Claim],
     sentences: &[super::text::Sentence<'_>],
 ) {
-    use crate::model::Outcome;
     let sentence_of = |c: &Claim| sentences.binary_search_by_key(&c.span[0], |s| s.start).ok();
-    let bulleted = |k: usize| {
-        sentences[k]
-            .text
-            .trim_start()
-            .starts_with(['•', '-', '*', '·', '–'])
-    };
-    let is_list_item = |k: usize| {
-        let t = sentences[k].text.trim_start();
-        t.starts_with(['•', '-', '*', '·', '–']) || t.starts_with(|c: char| c.is_ascii_digit())
-    };
-    let fits = |t: &Claim, c: &Claim| {
-        let outcome_ok = t.outcome == c.outcome
-            || (t.outcome == Outcome::KilledOrWounded
-                && matches!(c.outcome, Outcome::Killed | Outcome::Wounded));
-        let smaller = c.count.high.is_some_and(|h| h < t.count.low.max(1))
-            || (t.count.high.is_none() && c.count.high.is_some_and(|h| h < t.count.low));
-        // Civilians are no part of a toll of fighters, nor fighters of a toll of civilians.
-        let civ = |v: Victims| v == Victims::Civilians;
-        let known = |v: Victims| v != Victims::Unknown;
-        let victims_ok =
-            !(known(t.victims) && known(c.victims) && civ(t.victims) != civ(c.victims));
-        // Another source's toll ("SANA confirmed four fatalities" under a monitor's six
-        // civilians) is a second figure for the story, not a part of it.
-        let own_claimant = !c.inherited.iter().any(|x| x.field == "claimant");
-        let other_source = own_claimant
-            && c.claimant.is_some()
-            && c.claimant != t.claimant
-            && c.victims_text.as_deref().is_some_and(|v| {
-                let first = v.split_whitespace().next().unwrap_or("").to_lowercase();
-                matches!(
-                    first.as_str(),
-                    "fatalities" | "deaths" | "casualties" | "dead"
-                )
-            });
-        outcome_ok && smaller && victims_ok && !other_source
-    };
-    // A list's head: a total that ends its sentence with a colon, or one whose sentence is
-    // followed by list items ("65 civilians, including ... Here are the details" then
-    // "• 24 civilians ...", "• 18 people ..."), the first figure of its sentence that is
-    // no part of another of that sentence.
-    let heads: Vec<bool> = (0..out.len())
-        .map(|i| {
-            let Some(k) = sentence_of(&out[i]) else {
-                return false;
-            };
-            let first_of_sentence = i == 0 || sentence_of(&out[i - 1]) != Some(k);
-            let next_claim_sentence = out[i + 1..]
-                .iter()
-                .filter_map(sentence_of)
-                .find(|&j| j != k);
-            let colon = sentences[k].text.trim_end().ends_with(':');
-            let items_follow = !bulleted(k) && next_claim_sentence.is_some_and(bulleted);
-            first_of_sentence && (colon || items_follow)
-        })
-        .collect();
     // The story's totals: the headline's figures (the short lines before the first full
     // sentence) and the first full sentence that gives figures.
     let first_full = sentences
@@ -143,21 +87,14 @@ pub(super) fn link_parts_across_sentences(
             }
         }
     }
+    let mut linker = PartLinker {
+        sentence_of: &sentence_of,
+        first_full,
+        lead_sentences,
+        used: vec![0; out.len()],
+    };
+    let heads = list_heads(out, sentences, &sentence_of);
     let mut list_total: Option<usize> = None;
-    let mut used: Vec<u64> = vec![0; out.len()];
-    // A bounded total holds parts only while their sum fits in it.
-    let budget = |out: &[Claim], used: &[u64], t: usize, i: usize| {
-        out[t]
-            .count
-            .high
-            .is_none_or(|h| used[t] + out[i].count.low <= h)
-    };
-    // A headline printed twice is one total: the first copy.
-    let first_copy = |out: &[Claim], t: usize| {
-        (0..t)
-            .find(|&e| out[e].quote == out[t].quote && out[e].count == out[t].count)
-            .unwrap_or(t)
-    };
     let mut last_sentence = None;
     for i in 0..out.len() {
         let Some(k) = sentence_of(&out[i]) else {
@@ -165,94 +102,216 @@ pub(super) fn link_parts_across_sentences(
         };
         let new_sentence = last_sentence != Some(k);
         last_sentence = Some(k);
-        if new_sentence && list_total.is_some() && !is_list_item(k) {
+        if new_sentence && list_total.is_some() && !is_list_item(&sentences[k]) {
             list_total = None;
         }
-        // An item of a list whose part_of points at a sibling item (the sum of a bullet's
-        // figures fitting an earlier bullet) belongs to the list's total.
-        if let (Some(t), Some(p)) = (list_total, out[i].part_of.clone()) {
-            let sibling = out[..i].iter().find(|c| c.id == p).is_some_and(|c| {
-                c.part_of.as_deref() == Some(out[t].id.as_str()) && c.span != out[i].span
-            });
-            if sibling {
-                out[i].part_of = None;
-                // ... and not the side of that sibling.
-                let from_sibling = out[..i].iter().find(|c| c.id == p).map(|c| c.span);
-                if let Some(pos) = out[i].inherited.iter().position(|x| {
-                    x.field == "victims" && x.from == "total" && x.span == from_sibling
-                }) {
-                    out[i].inherited.remove(pos);
-                    out[i].victims = Victims::Unknown;
-                }
-            }
+        if let Some(t) = list_total {
+            detach_from_sibling(out, i, t);
         }
-        // The body lead's killed and wounded are the parts of a headline's "killed or
-        // injured" sum ("... kills and injures nearly ten SDF members" over "left two SDF
-        // fighters dead and five others wounded"); an exact repeat of the headline is one
-        // total.
-        if out[i].part_of.is_none()
-            && lead_sentences.contains(&k)
-            && k >= first_full
-            && matches!(out[i].outcome, Outcome::Killed | Outcome::Wounded)
-        {
-            let sum = (0..i)
-                .filter(|&t| {
-                    out[t].outcome == Outcome::KilledOrWounded
-                        && out[t].part_of.is_none()
-                        && sentence_of(&out[t]).is_some_and(|s| s < first_full)
-                })
-                .find(|&t| {
-                    // "the injury of more than 7 others" under "nearly 10 killed or injured".
-                    let open_fits = out[i].count.high.is_none()
-                        && out[i].count.low < out[t].count.low
-                        && out[t].outcome == Outcome::KilledOrWounded;
-                    (fits(&out[t], &out[i]) || open_fits) && budget(out, &used, t, i)
-                })
-                .map(|t| first_copy(out, t));
-            if let Some(t) = sum {
-                used[t] += out[i].count.low;
-                let (id, scope) = (out[t].id.clone(), out[t].scope);
-                out[i].part_of = Some(id);
-                out[i].scope = scope;
-            }
-        }
-        if out[i].part_of.is_none() && !lead_sentences.contains(&k) {
-            // A list may break its total down twice (by side, then by region).
-            let candidate = list_total.filter(|&t| fits(&out[t], &out[i])).or_else(|| {
-                // The latest lead total that fits.
-                (0..i)
-                    .rev()
-                    .filter(|&t| {
-                        // A vague total ("dozens") is too loose to hold components.
-                        out[t].part_of.is_none()
-                            && out[t].count.qualifier != crate::model::Qualifier::Vague
-                            && sentence_of(&out[t]).is_some_and(|s| lead_sentences.contains(&s))
-                    })
-                    .find(|&t| fits(&out[t], &out[i]) && budget(out, &used, t, i))
-                    .map(|t| first_copy(out, t))
-            });
-            if let Some(t) = candidate {
-                used[t] += out[i].count.low;
-                let (id, scope, span, side) =
-                    (out[t].id.clone(), out[t].scope, out[t].span, out[t].victims);
-                let c = &mut out[i];
-                c.part_of = Some(id);
-                c.scope = scope;
-                if side != Victims::Unknown && c.victims == Victims::Unknown {
-                    c.victims = side;
-                    c.inherited.push(Inherited {
-                        field: "victims".into(),
-                        from: "total".into(),
-                        span: Some(span),
-                    });
-                }
-            }
-        }
+        linker.link_to_headline_sum(out, i, k);
+        linker.link_to_total(out, i, k, list_total);
         if heads[i] {
             list_total = Some(i);
         }
     }
     link_headline_sums(out, &sentence_of, first_full);
+}
+
+/// A bulleted line ("• 27 members of ...", "- Six civilians ...").
+fn is_bulleted(s: &super::text::Sentence<'_>) -> bool {
+    s.text.trim_start().starts_with(['•', '-', '*', '·', '–'])
+}
+
+/// A line of a list: bulleted or numbered.
+fn is_list_item(s: &super::text::Sentence<'_>) -> bool {
+    is_bulleted(s) || s.text.trim_start().starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// For each claim, whether it heads a list: a total that ends its sentence with a colon, or
+/// one whose sentence is followed by list items ("65 civilians, including ... Here are the
+/// details" then "• 24 civilians ...", "• 18 people ..."), the first figure of its sentence
+/// that is no part of another of that sentence.
+fn list_heads(
+    out: &[Claim],
+    sentences: &[super::text::Sentence<'_>],
+    sentence_of: &dyn Fn(&Claim) -> Option<usize>,
+) -> Vec<bool> {
+    (0..out.len())
+        .map(|i| {
+            let Some(k) = sentence_of(&out[i]) else {
+                return false;
+            };
+            let first_of_sentence = i == 0 || sentence_of(&out[i - 1]) != Some(k);
+            let next_claim_sentence = out[i + 1..]
+                .iter()
+                .filter_map(sentence_of)
+                .find(|&j| j != k);
+            let colon = sentences[k].text.trim_end().ends_with(':');
+            let items_follow = !is_bulleted(&sentences[k])
+                && next_claim_sentence.is_some_and(|j| is_bulleted(&sentences[j]));
+            first_of_sentence && (colon || items_follow)
+        })
+        .collect()
+}
+
+/// True when claim `c` can be a part of total `t`: the same outcome (or one of a "killed or
+/// wounded" sum), smaller, not civilians of a toll of fighters (nor the other way round),
+/// and not another source's toll.
+fn fits(t: &Claim, c: &Claim) -> bool {
+    use crate::model::Outcome;
+    let outcome_ok = t.outcome == c.outcome
+        || (t.outcome == Outcome::KilledOrWounded
+            && matches!(c.outcome, Outcome::Killed | Outcome::Wounded));
+    let smaller = c.count.high.is_some_and(|h| h < t.count.low.max(1))
+        || (t.count.high.is_none() && c.count.high.is_some_and(|h| h < t.count.low));
+    // Civilians are no part of a toll of fighters, nor fighters of a toll of civilians.
+    let civ = |v: Victims| v == Victims::Civilians;
+    let known = |v: Victims| v != Victims::Unknown;
+    let victims_ok = !(known(t.victims) && known(c.victims) && civ(t.victims) != civ(c.victims));
+    // Another source's toll ("SANA confirmed four fatalities" under a monitor's six
+    // civilians) is a second figure for the story, not a part of it.
+    let own_claimant = !c.inherited.iter().any(|x| x.field == "claimant");
+    let other_source = own_claimant
+        && c.claimant.is_some()
+        && c.claimant != t.claimant
+        && c.victims_text.as_deref().is_some_and(|v| {
+            let first = v.split_whitespace().next().unwrap_or("").to_lowercase();
+            matches!(
+                first.as_str(),
+                "fatalities" | "deaths" | "casualties" | "dead"
+            )
+        });
+    outcome_ok && smaller && victims_ok && !other_source
+}
+
+/// An item of a list whose part_of points at a sibling item (the sum of a bullet's figures
+/// fitting an earlier bullet) belongs to the list's total `t`, and takes no side from that
+/// sibling.
+fn detach_from_sibling(out: &mut [Claim], i: usize, t: usize) {
+    let Some(p) = out[i].part_of.clone() else {
+        return;
+    };
+    let sibling = out[..i].iter().find(|c| c.id == p).is_some_and(|c| {
+        c.part_of.as_deref() == Some(out[t].id.as_str()) && c.span != out[i].span
+    });
+    if !sibling {
+        return;
+    }
+    out[i].part_of = None;
+    let from_sibling = out[..i].iter().find(|c| c.id == p).map(|c| c.span);
+    if let Some(pos) = out[i]
+        .inherited
+        .iter()
+        .position(|x| x.field == "victims" && x.from == "total" && x.span == from_sibling)
+    {
+        out[i].inherited.remove(pos);
+        out[i].victims = Victims::Unknown;
+    }
+}
+
+/// Links the parts of a document to the story's totals, keeping each bounded total's sum.
+struct PartLinker<'f> {
+    sentence_of: &'f dyn Fn(&Claim) -> Option<usize>,
+    /// The first full sentence: the lines before it are the headline.
+    first_full: usize,
+    /// The sentences of the headline's figures and of the first full sentence with figures.
+    lead_sentences: Vec<usize>,
+    /// How much of each total its parts have taken.
+    used: Vec<u64>,
+}
+
+impl PartLinker<'_> {
+    /// A bounded total holds parts only while their sum fits in it.
+    fn budget(&self, out: &[Claim], t: usize, i: usize) -> bool {
+        out[t]
+            .count
+            .high
+            .is_none_or(|h| self.used[t] + out[i].count.low <= h)
+    }
+
+    /// Makes claim `i` a part of total `t`, with the total's scope.
+    fn attach(&mut self, out: &mut [Claim], i: usize, t: usize) {
+        self.used[t] += out[i].count.low;
+        let (id, scope) = (out[t].id.clone(), out[t].scope);
+        out[i].part_of = Some(id);
+        out[i].scope = scope;
+    }
+
+    /// The body lead's killed and wounded are the parts of a headline's "killed or
+    /// injured" sum ("... kills and injures nearly ten SDF members" over "left two SDF
+    /// fighters dead and five others wounded"); an exact repeat of the headline is one
+    /// total.
+    fn link_to_headline_sum(&mut self, out: &mut [Claim], i: usize, k: usize) {
+        use crate::model::Outcome;
+        if out[i].part_of.is_some()
+            || !self.lead_sentences.contains(&k)
+            || k < self.first_full
+            || !matches!(out[i].outcome, Outcome::Killed | Outcome::Wounded)
+        {
+            return;
+        }
+        let sum = (0..i)
+            .filter(|&t| {
+                out[t].outcome == Outcome::KilledOrWounded
+                    && out[t].part_of.is_none()
+                    && (self.sentence_of)(&out[t]).is_some_and(|s| s < self.first_full)
+            })
+            .find(|&t| {
+                // "the injury of more than 7 others" under "nearly 10 killed or injured".
+                let open_fits = out[i].count.high.is_none()
+                    && out[i].count.low < out[t].count.low
+                    && out[t].outcome == Outcome::KilledOrWounded;
+                (fits(&out[t], &out[i]) || open_fits) && self.budget(out, t, i)
+            })
+            .map(|t| first_copy(out, t));
+        if let Some(t) = sum {
+            self.attach(out, i, t);
+        }
+    }
+
+    /// A figure after the lead is a part of the list it is an item of, else of the latest
+    /// lead total it fits in; it takes that total's side when its own words name none.
+    fn link_to_total(&mut self, out: &mut [Claim], i: usize, k: usize, list: Option<usize>) {
+        if out[i].part_of.is_some() || self.lead_sentences.contains(&k) {
+            return;
+        }
+        // A list may break its total down twice (by side, then by region).
+        let candidate = list.filter(|&t| fits(&out[t], &out[i])).or_else(|| {
+            // The latest lead total that fits.
+            (0..i)
+                .rev()
+                .filter(|&t| {
+                    // A vague total ("dozens") is too loose to hold components.
+                    out[t].part_of.is_none()
+                        && out[t].count.qualifier != crate::model::Qualifier::Vague
+                        && (self.sentence_of)(&out[t])
+                            .is_some_and(|s| self.lead_sentences.contains(&s))
+                })
+                .find(|&t| fits(&out[t], &out[i]) && self.budget(out, t, i))
+                .map(|t| first_copy(out, t))
+        });
+        let Some(t) = candidate else {
+            return;
+        };
+        self.attach(out, i, t);
+        let (span, side) = (out[t].span, out[t].victims);
+        let c = &mut out[i];
+        if side != Victims::Unknown && c.victims == Victims::Unknown {
+            c.victims = side;
+            c.inherited.push(Inherited {
+                field: "victims".into(),
+                from: "total".into(),
+                span: Some(span),
+            });
+        }
+    }
+}
+
+/// A headline printed twice is one total: the first copy.
+fn first_copy(out: &[Claim], t: usize) -> usize {
+    (0..t)
+        .find(|&e| out[e].quote == out[t].quote && out[e].count == out[t].count)
+        .unwrap_or(t)
 }
 
 /// The body figures that add up exactly to a headline's ("kills 82 persons at least" over
