@@ -52,137 +52,57 @@ fn small_number(w: &str) -> Option<i64> {
 
 /// The date of a claim from the tokens of its sentence and the publication date.
 pub fn date_of(sentence: &str, toks: &[Token<'_>], published: Option<Date>) -> ClaimDate {
-    let lw: Vec<&str> = toks.iter().map(|t| t.lw()).collect();
-    let text_of = |a: usize, b: usize| sentence[toks[a].start..toks[b - 1].end()].to_string();
-    let mut found: Option<ClaimDate> = None;
-    let mut set = |d: ClaimDate| {
-        if found.is_none() {
-            found = Some(d);
-        }
+    let read = DateWords {
+        sentence,
+        toks,
+        lw: toks.iter().map(|t| t.lw()).collect(),
+        published,
     };
-    for i in 0..toks.len() {
+    (0..toks.len())
+        .find_map(|i| read.date_at(i))
+        .unwrap_or_else(|| ClaimDate::unknown(published))
+}
+
+/// A sentence's words, read for the date its claims happened on.
+struct DateWords<'a> {
+    sentence: &'a str,
+    toks: &'a [Token<'a>],
+    lw: Vec<&'a str>,
+    published: Option<Date>,
+}
+
+impl DateWords<'_> {
+    /// The text of tokens `a..b`.
+    fn text_of(&self, a: usize, b: usize) -> String {
+        self.sentence[self.toks[a].start..self.toks[b - 1].end()].to_string()
+    }
+
+    /// The date that token `i` begins, if it begins one.
+    fn date_at(&self, i: usize) -> Option<ClaimDate> {
+        let lw = &self.lw;
         let w = lw[i];
         // Explicit dates: "6 March 2025", "March 6, 2025", "March 6".
         if let Some(m) = month_of(w) {
-            if toks[i].is_capitalized() {
-                let day_before = i
-                    .checked_sub(1)
-                    .and_then(|k| lw[k].parse::<i8>().ok())
-                    .filter(|d| (1..=31).contains(d));
-                let day_after = lw
-                    .get(i + 1)
-                    .and_then(|x| x.parse::<i8>().ok())
-                    .filter(|d| (1..=31).contains(d));
-                let (day, a, mut b) = match (day_before, day_after) {
-                    (Some(d), _) => (Some(d), i - 1, i + 1),
-                    (None, Some(d)) => (Some(d), i, i + 2),
-                    _ => (None, i, i + 1),
-                };
-                let mut k = b;
-                if lw.get(k).copied() == Some(",") {
-                    k += 1;
-                }
-                let year = lw
-                    .get(k)
-                    .and_then(|y| y.parse::<i16>().ok())
-                    .filter(|y| (1900..=2100).contains(y));
-                if year.is_some() {
-                    b = k + 1;
-                }
-                // "since May", "Since the deal went into effect in May, ...".
-                let since = (a.saturating_sub(16)..a).any(|k| lw[k] == "since")
-                    && !(a.saturating_sub(16)..a).any(|k| matches!(lw[k], "," | ";"));
-                let year = year.or_else(|| {
-                    // Without a year: the latest such month on or before publication.
-                    published.map(|p| {
-                        if m <= p.month() {
-                            p.year()
-                        } else {
-                            p.year() - 1
-                        }
-                    })
-                });
-                if let Some(y) = year {
-                    let text = text_of(a, b);
-                    match day {
-                        Some(d) => {
-                            if let Ok(date) = Date::new(y, m, d) {
-                                if since {
-                                    set(range(Some(date), published, text));
-                                } else {
-                                    set(day_date(date, text));
-                                }
-                            }
-                        }
-                        None => {
-                            if let Ok(first) = Date::new(y, m, 1) {
-                                if since {
-                                    set(range(Some(first), published, text));
-                                } else {
-                                    set(ClaimDate {
-                                        start: Some(first),
-                                        end: Some(first.last_of_month()),
-                                        precision: DatePrecision::Month,
-                                        text: Some(text),
-                                    });
-                                }
-                            }
-                        }
-                    }
-                }
-                continue;
+            if self.toks[i].is_capitalized() {
+                return self.explicit(i, m);
             }
         }
-        let Some(p) = published else {
-            continue;
-        };
+        let p = self.published?;
         if let Some(&(_, wd)) = WEEKDAYS.iter().find(|(n, _)| *n == w) {
             let back =
                 (p.weekday().to_monday_zero_offset() - wd.to_monday_zero_offset()).rem_euclid(7);
-            if let Ok(d) = p.checked_sub((back as i64).days()) {
-                set(day_date(d, text_of(i, i + 1)));
-            }
-            continue;
+            return p
+                .checked_sub((back as i64).days())
+                .ok()
+                .map(|d| day_date(d, self.text_of(i, i + 1)));
         }
         match w {
-            "yesterday" => {
-                if let Ok(d) = p.checked_sub(1.day()) {
-                    set(day_date(d, text_of(i, i + 1)));
-                }
-            }
-            "today" | "tonight" => set(day_date(p, text_of(i, i + 1))),
-            "since" => {
-                // "since the start of the battle": open start, ends at publication.
-                let next = lw.get(i + 1).copied();
-                if matches!(next, Some("the")) {
-                    let end = (i + 7).min(toks.len());
-                    let phrase = &lw[i + 1..end];
-                    if phrase
-                        .iter()
-                        .any(|x| matches!(*x, "start" | "beginning" | "outbreak"))
-                    {
-                        let stop = phrase
-                            .iter()
-                            .position(|x| {
-                                matches!(
-                                    *x,
-                                    "battle"
-                                        | "offensive"
-                                        | "war"
-                                        | "conflict"
-                                        | "assault"
-                                        | "campaign"
-                                        | "fighting"
-                                        | "clashes"
-                                        | "operation"
-                                )
-                            })
-                            .map(|k| i + 1 + k + 1)
-                            .unwrap_or(end);
-                        set(range(None, Some(p), text_of(i, stop)));
-                    }
-                }
-            }
+            "yesterday" => p
+                .checked_sub(1.day())
+                .ok()
+                .map(|d| day_date(d, self.text_of(i, i + 1))),
+            "today" | "tonight" => Some(day_date(p, self.text_of(i, i + 1))),
+            "since" => self.since_the_start(i, p),
             "last" | "this"
                 if matches!(
                     lw.get(i + 1).copied(),
@@ -191,42 +111,141 @@ pub fn date_of(sentence: &str, toks: &[Token<'_>], published: Option<Date>) -> C
             {
                 // Calendar periods: "last week" is Monday to Sunday before the publication
                 // week, "this month" runs from its first day to publication.
-                let period = calendar_period(p, lw[i + 1], w == "last", text_of(i, i + 2));
-                if let Some(d) = period {
-                    set(d);
-                }
+                calendar_period(p, lw[i + 1], w == "last", self.text_of(i, i + 2))
             }
-            "in" | "over" | "past" | "last" => {
-                // "in five weeks", "over the past three days", "in the last week".
-                let mut k = i + 1;
-                while lw
-                    .get(k)
-                    .is_some_and(|x| matches!(*x, "the" | "past" | "last" | "recent"))
-                {
-                    k += 1;
-                }
-                let (n, unit_at) = match lw.get(k).and_then(|x| small_number(x)) {
-                    Some(n) if lw.get(k).is_some_and(|x| *x != "the") => (n, k + 1),
-                    _ => (1, k),
-                };
-                let unit = lw.get(unit_at).copied();
-                let days = match unit {
-                    Some("day" | "days") => n,
-                    Some("week" | "weeks") => 7 * n,
-                    Some("month" | "months") => 30 * n,
-                    _ => continue,
-                };
-                if unit_at == k && k == i + 1 {
-                    continue; // "in week" is not a span
-                }
-                if let Ok(start) = p.checked_sub((days - 1).days()) {
-                    set(range(Some(start), Some(p), text_of(i, unit_at + 1)));
-                }
-            }
-            _ => {}
+            "in" | "over" | "past" | "last" => self.span_back(i, p),
+            _ => None,
         }
     }
-    found.unwrap_or_else(|| ClaimDate::unknown(published))
+
+    /// "6 March 2025", "March 6, 2025", "March 6", "March", "since May": month `m` named at
+    /// token `i`. Without a year, the latest such month on or before publication.
+    fn explicit(&self, i: usize, m: i8) -> Option<ClaimDate> {
+        let (lw, published) = (&self.lw, self.published);
+        let day_before = i
+            .checked_sub(1)
+            .and_then(|k| lw[k].parse::<i8>().ok())
+            .filter(|d| (1..=31).contains(d));
+        let day_after = lw
+            .get(i + 1)
+            .and_then(|x| x.parse::<i8>().ok())
+            .filter(|d| (1..=31).contains(d));
+        let (day, a, mut b) = match (day_before, day_after) {
+            (Some(d), _) => (Some(d), i - 1, i + 1),
+            (None, Some(d)) => (Some(d), i, i + 2),
+            _ => (None, i, i + 1),
+        };
+        let mut k = b;
+        if lw.get(k).copied() == Some(",") {
+            k += 1;
+        }
+        let year = lw
+            .get(k)
+            .and_then(|y| y.parse::<i16>().ok())
+            .filter(|y| (1900..=2100).contains(y));
+        if year.is_some() {
+            b = k + 1;
+        }
+        // "since May", "Since the deal went into effect in May, ...".
+        let since = (a.saturating_sub(16)..a).any(|k| lw[k] == "since")
+            && !(a.saturating_sub(16)..a).any(|k| matches!(lw[k], "," | ";"));
+        let y = year.or_else(|| {
+            published.map(|p| {
+                if m <= p.month() {
+                    p.year()
+                } else {
+                    p.year() - 1
+                }
+            })
+        })?;
+        let text = self.text_of(a, b);
+        match day {
+            Some(d) => {
+                let date = Date::new(y, m, d).ok()?;
+                Some(if since {
+                    range(Some(date), published, text)
+                } else {
+                    day_date(date, text)
+                })
+            }
+            None => {
+                let first = Date::new(y, m, 1).ok()?;
+                Some(if since {
+                    range(Some(first), published, text)
+                } else {
+                    ClaimDate {
+                        start: Some(first),
+                        end: Some(first.last_of_month()),
+                        precision: DatePrecision::Month,
+                        text: Some(text),
+                    }
+                })
+            }
+        }
+    }
+
+    /// "since the start of the battle": open start, ends at publication `p`.
+    fn since_the_start(&self, i: usize, p: Date) -> Option<ClaimDate> {
+        let lw = &self.lw;
+        if lw.get(i + 1).copied() != Some("the") {
+            return None;
+        }
+        let end = (i + 7).min(self.toks.len());
+        let phrase = &lw[i + 1..end];
+        if !phrase
+            .iter()
+            .any(|x| matches!(*x, "start" | "beginning" | "outbreak"))
+        {
+            return None;
+        }
+        let stop = phrase
+            .iter()
+            .position(|x| {
+                matches!(
+                    *x,
+                    "battle"
+                        | "offensive"
+                        | "war"
+                        | "conflict"
+                        | "assault"
+                        | "campaign"
+                        | "fighting"
+                        | "clashes"
+                        | "operation"
+                )
+            })
+            .map(|k| i + 1 + k + 1)
+            .unwrap_or(end);
+        Some(range(None, Some(p), self.text_of(i, stop)))
+    }
+
+    /// "in five weeks", "over the past three days", "in the last week": a span back from
+    /// publication `p`.
+    fn span_back(&self, i: usize, p: Date) -> Option<ClaimDate> {
+        let lw = &self.lw;
+        let mut k = i + 1;
+        while lw
+            .get(k)
+            .is_some_and(|x| matches!(*x, "the" | "past" | "last" | "recent"))
+        {
+            k += 1;
+        }
+        let (n, unit_at) = match lw.get(k).and_then(|x| small_number(x)) {
+            Some(n) if lw.get(k).is_some_and(|x| *x != "the") => (n, k + 1),
+            _ => (1, k),
+        };
+        let days = match lw.get(unit_at).copied() {
+            Some("day" | "days") => n,
+            Some("week" | "weeks") => 7 * n,
+            Some("month" | "months") => 30 * n,
+            _ => return None,
+        };
+        if unit_at == k && k == i + 1 {
+            return None; // "in week" is not a span
+        }
+        let start = p.checked_sub((days - 1).days()).ok()?;
+        Some(range(Some(start), Some(p), self.text_of(i, unit_at + 1)))
+    }
 }
 
 fn day_date(d: Date, text: String) -> ClaimDate {
