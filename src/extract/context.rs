@@ -372,61 +372,10 @@ pub(super) fn joined_area(
     places: &[Place],
 ) -> Option<Place> {
     use crate::model::PlaceRole;
-    let usable = |p: &Place| {
-        is_local(p)
-            && p.kind.is_some_and(|k| {
-                k.is_landmark()
-                    || matches!(
-                        k,
-                        PlaceKind::City
-                            | PlaceKind::Town
-                            | PlaceKind::Village
-                            | PlaceKind::Neighbourhood
-                            | PlaceKind::Governorate
-                            | PlaceKind::District
-                            | PlaceKind::Subdistrict
-                    )
-            })
-    };
     if mentions.len() != places.len() {
         return None;
     }
-    // The first run of two or more mentions joined by "and" / "or" (with commas before).
-    let mut group: Vec<usize> = Vec::new();
-    for k in 1..mentions.len() {
-        let gap: Vec<&str> = toks[mentions[k - 1].end..mentions[k].first]
-            .iter()
-            .map(|t| t.lw())
-            .collect();
-        // "the Hikmeh school and the Al-Mahbeh hill": an article may open the next name.
-        let gap: Vec<&str> = match gap.split_last() {
-            Some((&"the", rest)) if !rest.is_empty() => rest.to_vec(),
-            _ => gap,
-        };
-        let joined = !gap.is_empty()
-            && gap.len() <= 2
-            && gap.iter().all(|w| matches!(*w, "and" | "or" | ","))
-            && (gap.contains(&"and") || gap.contains(&"or") || {
-                // "X, Y and Z": a comma counts when an "and" follows in the list.
-                mentions.get(k + 1).is_some_and(|n| {
-                    toks[mentions[k].end..n.first]
-                        .iter()
-                        .any(|t| t.lw() == "and")
-                        && n.first - mentions[k].end <= 2
-                })
-            });
-        if joined && usable(&places[k - 1]) && usable(&places[k]) {
-            if group.last() != Some(&(k - 1)) {
-                if group.len() >= 2 {
-                    break;
-                }
-                group = vec![k - 1];
-            }
-            group.push(k);
-        } else if group.len() >= 2 {
-            break;
-        }
-    }
+    let group = joined_run(toks, mentions, places);
     if group.len() < 2
         || places[group[0]].role != PlaceRole::Event
             && places[group[0]].role != PlaceRole::Mentioned
@@ -459,6 +408,85 @@ pub(super) fn joined_area(
             }
         }
     }
+    let mut area = holding_area(gaz, ctx, &members)?;
+    let (a, b) = (mentions[group[0]].first, mentions[*group.last()?].end);
+    area.mention = sentence[toks[a].start..toks[b - 1].end()].to_string();
+    area.role = PlaceRole::Event;
+    Some(area)
+}
+
+/// A place that can be one of several joined in a claim: a Syrian populated place, a
+/// landmark or an administrative area.
+fn joinable(p: &Place) -> bool {
+    is_local(p)
+        && p.kind.is_some_and(|k| {
+            k.is_landmark()
+                || matches!(
+                    k,
+                    PlaceKind::City
+                        | PlaceKind::Town
+                        | PlaceKind::Village
+                        | PlaceKind::Neighbourhood
+                        | PlaceKind::Governorate
+                        | PlaceKind::District
+                        | PlaceKind::Subdistrict
+                )
+        })
+}
+
+/// The first run of two or more joinable mentions joined by "and" / "or" (with commas
+/// before), by their indices.
+fn joined_run(
+    toks: &[super::text::Token<'_>],
+    mentions: &[super::places::Mention],
+    places: &[Place],
+) -> Vec<usize> {
+    let mut group: Vec<usize> = Vec::new();
+    for k in 1..mentions.len() {
+        let gap: Vec<&str> = toks[mentions[k - 1].end..mentions[k].first]
+            .iter()
+            .map(|t| t.lw())
+            .collect();
+        // "the Hikmeh school and the Al-Mahbeh hill": an article may open the next name.
+        let gap: Vec<&str> = match gap.split_last() {
+            Some((&"the", rest)) if !rest.is_empty() => rest.to_vec(),
+            _ => gap,
+        };
+        let joined = !gap.is_empty()
+            && gap.len() <= 2
+            && gap.iter().all(|w| matches!(*w, "and" | "or" | ","))
+            && (gap.contains(&"and") || gap.contains(&"or") || {
+                // "X, Y and Z": a comma counts when an "and" follows in the list.
+                mentions.get(k + 1).is_some_and(|n| {
+                    toks[mentions[k].end..n.first]
+                        .iter()
+                        .any(|t| t.lw() == "and")
+                        && n.first - mentions[k].end <= 2
+                })
+            });
+        if joined && joinable(&places[k - 1]) && joinable(&places[k]) {
+            if group.last() != Some(&(k - 1)) {
+                if group.len() >= 2 {
+                    break;
+                }
+                group = vec![k - 1];
+            }
+            group.push(k);
+        } else if group.len() >= 2 {
+            break;
+        }
+    }
+    group
+}
+
+/// The smallest area holding every member: their district, else their governorate, else
+/// the country (only when governorates or cities are joined), resolved as an event place.
+fn holding_area(
+    gaz: &crate::gazetteer::Gazetteer,
+    ctx: &crate::gazetteer::Context,
+    members: &[&Place],
+) -> Option<Place> {
+    use crate::model::PlaceRole;
     let same = |f: fn(&Place) -> Option<&String>| {
         let first = f(members[0])?;
         members
@@ -469,7 +497,7 @@ pub(super) fn joined_area(
     let district_kind = members
         .iter()
         .all(|p| !matches!(p.kind, Some(PlaceKind::Governorate)));
-    let area = match (
+    match (
         district_kind.then(|| same(|p| p.admin2.as_ref())).flatten(),
         same(|p| p.admin1.as_ref()),
     ) {
@@ -494,12 +522,7 @@ pub(super) fn joined_area(
             let p = gaz.place_hinted("Syria", PlaceRole::Event, ctx, Some(PlaceKind::Country));
             (p.kind == Some(PlaceKind::Country)).then_some(p)
         }
-    }?;
-    let (a, b) = (mentions[group[0]].first, mentions[*group.last()?].end);
-    let mut area = area;
-    area.mention = sentence[toks[a].start..toks[b - 1].end()].to_string();
-    area.role = PlaceRole::Event;
-    Some(area)
+    }
 }
 
 /// A claim with no place of its own, or only one from the lead or headline, takes the own
