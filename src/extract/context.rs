@@ -124,7 +124,10 @@ fn is_bulleted(s: &super::text::Sentence<'_>) -> bool {
 
 /// A line of a list: bulleted or numbered.
 fn is_list_item(s: &super::text::Sentence<'_>) -> bool {
-    is_bulleted(s) || s.text.trim_start().starts_with(|c: char| c.is_ascii_digit())
+    is_bulleted(s)
+        || s.text
+            .trim_start()
+            .starts_with(|c: char| c.is_ascii_digit())
 }
 
 /// For each claim, whether it heads a list: a total that ends its sentence with a colon, or
@@ -191,9 +194,10 @@ fn detach_from_sibling(out: &mut [Claim], i: usize, t: usize) {
     let Some(p) = out[i].part_of.clone() else {
         return;
     };
-    let sibling = out[..i].iter().find(|c| c.id == p).is_some_and(|c| {
-        c.part_of.as_deref() == Some(out[t].id.as_str()) && c.span != out[i].span
-    });
+    let sibling = out[..i]
+        .iter()
+        .find(|c| c.id == p)
+        .is_some_and(|c| c.part_of.as_deref() == Some(out[t].id.as_str()) && c.span != out[i].span);
     if !sibling {
         return;
     }

@@ -396,7 +396,13 @@ impl<'r, 'a> Walk<'r, 'a> {
             .any(|w| matches!(w[0], "these" | "those") && NOT_PEOPLE.contains(&w[1]));
         let previous_since = refers_back
             && si > 0
-            && since_a_time(&r.analysed[si - 1].0.iter().map(|t| t.lw()).collect::<Vec<_>>());
+            && since_a_time(
+                &r.analysed[si - 1]
+                    .0
+                    .iter()
+                    .map(|t| t.lw())
+                    .collect::<Vec<_>>(),
+            );
         let facts = SentenceFacts {
             si,
             span,
@@ -549,15 +555,14 @@ impl<'r, 'a> Walk<'r, 'a> {
             p.role = PlaceRole::Event;
             return;
         }
-        if let Some((p, sp)) = f
-            .lw
-            .windows(3)
-            .find(|w| {
-                matches!(w[0], "in" | "at" | "near" | "on" | "into")
-                    && w[1] == "the"
-                    && matches!(w[2], "town" | "village" | "city")
-            })
-            .and_then(|w| self.r.anaphor_place(f.si, w[2]))
+        if let Some((p, sp)) =
+            f.lw.windows(3)
+                .find(|w| {
+                    matches!(w[0], "in" | "at" | "near" | "on" | "into")
+                        && w[1] == "the"
+                        && matches!(w[2], "town" | "village" | "city")
+                })
+                .and_then(|w| self.r.anaphor_place(f.si, w[2]))
         {
             places.push(p);
             inherited.push(crate::model::Inherited {

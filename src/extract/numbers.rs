@@ -224,114 +224,18 @@ pub fn counts(sentence: &str, toks: &[Token<'_>]) -> Vec<CountMatch> {
             i += 1;
             continue;
         };
-        // "between X and Y", "X to Y", "X-Y"
-        let lw = |k: usize| toks.get(k).map(|t| t.lw()).unwrap_or("");
-        if lw(end) == "to" || lw(end) == "and" || lw(end) == "-" {
-            if let Some((m, end2)) = number_at(toks, end + 1) {
-                if m > n && (lw(end) != "and" || (i > 0 && lw(i - 1) == "between")) {
-                    let first = if i > 0 && lw(i - 1) == "between" {
-                        i - 1
-                    } else {
-                        i
-                    };
-                    out.push(CountMatch {
-                        count: Count {
-                            low: n,
-                            high: Some(m),
-                            text: span_text(sentence, toks, first, end2),
-                            qualifier: Qualifier::Range,
-                        },
-                        first,
-                        end: end2,
-                    });
-                    i = end2;
-                    continue;
-                }
-            }
+        if let Some(range) = range_at(sentence, toks, i, n, end) {
+            i = range.end;
+            out.push(range);
+            continue;
         }
-        // "two or three people", "Two, maybe four people": one figure, a range, not two.
-        let hedge = if lw(end) == "or" {
-            Some(end + 1)
-        } else if lw(end) == "," && matches!(lw(end + 1), "maybe" | "perhaps" | "possibly") {
-            Some(end + 2)
-        } else {
-            None
-        };
-        if let Some((m, end2)) = hedge.and_then(|k| number_at(toks, k)) {
-            if m > n {
-                out.push(CountMatch {
-                    count: Count {
-                        low: n,
-                        high: Some(m),
-                        text: span_text(sentence, toks, i, end2),
-                        qualifier: Qualifier::Range,
-                    },
-                    first: i,
-                    end: end2,
-                });
-                i = end2;
-                continue;
-            }
-        }
-        // Ages ("a 20-year-old soldier", "aged 35") count no one.
-        if (lw(end) == "-" && lw(end + 1).starts_with("year"))
-            || (lw(end) == "years" && lw(end + 1) == "old")
-            || (i > 0 && lw(i - 1) == "aged")
-            || (i > 1 && lw(i - 1) == "of" && lw(i - 2) == "age")
-            // Days of a month: "March 26", "26 March" ("may" only after the number).
-            || (i > 0 && is_month(lw(i - 1)) && lw(i - 1) != "may")
-            || (is_month(lw(end)) && toks[i].text.chars().all(|c| c.is_ascii_digit()))
-            // "two of its seven members": the whole the part is of, no count of victims.
-            || (i >= 3
-                && matches!(lw(i - 1), "its" | "their" | "the" | "his")
-                && lw(i - 2) == "of"
-                && out.last().is_some_and(|c: &CountMatch| c.end + 2 == i))
-        {
+        if counts_no_one(toks, i, end, out.last()) {
             i = end;
             continue;
         }
-        let (mut qualifier, first) = qualifier_before(toks, i).unwrap_or((Qualifier::Exact, i));
-        // SOHR's postposed "56 at least", "82 persons at least".
-        let mut end = end;
-        if qualifier == Qualifier::Exact {
-            if lw(end) == "at" && lw(end + 1) == "least" {
-                qualifier = Qualifier::AtLeast;
-                end += 2;
-            } else if toks.get(end).is_some_and(|t| t.is_word())
-                && lw(end + 1) == "at"
-                && lw(end + 2) == "least"
-            {
-                qualifier = Qualifier::AtLeast;
-            }
-        }
-        let near = |n: u64| (n / 10).max(1);
-        let (low, high) = match qualifier {
-            Qualifier::Exact => (n, Some(n)),
-            Qualifier::AtLeast => (n, None),
-            Qualifier::MoreThan => (n.saturating_add(1), None),
-            Qualifier::AtMost => (n.min(1), Some(n)),
-            Qualifier::About => {
-                let nearly = matches!(lw(i.saturating_sub(1)), "nearly" | "almost" | "under")
-                    || lw(first) == "close";
-                if nearly && n >= 2 {
-                    (n.saturating_sub(near(n)).max(1), Some(n - 1))
-                } else {
-                    (n.saturating_sub(near(n)).max(1), Some(n + near(n)))
-                }
-            }
-            Qualifier::Range | Qualifier::Vague => (n, Some(n)),
-        };
-        out.push(CountMatch {
-            count: Count {
-                low,
-                high,
-                text: span_text(sentence, toks, first, end),
-                qualifier,
-            },
-            first,
-            end,
-        });
-        i = end;
+        let count = qualified(sentence, toks, i, n, end);
+        i = count.end;
+        out.push(count);
     }
     // Singular victims ("a woman was killed", "including a child and two players") where no
     // number stands.
@@ -347,6 +251,121 @@ pub fn counts(sentence: &str, toks: &[Token<'_>]) -> Vec<CountMatch> {
         out.sort_by_key(|c| c.first);
     }
     out
+}
+
+/// A range from the number `n` at tokens `i..end`: "between X and Y", "X to Y", "X-Y", and
+/// the hedged "two or three people", "Two, maybe four people" (one figure, not two).
+fn range_at(
+    sentence: &str,
+    toks: &[Token<'_>],
+    i: usize,
+    n: u64,
+    end: usize,
+) -> Option<CountMatch> {
+    let lw = |k: usize| toks.get(k).map(|t| t.lw()).unwrap_or("");
+    if lw(end) == "to" || lw(end) == "and" || lw(end) == "-" {
+        if let Some((m, end2)) = number_at(toks, end + 1) {
+            if m > n && (lw(end) != "and" || (i > 0 && lw(i - 1) == "between")) {
+                let first = if i > 0 && lw(i - 1) == "between" {
+                    i - 1
+                } else {
+                    i
+                };
+                return Some(CountMatch {
+                    count: Count {
+                        low: n,
+                        high: Some(m),
+                        text: span_text(sentence, toks, first, end2),
+                        qualifier: Qualifier::Range,
+                    },
+                    first,
+                    end: end2,
+                });
+            }
+        }
+    }
+    let hedge = if lw(end) == "or" {
+        Some(end + 1)
+    } else if lw(end) == "," && matches!(lw(end + 1), "maybe" | "perhaps" | "possibly") {
+        Some(end + 2)
+    } else {
+        None
+    };
+    let (m, end2) = hedge.and_then(|k| number_at(toks, k))?;
+    (m > n).then(|| CountMatch {
+        count: Count {
+            low: n,
+            high: Some(m),
+            text: span_text(sentence, toks, i, end2),
+            qualifier: Qualifier::Range,
+        },
+        first: i,
+        end: end2,
+    })
+}
+
+/// True when the number at tokens `i..end` counts no one: an age ("a 20-year-old soldier",
+/// "aged 35"), a day of a month ("March 26"), the whole a part is of ("two of its seven
+/// members", right after the count `last`).
+fn counts_no_one(toks: &[Token<'_>], i: usize, end: usize, last: Option<&CountMatch>) -> bool {
+    let lw = |k: usize| toks.get(k).map(|t| t.lw()).unwrap_or("");
+    (lw(end) == "-" && lw(end + 1).starts_with("year"))
+        || (lw(end) == "years" && lw(end + 1) == "old")
+        || (i > 0 && lw(i - 1) == "aged")
+        || (i > 1 && lw(i - 1) == "of" && lw(i - 2) == "age")
+        // Days of a month: "March 26", "26 March" ("may" only after the number).
+        || (i > 0 && is_month(lw(i - 1)) && lw(i - 1) != "may")
+        || (is_month(lw(end)) && toks[i].text.chars().all(|c| c.is_ascii_digit()))
+        || (i >= 3
+            && matches!(lw(i - 1), "its" | "their" | "the" | "his")
+            && lw(i - 2) == "of"
+            && last.is_some_and(|c| c.end + 2 == i))
+}
+
+/// The count of the number `n` at tokens `i..end` with its qualifier: "at least", "more
+/// than", "about", "nearly", SOHR's postposed "56 at least", "82 persons at least".
+fn qualified(sentence: &str, toks: &[Token<'_>], i: usize, n: u64, end: usize) -> CountMatch {
+    let lw = |k: usize| toks.get(k).map(|t| t.lw()).unwrap_or("");
+    let (mut qualifier, first) = qualifier_before(toks, i).unwrap_or((Qualifier::Exact, i));
+    let mut end = end;
+    if qualifier == Qualifier::Exact {
+        if lw(end) == "at" && lw(end + 1) == "least" {
+            qualifier = Qualifier::AtLeast;
+            end += 2;
+        } else if toks.get(end).is_some_and(|t| t.is_word())
+            && lw(end + 1) == "at"
+            && lw(end + 2) == "least"
+        {
+            qualifier = Qualifier::AtLeast;
+        }
+    }
+    let near = |n: u64| (n / 10).max(1);
+    let (low, high) = match qualifier {
+        Qualifier::Exact => (n, Some(n)),
+        Qualifier::AtLeast => (n, None),
+        Qualifier::MoreThan => (n.saturating_add(1), None),
+        Qualifier::AtMost => (n.min(1), Some(n)),
+        Qualifier::About => {
+            let nearly = matches!(lw(i.saturating_sub(1)), "nearly" | "almost" | "under")
+                || lw(first) == "close";
+            if nearly && n >= 2 {
+                (n.saturating_sub(near(n)).max(1), Some(n - 1))
+            } else {
+                (n.saturating_sub(near(n)).max(1), Some(n + near(n)))
+            }
+        }
+        Qualifier::Range | Qualifier::Vague => (n, Some(n)),
+    };
+    CountMatch {
+        count: Count {
+            low,
+            high,
+            text: span_text(sentence, toks, first, end),
+            qualifier,
+        },
+        first,
+        end,
+    }
 }
 
 /// True when token `at` stands in a list of people opened by "including", "among", "of
@@ -429,65 +448,8 @@ pub(crate) fn implicit_ones(sentence: &str, toks: &[Token<'_>]) -> Vec<CountMatc
         }
         let article = start > 0 && matches!(lw(start - 1), "a" | "an" | "the" | "one" | "another");
         let first = if article { start - 1 } else { start };
-        // Passive after the noun ("was killed", "has been shot dead", "died"), or an active
-        // verb before the phrase ("kills cleric").
-        let after = (j + 1..(j + 5).min(toks.len()))
-            .take_while(|&k| !toks[k].is_punct())
-            .any(|k| {
-                // One person arrested or missing is rarely a war claim: killed, wounded or
-                // abducted only.
-                matches!(
-                    super::outcome_word(lw(k)),
-                    Some(Outcome::Killed | Outcome::Wounded | Outcome::KilledOrWounded)
-                ) || matches!(lw(k), "died" | "abducted" | "kidnapped")
-            });
-        let passive = after && matches!(lw(j + 1), "was" | "is" | "has" | "had" | "died" | "dies");
-        // "A man and a woman were killed": the verb after the pair.
-        let pair_passive = article
-            && lw(j + 1) == "and"
-            && matches!(lw(j + 2), "a" | "an")
-            && super::ONE_PERSON.contains(&lw(j + 3))
-            && matches!(lw(j + 4), "were" | "have" | "had" | "died")
-            && (j + 4..(j + 7).min(toks.len())).any(|k| {
-                matches!(
-                    super::outcome_word(lw(k)),
-                    Some(Outcome::Killed | Outcome::Wounded | Outcome::KilledOrWounded)
-                ) || lw(k) == "died"
-            });
-        let passive = passive || pair_passive;
-        // Headline passive: "Top Syria rebel killed as ...", "MSF surgeon killed in Syria"
-        // (not "the soldier killed two", whose object follows).
-        let object_follows = matches!(
-            lw(j + 2),
-            "a" | "an" | "the" | "his" | "her" | "their" | "its" | "two" | "three" | "several"
-        ) || lw(j + 2).starts_with(|c: char| c.is_ascii_digit());
-        let bare_passive = matches!(lw(j + 1), "killed" | "wounded" | "injured") && !object_follows;
-        // "freezes to death", "shot dead".
-        let dies_of = (lw(j + 2) == "to" && lw(j + 3) == "death") || lw(j + 2) == "dead";
-        // "shot dead a shepherd".
-        let shot_dead = first >= 2 && lw(first - 1) == "dead" && lw(first - 2) == "shot";
-        let active = (first > 0 && super::ACTIVE_VERBS.contains(&lw(first - 1))) || shot_dead;
-        // "the death of another aid worker", "the killing of a journalist".
-        let death_of = first > 1
-            && lw(first - 1) == "of"
-            && matches!(
-                lw(first - 2),
-                "death" | "killing" | "murder" | "assassination" | "lives"
-            );
-        // "leaving a child dead".
-        let left_dead = lw(j + 1) == "dead" && article;
-        // A singular in a list of people: "including a woman and four children".
         let listed = article && lw(first) != "the" && in_a_list(toks, first);
-        // "..., and then another person in Maala": one more of the figure before.
-        let another_in = lw(first) == "another"
-            && first > 0
-            && matches!(lw(first - 1), "and" | "then" | ",")
-            && matches!(lw(j + 1), "in" | "at" | "near");
-        let (passive, active) = (
-            passive || bare_passive || dies_of || left_dead,
-            active || death_of || listed || another_in,
-        );
-        if !(passive || active) {
+        if !one_with_outcome(toks, j, first, article, listed) {
             continue;
         }
         // "a man and a woman": a pair with no numeral is one figure of two.
@@ -513,6 +475,77 @@ pub(crate) fn implicit_ones(sentence: &str, toks: &[Token<'_>]) -> Vec<CountMatc
         });
     }
     found
+}
+
+/// True when the one person named by the noun at token `j` (its phrase from `first`, with
+/// an article or not; `listed` in a list of people) is killed, wounded or abducted: a
+/// passive after the noun ("was killed", "has been shot dead", "died"), an active verb
+/// before the phrase ("kills cleric"), "the death of", "leaving a child dead".
+fn one_with_outcome(
+    toks: &[Token<'_>],
+    j: usize,
+    first: usize,
+    article: bool,
+    listed: bool,
+) -> bool {
+    let lw = |k: usize| toks.get(k).map(|t| t.lw()).unwrap_or("");
+    // Passive after the noun ("was killed", "has been shot dead", "died"), or an active
+    // verb before the phrase ("kills cleric").
+    let after = (j + 1..(j + 5).min(toks.len()))
+        .take_while(|&k| !toks[k].is_punct())
+        .any(|k| {
+            // One person arrested or missing is rarely a war claim: killed, wounded or
+            // abducted only.
+            matches!(
+                super::outcome_word(lw(k)),
+                Some(Outcome::Killed | Outcome::Wounded | Outcome::KilledOrWounded)
+            ) || matches!(lw(k), "died" | "abducted" | "kidnapped")
+        });
+    let passive = after && matches!(lw(j + 1), "was" | "is" | "has" | "had" | "died" | "dies");
+    // "A man and a woman were killed": the verb after the pair.
+    let pair_passive = article
+        && lw(j + 1) == "and"
+        && matches!(lw(j + 2), "a" | "an")
+        && super::ONE_PERSON.contains(&lw(j + 3))
+        && matches!(lw(j + 4), "were" | "have" | "had" | "died")
+        && (j + 4..(j + 7).min(toks.len())).any(|k| {
+            matches!(
+                super::outcome_word(lw(k)),
+                Some(Outcome::Killed | Outcome::Wounded | Outcome::KilledOrWounded)
+            ) || lw(k) == "died"
+        });
+    let passive = passive || pair_passive;
+    // Headline passive: "Top Syria rebel killed as ...", "MSF surgeon killed in Syria"
+    // (not "the soldier killed two", whose object follows).
+    let object_follows = matches!(
+        lw(j + 2),
+        "a" | "an" | "the" | "his" | "her" | "their" | "its" | "two" | "three" | "several"
+    ) || lw(j + 2).starts_with(|c: char| c.is_ascii_digit());
+    let bare_passive = matches!(lw(j + 1), "killed" | "wounded" | "injured") && !object_follows;
+    // "freezes to death", "shot dead".
+    let dies_of = (lw(j + 2) == "to" && lw(j + 3) == "death") || lw(j + 2) == "dead";
+    // "shot dead a shepherd".
+    let shot_dead = first >= 2 && lw(first - 1) == "dead" && lw(first - 2) == "shot";
+    let active = (first > 0 && super::ACTIVE_VERBS.contains(&lw(first - 1))) || shot_dead;
+    // "the death of another aid worker", "the killing of a journalist".
+    let death_of = first > 1
+        && lw(first - 1) == "of"
+        && matches!(
+            lw(first - 2),
+            "death" | "killing" | "murder" | "assassination" | "lives"
+        );
+    // "leaving a child dead".
+    let left_dead = lw(j + 1) == "dead" && article;
+    // "..., and then another person in Maala": one more of the figure before.
+    let another_in = lw(first) == "another"
+        && first > 0
+        && matches!(lw(first - 1), "and" | "then" | ",")
+        && matches!(lw(j + 1), "in" | "at" | "near");
+    let (passive, active) = (
+        passive || bare_passive || dies_of || left_dead,
+        active || death_of || listed || another_in,
+    );
+    passive || active
 }
 
 fn is_month(w: &str) -> bool {

@@ -164,9 +164,7 @@ impl<'a> Read<'a> {
         }
         // "Two gunmen ... shot dead a member": those who did the killing, the subject of an
         // active verb (not "two gunmen were killed", nor a part of a list of the dead).
-        if PERPETRATORS.contains(&head)
-            && noun_end <= c.end + 1
-            && self.groups.parent[ci].is_none()
+        if PERPETRATORS.contains(&head) && noun_end <= c.end + 1 && self.groups.parent[ci].is_none()
         {
             let outcome_before = lw[c.first.saturating_sub(4)..c.first]
                 .iter()
@@ -257,7 +255,14 @@ impl<'a> Read<'a> {
             && lw[c.first - 1] == "to"
             && matches!(
                 lw[c.first - 2],
-                "rose" | "risen" | "rises" | "rise" | "reached" | "climbed" | "increased" | "jumped"
+                "rose"
+                    | "risen"
+                    | "rises"
+                    | "rise"
+                    | "reached"
+                    | "climbed"
+                    | "increased"
+                    | "jumped"
             );
         toll_subject(lw, c.first).or_else(|| {
             rising
@@ -490,12 +495,7 @@ impl<'a> Read<'a> {
 
     /// A count's victims and the words that say who they are: its own words, else the
     /// toll's subject, else the words just before the count.
-    fn victims(
-        &self,
-        c: &CountMatch,
-        noun: &Noun<'_>,
-        found: &Found,
-    ) -> (Victims, Option<String>) {
+    fn victims(&self, c: &CountMatch, noun: &Noun<'_>, found: &Found) -> (Victims, Option<String>) {
         let (lw, toks, sentence) = (&self.lw, self.toks, self.sentence);
         let vt_end2 = self.victims_end(c, noun, found.next_count_start);
         let own_words =
