@@ -543,6 +543,63 @@ fn in_run(toks: &[Token<'_>], k: usize, first: usize) -> bool {
     ) && toks.get(k + 1).is_some_and(|n| n.is_capitalized())
 }
 
+/// The longest known sub-spans of the run `[a, b)`, left to right.
+fn known_sub_spans(
+    toks: &[Token<'_>],
+    sentence: &str,
+    a: usize,
+    b: usize,
+    gaz: &Gazetteer,
+) -> Vec<(usize, usize)> {
+    let text_of = |x: usize, y: usize| &sentence[toks[x].start..toks[y - 1].end()];
+    let mut x = a;
+    let mut found = Vec::new();
+    while x < b {
+        let matched = (x + 1..=b).rev().find(|&y| {
+            !(y - x == 1 && NOT_PLACES.contains(&toks[x].lw())) && accept(gaz, text_of(x, y), true)
+        });
+        match matched {
+            Some(y) => {
+                found.push((x, y));
+                x = y;
+            }
+            None => x += 1,
+        }
+    }
+    found
+}
+
+/// "Kuweires airbase", "the Hikmeh school", "Sednaya Prison", "Hama's military airport",
+/// "the Al-Mahbeh and Al-Masheerfa hills": the run `[a, b)` (ending at token `end`) as a
+/// site, looked up by its core name and kind.
+fn site_mention(
+    toks: &[Token<'_>],
+    sentence: &str,
+    a: usize,
+    b: usize,
+    end: usize,
+    gaz: &Gazetteer,
+) -> Option<Mention> {
+    let text_of = |x: usize, y: usize| &sentence[toks[x].start..toks[y - 1].end()];
+    let (core_end, phrase_end, kinds) = site_words(toks, a, b, end)?;
+    if core_end <= a || core_end - a > 4 {
+        return None;
+    }
+    let core = landmarks::phrase(text_of(a, phrase_end))
+        .filter(|p| p.kinds == kinds)
+        .map_or_else(|| text_of(a, core_end).to_string(), |p| p.core.to_string());
+    let known = gaz.site(&core, kinds, &Context::default()).is_some();
+    Some(Mention {
+        text: text_of(a, phrase_end).to_string(),
+        first: a,
+        end: phrase_end,
+        role: PlaceRole::Mentioned,
+        kind_hint: None,
+        known,
+        site: Some((core, kinds)),
+    })
+}
+
 #[allow(clippy::too_many_arguments)]
 fn find_in_run(
     toks: &[Token<'_>],
@@ -572,23 +629,9 @@ fn find_in_run(
     let text_of = |x: usize, y: usize| &sentence[toks[x].start..toks[y - 1].end()];
     // "Kuweires airbase", "the Hikmeh school", "Sednaya Prison", "Hama's military airport",
     // "the Al-Mahbeh and Al-Masheerfa hills": a site, looked up by its core name and kind.
-    if let Some((core_end, phrase_end, kinds)) = site_words(toks, a, b, end) {
-        if core_end > a && core_end - a <= 4 {
-            let core = landmarks::phrase(text_of(a, phrase_end))
-                .filter(|p| p.kinds == kinds)
-                .map_or_else(|| text_of(a, core_end).to_string(), |p| p.core.to_string());
-            let known = gaz.site(&core, kinds, &Context::default()).is_some();
-            out.push(Mention {
-                text: text_of(a, phrase_end).to_string(),
-                first: a,
-                end: phrase_end,
-                role: PlaceRole::Mentioned,
-                kind_hint: None,
-                known,
-                site: Some((core, kinds)),
-            });
-            return;
-        }
+    if let Some(site) = site_mention(toks, sentence, a, b, end, gaz) {
+        out.push(site);
+        return;
     }
     // "the Hikmeh school", "the Al-Mahbeh hill": a landmark no gazetteer holds, named after
     // something else; never the village of the same name. Kept with its generic word.
@@ -637,28 +680,7 @@ fn find_in_run(
     if headline || b - a > 1 {
         // Longest known sub-spans, left to right; in prose only when the rest of the run is
         // made of words that are never names themselves.
-        let mut x = a;
-        let mut found = Vec::new();
-        while x < b {
-            let mut matched = None;
-            for y in (x + 1..=b).rev() {
-                let t = text_of(x, y);
-                if y - x == 1 && NOT_PLACES.contains(&lower(x)) {
-                    continue;
-                }
-                if accept(gaz, t, true) {
-                    matched = Some(y);
-                    break;
-                }
-            }
-            match matched {
-                Some(y) => {
-                    found.push((x, y));
-                    x = y;
-                }
-                None => x += 1,
-            }
-        }
+        let found = known_sub_spans(toks, sentence, a, b, gaz);
         let leftovers_are_safe = (a..b).all(|k| {
             found.iter().any(|&(x, y)| x <= k && k < y) || SAFE_LEFTOVERS.contains(&lower(k))
         });
