@@ -117,79 +117,84 @@ fn speaker(sentence: &str, toks: &[Token<'_>]) -> Option<String> {
         break;
     }
     // "X said/reported ..." with X at the start of the sentence.
-    for i in 1..toks.len() {
-        if SAYS.contains(&lw[i]) {
-            let mut a = 0;
-            // "Ahmed told Al-Souria Net": the subject is before the verb.
-            let subject_end = i;
-            if lw[..subject_end].iter().any(|w| outcome_word(w).is_some()) {
-                return None;
-            }
-            while a < subject_end && toks[a].is_punct() {
-                a += 1;
-            }
-            if a >= subject_end {
-                return None;
-            }
-            let subject = slice(a, subject_end);
-            let subject = subject.trim_end_matches([',', ' ']);
-            // "ERBIL, Kurdistan Region - The SDF announced": the dateline is where the
-            // reporter is; the speaker follows its dash.
-            let dateline = subject
-                .split(|c: char| !c.is_alphabetic())
-                .next()
-                .is_some_and(|w| w.chars().count() >= 3 && w.chars().all(char::is_uppercase));
-            let subject = [" - ", " – ", " — "]
-                .iter()
-                .filter_map(|d| subject.find(d).map(|at| (at, d.len())))
-                .min()
-                .filter(|_| dateline)
-                .map_or(subject, |(at, n)| &subject[at + n..])
-                .trim()
-                .to_string();
-            // "..., he said" after a quote: the speaker is named elsewhere.
-            let subject = subject
-                .trim_start_matches(|c: char| !c.is_alphanumeric())
-                .to_string();
-            // "Later, the source added": the adverb that opens the sentence is no speaker.
-            let subject = match subject.split_once(", ") {
-                Some((first, rest))
-                    if matches!(
-                        first.to_lowercase().as_str(),
-                        "later" | "meanwhile" | "however" | "moreover" | "also" | "earlier"
-                    ) =>
-                {
-                    rest.to_string()
-                }
-                _ => subject,
-            };
-            let pronoun = matches!(
-                subject.to_lowercase().as_str(),
-                "he" | "she" | "they" | "it" | "we" | "i"
-            );
-            if subject.is_empty() || pronoun {
-                return None;
-            }
-            // Keep the name and the body it speaks for: "Ahmed al-Ahmed, ... in the Sham Legion".
-            if let Some((name, rest)) = subject.split_once(',') {
-                let org = rest
-                    .split(['—', '–'])
-                    .next()
-                    .unwrap_or(rest)
-                    .rsplit_once(" the ")
-                    .map(|(_, o)| o.trim().to_string());
-                return Some(clean_claimant(&match org {
-                    Some(o) if o.chars().next().is_some_and(char::is_uppercase) => {
-                        format!("{}, {}", name.trim(), o)
-                    }
-                    _ => name.trim().to_string(),
-                }));
-            }
-            if subject.split_whitespace().count() <= 8 {
-                return Some(clean_claimant(&subject));
-            }
-            return None;
+    let says = (1..toks.len()).find(|&i| SAYS.contains(&lw[i]))?;
+    subject_speaker(sentence, toks, says)
+}
+
+/// The speaker before the verb of saying at token `i` ("Ahmed told Al-Souria Net"): the
+/// sentence's subject, past a dateline and an opening adverb, with the body a named person
+/// speaks for; `None` for a pronoun, a subject with an outcome word or a long one.
+fn subject_speaker(sentence: &str, toks: &[Token<'_>], i: usize) -> Option<String> {
+    let lw: Vec<&str> = toks.iter().map(|t| t.lw()).collect();
+    let slice = |a: usize, b: usize| sentence[toks[a].start..toks[b - 1].end()].to_string();
+    let mut a = 0;
+    // "Ahmed told Al-Souria Net": the subject is before the verb.
+    let subject_end = i;
+    if lw[..subject_end].iter().any(|w| outcome_word(w).is_some()) {
+        return None;
+    }
+    while a < subject_end && toks[a].is_punct() {
+        a += 1;
+    }
+    if a >= subject_end {
+        return None;
+    }
+    let subject = slice(a, subject_end);
+    let subject = subject.trim_end_matches([',', ' ']);
+    // "ERBIL, Kurdistan Region - The SDF announced": the dateline is where the
+    // reporter is; the speaker follows its dash.
+    let dateline = subject
+        .split(|c: char| !c.is_alphabetic())
+        .next()
+        .is_some_and(|w| w.chars().count() >= 3 && w.chars().all(char::is_uppercase));
+    let subject = [" - ", " – ", " — "]
+        .iter()
+        .filter_map(|d| subject.find(d).map(|at| (at, d.len())))
+        .min()
+        .filter(|_| dateline)
+        .map_or(subject, |(at, n)| &subject[at + n..])
+        .trim()
+        .to_string();
+    // "..., he said" after a quote: the speaker is named elsewhere.
+    let subject = subject
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .to_string();
+    // "Later, the source added": the adverb that opens the sentence is no speaker.
+    let subject = match subject.split_once(", ") {
+        Some((first, rest))
+            if matches!(
+                first.to_lowercase().as_str(),
+                "later" | "meanwhile" | "however" | "moreover" | "also" | "earlier"
+            ) =>
+        {
+            rest.to_string()
         }
+        _ => subject,
+    };
+    let pronoun = matches!(
+        subject.to_lowercase().as_str(),
+        "he" | "she" | "they" | "it" | "we" | "i"
+    );
+    if subject.is_empty() || pronoun {
+        return None;
+    }
+    // Keep the name and the body it speaks for: "Ahmed al-Ahmed, ... in the Sham Legion".
+    if let Some((name, rest)) = subject.split_once(',') {
+        let org = rest
+            .split(['—', '–'])
+            .next()
+            .unwrap_or(rest)
+            .rsplit_once(" the ")
+            .map(|(_, o)| o.trim().to_string());
+        return Some(clean_claimant(&match org {
+            Some(o) if o.chars().next().is_some_and(char::is_uppercase) => {
+                format!("{}, {}", name.trim(), o)
+            }
+            _ => name.trim().to_string(),
+        }));
+    }
+    if subject.split_whitespace().count() <= 8 {
+        return Some(clean_claimant(&subject));
     }
     None
 }

@@ -600,6 +600,25 @@ fn site_mention(
     })
 }
 
+/// True when the unknown run `[a, b)` (of the capitalized run from `first` to `end`) is
+/// still a place: after a locative preposition ("in", "at", "near", "from"), or after "the"
+/// and before an area word ("the Bahlawaliyet area"), four words at most, none that is
+/// never a place.
+fn unknown_place_cued(toks: &[Token<'_>], first: usize, a: usize, b: usize, end: usize) -> bool {
+    let lower = |k: usize| toks[k].lw();
+    let prev = a.checked_sub(1).map(lower);
+    let cue = prev.is_some_and(|p| matches!(p, "in" | "at" | "near" | "from"));
+    let leading_article = first < a && lower(first) == "the";
+    let followed_by_area = toks.get(end).is_some_and(|t| {
+        matches!(
+            t.lw(),
+            "area" | "village" | "town" | "district" | "neighbourhood" | "neighborhood"
+        )
+    });
+    let all_names = (a..b).all(|k| !NOT_PLACES.contains(&lower(k)));
+    all_names && (cue || (leading_article && followed_by_area)) && b - a <= 4
+}
+
 #[allow(clippy::too_many_arguments)]
 fn find_in_run(
     toks: &[Token<'_>],
@@ -700,17 +719,7 @@ fn find_in_run(
         }
     }
     // Unknown name after a locative preposition: keep it, unresolved.
-    let prev = a.checked_sub(1).map(lower);
-    let cue = prev.is_some_and(|p| matches!(p, "in" | "at" | "near" | "from"));
-    let leading_article = first < a && lower(first) == "the";
-    let followed_by_area = toks.get(end).is_some_and(|t| {
-        matches!(
-            t.lw(),
-            "area" | "village" | "town" | "district" | "neighbourhood" | "neighborhood"
-        )
-    });
-    let all_names = (a..b).all(|k| !NOT_PLACES.contains(&lower(k)));
-    if !headline && all_names && (cue || (leading_article && followed_by_area)) && b - a <= 4 {
+    if !headline && unknown_place_cued(toks, first, a, b, end) {
         out.push(Mention {
             text: whole.to_string(),
             first: a,
