@@ -464,6 +464,20 @@ fn places_fit(a: &Item<'_>, b: &Item<'_>, rules: &EventRules) -> bool {
 }
 
 impl Open {
+    /// A new event for the item `it`, empty until it takes the item.
+    fn starting(it: &Item<'_>, rules: &EventRules) -> Open {
+        Open {
+            outcome: it.outcome,
+            victims: Victims::Unknown,
+            origins: Vec::new(),
+            common: it.days.map(|d| widened(d, rules.window_days)),
+            places: Vec::new(),
+            docs: Vec::new(),
+            coded: false,
+            members: Vec::new(),
+        }
+    }
+
     fn fits(&self, items: &[Item<'_>], it: &Item<'_>, rules: &EventRules) -> bool {
         if self.outcome != it.outcome || (self.coded && it.coded) {
             return false;
@@ -570,26 +584,7 @@ pub(crate) fn events_indexed<'c>(
     by_id: &[u32],
     rules: &EventRules,
 ) -> (Vec<Event<'c>>, Vec<u32>) {
-    // The totals that breakdowns name and that are counted themselves.
-    let targets: HashSet<&str> = claims.iter().filter_map(|c| c.part_of.as_deref()).collect();
-    let counted_totals: HashSet<&str> = if targets.is_empty() {
-        HashSet::default()
-    } else {
-        claims
-            .iter()
-            .filter(|c| targets.contains(c.id.as_str()))
-            .filter(|c| c.scope == Scope::Event && c.event_place().is_some())
-            .map(|c| c.id.as_str())
-            .collect()
-    };
-    let mut parts_of: HashMap<&str, Vec<&Claim>> = HashMap::default();
-    for c in claims {
-        if let Some(t) = c.part_of.as_deref() {
-            if c.outcome == Outcome::Killed {
-                parts_of.entry(t).or_default().push(c);
-            }
-        }
-    }
+    let (counted_totals, parts_of) = breakdowns(claims);
     // Each claim's place in id order: sorting by it is sorting by id, with integers.
     let mut rank = vec![0u32; claims.len()];
     for (r, &i) in by_id.iter().enumerate() {
@@ -608,73 +603,9 @@ pub(crate) fn events_indexed<'c>(
                     .as_deref()
                     .is_some_and(|t| counted_totals.contains(t))
             })
-            .filter_map(|(c, &rank)| {
-                let place = c.event_place()?;
-                place.gazetteer_id.as_ref()?;
-                let days = match (c.date.start, c.date.end) {
-                    (Some(a), Some(b)) => Some((day_number(a), day_number(b).max(day_number(a)))),
-                    // No date in the text, only the publication's: the week before it.
-                    (None, Some(b)) => Some((day_number(b) - UNDATED_DAYS, day_number(b))),
-                    (Some(a), None) => Some((day_number(a), day_number(a))),
-                    (None, None) => None,
-                };
-                let origin = c
-                    .places
-                    .iter()
-                    .find(|p| p.role == PlaceRole::Origin && p.is_resolved());
-                Some(Item {
-                    claim: c,
-                    outcome: c.outcome,
-                    victims: c.victims,
-                    precision: place.precision,
-                    lat: place.lat,
-                    lon: place.lon,
-                    rank,
-                    place,
-                    origin,
-                    days,
-                    coarse: place.precision.is_some_and(|p| p >= 5),
-                    coded: is_coded(c),
-                    doc: 0,
-                    gid: 0,
-                    adm2: 0,
-                    adm1: 0,
-                    origin_id: 0,
-                })
-            }),
+            .filter_map(|(c, &rank)| item_of(c, rank)),
     );
-    // The interned ids: the documents on one thread, the places on another (ids are only
-    // compared within a field).
-    let (doc_ids, place_ids) = rayon::join(
-        || {
-            let mut names = Interner {
-                ids: HashMap::with_capacity_and_hasher(items.len(), Default::default()),
-            };
-            let ids: Vec<u32> = items
-                .iter()
-                .map(|it| names.id(Some(it.claim.doc.as_str())))
-                .collect();
-            ids
-        },
-        || {
-            let mut names = Interner::default();
-            let ids: Vec<[u32; 4]> = items
-                .iter()
-                .map(|it| {
-                    [
-                        names.id(it.place.gazetteer_id.as_deref()),
-                        names.id(it.place.admin2.as_deref()),
-                        names.id(it.place.admin1.as_deref()),
-                        names.id(precise_origin(it.origin)),
-                    ]
-                })
-                .collect();
-            ids
-        },
-    );
-    for ((it, doc), [gid, adm2, adm1, origin]) in items.iter_mut().zip(doc_ids).zip(place_ids) {
-        (it.doc, it.gid, it.adm2, it.adm1, it.origin_id) = (doc, gid, adm2, adm1, origin);
-    }
+    intern(&mut items);
     // The grouping order: earliest first (undated last), then by id (ranks are distinct: the
     // grouping is deterministic). The items are put in that order, so that the grouping reads
     // them one after the other.
@@ -718,6 +649,104 @@ pub(crate) fn events_indexed<'c>(
         },
     );
     (events, event_of)
+}
+
+/// The totals that breakdowns name and that are counted themselves (their parts are not
+/// counted again), and each total's parts of the killed.
+#[allow(clippy::type_complexity)]
+fn breakdowns(claims: &[Claim]) -> (HashSet<&str>, HashMap<&str, Vec<&Claim>>) {
+    let targets: HashSet<&str> = claims.iter().filter_map(|c| c.part_of.as_deref()).collect();
+    let counted_totals: HashSet<&str> = if targets.is_empty() {
+        HashSet::default()
+    } else {
+        claims
+            .iter()
+            .filter(|c| targets.contains(c.id.as_str()))
+            .filter(|c| c.scope == Scope::Event && c.event_place().is_some())
+            .map(|c| c.id.as_str())
+            .collect()
+    };
+    let mut parts_of: HashMap<&str, Vec<&Claim>> = HashMap::default();
+    for c in claims {
+        if let Some(t) = c.part_of.as_deref() {
+            if c.outcome == Outcome::Killed {
+                parts_of.entry(t).or_default().push(c);
+            }
+        }
+    }
+    (counted_totals, parts_of)
+}
+
+/// A claim as an item of the grouping (`rank`: its place in id order), or `None` when it
+/// has no located event place; the interned ids are filled in later.
+fn item_of(c: &Claim, rank: u32) -> Option<Item<'_>> {
+    let place = c.event_place()?;
+    place.gazetteer_id.as_ref()?;
+    let days = match (c.date.start, c.date.end) {
+        (Some(a), Some(b)) => Some((day_number(a), day_number(b).max(day_number(a)))),
+        // No date in the text, only the publication's: the week before it.
+        (None, Some(b)) => Some((day_number(b) - UNDATED_DAYS, day_number(b))),
+        (Some(a), None) => Some((day_number(a), day_number(a))),
+        (None, None) => None,
+    };
+    let origin = c
+        .places
+        .iter()
+        .find(|p| p.role == PlaceRole::Origin && p.is_resolved());
+    Some(Item {
+        claim: c,
+        outcome: c.outcome,
+        victims: c.victims,
+        precision: place.precision,
+        lat: place.lat,
+        lon: place.lon,
+        rank,
+        place,
+        origin,
+        days,
+        coarse: place.precision.is_some_and(|p| p >= 5),
+        coded: is_coded(c),
+        doc: 0,
+        gid: 0,
+        adm2: 0,
+        adm1: 0,
+        origin_id: 0,
+    })
+}
+
+/// Interns the items' ids: the documents on one thread, the places on another (ids are only
+/// compared within a field).
+fn intern(items: &mut [Item<'_>]) {
+    let (doc_ids, place_ids) = rayon::join(
+        || {
+            let mut names = Interner {
+                ids: HashMap::with_capacity_and_hasher(items.len(), Default::default()),
+            };
+            let ids: Vec<u32> = items
+                .iter()
+                .map(|it| names.id(Some(it.claim.doc.as_str())))
+                .collect();
+            ids
+        },
+        || {
+            let mut names = Interner::default();
+            let ids: Vec<[u32; 4]> = items
+                .iter()
+                .map(|it| {
+                    [
+                        names.id(it.place.gazetteer_id.as_deref()),
+                        names.id(it.place.admin2.as_deref()),
+                        names.id(it.place.admin1.as_deref()),
+                        names.id(precise_origin(it.origin)),
+                    ]
+                })
+                .collect();
+            ids
+        },
+    );
+    for ((it, doc), [gid, adm2, adm1, origin]) in items.iter_mut().zip(doc_ids).zip(place_ids) {
+        (it.doc, it.gid, it.adm2, it.adm1, it.origin_id) = (doc, gid, adm2, adm1, origin);
+    }
 }
 
 /// Groups the items `which` (indices into `items`, in the grouping order) into events, each
@@ -769,7 +798,6 @@ fn group(items: &[Item<'_>], which: &[usize], rules: &EventRules) -> Vec<Open> {
     let mut candidates: Vec<usize> = Vec::new();
     for &k in which {
         let it = &items[k];
-        let o = it.outcome;
         candidates.clear();
         let alive = |e: &Open| match (e.common, it.days) {
             (Some(c), Some(d)) => c.1 >= d.0 - rules.window_days,
@@ -804,16 +832,7 @@ fn group(items: &[Item<'_>], which: &[usize], rules: &EventRules) -> Vec<Open> {
         let e = match found {
             Some(e) => e,
             None => {
-                open.push(Open {
-                    outcome: o,
-                    victims: Victims::Unknown,
-                    origins: Vec::new(),
-                    common: it.days.map(|d| widened(d, rules.window_days)),
-                    places: Vec::new(),
-                    docs: Vec::new(),
-                    coded: false,
-                    members: Vec::new(),
-                });
+                open.push(Open::starting(it, rules));
                 open.len() - 1
             }
         };
@@ -870,32 +889,7 @@ fn finish<'c>(
         .collect();
     figures.sort_unstable_by(|a, b| a.0.cmp(b.0));
     let figure_list = || figures.iter().map(|(_, f)| f);
-    let span = members
-        .iter()
-        .filter_map(|i| i.days)
-        .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)));
-    let covers = |it: &Item<'_>| match (it.days, span) {
-        (Some(d), Some(s)) => {
-            let d = widened(d, rules.window_days);
-            d.0 <= s.0 && s.1 <= d.1
-        }
-        _ => true,
-    };
-    let covering_low = figure_list()
-        .filter(|f| f.claims.iter().all(|i| covers(i)))
-        .map(|f| f.low)
-        .min();
-    let low = covering_low
-        .or_else(|| figure_list().map(|f| f.low).max())
-        .unwrap_or(0);
-    let high = figure_list()
-        .map(|f| f.high)
-        .try_fold(low, |acc, h| Some(acc.max(h?)));
-    let range = Range {
-        low,
-        high,
-        any: true,
-    };
+    let range = event_range(&figures, &members, rules);
     // The place: the most precise, then the most claimed, then the smallest id.
     let place = members
         .iter()
@@ -912,35 +906,7 @@ fn finish<'c>(
         })
         .map(|i| i.place)
         .unwrap_or(members[0].place);
-    let mut origins: Vec<(&'c Place, Range)> = Vec::new();
-    for it in &members {
-        let Some(o) = it.origin.filter(|o| o.gazetteer_id.is_some()) else {
-            continue;
-        };
-        let (low, high) = (it.claim.count.low, it.claim.count.high);
-        match origins
-            .iter_mut()
-            .find(|(p, _)| p.gazetteer_id == o.gazetteer_id)
-        {
-            Some((_, r)) if low > r.low => {
-                *r = Range {
-                    low,
-                    high,
-                    any: true,
-                }
-            }
-            Some(_) => {}
-            None => origins.push((
-                o,
-                Range {
-                    low,
-                    high,
-                    any: true,
-                },
-            )),
-        }
-    }
-    origins.sort_by(|a, b| a.0.gazetteer_id.cmp(&b.0.gazetteer_id));
+    let origins = event_origins(&members);
     let mut claims: Vec<&'c str> = figure_list()
         .flat_map(|f| f.claims.iter().map(|i| i.claim.id.as_str()))
         .collect();
@@ -951,37 +917,11 @@ fn finish<'c>(
         .filter(|id| !claims.contains(id))
         .collect();
     restated.sort();
-    let mut killed_by_victims: SmallMap<Victims, Range> = SmallMap::default();
-    if e.outcome == Outcome::Killed {
-        // A single figure whose parts add up to it exactly (a coded event's deaths by
-        // side) is split by their victims; otherwise the range counts under the victims.
-        let single = (figures.len() == 1)
-            .then(|| figure_list().next())
-            .flatten()
-            .filter(|f| f.claims.len() == 1)
-            .map(|f| f.claims[0].claim);
-        let parts: Vec<&Claim> = single
-            .and_then(|c| parts_of.get(c.id.as_str()).cloned())
-            .unwrap_or_default();
-        let sum =
-            |f: fn(&Claim) -> Option<u64>| parts.iter().try_fold(0u64, |acc, p| Some(acc + f(p)?));
-        let exact_split = single.is_some_and(|c| {
-            !parts.is_empty()
-                && sum(|p| Some(p.count.low)) == Some(c.count.low)
-                && sum(|p| p.count.high) == c.count.high
-        });
-        if exact_split {
-            for p in parts {
-                killed_by_victims
-                    .entry_or_default(p.victims)
-                    .add(p.count.low, p.count.high);
-            }
-        } else {
-            killed_by_victims
-                .entry_or_default(e.victims)
-                .add(range.low, range.high);
-        }
-    }
+    let killed_by_victims = if e.outcome == Outcome::Killed {
+        killed_by_victims(e.victims, &figures, parts_of, &range)
+    } else {
+        SmallMap::default()
+    };
     // The coarsest precision every member shares (a year-only table row stays a year).
     use crate::model::DatePrecision as P;
     let coarse_rank = |p: P| match p {
@@ -1026,6 +966,118 @@ fn finish<'c>(
         documents: figures.iter().map(|(d, _)| *d).collect(),
         claimants,
     }
+}
+
+/// An event's range from its documents' figures: the lowest figure of a document whose
+/// claims all cover the event's days (else the highest low), up to the highest high.
+fn event_range(
+    figures: &[(&str, Figure<'_, '_>)],
+    members: &[&Item<'_>],
+    rules: &EventRules,
+) -> Range {
+    let figure_list = || figures.iter().map(|(_, f)| f);
+    let span = members
+        .iter()
+        .filter_map(|i| i.days)
+        .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)));
+    let covers = |it: &Item<'_>| match (it.days, span) {
+        (Some(d), Some(s)) => {
+            let d = widened(d, rules.window_days);
+            d.0 <= s.0 && s.1 <= d.1
+        }
+        _ => true,
+    };
+    let covering_low = figure_list()
+        .filter(|f| f.claims.iter().all(|i| covers(i)))
+        .map(|f| f.low)
+        .min();
+    let low = covering_low
+        .or_else(|| figure_list().map(|f| f.low).max())
+        .unwrap_or(0);
+    let high = figure_list()
+        .map(|f| f.high)
+        .try_fold(low, |acc, h| Some(acc.max(h?)));
+    Range {
+        low,
+        high,
+        any: true,
+    }
+}
+
+/// The places an event's dead came from, each with its largest figure, by gazetteer id.
+fn event_origins<'c>(members: &[&Item<'c>]) -> Vec<(&'c Place, Range)> {
+    let mut origins: Vec<(&'c Place, Range)> = Vec::new();
+    for it in members {
+        let Some(o) = it.origin.filter(|o| o.gazetteer_id.is_some()) else {
+            continue;
+        };
+        let (low, high) = (it.claim.count.low, it.claim.count.high);
+        match origins
+            .iter_mut()
+            .find(|(p, _)| p.gazetteer_id == o.gazetteer_id)
+        {
+            Some((_, r)) if low > r.low => {
+                *r = Range {
+                    low,
+                    high,
+                    any: true,
+                }
+            }
+            Some(_) => {}
+            None => origins.push((
+                o,
+                Range {
+                    low,
+                    high,
+                    any: true,
+                },
+            )),
+        }
+    }
+    origins.sort_by(|a, b| a.0.gazetteer_id.cmp(&b.0.gazetteer_id));
+    origins
+}
+
+/// An event's killed by victims: a single figure whose parts add up to it exactly (a coded
+/// event's deaths by side) is split by their victims; otherwise the range counts under the
+/// event's `victims`.
+fn killed_by_victims(
+    victims: Victims,
+    figures: &[(&str, Figure<'_, '_>)],
+    parts_of: &HashMap<&str, Vec<&Claim>>,
+    range: &Range,
+) -> SmallMap<Victims, Range> {
+    let figure_list = || figures.iter().map(|(_, f)| f);
+    let mut killed_by_victims: SmallMap<Victims, Range> = SmallMap::default();
+    // A single figure whose parts add up to it exactly (a coded event's deaths by
+    // side) is split by their victims; otherwise the range counts under the victims.
+    let single = (figures.len() == 1)
+        .then(|| figure_list().next())
+        .flatten()
+        .filter(|f| f.claims.len() == 1)
+        .map(|f| f.claims[0].claim);
+    let parts: Vec<&Claim> = single
+        .and_then(|c| parts_of.get(c.id.as_str()).cloned())
+        .unwrap_or_default();
+    let sum =
+        |f: fn(&Claim) -> Option<u64>| parts.iter().try_fold(0u64, |acc, p| Some(acc + f(p)?));
+    let exact_split = single.is_some_and(|c| {
+        !parts.is_empty()
+            && sum(|p| Some(p.count.low)) == Some(c.count.low)
+            && sum(|p| p.count.high) == c.count.high
+    });
+    if exact_split {
+        for p in parts {
+            killed_by_victims
+                .entry_or_default(p.victims)
+                .add(p.count.low, p.count.high);
+        }
+    } else {
+        killed_by_victims
+            .entry_or_default(victims)
+            .add(range.low, range.high);
+    }
+    killed_by_victims
 }
 
 /// What one document says of an event: a range and the claims it comes from.
