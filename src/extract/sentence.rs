@@ -621,7 +621,10 @@ pub(super) fn toll_subject(lw: &[&str], before: usize) -> Option<(Outcome, (usiz
             continue;
         };
         // Who: after "among" / "of" up to the next function word that ends the noun phrase.
-        let from = (i..before).find(|&k| matches!(lw[k], "among" | "amongst"));
+        // "among" right before the count names no one: no span (it would be empty).
+        let from = (i..before)
+            .find(|&k| matches!(lw[k], "among" | "amongst"))
+            .filter(|&f| f + 1 < before);
         let span = from.map(|f| {
             let a = f + 1;
             let b = (a..before)

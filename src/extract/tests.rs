@@ -607,3 +607,16 @@ fn several_landmarks_in_one_claim_are_mapped_at_the_area_holding_them() {
         [Some(PlaceKind::School), Some(PlaceKind::MilitaryAcademy)]
     );
 }
+
+#[test]
+fn a_toll_whose_among_stands_right_before_the_count_names_no_subject() {
+    // Found by the property test: "among" with nothing between it and the count made an
+    // empty subject span, and slicing its text panicked.
+    for text in [
+        "The toll rose among one at dawn.",
+        "toll rose among 12 killed",
+    ] {
+        let claims = extract(text);
+        assert!(claims.iter().all(|c| c.victims_text.as_deref() != Some("")));
+    }
+}

@@ -186,11 +186,11 @@ fn exact(n: u64, text: String) -> Count {
     }
 }
 
-/// The claims of an event table.
-pub fn read_table(path: &Path, text: &str) -> Result<Vec<Claim>, IngestError> {
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(false)
-        .from_reader(text.as_bytes());
+/// The kind of a table from its header, and the index of each column by name.
+fn table_kind(
+    path: &Path,
+    reader: &mut csv::Reader<&[u8]>,
+) -> Result<(TableKind, HashMap<String, usize>), IngestError> {
     let header: Vec<String> = reader
         .headers()
         .map_err(|e| IngestError::Line {
@@ -214,14 +214,16 @@ pub fn read_table(path: &Path, text: &str) -> Result<Vec<Claim>, IngestError> {
         .enumerate()
         .map(|(i, h)| (h.clone(), i))
         .collect();
-    let stem = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("table")
-        .to_string();
-    // First pass: every record checked as CSV (one error names its line), and where each
-    // chunk of rows starts. Second pass: the chunks made into claims in parallel, each
-    // numbered by its place in the table, then put together in table order.
+    Ok((kind, columns))
+}
+
+/// Every record checked as CSV (one error names its line), and where each chunk of
+/// `TABLE_CHUNK` rows starts (byte, line, row number); with the number of records.
+#[allow(clippy::type_complexity)]
+fn chunk_starts(
+    path: &Path,
+    reader: &mut csv::Reader<&[u8]>,
+) -> Result<(Vec<(u64, u64, usize)>, usize), IngestError> {
     let mut starts: Vec<(u64, u64, usize)> = Vec::new();
     let mut record = csv::ByteRecord::new();
     let mut n = 0usize;
@@ -245,7 +247,24 @@ pub fn read_table(path: &Path, text: &str) -> Result<Vec<Claim>, IngestError> {
         }
         n += 1;
     }
-    let records = n;
+    Ok((starts, n))
+}
+
+/// The claims of an event table.
+pub fn read_table(path: &Path, text: &str) -> Result<Vec<Claim>, IngestError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let (kind, columns) = table_kind(path, &mut reader)?;
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("table")
+        .to_string();
+    // First pass: every record checked as CSV (one error names its line), and where each
+    // chunk of rows starts. Second pass: the chunks made into claims in parallel, each
+    // numbered by its place in the table, then put together in table order.
+    let (starts, records) = chunk_starts(path, &mut reader)?;
     // The claims of chunk `k`, handed to `emit` in row order.
     let each = |k: usize,
                 emit: &mut dyn FnMut(Claim) -> Result<(), IngestError>|
