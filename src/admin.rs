@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 #[derive(Debug, thiserror::Error)]
 pub enum AdminError {
     /// The file could not be read.
-    #[error("{path}: {source}")]
+    #[error("{path}")]
     Io {
         /// The file.
         path: std::path::PathBuf,

@@ -391,18 +391,138 @@ impl PlaceKind {
         self.as_str().replace('_', " ")
     }
 
-    /// The UCDP GED `where_prec` code of a place of this kind named exactly.
-    pub fn precision(self) -> u8 {
+    /// How closely a place of this kind named exactly is known.
+    pub fn precision(self) -> Precision {
         match self {
-            PlaceKind::Country => 6,
-            PlaceKind::Governorate => 4,
-            PlaceKind::Region => 5,
-            PlaceKind::District | PlaceKind::Subdistrict => 3,
+            PlaceKind::Country => Precision::COUNTRY,
+            PlaceKind::Governorate => Precision::GOVERNORATE,
+            PlaceKind::Region => Precision::REGION,
+            PlaceKind::District | PlaceKind::Subdistrict => Precision::DISTRICT,
             // Settlements, neighbourhoods and every landmark kind: the place itself.
-            _ => 1,
+            _ => Precision::EXACT,
         }
     }
 }
+
+/// How closely a place is known, as UCDP GED's `where_prec` codes it: 1 the place itself ...
+/// 7 international waters. Smaller is finer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "u8", into = "u8")]
+pub struct Precision(u8);
+
+impl Precision {
+    /// 1: the place itself (a village, town, neighbourhood or site).
+    pub const EXACT: Precision = Precision(1);
+    /// 2: near a known place, within about 25 km: the enclosing place a mention the gazetteer
+    /// lacks falls back to.
+    pub const NEAR: Precision = Precision(2);
+    /// 3: a district or subdistrict.
+    pub const DISTRICT: Precision = Precision(3);
+    /// 4: a governorate.
+    pub const GOVERNORATE: Precision = Precision(4);
+    /// 5: a region larger than a governorate ("the north", "the coast").
+    pub const REGION: Precision = Precision(5);
+    /// 6: the country.
+    pub const COUNTRY: Precision = Precision(6);
+    /// 7: international waters or air space.
+    pub const WATERS: Precision = Precision(7);
+
+    /// The precision of a `where_prec` code, when it is one (1 to 7).
+    pub fn new(code: u8) -> Option<Precision> {
+        (1..=7).contains(&code).then_some(Precision(code))
+    }
+
+    /// The nearest precision to a code that may be out of range (a table's column).
+    pub fn clamped(code: u64) -> Precision {
+        Precision(code.clamp(1, 7) as u8)
+    }
+
+    /// The `where_prec` code.
+    pub fn code(self) -> u8 {
+        self.0
+    }
+
+    /// True for a place no larger than a district: one that names where people were, not a
+    /// governorate or region holding many places.
+    pub fn is_local(self) -> bool {
+        self <= Precision::DISTRICT
+    }
+
+    /// True for a region, the country or international waters: too coarse to map at a point.
+    pub fn is_coarse(self) -> bool {
+        self >= Precision::REGION
+    }
+}
+
+/// A `where_prec` code outside 1 to 7.
+#[derive(Debug, thiserror::Error)]
+#[error("precision {0} is not a UCDP where_prec code (1 to 7)")]
+pub struct PrecisionError(u8);
+
+impl TryFrom<u8> for Precision {
+    type Error = PrecisionError;
+    fn try_from(code: u8) -> Result<Precision, PrecisionError> {
+        Precision::new(code).ok_or(PrecisionError(code))
+    }
+}
+
+impl From<Precision> for u8 {
+    fn from(p: Precision) -> u8 {
+        p.0
+    }
+}
+
+impl From<Precision> for u64 {
+    fn from(p: Precision) -> u64 {
+        u64::from(p.0)
+    }
+}
+
+/// Where a claim was read from, as its document id says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Provenance {
+    /// A text: an article, a page, a feed item, a JSON Lines record.
+    Text,
+    /// A row of a UCDP GED table (document `ucdp:ID`).
+    Ucdp,
+    /// A row of an ACLED table (document `acled:ID`).
+    Acled,
+}
+
+impl Provenance {
+    /// The document id prefix of UCDP GED rows.
+    pub const UCDP_PREFIX: &'static str = "ucdp:";
+    /// The document id prefix of ACLED rows.
+    pub const ACLED_PREFIX: &'static str = "acled:";
+
+    /// Where the document with this id came from.
+    pub fn of_doc(doc: &str) -> Provenance {
+        if doc.starts_with(Provenance::UCDP_PREFIX) {
+            Provenance::Ucdp
+        } else if doc.starts_with(Provenance::ACLED_PREFIX) {
+            Provenance::Acled
+        } else {
+            Provenance::Text
+        }
+    }
+
+    /// The document id of row `id` of a table of this provenance.
+    pub fn doc_id(self, id: &str) -> String {
+        match self {
+            Provenance::Ucdp => format!("{}{id}", Provenance::UCDP_PREFIX),
+            Provenance::Acled => format!("{}{id}", Provenance::ACLED_PREFIX),
+            Provenance::Text => id.to_string(),
+        }
+    }
+
+    /// True for rows of a coded event table, each a distinct event coded by hand.
+    pub fn is_coded(self) -> bool {
+        matches!(self, Provenance::Ucdp | Provenance::Acled)
+    }
+}
+
+/// The gazetteer id prefix of a point an event table gives (`point:LAT,LON`).
+pub const TABLE_POINT_PREFIX: &str = "point:";
 
 /// A place mention in a claim, resolved through the gazetteer or not.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -425,8 +545,8 @@ pub struct Place {
     pub admin2: Option<String>,
     /// The gazetteer record's kind.
     pub kind: Option<PlaceKind>,
-    /// UCDP GED `where_prec`: 1 exact ... 7 international waters; `None` when unresolved.
-    pub precision: Option<u8>,
+    /// How closely the place is known (UCDP GED `where_prec`); `None` when unresolved.
+    pub precision: Option<Precision>,
     /// For a landmark: the town it is described with ("near Kuweires").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub near: Option<String>,
@@ -468,13 +588,13 @@ impl Place {
     pub fn is_table_point(&self) -> bool {
         self.gazetteer_id
             .as_deref()
-            .is_some_and(|id| id.starts_with("point:"))
+            .is_some_and(|id| id.starts_with(TABLE_POINT_PREFIX))
     }
 
     /// True when the mention was not found and the place is the enclosing one it sits in
     /// (precision 2); a table's own point of precision 2 is no fallback.
     pub fn is_fallback(&self) -> bool {
-        self.precision == Some(2) && !self.is_table_point()
+        self.precision == Some(Precision::NEAR) && !self.is_table_point()
     }
 }
 

@@ -31,7 +31,7 @@ use crate::util::hash::{FnvHashMap as HashMap, FnvHashSet as HashSet};
 use jiff::civil::{Date, ISOWeekDate};
 use rayon::prelude::*;
 
-use crate::model::{Claim, Outcome, Place, PlaceRole, Scope, Victims};
+use crate::model::{Claim, Outcome, Place, PlaceRole, Precision, Provenance, Scope, Victims};
 
 /// How long a period is.
 /// Ordered from the finest (`Day`) to the coarsest (`Year`).
@@ -383,7 +383,7 @@ struct Item<'c> {
     outcome: Outcome,
     victims: Victims,
     /// The place's precision and coordinates.
-    precision: Option<u8>,
+    precision: Option<Precision>,
     lat: Option<f64>,
     lon: Option<f64>,
     /// The claim's place in id order.
@@ -444,7 +444,7 @@ fn places_fit(a: &Item<'_>, b: &Item<'_>, rules: &EventRules) -> bool {
     if a.gid != 0 && a.gid == b.gid {
         return true;
     }
-    let governorate = |i: &Item<'_>| i.precision == Some(4);
+    let governorate = |i: &Item<'_>| i.precision == Some(Precision::GOVERNORATE);
     // A governorate and a place inside it.
     if (governorate(a) || governorate(b)) && a.adm1 != 0 && a.adm1 == b.adm1 {
         return true;
@@ -552,7 +552,7 @@ impl Open {
 /// or governorate, which hold many villages).
 fn precise_origin(origin: Option<&Place>) -> Option<&str> {
     origin
-        .filter(|p| p.precision.is_some_and(|x| x <= 3))
+        .filter(|p| p.precision.is_some_and(Precision::is_local))
         .and_then(|p| p.gazetteer_id.as_deref())
 }
 
@@ -561,7 +561,7 @@ const UNDATED_DAYS: i32 = 7;
 
 /// Whether a claim comes from a coded event table, whose rows are distinct events.
 fn is_coded(c: &Claim) -> bool {
-    c.doc.starts_with("ucdp:") || c.doc.starts_with("acled:")
+    Provenance::of_doc(&c.doc).is_coded()
 }
 
 /// Groups the claims that report the same deaths into events (see the module's rules).
@@ -704,7 +704,7 @@ fn item_of(c: &Claim, rank: u32) -> Option<Item<'_>> {
         place,
         origin,
         days,
-        coarse: place.precision.is_some_and(|p| p >= 5),
+        coarse: place.precision.is_some_and(Precision::is_coarse),
         coded: is_coded(c),
         doc: 0,
         gid: 0,
@@ -763,7 +763,7 @@ fn group(items: &[Item<'_>], which: &[usize], rules: &EventRules) -> Vec<Open> {
     let mut by_area: HashMap<(u8, u32), Vec<usize>> = HashMap::default();
     // The areas (interned ids; 0 for none) a claim's place is looked up in, and filed under.
     let areas_to_search = |it: &Item<'_>| -> [(u8, u32); 2] {
-        if it.precision == Some(4) {
+        if it.precision == Some(Precision::GOVERNORATE) {
             [(b'a', it.adm1), (b'a', 0)]
         } else {
             [
@@ -776,7 +776,14 @@ fn group(items: &[Item<'_>], which: &[usize], rules: &EventRules) -> Vec<Open> {
         [
             (b'd', it.adm2),
             (b'a', it.adm1),
-            (b'g', if it.precision == Some(4) { it.adm1 } else { 0 }),
+            (
+                b'g',
+                if it.precision == Some(Precision::GOVERNORATE) {
+                    it.adm1
+                } else {
+                    0
+                },
+            ),
         ]
     };
     // Open events by document: documents are numbered densely from 1.
@@ -898,7 +905,7 @@ fn finish<'c>(
         .min_by(|a, b| {
             let key = |i: &Item<'c>| {
                 (
-                    i.place.precision.unwrap_or(9),
+                    i.place.precision.map_or(9, Precision::code),
                     i.place.gazetteer_id.as_deref(),
                 )
             };
@@ -1292,7 +1299,7 @@ mod tests {
             admin1: Some("Aleppo".into()),
             admin2: None,
             kind: Some(PlaceKind::City),
-            precision: Some(1),
+            precision: Some(Precision::EXACT),
             near: None,
             radius_m: None,
             weak_source: false,
@@ -1336,7 +1343,7 @@ mod tests {
         p.lat = Some(lat);
         p.lon = Some(lon);
         p.admin2 = Some(admin2.into());
-        p.precision = Some(precision);
+        p.precision = Precision::new(precision);
         c
     }
 

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::gazetteer::index;
-use crate::gazetteer::{Entry, GazetteerError, TSV_HEADER};
+use crate::gazetteer::{Entry, GazetteerError, LineFault, TSV_HEADER};
 use crate::model::PlaceKind;
 use crate::util::hash::sha256_hex;
 
@@ -158,24 +158,14 @@ pub fn parse(input: &Path, text: &str) -> Result<Vec<Entry>, GazetteerError> {
             Some(cols) => headered(&f, cols),
             None => standard(&f),
         }
-        .map_err(|m| line_err(input, i + 1, m))?;
+        .map_err(|m| line_err(input, i + 1, m.to_string()))?;
         out.push(entry);
     }
     Ok(out)
 }
 
-fn number<T: std::str::FromStr>(s: &str, what: &str) -> Result<T, String> {
-    s.trim()
-        .parse()
-        .map_err(|_| format!("`{what}` is not a number: `{s}`"))
-}
-
-fn checked(lat: f64, lon: f64) -> Result<(f64, f64), String> {
-    if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) {
-        Ok((lat, lon))
-    } else {
-        Err(format!("coordinates out of range: {lat}, {lon}"))
-    }
+fn number<T: std::str::FromStr>(s: &str, what: &'static str) -> Result<T, LineFault> {
+    LineFault::number(s, what)
 }
 
 fn names_of<'a>(first: &[&'a str], alternates: impl Iterator<Item = &'a str>) -> Vec<String> {
@@ -192,14 +182,14 @@ fn names_of<'a>(first: &[&'a str], alternates: impl Iterator<Item = &'a str>) ->
 }
 
 /// The standard 19-column GeoNames format.
-fn standard(f: &[&str]) -> Result<Entry, String> {
+fn standard(f: &[&str]) -> Result<Entry, LineFault> {
     if f.len() < 15 {
-        return Err(format!(
-            "expected the 19 tab-separated GeoNames columns, found {}",
-            f.len()
-        ));
+        return Err(LineFault::Fields {
+            expected: "the 19 tab-separated GeoNames columns",
+            found: f.len(),
+        });
     }
-    let (lat, lon) = checked(number(f[4], "latitude")?, number(f[5], "longitude")?)?;
+    let (lat, lon) = LineFault::on_globe(number(f[4], "latitude")?, number(f[5], "longitude")?)?;
     let population: u64 = number(f[14], "population").unwrap_or(0);
     let kind = kind_of(f[6], f[7], population);
     Ok(Entry {
@@ -220,7 +210,7 @@ fn standard(f: &[&str]) -> Result<Entry, String> {
 
 /// A headered TSV (geonameid, name, latitude, longitude, country_code, population,
 /// alternatenames ...), as in `shared/data/gazetteer/world_cities500.tsv`.
-fn headered(f: &[&str], cols: &[&str]) -> Result<Entry, String> {
+fn headered(f: &[&str], cols: &[&str]) -> Result<Entry, LineFault> {
     let get = |name: &str| -> &str {
         cols.iter()
             .position(|c| *c == name)
@@ -228,7 +218,7 @@ fn headered(f: &[&str], cols: &[&str]) -> Result<Entry, String> {
             .copied()
             .unwrap_or("")
     };
-    let (lat, lon) = checked(
+    let (lat, lon) = LineFault::on_globe(
         number(get("latitude"), "latitude")?,
         number(get("longitude"), "longitude")?,
     )?;

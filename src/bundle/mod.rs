@@ -22,7 +22,7 @@ pub enum BundleError {
     #[error(transparent)]
     Admin(#[from] AdminError),
     /// An output file that could not be written.
-    #[error("{path}: {source}")]
+    #[error("{path}")]
     Io {
         /// The file.
         path: PathBuf,

@@ -202,7 +202,7 @@ fn unknown_places_fall_back_to_the_enclosing_place_with_precision_2() {
         .find(|p| p.mention == "Al-Daatour")
         .expect("Al-Daatour kept");
     assert_eq!(p.role, PlaceRole::Origin);
-    assert_eq!(p.precision, Some(2));
+    assert_eq!(p.precision.map(u8::from), Some(2));
     assert_eq!(p.admin1.as_deref(), Some("Lattakia"));
 
     let cs = extract(
@@ -212,7 +212,7 @@ fn unknown_places_fall_back_to_the_enclosing_place_with_precision_2() {
     let p = cs[0].event_place().expect("event place");
     assert_eq!(p.mention, "Hikmeh school");
     assert_eq!(p.kind, Some(PlaceKind::School));
-    assert_eq!(p.precision, Some(1));
+    assert_eq!(p.precision.map(u8::from), Some(1));
     assert!(p.weak_source, "a single map mark");
 
     // A site the gazetteer does not hold: within about 25 km of the town it is named after.
@@ -221,12 +221,12 @@ fn unknown_places_fall_back_to_the_enclosing_place_with_precision_2() {
     let p = cs[0].event_place().expect("event place");
     assert_eq!(p.mention, "Rastan stadium");
     assert_eq!(p.admin1.as_deref(), Some("Homs"));
-    assert_eq!(p.precision, Some(2));
+    assert_eq!(p.precision.map(u8::from), Some(2));
     // ... unless the sentence puts it in a place far from that town.
     let cs = extract("Six soldiers were killed at the Rastan stadium in Aleppo on Friday.");
     let p = cs[0].event_place().expect("event place");
     assert_eq!(p.admin1.as_deref(), Some("Aleppo"));
-    assert_eq!(p.precision, Some(2));
+    assert_eq!(p.precision.map(u8::from), Some(2));
 }
 
 #[test]
@@ -235,7 +235,7 @@ fn names_opened_by_an_ayn_mark_are_one_word() {
     assert_eq!(cs.len(), 1);
     let p = cs[0].event_place().expect("resolved");
     assert_eq!(p.mention, "Al `Uqayrib");
-    assert_eq!(p.precision, Some(1));
+    assert_eq!(p.precision.map(u8::from), Some(1));
 }
 
 #[test]
@@ -578,7 +578,7 @@ fn landmark_table() {
             (
                 p.gazetteer_id.clone().unwrap_or_default(),
                 p.kind.map(|k| k.as_str()).unwrap_or_default(),
-                p.precision.unwrap_or(0),
+                p.precision.map_or(0, u8::from),
             )
         });
         if got.as_ref().map(|(i, k, p)| (i.as_str(), *k, *p)) != Some((id, kind, precision)) {
@@ -600,7 +600,7 @@ fn several_landmarks_in_one_claim_are_mapped_at_the_area_holding_them() {
     // Both lie in the district of Jebel Saman (the city of Aleppo's).
     assert_eq!(p.kind, Some(PlaceKind::District), "{p:?}");
     assert_eq!(p.admin2.as_deref(), Some("Jebel Saman"));
-    assert_eq!(p.precision, Some(3));
+    assert_eq!(p.precision.map(u8::from), Some(3));
     let sites: Vec<Option<PlaceKind>> = cs[0].places.iter().skip(1).map(|p| p.kind).collect();
     assert_eq!(
         sites,

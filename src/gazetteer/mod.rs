@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 
 use index::{Bytes, Index};
 
-use crate::model::{Place, PlaceKind, PlaceRole};
+use crate::model::{Place, PlaceKind, PlaceRole, Precision};
 use crate::util::{geodesy::distance_km, hash::sha256_hex};
 
 /// The bundled gazetteer, as written by `tollmap gazetteer build`.
@@ -27,6 +27,55 @@ pub const TSV_HEADER: &str =
 /// The header of gazetteers written before landmarks (no `near`, no `radius_m`): still read.
 pub const TSV_HEADER_V1: &str =
     "id\tkind\tname\tlat\tlon\tcountry\tadmin1\tadmin2\tpopulation\tsources\tnames";
+
+/// Why one line of a place list (the gazetteer TSV, a GeoNames dump) does not fit its format.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum LineFault {
+    /// Too few or too many fields.
+    #[error("expected {expected}, found {found}")]
+    Fields {
+        /// The fields the format has.
+        expected: &'static str,
+        /// The fields the line has.
+        found: usize,
+    },
+    /// A kind the gazetteer does not know.
+    #[error("unknown kind `{0}`")]
+    Kind(String),
+    /// A field that should be a number.
+    #[error("`{field}` is not a number: `{value}`")]
+    Number {
+        /// The field.
+        field: &'static str,
+        /// What it holds.
+        value: String,
+    },
+    /// Coordinates off the globe.
+    #[error("coordinates out of range: {0}, {1}")]
+    Range(f64, f64),
+}
+
+impl LineFault {
+    /// A number read from `field`, or the fault naming it.
+    pub(crate) fn number<T: std::str::FromStr>(
+        value: &str,
+        field: &'static str,
+    ) -> Result<T, LineFault> {
+        value.trim().parse().map_err(|_| LineFault::Number {
+            field,
+            value: value.to_string(),
+        })
+    }
+
+    /// The coordinates, when they are on the globe.
+    pub(crate) fn on_globe(lat: f64, lon: f64) -> Result<(f64, f64), LineFault> {
+        if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) {
+            Ok((lat, lon))
+        } else {
+            Err(LineFault::Range(lat, lon))
+        }
+    }
+}
 
 /// What can go wrong loading or building a gazetteer.
 #[derive(Debug, thiserror::Error)]
@@ -42,11 +91,12 @@ pub enum GazetteerError {
         message: String,
     },
     /// A source file that could not be read.
-    #[error("{path}: {cause}")]
+    #[error("{path}")]
     Io {
         /// The file.
         path: PathBuf,
         /// Why it could not be read.
+        #[source]
         cause: std::io::Error,
     },
     /// A source file whose content does not fit what the builder expects.
@@ -405,10 +455,10 @@ impl Gazetteer {
             if line.is_empty() {
                 continue;
             }
-            entries.push(parse_line(line).map_err(|message| GazetteerError::Format {
+            entries.push(parse_line(line).map_err(|fault| GazetteerError::Format {
                 source_name: source_name.to_string(),
                 line: i + 1,
-                message,
+                message: fault.to_string(),
             })?);
         }
         Gazetteer::from_entries(entries, &sha256_hex(text.as_bytes()))
@@ -1098,7 +1148,7 @@ pub fn fallback_place(mention: &str, role: PlaceRole, enclosing: &Entry) -> Plac
 const SITE_TOWN_KM: f64 = 30.0;
 
 /// The precision of a fallback place; no gazetteer entry has it of its own.
-pub const FALLBACK_PRECISION: u8 = 2;
+pub const FALLBACK_PRECISION: Precision = Precision::NEAR;
 
 /// A claim place at a gazetteer entry.
 pub fn place_from_entry(mention: &str, role: PlaceRole, e: &Entry) -> Place {
@@ -1150,28 +1200,21 @@ fn score(c: &Candidate<'_>, ctx: &Context, hint: Option<PlaceKind>) -> f64 {
     s
 }
 
-fn parse_line(line: &str) -> Result<Entry, String> {
+fn parse_line(line: &str) -> Result<Entry, LineFault> {
     let f: Vec<&str> = line.split('\t').collect();
     if f.len() != 11 && f.len() != 13 {
-        return Err(format!(
-            "expected 13 tab-separated fields (or 11, without near and radius_m), found {}",
-            f.len()
-        ));
+        return Err(LineFault::Fields {
+            expected: "13 tab-separated fields (or 11, without near and radius_m)",
+            found: f.len(),
+        });
     }
     let opt = |s: &str| (!s.is_empty()).then(|| s.to_string());
-    let kind = PlaceKind::parse(f[1]).ok_or_else(|| format!("unknown kind `{}`", f[1]))?;
-    let lat: f64 = f[3]
-        .parse()
-        .map_err(|_| format!("bad latitude `{}`", f[3]))?;
-    let lon: f64 = f[4]
-        .parse()
-        .map_err(|_| format!("bad longitude `{}`", f[4]))?;
-    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
-        return Err(format!("coordinates out of range: {lat}, {lon}"));
-    }
-    let population: u64 = f[8]
-        .parse()
-        .map_err(|_| format!("bad population `{}`", f[8]))?;
+    let kind = PlaceKind::parse(f[1]).ok_or_else(|| LineFault::Kind(f[1].to_string()))?;
+    let (lat, lon) = LineFault::on_globe(
+        LineFault::number(f[3], "latitude")?,
+        LineFault::number(f[4], "longitude")?,
+    )?;
+    let population: u64 = LineFault::number(f[8], "population")?;
     let split = |s: &str| -> Vec<String> {
         s.split('|')
             .filter(|x| !x.is_empty())
@@ -1198,7 +1241,7 @@ fn parse_line(line: &str) -> Result<Entry, String> {
             (near, radius) => Some(Site {
                 near: near.map(str::to_string),
                 radius_m: match radius.filter(|x| !x.is_empty()) {
-                    Some(r) => Some(r.parse().map_err(|_| format!("bad radius_m `{r}`"))?),
+                    Some(r) => Some(LineFault::number(r, "radius_m")?),
                     None => None,
                 },
             }),
@@ -1259,7 +1302,7 @@ mod tests {
         ] {
             let e = resolve_name(g, name).unwrap_or_else(|| panic!("{name} unresolved"));
             assert_eq!(e.admin1.as_deref(), Some(id_or_admin1), "{name}: {e:?}");
-            assert_eq!(e.kind.precision(), precision, "{name}: {e:?}");
+            assert_eq!(e.kind.precision().code(), precision, "{name}: {e:?}");
         }
         let hama = resolve_name(g, "Hama").unwrap();
         assert_eq!(hama.kind, PlaceKind::City);
@@ -1304,7 +1347,7 @@ mod tests {
                 .resolve(name, &Context::default())
                 .unwrap_or_else(|| panic!("{name}"));
             assert_eq!(
-                (c.entry.id.as_str(), c.entry.kind.precision()),
+                (c.entry.id.as_str(), c.entry.kind.precision().code()),
                 (id, precision),
                 "{name}"
             );
@@ -1322,7 +1365,7 @@ mod tests {
         let aleppo = resolve_name(g, "Aleppo").unwrap();
         let p = fallback_place("the Hikmeh school", PlaceRole::Event, &aleppo);
         assert_eq!(p.mention, "the Hikmeh school");
-        assert_eq!(p.precision, Some(2));
+        assert_eq!(p.precision, Some(Precision::NEAR));
         assert_eq!(p.name.as_deref(), Some("Aleppo"));
     }
 
@@ -1367,7 +1410,7 @@ mod tests {
         };
         let c = g.resolve("Idlib", &ctx).expect("resolves");
         assert_eq!(c.entry.kind, PlaceKind::Governorate);
-        assert_eq!(c.entry.kind.precision(), 4);
+        assert_eq!(c.entry.kind.precision(), Precision::GOVERNORATE);
     }
 
     #[test]

@@ -34,13 +34,18 @@ pub fn looks_like_feed(bytes: &[u8], content_type: Option<&str>) -> bool {
         || head.starts_with("<feed")
 }
 
+/// A body that is not an RSS or Atom feed.
+#[derive(Debug, thiserror::Error)]
+#[error("not a valid RSS or Atom feed")]
+pub struct FeedError(#[source] feed_rs::parser::ParseFeedError);
+
 /// The items of a feed.
-pub fn read_feed(bytes: &[u8], source: &str) -> Result<Vec<FeedItem>, String> {
+pub fn read_feed(bytes: &[u8], source: &str) -> Result<Vec<FeedItem>, FeedError> {
     let feed = feed_rs::parser::Builder::new()
         .base_uri(Some(source))
         .build()
         .parse(bytes)
-        .map_err(|e| format!("not a valid RSS or Atom feed: {e}"))?;
+        .map_err(FeedError)?;
     let mut items = Vec::new();
     for e in feed.entries {
         let link = e.links.first().map(|l| l.href.clone());

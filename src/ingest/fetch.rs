@@ -86,12 +86,80 @@ impl Fetched {
 
 /// Why a URL could not be fetched; the message names the URL.
 #[derive(Debug, thiserror::Error)]
-#[error("{url}: {message}")]
+#[error("{url}")]
 pub struct FetchError {
     /// The URL fetched.
     pub url: String,
     /// What went wrong (status, timeout, size).
-    pub message: String,
+    #[source]
+    pub fault: FetchFault,
+}
+
+/// What went wrong fetching a URL.
+#[derive(Debug, thiserror::Error)]
+pub enum FetchFault {
+    /// Not an `http://` or `https://` URL.
+    #[error("only http:// and https:// URLs are fetched")]
+    Scheme,
+    /// This build has no HTTP client.
+    #[error("this tollmap was built without the `fetch` feature")]
+    NoClient,
+    /// The HTTP client could not start (the TLS backend).
+    #[error("cannot start the HTTP client")]
+    Client(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// A 304 for a URL the cache has no copy of.
+    #[error("304 Not Modified with no cached copy")]
+    NoCachedCopy,
+    /// A status that is not success (after the retries a 429 or 5xx gets).
+    #[error("HTTP {0}")]
+    Status(u16),
+    /// More redirects than allowed.
+    #[error("too many redirects (more than {0}; a redirect loop?)")]
+    Redirects(usize),
+    /// No answer in time, after every try.
+    #[error("timed out (no answer within {after:?}, {tries} tries)")]
+    Timeout {
+        /// The time allowed a request.
+        after: Duration,
+        /// Tries made.
+        tries: u32,
+    },
+    /// The server could not be reached.
+    #[error("cannot connect")]
+    Connect(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The request failed otherwise.
+    #[error("request failed")]
+    Request(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// A body larger than the limit.
+    #[error("{}", too_large(*size, *limit))]
+    TooLarge {
+        /// The size announced, when it was.
+        size: Option<u64>,
+        /// The limit.
+        limit: u64,
+    },
+    /// The body stopped arriving or could not be decoded.
+    #[error("reading the body failed")]
+    Body(#[source] std::io::Error),
+    /// The cache could not be written.
+    #[error("cannot write the cache file {}", path.display())]
+    Cache {
+        /// The cache file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The fetch never finished (a worker thread stopped).
+    #[error("not fetched")]
+    NotFetched,
+}
+
+fn too_large(size: Option<u64>, limit: u64) -> String {
+    match size {
+        Some(n) => format!("body of {n} bytes is over the limit of {limit}"),
+        None => format!("body is over the limit of {limit} bytes"),
+    }
 }
 
 #[cfg(feature = "fetch")]
@@ -112,7 +180,7 @@ impl Fetcher {
     pub fn new(_opts: FetchOptions) -> Result<Fetcher, FetchError> {
         Err(FetchError {
             url: "URL inputs".into(),
-            message: "this tollmap was built without the `fetch` feature".into(),
+            fault: FetchFault::NoClient,
         })
     }
 
@@ -122,7 +190,7 @@ impl Fetcher {
             .map(|u| {
                 Err(FetchError {
                     url: u.clone(),
-                    message: "this tollmap was built without the `fetch` feature".into(),
+                    fault: FetchFault::NoClient,
                 })
             })
             .collect()

@@ -89,6 +89,17 @@ fn time_datetime(html: &str) -> Option<String> {
     None
 }
 
+/// A page with no article in it.
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    /// The HTML could not be read.
+    #[error("not a readable HTML page")]
+    Unreadable(#[source] dom_smoothie::ReadabilityError),
+    /// Nothing in the page reads as an article.
+    #[error("no article text found")]
+    NoArticle(#[source] Option<dom_smoothie::ReadabilityError>),
+}
+
 /// Reads an HTML page into a document with id `id`; `url` resolves relative links.
 pub fn read_page(
     id: &str,
@@ -96,17 +107,15 @@ pub fn read_page(
     bytes: &[u8],
     header_charset: Option<&str>,
     url: Option<&str>,
-) -> Result<Page, String> {
+) -> Result<Page, PageError> {
     let (html, encoding) = decode(bytes, header_charset);
     let cfg = Config {
         text_mode: TextMode::Formatted,
         ..Config::default()
     };
-    let mut reader = Readability::new(html.as_str(), url, Some(cfg))
-        .map_err(|e| format!("not a readable HTML page: {e}"))?;
-    let article = reader
-        .parse()
-        .map_err(|e| format!("no article text found: {e}"))?;
+    let mut reader =
+        Readability::new(html.as_str(), url, Some(cfg)).map_err(PageError::Unreadable)?;
+    let article = reader.parse().map_err(|e| PageError::NoArticle(Some(e)))?;
     let date = |s: &str| super::parse_date(s).or_else(|| s.get(..10).and_then(super::parse_date));
     let published = article
         .published_time
@@ -116,7 +125,7 @@ pub fn read_page(
         .or_else(|| time_datetime(&html).as_deref().and_then(date));
     let text = paragraphs(&article.text_content);
     if text.trim().is_empty() {
-        return Err("no article text found".into());
+        return Err(PageError::NoArticle(None));
     }
     let title = article.title.trim();
     Ok(Page {

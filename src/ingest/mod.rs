@@ -29,16 +29,18 @@ use jiff::civil::Date;
 use serde_json::Value;
 
 use crate::model::Document;
+use crate::util::report;
 
 /// What can go wrong reading inputs. Each names the input and, where it has lines, the line.
 #[derive(Debug, thiserror::Error)]
 pub enum IngestError {
     /// An input that does not exist or cannot be read.
-    #[error("{path}: {cause}")]
+    #[error("{path}")]
     Io {
         /// The input.
         path: PathBuf,
         /// Why it could not be read.
+        #[source]
         cause: std::io::Error,
     },
     /// A line of an input that does not fit its format.
@@ -137,7 +139,7 @@ pub fn documents(inputs: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, I
         }
     } else {
         out.warnings
-            .extend(failures.into_iter().map(|e| e.to_string()));
+            .extend(failures.iter().map(|e| report::chain(e)));
     }
     let mut seen: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
     for d in &out.documents {
@@ -159,7 +161,7 @@ fn read_urls(urls: &[String], opts: &IngestOptions, out: &mut Ingested) -> usize
     let fetcher = match fetch::Fetcher::new(opts.fetch.clone()) {
         Ok(f) => f,
         Err(e) => {
-            out.warnings.push(e.to_string());
+            out.warnings.push(report::chain(&e));
             return 0;
         }
     };
@@ -176,7 +178,7 @@ fn read_urls(urls: &[String], opts: &IngestOptions, out: &mut Ingested) -> usize
         let f = match r {
             Ok(f) => f,
             Err(e) => {
-                out.warnings.push(e.to_string());
+                out.warnings.push(report::chain(&e));
                 continue;
             }
         };
@@ -207,12 +209,12 @@ fn read_urls(urls: &[String], opts: &IngestOptions, out: &mut Ingested) -> usize
                         }
                     }
                 }
-                Err(e) => out.warnings.push(format!("{url}: {e}")),
+                Err(e) => out.warnings.push(format!("{url}: {}", report::chain(&e))),
             }
         } else if seen.insert(url.clone()) {
             match html::read_page(url, url, &f.bytes, f.charset(), Some(&f.final_url)) {
                 Ok(page) => out.documents.push(page.document),
-                Err(e) => out.warnings.push(format!("{url}: {e}")),
+                Err(e) => out.warnings.push(format!("{url}: {}", report::chain(&e))),
             }
         }
         out.files.push(InputFile {
@@ -227,7 +229,8 @@ fn read_urls(urls: &[String], opts: &IngestOptions, out: &mut Ingested) -> usize
         let f = match r {
             Ok(f) => f,
             Err(e) => {
-                out.warnings.push(format!("feed item `{}`: {e}", item.id));
+                out.warnings
+                    .push(format!("feed item `{}`: {}", item.id, report::chain(&e)));
                 continue;
             }
         };
@@ -240,7 +243,7 @@ fn read_urls(urls: &[String], opts: &IngestOptions, out: &mut Ingested) -> usize
                 d.url = Some(link);
                 out.documents.push(d);
             }
-            Err(e) => out.warnings.push(format!("{link}: {e}")),
+            Err(e) => out.warnings.push(format!("{link}: {}", report::chain(&e))),
         }
     }
     obtained
@@ -422,13 +425,14 @@ fn read_file(path: &Path, opts: &IngestOptions, out: &mut Ingested) -> Result<()
             .and_then(|s| s.to_str())
             .unwrap_or("page")
             .to_string();
-        let page = html::read_page(&id, &path.display().to_string(), &bytes, None, None).map_err(
-            |message| IngestError::Line {
-                path: path.to_path_buf(),
-                line: 1,
-                message,
-            },
-        )?;
+        let page =
+            html::read_page(&id, &path.display().to_string(), &bytes, None, None).map_err(|e| {
+                IngestError::Line {
+                    path: path.to_path_buf(),
+                    line: 1,
+                    message: report::chain(&e),
+                }
+            })?;
         let mut doc = page.document;
         doc.published = doc.published.or(opts.published);
         out.documents.push(doc);

@@ -27,7 +27,8 @@ use jiff::civil::Date;
 
 use super::IngestError;
 use crate::model::{
-    Claim, ClaimDate, Count, DatePrecision, Outcome, Place, PlaceRole, Qualifier, Scope, Victims,
+    Claim, ClaimDate, Count, DatePrecision, Outcome, Place, PlaceRole, Precision, Provenance,
+    Qualifier, Scope, Victims, TABLE_POINT_PREFIX,
 };
 
 /// Which table a header describes.
@@ -136,7 +137,7 @@ fn parse_table_date(s: &str) -> Option<Date> {
 
 /// A place with its own coordinates and precision; `id` is the point itself, so that events
 /// at the same coordinates share a map feature.
-fn table_place(mention: Option<&str>, point: (f64, f64), precision: Option<u8>) -> Place {
+fn table_place(mention: Option<&str>, point: (f64, f64), precision: Option<Precision>) -> Place {
     let (lat, lon) = point;
     Place {
         mention: mention
@@ -144,7 +145,7 @@ fn table_place(mention: Option<&str>, point: (f64, f64), precision: Option<u8>) 
             .unwrap_or_else(|| format!("{lat:.5}, {lon:.5}")),
         role: PlaceRole::Event,
         name: mention.map(str::to_string),
-        gazetteer_id: Some(format!("point:{lat:.5},{lon:.5}")),
+        gazetteer_id: Some(format!("{TABLE_POINT_PREFIX}{lat:.5},{lon:.5}")),
         lat: Some(lat),
         lon: Some(lon),
         admin1: None,
@@ -454,7 +455,7 @@ fn ucdp_row(row: &Row<'_>, n: usize, out: &mut Vec<Claim>) -> Result<(), IngestE
     let Some(point) = row.point("latitude", "longitude")? else {
         return Err(row.err("no latitude/longitude".into()));
     };
-    let precision = row.count("where_prec")?.map(|p| p.clamp(1, 7) as u8);
+    let precision = row.count("where_prec")?.map(Precision::clamped);
     let name = row.get("where_coordinates").or(row.get("adm_1"));
     let mut place = table_place(name, point, precision);
     place.admin1 = row.get("adm_1").map(str::to_string);
@@ -491,7 +492,7 @@ fn ucdp_row(row: &Row<'_>, n: usize, out: &mut Vec<Claim>) -> Result<(), IngestE
             None => ClaimDate::unknown(None),
         },
     };
-    let doc = format!("ucdp:{id}");
+    let doc = Provenance::Ucdp.doc_id(&id);
     let sides = [row.get("side_a"), row.get("side_b")]
         .into_iter()
         .flatten()
@@ -544,7 +545,7 @@ fn acled_row(row: &Row<'_>, n: usize, stem: &str, out: &mut Vec<Claim>) -> Resul
         .or(row.get("data_id"))
         .map(str::to_string)
         .unwrap_or_else(|| format!("{stem}-{n}"));
-    let doc = format!("acled:{id}");
+    let doc = Provenance::Acled.doc_id(&id);
     let quote = row
         .get("notes")
         .map(str::to_string)
@@ -569,9 +570,9 @@ fn acled_row(row: &Row<'_>, n: usize, stem: &str, out: &mut Vec<Claim>) -> Resul
         };
     }
     let precision = row.count("geo_precision")?.map(|p| match p {
-        1 => 1,
-        2 => 2,
-        _ => 4,
+        1 => Precision::EXACT,
+        2 => Precision::NEAR,
+        _ => Precision::GOVERNORATE,
     });
     let Some(point) = row.point("latitude", "longitude")? else {
         return Err(row.err("no latitude/longitude".into()));
@@ -647,11 +648,7 @@ fn claims_row(row: &Row<'_>, n: usize, stem: &str) -> Result<Claim, IngestError>
     let mention = row.get("place_mention").or(row.get("place_name"));
     match (row.point("lat", "lon")?, mention) {
         (Some(point), m) => {
-            let mut p = table_place(
-                m,
-                point,
-                row.count("precision")?.map(|p| p.clamp(1, 7) as u8),
-            );
+            let mut p = table_place(m, point, row.count("precision")?.map(Precision::clamped));
             if let Some(g) = row.get("gazetteer_id") {
                 p.gazetteer_id = Some(g.to_string());
             }
@@ -740,12 +737,12 @@ mod tests {
         );
         let p = &cs[0].places[0];
         assert_eq!(
-            (p.lat, p.lon, p.precision),
+            (p.lat, p.lon, p.precision.map(u8::from)),
             (Some(36.2), Some(37.15), Some(1))
         );
         assert_eq!(cs[0].date.precision, DatePrecision::Year);
         assert_eq!(cs[0].date.start, Date::new(2014, 1, 1).ok());
-        assert_eq!(cs[4].places[0].precision, Some(4));
+        assert_eq!(cs[4].places[0].precision, Some(Precision::GOVERNORATE));
     }
 
     #[test]
@@ -756,7 +753,7 @@ mod tests {
         let cs = read(acled).unwrap();
         assert_eq!(cs[0].count.low, 6);
         assert_eq!(cs[0].date.start, Date::new(2019, 3, 14).ok());
-        assert_eq!(cs[0].places[0].precision, Some(4));
+        assert_eq!(cs[0].places[0].precision, Some(Precision::GOVERNORATE));
         assert_eq!(cs[0].claimant.as_deref(), Some("ACLED (SOHR)"));
 
         let claims = "count_low,count_high,outcome,victims,place_name,date_start,date_end\n\

@@ -56,9 +56,12 @@ pub struct Gpkg {
 
 /// A GeoPackage error, with the layer it concerns.
 #[derive(Debug, thiserror::Error)]
-#[error("GeoPackage layer {layer}: {cause}")]
+#[error("GeoPackage layer {layer}")]
 pub struct GpkgError {
+    /// The layer (table) being written.
     pub layer: String,
+    /// What SQLite said.
+    #[source]
     pub cause: rusqlite::Error,
 }
 

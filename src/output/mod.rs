@@ -20,11 +20,12 @@ use crate::model::{Claim, Document};
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
     /// A file or folder that could not be written.
-    #[error("{path}: {cause}")]
+    #[error("{path}")]
     Io {
         /// The file or folder.
         path: PathBuf,
         /// Why it could not be written.
+        #[source]
         cause: std::io::Error,
     },
     /// A thread making outputs stopped (it panicked).
@@ -887,10 +888,10 @@ fn stage_tiles(
     let ts = make_tiles(layers, opts)?;
     let mut tmp = temp_file("tiles.pmtiles")?;
     archive::write_pmtiles_to(&ts, std::io::BufWriter::new(tmp.as_file_mut())).map_err(|e| {
-        OutputError::Io {
+        OutputError::Tiles(crate::tiles::TilesError::Output {
             path: tmp.path().to_path_buf(),
-            cause: std::io::Error::other(e),
-        }
+            source: e,
+        })
     })?;
     staged_file("tiles.pmtiles", tmp.into_temp_path())
 }

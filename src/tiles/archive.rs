@@ -7,10 +7,34 @@ use std::path::{Path, PathBuf};
 
 use super::{TilesError, Tileset};
 
-fn out_err(path: &Path, e: impl std::fmt::Display) -> TilesError {
+/// What went wrong inside a tile archive, read or written.
+#[derive(Debug, thiserror::Error)]
+pub enum ArchiveError {
+    /// The file could not be read or written.
+    #[error("I/O")]
+    Io(#[from] std::io::Error),
+    /// The `pmtiles` crate refused the archive or a tile.
+    #[error("PMTiles")]
+    Pmtiles(#[from] pmtiles::PmtError),
+    /// SQLite failed on an MBTiles file.
+    #[cfg(feature = "gpkg")]
+    #[error("MBTiles (SQLite)")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The archive's metadata is not JSON.
+    #[error("metadata")]
+    Metadata(#[from] serde_json::Error),
+    /// The bytes do not follow the format.
+    #[error("{0}")]
+    Malformed(String),
+    /// This build cannot do it (a feature left out).
+    #[error("{0}")]
+    Unsupported(&'static str),
+}
+
+fn out_err(path: &Path, e: impl Into<ArchiveError>) -> TilesError {
     TilesError::Output {
         path: path.to_path_buf(),
-        msg: e.to_string(),
+        source: e.into(),
     }
 }
 
@@ -26,7 +50,7 @@ fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile, TilesError> {
 }
 
 /// Writes the tile set as PMTiles v3 to any seekable writer (gzip tiles and directories).
-pub fn write_pmtiles_to<W: Write + Seek>(ts: &Tileset, w: W) -> Result<(), String> {
+pub fn write_pmtiles_to<W: Write + Seek>(ts: &Tileset, w: W) -> Result<(), ArchiveError> {
     use pmtiles::{Compression, PmTilesWriter, TileCoord, TileType};
     let [west, south, east, north] = ts.bounds;
     let mut writer = PmTilesWriter::new(TileType::Mvt)
@@ -38,14 +62,12 @@ pub fn write_pmtiles_to<W: Write + Seek>(ts: &Tileset, w: W) -> Result<(), Strin
         .center(ts.center.0, ts.center.1)
         .center_zoom(ts.center.2)
         .metadata(ts.metadata.to_string())
-        .create(w)
-        .map_err(|e| e.to_string())?;
+        .create(w)?;
     for tile in ts.tiles() {
-        let (z, x, y, bytes) = tile.map_err(|e| e.to_string())?;
-        let coord = TileCoord::new(z, x, y).map_err(|e| e.to_string())?;
-        writer.add_tile(coord, &bytes).map_err(|e| e.to_string())?;
+        let (z, x, y, bytes) = tile?;
+        writer.add_tile(TileCoord::new(z, x, y)?, &bytes)?;
     }
-    writer.finalize().map_err(|e| e.to_string())
+    Ok(writer.finalize()?)
 }
 
 /// Writes `path` as PMTiles, atomically.
@@ -72,7 +94,9 @@ fn finish(tmp: tempfile::NamedTempFile, path: &Path) -> Result<(), TilesError> {
 pub fn write_mbtiles(_ts: &Tileset, path: &Path) -> Result<(), TilesError> {
     Err(out_err(
         path,
-        "this tollmap was built without the `gpkg` feature (SQLite): write .pmtiles",
+        ArchiveError::Unsupported(
+            "this tollmap was built without the `gpkg` feature (SQLite): write .pmtiles",
+        ),
     ))
 }
 
@@ -158,12 +182,12 @@ pub struct PmTilesContents {
 /// A tile read back: z, x, y (XYZ) and its uncompressed MVT bytes.
 pub type TileData = (u8, u32, u32, Vec<u8>);
 
-fn varints(buf: &[u8]) -> Result<Vec<u64>, String> {
+fn varints(buf: &[u8]) -> Result<Vec<u64>, ArchiveError> {
     let mut out = Vec::new();
     let (mut v, mut shift) = (0u64, 0);
     for &b in buf {
         if shift >= 64 {
-            return Err("varint too long".into());
+            return Err(malformed("varint too long"));
         }
         v |= u64::from(b & 0x7f) << shift;
         if b < 0x80 {
@@ -177,51 +201,73 @@ fn varints(buf: &[u8]) -> Result<Vec<u64>, String> {
     Ok(out)
 }
 
-fn gunzip(bytes: &[u8], compression: u8) -> Result<Vec<u8>, String> {
+fn gunzip(bytes: &[u8], compression: u8) -> Result<Vec<u8>, ArchiveError> {
     match compression {
         1 => Ok(bytes.to_vec()),
         2 => {
             let mut out = Vec::new();
-            flate2::read::GzDecoder::new(bytes)
-                .read_to_end(&mut out)
-                .map_err(|e| e.to_string())?;
+            flate2::read::GzDecoder::new(bytes).read_to_end(&mut out)?;
             Ok(out)
         }
-        c => Err(format!("compression {c} not supported by this reader")),
+        c => Err(malformed(format!(
+            "compression {c} not supported by this reader"
+        ))),
     }
 }
 
+fn malformed(what: impl Into<String>) -> ArchiveError {
+    ArchiveError::Malformed(what.into())
+}
+
+/// An archive that could not be read, and why.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", path.display())]
+pub struct ReadError {
+    /// The archive.
+    pub path: PathBuf,
+    /// What went wrong.
+    #[source]
+    pub source: ArchiveError,
+}
+
 /// Reads a whole PMTiles v3 archive (for checks and tests; tiles are held in memory).
-pub fn read_pmtiles(path: &Path) -> Result<PmTilesContents, String> {
-    let mut f = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+pub fn read_pmtiles(path: &Path) -> Result<PmTilesContents, ReadError> {
+    pmtiles_contents(path).map_err(|source| ReadError {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn pmtiles_contents(path: &Path) -> Result<PmTilesContents, ArchiveError> {
+    let mut f = std::fs::File::open(path)?;
     let mut h = [0u8; 127];
-    f.read_exact(&mut h)
-        .map_err(|e| format!("{}: header: {e}", path.display()))?;
+    f.read_exact(&mut h)?;
     if &h[..7] != b"PMTiles" || h[7] != 3 {
-        return Err(format!("{}: not a PMTiles v3 archive", path.display()));
+        return Err(malformed("not a PMTiles v3 archive"));
     }
     let u = |o: usize| u64::from_le_bytes(h[o..o + 8].try_into().unwrap_or([0; 8]));
     let i =
         |o: usize| f64::from(i32::from_le_bytes(h[o..o + 4].try_into().unwrap_or([0; 4]))) / 1e7;
     let internal = h[97];
     let tile_compression = h[98];
-    let mut read_at = |off: u64, len: u64| -> Result<Vec<u8>, String> {
-        f.seek(SeekFrom::Start(off)).map_err(|e| e.to_string())?;
-        let mut buf = vec![0u8; usize::try_from(len).map_err(|e| e.to_string())?];
-        f.read_exact(&mut buf).map_err(|e| e.to_string())?;
+    let mut read_at = |off: u64, len: u64| -> Result<Vec<u8>, ArchiveError> {
+        f.seek(SeekFrom::Start(off))?;
+        let len = usize::try_from(len).map_err(|_| malformed("a length past memory"))?;
+        let mut buf = vec![0u8; len];
+        f.read_exact(&mut buf)?;
         Ok(buf)
     };
     let metadata_raw = gunzip(&read_at(u(24), u(32))?, internal)?;
-    let metadata = serde_json::from_slice(&metadata_raw).map_err(|e| format!("metadata: {e}"))?;
+    let metadata = serde_json::from_slice(&metadata_raw)?;
     let (leaf_off, data_off) = (u(40), u(56));
     // Directories, depth first, collecting (tile id, run length, offset, length).
     let mut stack = vec![(u(8), u(16))];
     let mut entries = Vec::new();
     while let Some((off, len)) = stack.pop() {
         let v = varints(&gunzip(&read_at(off, len)?, internal)?)?;
-        let n = *v.first().ok_or("empty directory")? as usize;
+        let n = *v.first().ok_or_else(|| malformed("empty directory"))? as usize;
         if v.len() != 1 + 4 * n {
-            return Err("malformed directory".into());
+            return Err(malformed("malformed directory"));
         }
         let (ids, runs, lens, offs) = (
             &v[1..1 + n],
@@ -251,8 +297,7 @@ pub fn read_pmtiles(path: &Path) -> Result<PmTilesContents, String> {
     for (id, run, offset, len) in entries {
         let raw = gunzip(&read_at(data_off + offset, len)?, tile_compression)?;
         for r in 0..run {
-            let c =
-                pmtiles::TileCoord::from(pmtiles::TileId::new(id + r).map_err(|e| e.to_string())?);
+            let c = pmtiles::TileCoord::from(pmtiles::TileId::new(id + r)?);
             tiles.push((c.z(), c.x(), c.y(), raw.clone()));
         }
     }
@@ -268,26 +313,29 @@ pub fn read_pmtiles(path: &Path) -> Result<PmTilesContents, String> {
 
 /// Reads every tile of an MBTiles file: (z, x, y in XYZ, uncompressed bytes), sorted.
 #[cfg(feature = "gpkg")]
-pub fn read_mbtiles(path: &Path) -> Result<Vec<TileData>, String> {
+pub fn read_mbtiles(path: &Path) -> Result<Vec<TileData>, ReadError> {
+    mbtiles_contents(path).map_err(|source| ReadError {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+#[cfg(feature = "gpkg")]
+fn mbtiles_contents(path: &Path) -> Result<Vec<TileData>, ArchiveError> {
     let db =
-        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .map_err(|e| e.to_string())?;
-    let mut st = db
-        .prepare("SELECT zoom_level, tile_column, tile_row, tile_data FROM tiles")
-        .map_err(|e| e.to_string())?;
-    let rows = st
-        .query_map([], |r| {
-            Ok((
-                r.get::<_, u8>(0)?,
-                r.get::<_, u32>(1)?,
-                r.get::<_, u32>(2)?,
-                r.get::<_, Vec<u8>>(3)?,
-            ))
-        })
-        .map_err(|e| e.to_string())?;
+        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+    let mut st = db.prepare("SELECT zoom_level, tile_column, tile_row, tile_data FROM tiles")?;
+    let rows = st.query_map([], |r| {
+        Ok((
+            r.get::<_, u8>(0)?,
+            r.get::<_, u32>(1)?,
+            r.get::<_, u32>(2)?,
+            r.get::<_, Vec<u8>>(3)?,
+        ))
+    })?;
     let mut out = Vec::new();
     for row in rows {
-        let (z, x, row, data) = row.map_err(|e| e.to_string())?;
+        let (z, x, row, data) = row?;
         out.push((z, x, (1u32 << z) - 1 - row, gunzip(&data, 2)?));
     }
     out.sort_by_key(|t| (t.0, t.1, t.2));

@@ -34,23 +34,41 @@ use source::{Layer, WORLD};
 #[derive(Debug, thiserror::Error)]
 pub enum TilesError {
     /// An input that could not be read or parsed.
-    #[error("{}: {msg}", path.display())]
+    #[error("{}", path.display())]
     Input {
         /// The file.
         path: PathBuf,
-        /// What is wrong.
-        msg: String,
+        /// What is wrong (a parse error gives the line and column).
+        #[source]
+        source: std::io::Error,
+    },
+    /// The temporary file tiles are spooled to could not be made or written.
+    #[error("the tiles' temporary file")]
+    Spool(#[source] std::io::Error),
+    /// A tile address outside its zoom.
+    #[error("tile {z}/{x}/{y}")]
+    Address {
+        /// Zoom.
+        z: u8,
+        /// Column.
+        x: u32,
+        /// Row.
+        y: u32,
+        /// What the `pmtiles` crate said.
+        #[source]
+        source: pmtiles::PmtError,
     },
     /// Options that do not fit together.
     #[error("{0}")]
     Options(String),
     /// An output that could not be written.
-    #[error("writing {}: {msg}", path.display())]
+    #[error("writing {}", path.display())]
     Output {
         /// The file.
         path: PathBuf,
-        /// What is wrong.
-        msg: String,
+        /// What went wrong.
+        #[source]
+        source: archive::ArchiveError,
     },
 }
 
@@ -78,11 +96,18 @@ pub struct Accumulate {
     pub op: AccOp,
 }
 
+/// An `--accumulate` value that is not `FIELD:OP`.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct AccumulateError(String);
+
 impl FromStr for Accumulate {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = AccumulateError;
+    fn from_str(s: &str) -> Result<Self, AccumulateError> {
         let (field, op) = s.rsplit_once(':').ok_or_else(|| {
-            format!("{s:?}: expected FIELD:OP (OP is sum, min, max, count or upper)")
+            AccumulateError(format!(
+                "{s:?}: expected FIELD:OP (OP is sum, min, max, count or upper)"
+            ))
         })?;
         let op = match op {
             "sum" => AccOp::Sum,
@@ -91,13 +116,13 @@ impl FromStr for Accumulate {
             "count" => AccOp::Count,
             "upper" => AccOp::Upper,
             other => {
-                return Err(format!(
+                return Err(AccumulateError(format!(
                     "{s:?}: unknown operation {other:?} (sum, min, max, count or upper)"
-                ))
+                )))
             }
         };
         if field.is_empty() {
-            return Err(format!("{s:?}: empty field name"));
+            return Err(AccumulateError(format!("{s:?}: empty field name")));
         }
         Ok(Accumulate {
             field: field.to_string(),
@@ -496,8 +521,7 @@ pub fn make_tiles(layers: Vec<Layer>, opts: &TileOptions) -> Result<Tileset, Til
             ops,
         });
     }
-    let mut spool =
-        tempfile::tempfile().map_err(|e| TilesError::Options(format!("temporary file: {e}")))?;
+    let mut spool = tempfile::tempfile().map_err(TilesError::Spool)?;
     let mut spooled: u64 = 0;
     let mut index = Vec::new();
     let mut stats = TileStats::default();
@@ -518,9 +542,7 @@ pub fn make_tiles(layers: Vec<Layer>, opts: &TileOptions) -> Result<Tileset, Til
                 .map(|&key| encode_tile(&prepared, &levels, &ix, key, z, opts))
                 .collect::<Result<_, _>>()?;
             for t in made.into_iter().flatten() {
-                spool
-                    .write_all(&t.bytes)
-                    .map_err(|e| TilesError::Options(format!("temporary file: {e}")))?;
+                spool.write_all(&t.bytes).map_err(TilesError::Spool)?;
                 index.push((t.id, z, t.x, t.y, spooled, t.bytes.len() as u32));
                 spooled += t.bytes.len() as u64;
                 stats.tiles += 1;
@@ -715,8 +737,12 @@ fn encode_tile(
     opts: &TileOptions,
 ) -> Result<Option<EncodedTile>, TilesError> {
     let (tx, ty) = ((key >> 32) as u32, key as u32);
-    let coord = pmtiles::TileCoord::new(z, tx, ty)
-        .map_err(|e| TilesError::Options(format!("tile {z}/{tx}/{ty}: {e}")))?;
+    let coord = pmtiles::TileCoord::new(z, tx, ty).map_err(|source| TilesError::Address {
+        z,
+        x: tx,
+        y: ty,
+        source,
+    })?;
     let id = pmtiles::TileId::from(coord).value();
     let runs = with_key(&ix.runs, key, |r| r.0);
     let extras = with_key(&ix.extras, key, |e| e.0);

@@ -227,7 +227,7 @@ impl Layer {
     }
 
     /// Adds one GeoJSON feature.
-    fn add(&mut self, raw: RawFeature) -> Result<(), String> {
+    fn add(&mut self, raw: RawFeature) -> Result<(), GeometryError> {
         let feature = self.ends.len() as u32;
         let Some(geometry) = raw.geometry else {
             self.skipped += 1;
@@ -365,7 +365,7 @@ impl Layer {
         }
     }
 
-    fn add_geometry(&mut self, g: &RawGeometry, feature: u32) -> Result<(), String> {
+    fn add_geometry(&mut self, g: &RawGeometry, feature: u32) -> Result<(), GeometryError> {
         let coords = g.coordinates.as_ref();
         match g.kind.as_str() {
             "Point" => {
@@ -390,7 +390,7 @@ impl Layer {
                 }
             }
             "LineString" | "MultiLineString" => {}
-            other => return Err(format!("unknown geometry type {other:?}")),
+            other => return Err(GeometryError::Type(other.to_string())),
         }
         Ok(())
     }
@@ -406,7 +406,7 @@ impl Layer {
         });
     }
 
-    fn add_polygon(&mut self, rings: &[Value], feature: u32) -> Result<(), String> {
+    fn add_polygon(&mut self, rings: &[Value], feature: u32) -> Result<(), GeometryError> {
         let mut lonlat = Vec::with_capacity(rings.len());
         for ring in rings {
             let mut pts = Vec::new();
@@ -460,14 +460,28 @@ pub enum Shape<'a> {
     MultiPolygon(&'a geo::MultiPolygon<f64>),
 }
 
-fn array(v: Option<&Value>) -> Result<&[Value], String> {
+/// A GeoJSON geometry the tiler cannot read.
+#[derive(Debug, thiserror::Error)]
+pub enum GeometryError {
+    /// A geometry type GeoJSON does not have.
+    #[error("unknown geometry type {0:?}")]
+    Type(String),
+    /// Coordinates that are not an array.
+    #[error("coordinates are not an array")]
+    NotArray,
+    /// A position that is not a longitude and latitude in range.
+    #[error("bad position {0}")]
+    Position(String),
+}
+
+fn array(v: Option<&Value>) -> Result<&[Value], GeometryError> {
     match v {
         Some(Value::Array(a)) => Ok(a),
-        _ => Err("coordinates are not an array".to_string()),
+        _ => Err(GeometryError::NotArray),
     }
 }
 
-fn position(v: Option<&Value>) -> Result<(f64, f64), String> {
+fn position(v: Option<&Value>) -> Result<(f64, f64), GeometryError> {
     let a = array(v)?;
     match (
         a.first().and_then(Value::as_f64),
@@ -478,7 +492,9 @@ fn position(v: Option<&Value>) -> Result<(f64, f64), String> {
         {
             Ok((lon, lat))
         }
-        _ => Err(format!("bad position {}", Value::Array(a.to_vec()))),
+        _ => Err(GeometryError::Position(
+            Value::Array(a.to_vec()).to_string(),
+        )),
     }
 }
 
@@ -609,25 +625,19 @@ impl<'de> Visitor<'de> for DocumentSeed<'_> {
 
 /// Streams a GeoJSON file into `layer`. Errors name the file, line and column.
 pub fn read_into(path: &Path, layer: &mut Layer) -> Result<(), TilesError> {
-    let file = std::fs::File::open(path).map_err(|e| TilesError::Input {
+    let input = |source: std::io::Error| TilesError::Input {
         path: path.to_path_buf(),
-        msg: e.to_string(),
-    })?;
-    read_from(std::io::BufReader::with_capacity(1 << 20, file), layer).map_err(|msg| {
-        TilesError::Input {
-            path: path.to_path_buf(),
-            msg,
-        }
-    })
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(input)?;
+    read_from(std::io::BufReader::with_capacity(1 << 20, file), layer).map_err(|e| input(e.into()))
 }
 
-/// Streams GeoJSON from a reader into `layer`.
-pub fn read_from<R: Read>(reader: R, layer: &mut Layer) -> Result<(), String> {
+/// Streams GeoJSON from a reader into `layer`; the error gives the line and column.
+pub fn read_from<R: Read>(reader: R, layer: &mut Layer) -> Result<(), serde_json::Error> {
     let mut de = serde_json::Deserializer::from_reader(reader);
-    DocumentSeed(layer)
-        .deserialize(&mut de)
-        .map_err(|e| e.to_string())?;
-    de.end().map_err(|e| e.to_string())
+    DocumentSeed(layer).deserialize(&mut de)?;
+    de.end()
 }
 
 #[cfg(test)]
@@ -675,7 +685,7 @@ mod tests {
             (r#"[1,2]"#, "FeatureCollection"),
         ] {
             let err = read_from(text.as_bytes(), &mut Layer::new("t")).expect_err(text);
-            assert!(err.contains(want), "{err}");
+            assert!(err.to_string().contains(want), "{err}");
         }
     }
 }

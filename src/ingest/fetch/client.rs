@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
-use super::{FetchError, FetchOptions, Fetched, Origin};
+use super::{FetchError, FetchFault, FetchOptions, Fetched, Origin};
 
 /// Makes ring the process's TLS provider (once; a provider already installed stays).
 pub(crate) fn install_tls() {
@@ -49,8 +49,8 @@ impl Fetcher {
             .brotli(true)
             .build()
             .map_err(|e| FetchError {
-                url: String::new(),
-                message: format!("cannot start the HTTP client: {e}"),
+                url: "URL inputs".into(),
+                fault: FetchFault::Client(Box::new(e)),
             })?;
         Ok(Fetcher { client, opts })
     }
@@ -74,9 +74,12 @@ impl Fetcher {
         let Some((body, meta_path)) = self.cache_paths(&meta.url) else {
             return Ok(());
         };
-        let err = |p: &Path, e: std::io::Error| FetchError {
+        let err = |p: &Path, source: std::io::Error| FetchError {
             url: meta.url.clone(),
-            message: format!("cannot write the cache file {}: {e}", p.display()),
+            fault: FetchFault::Cache {
+                path: p.to_path_buf(),
+                source,
+            },
         };
         if let Some(dir) = &self.opts.cache {
             std::fs::create_dir_all(dir).map_err(|e| err(dir, e))?;
@@ -88,12 +91,12 @@ impl Fetcher {
 
     /// Fetches one URL (with the cache's validators when it has a copy).
     pub fn fetch(&self, url: &str) -> Result<Fetched, FetchError> {
-        let fail = |message: String| FetchError {
+        let fail = |fault: FetchFault| FetchError {
             url: url.to_string(),
-            message,
+            fault,
         };
         if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(fail("only http:// and https:// URLs are fetched".into()));
+            return Err(fail(FetchFault::Scheme));
         }
         let cached = self.cached(url);
         match self.try_fetch(url, cached.as_ref().map(|c| &c.0)) {
@@ -105,7 +108,7 @@ impl Fetcher {
                     content_type: meta.content_type,
                     origin: Origin::Revalidated,
                 }),
-                None => Err(fail("304 Not Modified with no cached copy".into())),
+                None => Err(fail(FetchFault::NoCachedCopy)),
             },
             Ok(Answer::Body(meta, bytes)) => {
                 self.store(&meta, &bytes)?;
@@ -118,20 +121,20 @@ impl Fetcher {
                 })
             }
             // The server failed: the last good copy, flagged, rather than nothing.
-            Err(message) => match cached {
+            Err(fault) => match cached {
                 Some((meta, bytes)) => Ok(Fetched {
                     url: url.to_string(),
                     final_url: meta.final_url,
                     bytes,
                     content_type: meta.content_type,
-                    origin: Origin::Stale(message),
+                    origin: Origin::Stale(crate::util::report::chain(&fault)),
                 }),
-                None => Err(fail(message)),
+                None => Err(fail(fault)),
             },
         }
     }
 
-    fn try_fetch(&self, url: &str, validators: Option<&CacheMeta>) -> Result<Answer, String> {
+    fn try_fetch(&self, url: &str, validators: Option<&CacheMeta>) -> Result<Answer, FetchFault> {
         let mut delay = self.opts.backoff;
         let mut attempt = 0;
         loop {
@@ -155,26 +158,22 @@ impl Fetcher {
                     }
                     let retryable = status.as_u16() == 429 || status.is_server_error();
                     if !retryable || attempt >= self.opts.retries {
-                        return Err(format!("HTTP {status}"));
+                        return Err(FetchFault::Status(status.as_u16()));
                     }
                     retry_after(&resp).unwrap_or(delay)
                 }
                 Err(e) if e.is_redirect() => {
-                    return Err(format!(
-                        "too many redirects (more than {}; a redirect loop?)",
-                        self.opts.max_redirects
-                    ))
+                    return Err(FetchFault::Redirects(self.opts.max_redirects))
                 }
                 Err(e) if e.is_timeout() && attempt < self.opts.retries => delay,
                 Err(e) if e.is_timeout() => {
-                    return Err(format!(
-                        "timed out (no answer within {:?}, {} tries)",
-                        self.opts.timeout,
-                        attempt + 1
-                    ))
+                    return Err(FetchFault::Timeout {
+                        after: self.opts.timeout,
+                        tries: attempt + 1,
+                    })
                 }
-                Err(e) if e.is_connect() => return Err(format!("cannot connect: {e}")),
-                Err(e) => return Err(format!("request failed: {e}")),
+                Err(e) if e.is_connect() => return Err(FetchFault::Connect(Box::new(e))),
+                Err(e) => return Err(FetchFault::Request(Box::new(e))),
             };
             std::thread::sleep(retry_in.min(self.opts.max_delay));
             delay = delay.saturating_mul(2);
@@ -186,7 +185,7 @@ impl Fetcher {
         &self,
         url: &str,
         resp: reqwest::blocking::Response,
-    ) -> Result<(CacheMeta, Vec<u8>), String> {
+    ) -> Result<(CacheMeta, Vec<u8>), FetchFault> {
         let header = |name: reqwest::header::HeaderName| {
             resp.headers()
                 .get(name)
@@ -203,15 +202,18 @@ impl Fetcher {
         let limit = self.opts.max_bytes;
         if let Some(len) = resp.content_length() {
             if len > limit {
-                return Err(format!("body of {len} bytes is over the limit of {limit}"));
+                return Err(FetchFault::TooLarge {
+                    size: Some(len),
+                    limit,
+                });
             }
         }
         let mut bytes = Vec::new();
         resp.take(limit + 1)
             .read_to_end(&mut bytes)
-            .map_err(|e| format!("reading the body failed: {e}"))?;
+            .map_err(FetchFault::Body)?;
         if bytes.len() as u64 > limit {
-            return Err(format!("body is over the limit of {limit} bytes"));
+            return Err(FetchFault::TooLarge { size: None, limit });
         }
         Ok((meta, bytes))
     }
@@ -242,7 +244,7 @@ impl Fetcher {
                 r.unwrap_or_else(|| {
                     Err(FetchError {
                         url: url.clone(),
-                        message: "not fetched".into(),
+                        fault: FetchFault::NotFetched,
                     })
                 })
             })
