@@ -1,4 +1,6 @@
 #![deny(missing_docs)]
+// Unsafe code lives in `util::sys` alone, each use with its reasons.
+#![deny(unsafe_code)]
 //! tollmap turns reports of war casualties into maps.
 //!
 //! It reads news articles (text, Markdown, JSON Lines), extracts each *claim* of people

@@ -33,9 +33,7 @@ fn map(path: PathBuf) -> Result<Bytes, GazetteerError> {
     if file.metadata().map_err(|e| io(&path, e))?.len() == 0 {
         return Ok(Bytes::Static(b""));
     }
-    // SAFETY: the map is read-only and tollmap never writes these files while they are open;
-    // an import into the same folder replaces them by rename, which leaves this map intact.
-    let mmap = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| io(&path, e))?;
+    let mmap = crate::util::sys::map_read_only(&file).map_err(|e| io(&path, e))?;
     Ok(Bytes::Shared(Arc::new(mmap)))
 }
 

@@ -410,9 +410,7 @@ fn read_file(path: &Path, opts: &IngestOptions, out: &mut Ingested) -> Result<()
         if file.metadata().map_err(io)?.len() == 0 {
             return read_table_file(path, b"", out);
         }
-        // SAFETY: the map is only read, while this function runs; a file changed meanwhile
-        // by another program can give wrong text, which is then checked as UTF-8 and CSV.
-        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(io)?;
+        let map = crate::util::sys::map_read_only(&file).map_err(io)?;
         return read_table_file(path, &map, out);
     }
     let bytes = std::fs::read(path).map_err(io)?;

@@ -341,62 +341,16 @@ fn claims_in_place(
     each: &ChunkRows<'_>,
     path: &Path,
 ) -> Result<Vec<Claim>, IngestError> {
-    use rayon::prelude::*;
-    let mut out: Vec<Claim> = Vec::with_capacity(records);
-    let slots = &mut out.spare_capacity_mut()[..records];
     let mismatch = || IngestError::Line {
         path: path.to_path_buf(),
         line: 0,
         message: "rows changed while the table was read".into(),
     };
-    // Each chunk: how many of its slots hold a claim, and how it ended.
-    let filled: Vec<(usize, Result<(), IngestError>)> = slots
-        .par_chunks_mut(TABLE_CHUNK)
-        .enumerate()
-        .map(|(k, chunk)| {
-            let mut i = 0;
-            let r = each(k, &mut |c| match chunk.get_mut(i) {
-                Some(slot) => {
-                    slot.write(c);
-                    i += 1;
-                    Ok(())
-                }
-                None => Err(mismatch()),
-            });
-            let r = r.and_then(|()| {
-                if i == chunk.len() {
-                    Ok(())
-                } else {
-                    Err(mismatch())
-                }
-            });
-            (i, r)
-        })
-        .collect();
-    if filled.iter().any(|(_, r)| r.is_err()) {
-        // The claims made are dropped, and the first bad row in table order is the error.
-        let mut first = None;
-        for (chunk, (i, r)) in slots.chunks_mut(TABLE_CHUNK).zip(filled) {
-            for slot in &mut chunk[..i] {
-                // SAFETY: the first `i` slots of this chunk were written above.
-                unsafe { slot.assume_init_drop() };
-            }
-            if let (None, Err(e)) = (&first, r) {
-                first = Some(e);
-            }
-        }
-        return Err(first.unwrap_or_else(mismatch));
-    }
-    // SAFETY: every chunk wrote each of its slots (checked above), so the first `records`
-    // elements are initialised.
-    unsafe { out.set_len(records) };
-    Ok(out)
+    crate::util::sys::fill_in_parallel(records, TABLE_CHUNK, each, &mismatch)
 }
 
 /// Makes the claims of chunk `k` and hands them to `emit`, in row order.
-type ChunkRows<'a> = dyn Fn(usize, &mut dyn FnMut(Claim) -> Result<(), IngestError>) -> Result<(), IngestError>
-    + Sync
-    + 'a;
+type ChunkRows<'a> = crate::util::sys::ChunkItems<'a, Claim, IngestError>;
 
 /// Rows made into claims at a time (in parallel).
 const TABLE_CHUNK: usize = 8192;

@@ -3,6 +3,9 @@
 //! Exit codes: 0 success; 1 finished, but a `--strict`/`--max-unresolved` policy was breached
 //! (or, for `geocode`, some name did not resolve); 2 usage or fatal error.
 
+// Unsafe code lives in `alloc` alone, with its reasons.
+#![deny(unsafe_code)]
+
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -13,6 +16,8 @@ use tollmap::gazetteer::Gazetteer;
 
 use cli::{Cli, Command, GazetteerCommand, ImportCommand};
 
+#[allow(unsafe_code)]
+mod alloc;
 mod build;
 mod cli;
 mod extract;
@@ -26,24 +31,8 @@ mod tiles;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-unsafe extern "C" {
-    /// mimalloc's run-time options (`mi_option_t` is a C enum).
-    fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
-}
-
-/// `mi_option_purge_delay` in mimalloc v3's `mi_option_t`.
-const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
-
 fn main() -> ExitCode {
-    // Freed memory is kept for reuse instead of handed back to the system after 10 ms: a build
-    // frees and allocates gigabytes, and on a VM each page handed back costs a fault and a
-    // clearing when it is touched again (about a sixth of a 1M-claim build's CPU time). A
-    // `MIMALLOC_PURGE_DELAY` in the environment still wins.
-    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
-        // SAFETY: sets an integer option of the allocator linked into this binary; called
-        // before any thread is started.
-        unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
-    }
+    alloc::keep_freed_memory();
     let cli = Cli::parse();
     match run(&cli) {
         Ok(code) => code,
