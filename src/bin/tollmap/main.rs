@@ -32,8 +32,11 @@ mod tiles;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    alloc::keep_freed_memory();
     let cli = Cli::parse();
+    alloc::purge(match cli.command {
+        Command::Tiles(_) => alloc::Purge::AtOnce,
+        _ => alloc::Purge::Never,
+    });
     match run(&cli) {
         Ok(code) => code,
         Err(e) => {
