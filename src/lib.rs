@@ -22,6 +22,7 @@ pub mod bundle;
 pub mod extract;
 pub mod gazetteer;
 pub mod ingest;
+pub mod layers;
 pub mod model;
 pub mod output;
 pub mod pipeline;

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use rusqlite::Connection;
 
-use super::geojson::{Feature, FeatureSink, Geom, Prop};
+use crate::layers::{Feature, FeatureSink, FieldKind, Geom, Prop};
 
 /// What `last_change` says: a constant, so that output bytes depend only on the inputs.
 const LAST_CHANGE: &str = "1970-01-01T00:00:00.000Z";
@@ -21,31 +21,11 @@ const WGS84_WKT: &str = "GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\",SPHEROID[\"WGS 84\
 
 /// The SQL type of a property, by its name.
 pub fn column_type(name: &str) -> &'static str {
-    const DATES: &[&str] = &[
-        "published",
-        "date_start",
-        "date_end",
-        "period_start",
-        "period_end",
-        "start",
-        "end",
-    ];
-    const COUNTS: &[&str] = &[
-        "claims",
-        "documents",
-        "events",
-        "spanning",
-        "precision",
-        "low",
-        "high",
-    ];
-    if DATES.contains(&name) {
-        "DATE"
-    } else if COUNTS.contains(&name) || name.ends_with("_low") || name.ends_with("_high") {
+    match FieldKind::of(name) {
+        FieldKind::Date => "DATE",
         // 32-bit, which GDAL reads as Integer (INTEGER would be Integer64).
-        "MEDIUMINT"
-    } else {
-        "TEXT"
+        FieldKind::Count => "MEDIUMINT",
+        FieldKind::Text => "TEXT",
     }
 }
 
@@ -439,7 +419,7 @@ impl Row<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::output::geojson::Props;
+    use crate::layers::Props;
 
     #[test]
     fn point_blobs_follow_the_standard_layout() {

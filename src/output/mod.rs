@@ -14,6 +14,7 @@ use serde_json::json;
 use crate::aggregate::{EventRules, Granularity, Summary};
 use crate::gazetteer::Gazetteer;
 use crate::ingest::InputFile;
+use crate::layers::names;
 use crate::model::{Claim, Document};
 
 /// What can go wrong writing outputs.
@@ -380,7 +381,7 @@ pub fn stage_tables(claims: &[Claim]) -> Result<Vec<Staged>, OutputError> {
 }
 
 /// A layer function: hands its features to a sink.
-type LayerFn<'a> = Box<dyn Fn(&mut dyn geojson::FeatureSink<'a>) + Sync + 'a>;
+type LayerFn<'a> = Box<dyn Fn(&mut dyn crate::layers::FeatureSink<'a>) + Sync + 'a>;
 
 /// One layer of a build: its name, its GeoPackage geometry type and description, and the
 /// function making its features.
@@ -408,31 +409,31 @@ fn layer_specs<'a>(
     vec![
         spec("claims", "POINT", "every event claim at its event place", {
             let (claims, order, event_of) = (summary.claims, &summary.id_order, &summary.event_of);
-            Box::new(move |s: &mut dyn geojson::FeatureSink<'a>| {
-                geojson::claims_layer(claims, order, by_id, (events, event_of), s)
+            Box::new(move |s: &mut dyn crate::layers::FeatureSink<'a>| {
+                crate::layers::claims_layer(claims, order, by_id, (events, event_of), s)
             }) as LayerFn<'a>
         }),
         spec(
             "events",
             "POINT",
             "claims reporting the same deaths",
-            Box::new(move |s| geojson::events_layer(events, s)),
+            Box::new(move |s| crate::layers::events_layer(events, s)),
         ),
         spec("places", "POINT", "event places by period", {
             let places = &summary.places;
-            Box::new(move |s| geojson::places_layer(places, events, s))
+            Box::new(move |s| crate::layers::places_layer(places, events, s))
         }),
         spec("origins", "POINT", "where the dead came from, by period", {
             let origins = &summary.origins;
-            Box::new(move |s| geojson::places_layer(origins, events, s))
+            Box::new(move |s| crate::layers::places_layer(origins, events, s))
         }),
         spec("admin1", "MULTIPOLYGON", "governorates by period", {
             let (rows, areas) = (&summary.admin1, summary.admin1_areas);
-            Box::new(move |s| geojson::areas_layer(rows, areas, events, s))
+            Box::new(move |s| crate::layers::areas_layer(rows, areas, events, s))
         }),
         spec("admin2", "MULTIPOLYGON", "districts by period", {
             let (rows, areas) = (&summary.admin2, summary.admin2_areas);
-            Box::new(move |s| geojson::areas_layer(rows, areas, events, s))
+            Box::new(move |s| crate::layers::areas_layer(rows, areas, events, s))
         }),
     ]
 }
@@ -715,26 +716,32 @@ const TILE_LAYERS: [&str; 3] = ["claims", "places", "admin1"];
 
 /// Properties left out of the tiles: long source text and id lists (they stay in the
 /// GeoJSON layers and the GeoPackage).
-const TILE_OMITS: [&str; 5] = ["claim_ids", "event_ids", "quote", "restated_ids", "title"];
+const TILE_OMITS: [&str; 5] = [
+    names::CLAIM_IDS,
+    names::EVENT_IDS,
+    names::QUOTE,
+    names::RESTATED_IDS,
+    names::TITLE,
+];
 
 /// The claim properties in the tiles: what a map needs to draw and filter a claim and to find
 /// it again (by `id`) in claims.geojson, claims.csv or the GeoPackage.
 const TILE_CLAIM_FIELDS: [&str; 15] = [
-    "admin1",
-    "claimant",
-    "count_high",
-    "count_low",
-    "date_end",
-    "date_precision",
-    "date_start",
-    "doc",
-    "event_id",
-    "id",
-    "outcome",
-    "place_name",
-    "precision",
-    "qualifier",
-    "victims",
+    names::ADMIN1,
+    names::CLAIMANT,
+    names::COUNT_HIGH,
+    names::COUNT_LOW,
+    names::DATE_END,
+    names::DATE_PRECISION,
+    names::DATE_START,
+    names::DOC,
+    names::EVENT_ID,
+    names::ID,
+    names::OUTCOME,
+    names::PLACE_NAME,
+    names::PRECISION,
+    names::QUALIFIER,
+    names::VICTIMS,
 ];
 
 /// Highest zoom of the governorate polygons in the tiles: they are simplified to about 200 m,
@@ -754,19 +761,19 @@ pub fn build_tile_options(max_zoom: u8) -> crate::tiles::TileOptions {
         max_zoom,
         cluster_distance: 10.0,
         accumulate: vec![
-            acc("claims", AccOp::Sum),
-            acc("events", AccOp::Sum),
-            acc("killed_low", AccOp::Sum),
-            acc("killed_high", AccOp::Upper),
-            acc("wounded_low", AccOp::Sum),
-            acc("wounded_high", AccOp::Upper),
-            acc("killed_civilians_low", AccOp::Sum),
-            acc("killed_foreign_forces_low", AccOp::Sum),
-            acc("killed_jihadist_low", AccOp::Sum),
-            acc("killed_kurdish_forces_low", AccOp::Sum),
-            acc("killed_opposition_low", AccOp::Sum),
-            acc("killed_pro_government_low", AccOp::Sum),
-            acc("killed_unknown_low", AccOp::Sum),
+            acc(names::CLAIMS, AccOp::Sum),
+            acc(names::EVENTS, AccOp::Sum),
+            acc(names::KILLED_LOW, AccOp::Sum),
+            acc(names::KILLED_HIGH, AccOp::Upper),
+            acc(names::WOUNDED_LOW, AccOp::Sum),
+            acc(names::WOUNDED_HIGH, AccOp::Upper),
+            acc(names::KILLED_CIVILIANS_LOW, AccOp::Sum),
+            acc(names::KILLED_FOREIGN_FORCES_LOW, AccOp::Sum),
+            acc(names::KILLED_JIHADIST_LOW, AccOp::Sum),
+            acc(names::KILLED_KURDISH_FORCES_LOW, AccOp::Sum),
+            acc(names::KILLED_OPPOSITION_LOW, AccOp::Sum),
+            acc(names::KILLED_PRO_GOVERNMENT_LOW, AccOp::Sum),
+            acc(names::KILLED_UNKNOWN_LOW, AccOp::Sum),
         ],
         name: "tollmap".into(),
         description: "Casualty claims, place totals and governorate totals".into(),
@@ -796,7 +803,7 @@ pub(crate) fn spawn<'s, T: Send + 's>(
 #[derive(Clone)]
 enum Batch<'a> {
     Begin(usize),
-    Features(std::sync::Arc<Vec<geojson::Feature<'a>>>),
+    Features(std::sync::Arc<Vec<crate::layers::Feature<'a>>>),
     End,
 }
 
@@ -810,7 +817,7 @@ const FANOUT_QUEUE: usize = 8;
 /// each feature into the tile layer and the page's values when they take this layer.
 struct Fanout<'a, 's> {
     to: [&'s std::sync::mpsc::SyncSender<Batch<'a>>; 2],
-    batch: Vec<geojson::Feature<'a>>,
+    batch: Vec<crate::layers::Feature<'a>>,
     tiles: Option<crate::tiles::source::Layer>,
     web: Option<web::ValueSink>,
 }
@@ -831,8 +838,8 @@ impl<'a> Fanout<'a, '_> {
     }
 }
 
-impl<'a> geojson::FeatureSink<'a> for Fanout<'a, '_> {
-    fn feature(&mut self, f: geojson::Feature<'a>) {
+impl<'a> crate::layers::FeatureSink<'a> for Fanout<'a, '_> {
+    fn feature(&mut self, f: crate::layers::Feature<'a>) {
         if let Some(layer) = self.tiles.as_mut() {
             push_tile_feature(layer, &f);
         }
@@ -861,19 +868,19 @@ fn tile_layer(name: &str) -> crate::tiles::source::Layer {
 }
 
 /// Adds a feature to a tile layer (no text is parsed back).
-fn push_tile_feature(layer: &mut crate::tiles::source::Layer, f: &geojson::Feature<'_>) {
+fn push_tile_feature(layer: &mut crate::tiles::source::Layer, f: &crate::layers::Feature<'_>) {
     use crate::tiles::mvt::ValRef;
     use crate::tiles::source::Shape;
-    fn value<'v>(v: &'v geojson::Prop<'_>) -> Option<ValRef<'v>> {
+    fn value<'v>(v: &'v crate::layers::Prop<'_>) -> Option<ValRef<'v>> {
         match v {
-            geojson::Prop::Null => None,
-            geojson::Prop::Int(i) => Some(ValRef::Int(*i)),
+            crate::layers::Prop::Null => None,
+            crate::layers::Prop::Int(i) => Some(ValRef::Int(*i)),
             other => other.as_str().map(ValRef::Str),
         }
     }
     let shape = match f.geom {
-        geojson::Geom::Point { lon, lat } => Shape::Point { lon, lat },
-        geojson::Geom::Area(a) => Shape::MultiPolygon(&a.shape),
+        crate::layers::Geom::Point { lon, lat } => Shape::Point { lon, lat },
+        crate::layers::Geom::Area(a) => Shape::MultiPolygon(&a.shape),
     };
     // Ids are text ("geonames:170063|2016-08"): MVT ids are integers, so none is kept.
     layer.push(None, shape, f.props.iter().map(|(k, v)| (*k, value(v))));

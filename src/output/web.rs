@@ -5,6 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::layers::names;
 use serde_json::{json, Map, Value};
 
 use super::{stage, OutputError, Staged};
@@ -58,8 +59,8 @@ pub struct ValueSink(pub Vec<Value>);
 
 impl ValueSink {
     /// Adds one feature as a value.
-    pub fn add(&mut self, f: &super::geojson::Feature<'_>) {
-        use super::geojson::Geom;
+    pub fn add(&mut self, f: &crate::layers::Feature<'_>) {
+        use crate::layers::Geom;
         use crate::util::geodesy::round6;
         let geometry = match f.geom {
             Geom::Point { lon, lat } => json!({ "coordinates": [round6(lon), round6(lat)] }),
@@ -76,8 +77,8 @@ impl ValueSink {
     }
 }
 
-impl<'a> super::geojson::FeatureSink<'a> for ValueSink {
-    fn feature(&mut self, f: super::geojson::Feature<'a>) {
+impl<'a> crate::layers::FeatureSink<'a> for ValueSink {
+    fn feature(&mut self, f: crate::layers::Feature<'a>) {
         self.add(&f);
     }
 }
@@ -106,9 +107,9 @@ fn periods_of(layers: &[&[Value]]) -> Vec<(String, String, String)> {
         .filter_map(|f| {
             let p = &f["properties"];
             Some((
-                p["period"].as_str()?.to_string(),
-                p["period_start"].as_str().unwrap_or("").to_string(),
-                p["period_end"].as_str().unwrap_or("").to_string(),
+                p[names::PERIOD].as_str()?.to_string(),
+                p[names::PERIOD_START].as_str().unwrap_or("").to_string(),
+                p[names::PERIOD_END].as_str().unwrap_or("").to_string(),
             ))
         })
         .collect();
@@ -130,18 +131,18 @@ fn row(p: &Value, period: &FnvHashMap<&str, usize>, claim_ix: &FnvHashMap<&str, 
             }
         }
     }
-    let claims: Vec<usize> = p["claim_ids"]
+    let claims: Vec<usize> = p[names::CLAIM_IDS]
         .as_str()
         .unwrap_or("")
         .split_whitespace()
         .filter_map(|id| claim_ix.get(id).copied())
         .collect();
     json!({
-        "p": p["period"].as_str().and_then(|id| period.get(id)).copied(),
-        "kl": p["killed_low"].as_i64().unwrap_or(0),
-        "kh": num(&p["killed_high"]),
-        "wl": p["wounded_low"].as_i64().unwrap_or(0),
-        "wh": num(&p["wounded_high"]),
+        "p": p[names::PERIOD].as_str().and_then(|id| period.get(id)).copied(),
+        "kl": p[names::KILLED_LOW].as_i64().unwrap_or(0),
+        "kh": num(&p[names::KILLED_HIGH]),
+        "wl": p[names::WOUNDED_LOW].as_i64().unwrap_or(0),
+        "wh": num(&p[names::WOUNDED_HIGH]),
         "vk": vk,
         "c": claims,
     })
@@ -157,18 +158,18 @@ fn places_of(
     let mut by_id: FnvHashMap<&str, (Value, Vec<Value>)> = FnvHashMap::default();
     for f in features {
         let p = &f["properties"];
-        let id = p["place_id"].as_str().unwrap_or("");
+        let id = p[names::PLACE_ID].as_str().unwrap_or("");
         let entry = by_id.entry(id).or_insert_with(|| {
             order.push(id);
             let c = &f["geometry"]["coordinates"];
             (
                 json!({
                     "id": id,
-                    "name": p["name"],
+                    "name": p[names::NAME],
                     "lon": c[0],
                     "lat": c[1],
-                    "precision": p["precision"],
-                    "admin1": p["admin1"],
+                    "precision": p[names::PRECISION],
+                    "admin1": p[names::ADMIN1],
                     "site": site_label(p),
                 }),
                 Vec::new(),
@@ -189,9 +190,9 @@ fn places_of(
 fn claim_of(f: &Value) -> Value {
     let p = &f["properties"];
     let date = match (
-        p["date_precision"].as_str(),
-        p["date_start"].as_str(),
-        p["date_end"].as_str(),
+        p[names::DATE_PRECISION].as_str(),
+        p[names::DATE_START].as_str(),
+        p[names::DATE_END].as_str(),
     ) {
         (Some("unknown"), _, _) | (None, _, _) => Value::Null,
         (_, Some(s), Some(e)) if s != e => format!("{s} \u{2013} {e}").into(),
@@ -200,11 +201,11 @@ fn claim_of(f: &Value) -> Value {
         _ => Value::Null,
     };
     json!({
-        "id": p["id"], "doc": p["doc"], "low": p["count_low"], "high": p["count_high"],
-        "outcome": p["outcome"], "victims": p["victims"], "victims_text": p["victims_text"],
-        "date": date, "claimant": p["claimant"], "quote": p["quote"], "url": p["url"],
-        "title": p["title"], "outlet": p["outlet"], "precision": p["precision"],
-        "place": p["place_name"],
+        "id": p[names::ID], "doc": p[names::DOC], "low": p[names::COUNT_LOW], "high": p[names::COUNT_HIGH],
+        "outcome": p[names::OUTCOME], "victims": p[names::VICTIMS], "victims_text": p[names::VICTIMS_TEXT],
+        "date": date, "claimant": p[names::CLAIMANT], "quote": p[names::QUOTE], "url": p[names::URL],
+        "title": p[names::TITLE], "outlet": p[names::OUTLET], "precision": p[names::PRECISION],
+        "place": p[names::PLACE_NAME],
     })
 }
 
@@ -224,12 +225,12 @@ fn data(layer: LayerFeatures<'_>, inline: bool, shape: &MapShape) -> Value {
     let claim_ix: FnvHashMap<&str, usize> = claims
         .iter()
         .enumerate()
-        .filter_map(|(i, f)| Some((f["properties"]["id"].as_str()?, i)))
+        .filter_map(|(i, f)| Some((f["properties"][names::ID].as_str()?, i)))
         .collect();
     let mut area_rows: FnvHashMap<&str, Vec<Value>> = FnvHashMap::default();
     for f in &admin1 {
         let p = &f["properties"];
-        if let Some(pcode) = p["pcode"].as_str() {
+        if let Some(pcode) = p[names::PCODE].as_str() {
             area_rows
                 .entry(pcode)
                 .or_default()
@@ -350,11 +351,13 @@ pub fn stage_web(
 
 /// "airbase, near Kuweires Sharqi" for a landmark's place properties; null for the rest.
 fn site_label(p: &Value) -> Value {
-    let kind = p["kind"].as_str().and_then(crate::model::PlaceKind::parse);
+    let kind = p[names::KIND]
+        .as_str()
+        .and_then(crate::model::PlaceKind::parse);
     match kind.filter(|k| k.is_landmark()) {
         Some(k) => {
             let mut label = k.label();
-            if let Some(near) = p["near"].as_str() {
+            if let Some(near) = p[names::NEAR].as_str() {
                 label.push_str(", near ");
                 label.push_str(near);
             }
