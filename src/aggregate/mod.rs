@@ -439,12 +439,19 @@ fn widened(days: (i32, i32), w: i32) -> (i32, i32) {
     (days.0 - w, days.1 + w)
 }
 
+impl Item<'_> {
+    /// True when the claim's place is a whole governorate.
+    fn is_governorate(&self) -> bool {
+        self.precision == Some(Precision::GOVERNORATE)
+    }
+}
+
 /// Whether two precise places can be one event's.
 fn places_fit(a: &Item<'_>, b: &Item<'_>, rules: &EventRules) -> bool {
     if a.gid != 0 && a.gid == b.gid {
         return true;
     }
-    let governorate = |i: &Item<'_>| i.precision == Some(Precision::GOVERNORATE);
+    let governorate = |i: &Item<'_>| i.is_governorate();
     // A governorate and a place inside it.
     if (governorate(a) || governorate(b)) && a.adm1 != 0 && a.adm1 == b.adm1 {
         return true;
@@ -749,6 +756,27 @@ fn intern(items: &mut [Item<'_>]) {
     }
 }
 
+/// The areas (interned ids; 0 for none) a claim's place is looked up in when it joins an
+/// open event: ('a', governorate) for a governorate-level place, else its district (when
+/// events keep to one) and ('g', governorate).
+fn areas_to_search(it: &Item<'_>, rules: &EventRules) -> [(u8, u32); 2] {
+    if it.is_governorate() {
+        [(b'a', it.adm1), (b'a', 0)]
+    } else {
+        [
+            (b'd', if rules.same_district { it.adm2 } else { 0 }),
+            (b'g', it.adm1),
+        ]
+    }
+}
+
+/// The areas an event holding the item is filed under: ('d', district) and ('a',
+/// governorate) always, ('g', governorate) when the place is the governorate itself.
+fn areas_to_file(it: &Item<'_>) -> [(u8, u32); 3] {
+    let governorate = if it.is_governorate() { it.adm1 } else { 0 };
+    [(b'd', it.adm2), (b'a', it.adm1), (b'g', governorate)]
+}
+
 /// Groups the items `which` (indices into `items`, in the grouping order) into events, each
 /// claim joining the first open event it fits. Events never mix outcomes, so each outcome's
 /// items are grouped on their own (and at the same time).
@@ -761,31 +789,7 @@ fn group(items: &[Item<'_>], which: &[usize], rules: &EventRules) -> Vec<Open> {
     // Areas: ('d', district) for every event, ('g', governorate) for events holding a
     // governorate-level place, ('a', governorate) for every event.
     let mut by_area: HashMap<(u8, u32), Vec<usize>> = HashMap::default();
-    // The areas (interned ids; 0 for none) a claim's place is looked up in, and filed under.
-    let areas_to_search = |it: &Item<'_>| -> [(u8, u32); 2] {
-        if it.precision == Some(Precision::GOVERNORATE) {
-            [(b'a', it.adm1), (b'a', 0)]
-        } else {
-            [
-                (b'd', if rules.same_district { it.adm2 } else { 0 }),
-                (b'g', it.adm1),
-            ]
-        }
-    };
-    let areas_to_file = |it: &Item<'_>| -> [(u8, u32); 3] {
-        [
-            (b'd', it.adm2),
-            (b'a', it.adm1),
-            (
-                b'g',
-                if it.precision == Some(Precision::GOVERNORATE) {
-                    it.adm1
-                } else {
-                    0
-                },
-            ),
-        ]
-    };
+    let areas_to_search = |it: &Item<'_>| areas_to_search(it, rules);
     // Open events by document: documents are numbered densely from 1.
     let docs = which
         .iter()
