@@ -8,11 +8,11 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use crate::aggregate::{self, Granularity, Summary};
+use crate::extract;
 use crate::gazetteer::{self, Gazetteer, GazetteerError};
 use crate::ingest::{self, IngestError, IngestOptions, Ingested};
 use crate::model::{Claim, Document, Scope};
 use crate::output::{self, BuildFiles, Counts};
-use crate::{extract, tiles};
 
 /// Any error of the pipeline, by stage.
 #[derive(Debug, thiserror::Error)]
@@ -35,7 +35,7 @@ pub struct Pipeline {
     ingest: IngestOptions,
     period: Granularity,
     events: aggregate::EventRules,
-    tiles: Option<tiles::TileOptions>,
+    tiles: Option<output::TileOptions>,
     web: Option<output::web::WebOptions>,
 }
 
@@ -62,8 +62,14 @@ impl Pipeline {
             ingest: IngestOptions::default(),
             period: Granularity::Month,
             events: aggregate::EventRules::default(),
+            #[cfg(feature = "tiles")]
             tiles: Some(output::build_tile_options(12)),
+            #[cfg(not(feature = "tiles"))]
+            tiles: None,
+            #[cfg(feature = "web")]
             web: Some(output::web::WebOptions::default()),
+            #[cfg(not(feature = "web"))]
+            web: None,
         }
     }
 
@@ -74,7 +80,7 @@ impl Pipeline {
     }
 
     /// The vector tiles `build` writes (`tiles.pmtiles`), or none.
-    pub fn tiles(mut self, tiles: Option<tiles::TileOptions>) -> Pipeline {
+    pub fn tiles(mut self, tiles: Option<output::TileOptions>) -> Pipeline {
         self.tiles = tiles;
         self
     }

@@ -4,7 +4,21 @@ mod csv;
 mod geojson;
 #[cfg(feature = "gpkg")]
 mod gpkg;
+#[cfg(not(feature = "tiles"))]
+#[path = "no_tiling.rs"]
+mod tiling;
+#[cfg(feature = "tiles")]
+mod tiling;
+#[cfg(not(feature = "web"))]
+#[path = "no_web.rs"]
 pub mod web;
+#[cfg(feature = "web")]
+pub mod web;
+
+#[cfg(feature = "tiles")]
+pub use tiling::build_tile_options;
+pub use tiling::TileOptions;
+use tiling::{max_zoom, push_tile_feature, stage_tiles, tile_layer, TileLayer, TILE_LAYERS};
 
 use crate::util::hash::FnvHashMap as HashMap;
 use std::path::{Path, PathBuf};
@@ -14,7 +28,6 @@ use serde_json::json;
 use crate::aggregate::{EventRules, Granularity, Summary};
 use crate::gazetteer::Gazetteer;
 use crate::ingest::InputFile;
-use crate::layers::names;
 use crate::model::{Claim, Document};
 
 /// What can go wrong writing outputs.
@@ -37,6 +50,7 @@ pub enum OutputError {
     #[error(transparent)]
     Gpkg(#[from] gpkg::GpkgError),
     /// The vector tiles could not be made.
+    #[cfg(feature = "tiles")]
     #[error(transparent)]
     Tiles(#[from] crate::tiles::TilesError),
 }
@@ -357,6 +371,17 @@ pub struct Counts {
     pub unresolved_mentions: usize,
 }
 
+/// What the web page shows, from the build.
+#[derive(Debug, Clone)]
+pub struct MapShape {
+    /// Place-periods and origin-periods.
+    pub place_rows: usize,
+    /// The largest killed (low) of one place-period: the circles' scale.
+    pub max_killed: u64,
+    /// The tile archive and its highest zoom, when `build` writes one.
+    pub tiles: Option<(&'static str, u8)>,
+}
+
 /// What `build` makes besides the data: the period, the event rules, the tiles and the page.
 #[derive(Debug, Clone, Copy)]
 pub struct BuildOptions<'a> {
@@ -365,7 +390,7 @@ pub struct BuildOptions<'a> {
     /// How claims are grouped into events.
     pub rules: &'a EventRules,
     /// The vector tiles to make, or none.
-    pub tiles: Option<&'a crate::tiles::TileOptions>,
+    pub tiles: Option<&'a TileOptions>,
     /// The web page to make, or none.
     pub web: Option<&'a web::WebOptions>,
 }
@@ -452,10 +477,10 @@ pub fn stage_build(
     let tick = |what: &str| crate::util::timing::phase(what, t0);
     let by_id: HashMap<&str, &Document> = docs.iter().map(|d| (d.id.as_str(), d)).collect();
     let layers = layer_specs(summary, &by_id);
-    let shape = web::MapShape {
+    let shape = MapShape {
         place_rows: counts.place_periods + counts.origin_periods,
         max_killed: summary.max_killed(),
-        tiles: opts.tiles.map(|t| ("tiles.pmtiles", t.max_zoom)),
+        tiles: opts.tiles.map(|t| ("tiles.pmtiles", max_zoom(t))),
     };
     let web_layers: &[&str] = if opts.web.is_some() {
         web::layers_needed(&shape)
@@ -505,7 +530,7 @@ struct LayersWritten {
 fn write_layers(
     layers: &[LayerSpec<'_>],
     counts: &Counts,
-    tiles: Option<&crate::tiles::TileOptions>,
+    tiles: Option<&TileOptions>,
     web_layers: &[&str],
 ) -> Result<LayersWritten, OutputError> {
     let t0 = std::time::Instant::now();
@@ -537,14 +562,13 @@ fn write_layers(
             let mut fan = Fanout {
                 to: [&geojson_tx, &gpkg_tx],
                 batch: Vec::with_capacity(FANOUT_BATCH),
-                tiles: tiles.filter(|_| TILE_LAYERS.contains(&name)).map(|_| {
-                    let mut l = tile_layer(name);
-                    l.expect(match name {
+                tiles: tiles.filter(|_| TILE_LAYERS.contains(&name)).map(|t| {
+                    let features = match name {
                         "claims" => counts.claims_on_map,
                         "places" => counts.place_periods,
                         _ => 0,
-                    });
-                    l
+                    };
+                    tile_layer(t, name, features)
                 }),
                 web: web_layers.contains(&name).then(web::ValueSink::default),
             };
@@ -690,7 +714,7 @@ pub fn stage_manifest(
             "event_km": opts.rules.distance_km,
             "event_days": opts.rules.window_days,
             "event_same_district": opts.rules.same_district,
-            "tiles_max_zoom": opts.tiles.map(|t| t.max_zoom),
+            "tiles_max_zoom": opts.tiles.map(max_zoom),
         },
         "inputs": inputs.iter().map(|f| json!({
             "path": f.path.display().to_string(),
@@ -709,79 +733,6 @@ pub fn stage_manifest(
 /// A scoped thread's answer; a thread that panicked is an error.
 pub(crate) fn joined<T>(r: std::thread::Result<Result<T, OutputError>>) -> Result<T, OutputError> {
     r.unwrap_or_else(|_| Err(OutputError::Thread("output")))
-}
-
-/// The layers of `tiles.pmtiles`.
-const TILE_LAYERS: [&str; 3] = ["claims", "places", "admin1"];
-
-/// Properties left out of the tiles: long source text and id lists (they stay in the
-/// GeoJSON layers and the GeoPackage).
-const TILE_OMITS: [&str; 5] = [
-    names::CLAIM_IDS,
-    names::EVENT_IDS,
-    names::QUOTE,
-    names::RESTATED_IDS,
-    names::TITLE,
-];
-
-/// The claim properties in the tiles: what a map needs to draw and filter a claim and to find
-/// it again (by `id`) in claims.geojson, claims.csv or the GeoPackage.
-const TILE_CLAIM_FIELDS: [&str; 15] = [
-    names::ADMIN1,
-    names::CLAIMANT,
-    names::COUNT_HIGH,
-    names::COUNT_LOW,
-    names::DATE_END,
-    names::DATE_PRECISION,
-    names::DATE_START,
-    names::DOC,
-    names::EVENT_ID,
-    names::ID,
-    names::OUTCOME,
-    names::PLACE_NAME,
-    names::PRECISION,
-    names::QUALIFIER,
-    names::VICTIMS,
-];
-
-/// Highest zoom of the governorate polygons in the tiles: they are simplified to about 200 m,
-/// which zoom 8 already shows; map clients draw them larger from there.
-const TILE_AREA_MAX_ZOOM: u8 = 8;
-
-/// The tiler options of `build`: zooms 0 to `max_zoom`, points clustered within 10 pixels
-/// below it, clusters summing the place totals (upper bounds stay open when one is).
-pub fn build_tile_options(max_zoom: u8) -> crate::tiles::TileOptions {
-    use crate::tiles::{AccOp, Accumulate, TileOptions};
-    let acc = |field: &str, op| Accumulate {
-        field: field.to_string(),
-        op,
-    };
-    TileOptions {
-        min_zoom: 0,
-        max_zoom,
-        cluster_distance: 10.0,
-        accumulate: vec![
-            acc(names::CLAIMS, AccOp::Sum),
-            acc(names::EVENTS, AccOp::Sum),
-            acc(names::KILLED_LOW, AccOp::Sum),
-            acc(names::KILLED_HIGH, AccOp::Upper),
-            acc(names::WOUNDED_LOW, AccOp::Sum),
-            acc(names::WOUNDED_HIGH, AccOp::Upper),
-            acc(names::KILLED_CIVILIANS_LOW, AccOp::Sum),
-            acc(names::KILLED_FOREIGN_FORCES_LOW, AccOp::Sum),
-            acc(names::KILLED_JIHADIST_LOW, AccOp::Sum),
-            acc(names::KILLED_KURDISH_FORCES_LOW, AccOp::Sum),
-            acc(names::KILLED_OPPOSITION_LOW, AccOp::Sum),
-            acc(names::KILLED_PRO_GOVERNMENT_LOW, AccOp::Sum),
-            acc(names::KILLED_UNKNOWN_LOW, AccOp::Sum),
-        ],
-        name: "tollmap".into(),
-        description: "Casualty claims, place totals and governorate totals".into(),
-        attribution:
-            "tollmap; places: GeoNames, Who's On First, OCHA (CC BY); boundaries: OCHA (CC BY-IGO)"
-                .into(),
-        ..TileOptions::default()
-    }
 }
 
 /// Starts a named thread (the name shows in profiles).
@@ -818,7 +769,7 @@ const FANOUT_QUEUE: usize = 8;
 struct Fanout<'a, 's> {
     to: [&'s std::sync::mpsc::SyncSender<Batch<'a>>; 2],
     batch: Vec<crate::layers::Feature<'a>>,
-    tiles: Option<crate::tiles::source::Layer>,
+    tiles: Option<TileLayer>,
     web: Option<web::ValueSink>,
 }
 
@@ -851,56 +802,6 @@ impl<'a> crate::layers::FeatureSink<'a> for Fanout<'a, '_> {
             self.flush();
         }
     }
-}
-
-/// An empty tile layer of `build`: long texts left out, claims with their map fields only,
-/// governorates up to their zoom.
-fn tile_layer(name: &str) -> crate::tiles::source::Layer {
-    let mut layer = crate::tiles::source::Layer::new(name);
-    layer.omit(&TILE_OMITS);
-    if name == "claims" {
-        layer.keep_only(&TILE_CLAIM_FIELDS);
-    }
-    if name == "admin1" {
-        layer.max_zoom = Some(TILE_AREA_MAX_ZOOM);
-    }
-    layer
-}
-
-/// Adds a feature to a tile layer (no text is parsed back).
-fn push_tile_feature(layer: &mut crate::tiles::source::Layer, f: &crate::layers::Feature<'_>) {
-    use crate::tiles::mvt::ValRef;
-    use crate::tiles::source::Shape;
-    fn value<'v>(v: &'v crate::layers::Prop<'_>) -> Option<ValRef<'v>> {
-        match v {
-            crate::layers::Prop::Null => None,
-            crate::layers::Prop::Int(i) => Some(ValRef::Int(*i)),
-            other => other.as_str().map(ValRef::Str),
-        }
-    }
-    let shape = match f.geom {
-        crate::layers::Geom::Point { lon, lat } => Shape::Point { lon, lat },
-        crate::layers::Geom::Area(a) => Shape::MultiPolygon(&a.shape),
-    };
-    // Ids are text ("geonames:170063|2016-08"): MVT ids are integers, so none is kept.
-    layer.push(None, shape, f.props.iter().map(|(k, v)| (*k, value(v))));
-}
-
-/// Tiles the claims, places and admin1 layers into a staged `tiles.pmtiles`.
-fn stage_tiles(
-    layers: Vec<crate::tiles::source::Layer>,
-    opts: &crate::tiles::TileOptions,
-) -> Result<Staged, OutputError> {
-    use crate::tiles::{archive, make_tiles};
-    let ts = make_tiles(layers, opts)?;
-    let mut tmp = temp_file("tiles.pmtiles")?;
-    archive::write_pmtiles_to(&ts, std::io::BufWriter::new(tmp.as_file_mut())).map_err(|e| {
-        OutputError::Tiles(crate::tiles::TilesError::Output {
-            path: tmp.path().to_path_buf(),
-            source: e,
-        })
-    })?;
-    staged_file("tiles.pmtiles", tmp.into_temp_path())
 }
 
 /// A temporary file written by a library that needs a path or a seekable file (SQLite,

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use crate::layers::names;
 use serde_json::{json, Map, Value};
 
-use super::{stage, OutputError, Staged};
+use super::{stage, MapShape, OutputError, Staged};
 use crate::util::hash::FnvHashMap;
 
 const PAGE: &str = include_str!("../../web/index.html");
@@ -29,17 +29,6 @@ pub const INLINE_LIMIT: usize = 20_000;
 pub const PROTOMAPS_LEAFLET_VERSION: &str = "5.1.0";
 const PROTOMAPS_CDN: &str = "https://unpkg.com/protomaps-leaflet@5.1.0/dist/protomaps-leaflet.js";
 const PROTOMAPS_SRI: &str = "sha256-Jq8BT3sa8wjsEgt5HP92ZXu5wzg2M7UgM+bt+eXkzbU=";
-
-/// What the page shows, from the build.
-#[derive(Debug, Clone)]
-pub struct MapShape {
-    /// Place-periods and origin-periods.
-    pub place_rows: usize,
-    /// The largest killed (low) of one place-period: the circles' scale.
-    pub max_killed: u64,
-    /// The tile archive and its highest zoom, when `build` writes one.
-    pub tiles: Option<(&'static str, u8)>,
-}
 
 /// How the web map is made.
 #[derive(Debug, Clone, Default)]
