@@ -399,3 +399,115 @@ fn a_broken_server_serves_the_last_good_copy_from_the_cache() {
     );
     assert_eq!(claims(&first), claims(&second));
 }
+
+/// The SHA-256 of every file of an output folder, by name.
+fn folder_hashes(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn when_every_url_fails_nothing_is_written_and_the_exit_is_2() {
+    let base = serve(|r| match r.path.as_str() {
+        "/good" => good_page(),
+        "/feed" => reply("200 OK", "application/rss+xml", "<rss><channel><item>"),
+        "/down" => reply("503 Service Unavailable", "text/plain", "down"),
+        _ => reply("404 Not Found", "text/plain", "no"),
+    });
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().join("site");
+    let site = dir.to_str().unwrap();
+    let good = format!("{base}/good");
+    let first = tollmap(&[
+        "-q",
+        "build",
+        &good,
+        "--out",
+        site,
+        "--no-web",
+        "--no-tiles",
+    ]);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let before = folder_hashes(&dir);
+    for bad in [
+        vec![format!("{base}/missing")],
+        vec![format!("{base}/missing"), format!("{base}/down")],
+        vec![format!("{base}/feed")],
+    ] {
+        let mut args = vec!["-q", "build"];
+        args.extend(bad.iter().map(String::as_str));
+        args.extend(["--out", site, "--retries", "0", "--no-web", "--no-tiles"]);
+        let o = tollmap(&args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{bad:?}: {err}");
+        assert!(err.contains(&bad[0]), "{err}");
+        assert_eq!(folder_hashes(&dir), before, "{bad:?} changed the output");
+        let mut args = vec!["extract"];
+        args.extend(bad.iter().map(String::as_str));
+        args.extend(["--retries", "0"]);
+        assert_eq!(tollmap(&args).status.code(), Some(2), "extract {bad:?}");
+    }
+}
+
+#[test]
+fn a_bad_200_never_replaces_the_last_good_copy_in_the_cache() {
+    // 0: the article; 1: a maintenance page answered 200; 2: an empty 200; 3: down.
+    let state = Arc::new(AtomicUsize::new(0));
+    let now = state.clone();
+    let base = serve(move |_| match now.load(Ordering::SeqCst) {
+        0 => good_page(),
+        1 => reply(
+            "200 OK",
+            "text/html",
+            "<html><body><h1>Down for maintenance</h1><p>Back soon.</p></body></html>",
+        ),
+        2 => reply("200 OK", "text/html", ""),
+        _ => reply("500 Internal Server Error", "text/plain", "down"),
+    });
+    let cache = tempfile::tempdir().unwrap();
+    let url = format!("{base}/a");
+    let args = [
+        "extract",
+        url.as_str(),
+        "--cache",
+        cache.path().to_str().unwrap(),
+        "--retries",
+        "0",
+    ];
+    let first = tollmap(&args);
+    assert!(first.status.success());
+    assert_eq!(claims(&first).len(), 1);
+    let cached = folder_hashes(cache.path());
+    for bad in [1, 2] {
+        state.store(bad, Ordering::SeqCst);
+        let o = tollmap(&args);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains("no article text found"), "{err}");
+        assert_eq!(
+            folder_hashes(cache.path()),
+            cached,
+            "state {bad} was cached"
+        );
+    }
+    state.store(3, Ordering::SeqCst);
+    let down = tollmap(&args);
+    let err = String::from_utf8_lossy(&down.stderr);
+    assert_eq!(down.status.code(), Some(1), "{err}");
+    assert!(err.contains("used the cached copy"), "{err}");
+    assert_eq!(claims(&down), claims(&first));
+}

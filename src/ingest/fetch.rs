@@ -58,6 +58,10 @@ pub struct Fetched {
     pub bytes: Vec<u8>,
     /// The `Content-Type` header.
     pub content_type: Option<String>,
+    /// The `ETag` header, kept with the body when it is cached.
+    pub etag: Option<String>,
+    /// The `Last-Modified` header, kept with the body when it is cached.
+    pub last_modified: Option<String>,
     /// How it was obtained.
     pub origin: Origin,
 }
@@ -65,7 +69,8 @@ pub struct Fetched {
 /// Where a body came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Origin {
-    /// A full download.
+    /// A full download, not yet in the cache: `Fetcher::remember` puts it there once the
+    /// caller has read it.
     Downloaded,
     /// The cached copy, confirmed unchanged by a 304.
     Revalidated,
@@ -182,6 +187,11 @@ impl Fetcher {
             url: "URL inputs".into(),
             fault: FetchFault::NoClient,
         })
+    }
+
+    /// Nothing is cached.
+    pub fn remember(&self, _fetched: &Fetched) -> Result<(), FetchError> {
+        Ok(())
     }
 
     /// Every URL fails.

@@ -98,7 +98,21 @@ pub enum PageError {
     /// Nothing in the page reads as an article.
     #[error("no article text found")]
     NoArticle(#[source] Option<dom_smoothie::ReadabilityError>),
+    /// So little text that the page is an error, login or maintenance page, not an article.
+    #[error(
+        "no article text found: {words} words (a page of fewer than {MIN_ARTICLE_WORDS} is taken \
+         for an error or maintenance page)"
+    )]
+    TooShort {
+        /// The words of the page's main text.
+        words: usize,
+    },
 }
+
+/// The fewest words of main text a page must have to be read as an article. Shorter pages
+/// are refused, so that a maintenance page answered with `200 OK` never replaces the last
+/// good copy of an article in the cache.
+pub const MIN_ARTICLE_WORDS: usize = 20;
 
 /// Reads an HTML page into a document with id `id`; `url` resolves relative links.
 pub fn read_page(
@@ -126,6 +140,10 @@ pub fn read_page(
     let text = paragraphs(&article.text_content);
     if text.trim().is_empty() {
         return Err(PageError::NoArticle(None));
+    }
+    let words = text.split_whitespace().count();
+    if words < MIN_ARTICLE_WORDS {
+        return Err(PageError::TooShort { words });
     }
     let title = article.title.trim();
     Ok(Page {

@@ -59,6 +59,18 @@ pub enum IngestError {
         /// The file of a type tollmap does not read.
         path: PathBuf,
     },
+    /// A URL input that could not be fetched.
+    #[error(transparent)]
+    Fetch(#[from] fetch::FetchError),
+    /// A URL input whose body is not a page or feed tollmap can read.
+    #[error("{url}")]
+    Url {
+        /// The URL.
+        url: String,
+        /// Why its body gave nothing.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// Two documents with the same id.
     #[error("{path}: document id `{id}` already used by {first}")]
     DuplicateId {
@@ -129,7 +141,7 @@ pub fn documents(inputs: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, I
         }
     }
     if !urls.is_empty() {
-        read_any |= read_urls(&urls, opts, &mut out) > 0;
+        read_any |= read_urls(&urls, opts, &mut out, &mut failures) > 0;
     }
     // Some inputs failed: the others go on, and the failures are reported (exit code 1).
     // All failed: there is nothing to build, and the first failure is the error (exit 2).
@@ -155,14 +167,30 @@ pub fn documents(inputs: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, I
 }
 
 /// Fetches URL inputs: pages become documents, feeds one document per item (fetching the
-/// items' links when the feed carries only teasers). Failures become warnings. Returns the
-/// number of URLs whose body was obtained (downloaded or from the cache).
-fn read_urls(urls: &[String], opts: &IngestOptions, out: &mut Ingested) -> usize {
+/// items' links when the feed carries only teasers). A URL that cannot be fetched, or whose
+/// body is neither a readable page nor a feed, goes to `failures`. Returns the number of URLs
+/// that were read (a page, or a feed that parsed). A body enters the cache only once it has
+/// read (a maintenance page or an empty 200 never replaces the last good copy).
+fn read_urls(
+    urls: &[String],
+    opts: &IngestOptions,
+    out: &mut Ingested,
+    failures: &mut Vec<IngestError>,
+) -> usize {
     let fetcher = match fetch::Fetcher::new(opts.fetch.clone()) {
         Ok(f) => f,
         Err(e) => {
-            out.warnings.push(report::chain(&e));
+            failures.push(e.into());
             return 0;
+        }
+    };
+    let url_failure = |url: &str, e: Box<dyn std::error::Error + Send + Sync>| IngestError::Url {
+        url: url.to_string(),
+        source: e,
+    };
+    let keep = |f: &fetch::Fetched, warnings: &mut Vec<String>| {
+        if let Err(e) = fetcher.remember(f) {
+            warnings.push(report::chain(&e));
         }
     };
     let mut obtained = 0;
@@ -178,16 +206,19 @@ fn read_urls(urls: &[String], opts: &IngestOptions, out: &mut Ingested) -> usize
         let f = match r {
             Ok(f) => f,
             Err(e) => {
-                out.warnings.push(report::chain(&e));
+                failures.push(e.into());
                 continue;
             }
         };
         note(&f, &mut out.warnings);
-        obtained += 1;
         let before = out.documents.len();
         if feed::looks_like_feed(&f.bytes, f.content_type.as_deref()) {
             match feed::read_feed(&f.bytes, &f.final_url) {
                 Ok(items) => {
+                    obtained += 1;
+                    if !items.is_empty() {
+                        keep(&f, &mut out.warnings);
+                    }
                     for item in items {
                         if !seen.insert(item.id.clone()) {
                             continue; // the same item in two feeds
@@ -209,13 +240,19 @@ fn read_urls(urls: &[String], opts: &IngestOptions, out: &mut Ingested) -> usize
                         }
                     }
                 }
-                Err(e) => out.warnings.push(format!("{url}: {}", report::chain(&e))),
+                Err(e) => failures.push(url_failure(url, Box::new(e))),
             }
         } else if seen.insert(url.clone()) {
             match html::read_page(url, url, &f.bytes, f.charset(), Some(&f.final_url)) {
-                Ok(page) => out.documents.push(page.document),
-                Err(e) => out.warnings.push(format!("{url}: {}", report::chain(&e))),
+                Ok(page) => {
+                    obtained += 1;
+                    keep(&f, &mut out.warnings);
+                    out.documents.push(page.document);
+                }
+                Err(e) => failures.push(url_failure(url, Box::new(e))),
             }
+        } else {
+            obtained += 1; // the same page given twice
         }
         out.files.push(InputFile {
             path: PathBuf::from(url),
@@ -237,6 +274,7 @@ fn read_urls(urls: &[String], opts: &IngestOptions, out: &mut Ingested) -> usize
         note(&f, &mut out.warnings);
         match html::read_page(&item.id, &link, &f.bytes, f.charset(), Some(&f.final_url)) {
             Ok(page) => {
+                keep(&f, &mut out.warnings);
                 let mut d = page.document;
                 d.title = item.title.or(d.title);
                 d.published = item.published.or(d.published);

@@ -89,7 +89,25 @@ impl Fetcher {
         crate::util::atomic::write(&meta_path, &json).map_err(|e| err(&meta_path, e))
     }
 
-    /// Fetches one URL (with the cache's validators when it has a copy).
+    /// Puts a downloaded body in the cache (with its validators), replacing the last copy:
+    /// call it once the body has read as a page or feed. Copies from the cache are left as
+    /// they are.
+    pub fn remember(&self, f: &Fetched) -> Result<(), FetchError> {
+        if f.origin != Origin::Downloaded {
+            return Ok(());
+        }
+        let meta = CacheMeta {
+            url: f.url.clone(),
+            final_url: f.final_url.clone(),
+            etag: f.etag.clone(),
+            last_modified: f.last_modified.clone(),
+            content_type: f.content_type.clone(),
+        };
+        self.store(&meta, &f.bytes)
+    }
+
+    /// Fetches one URL (with the cache's validators when it has a copy). A downloaded body
+    /// is not cached until `remember` is called.
     pub fn fetch(&self, url: &str) -> Result<Fetched, FetchError> {
         let fail = |fault: FetchFault| FetchError {
             url: url.to_string(),
@@ -106,20 +124,22 @@ impl Fetcher {
                     final_url: meta.final_url,
                     bytes,
                     content_type: meta.content_type,
+                    etag: meta.etag,
+                    last_modified: meta.last_modified,
                     origin: Origin::Revalidated,
                 }),
                 None => Err(fail(FetchFault::NoCachedCopy)),
             },
-            Ok(Answer::Body(meta, bytes)) => {
-                self.store(&meta, &bytes)?;
-                Ok(Fetched {
-                    url: url.to_string(),
-                    final_url: meta.final_url,
-                    bytes,
-                    content_type: meta.content_type,
-                    origin: Origin::Downloaded,
-                })
-            }
+            // Not cached yet: the caller `remember`s it once it has read.
+            Ok(Answer::Body(meta, bytes)) => Ok(Fetched {
+                url: url.to_string(),
+                final_url: meta.final_url,
+                bytes,
+                content_type: meta.content_type,
+                etag: meta.etag,
+                last_modified: meta.last_modified,
+                origin: Origin::Downloaded,
+            }),
             // The server failed: the last good copy, flagged, rather than nothing.
             Err(fault) => match cached {
                 Some((meta, bytes)) => Ok(Fetched {
@@ -127,6 +147,8 @@ impl Fetcher {
                     final_url: meta.final_url,
                     bytes,
                     content_type: meta.content_type,
+                    etag: meta.etag,
+                    last_modified: meta.last_modified,
                     origin: Origin::Stale(crate::util::report::chain(&fault)),
                 }),
                 None => Err(fail(fault)),
