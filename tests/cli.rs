@@ -1150,3 +1150,54 @@ fn geopackage_holds_the_layers_as_the_standard_asks() {
     let low: i64 = one("SELECT sum(killed_low) FROM admin1");
     assert_eq!(low, 233);
 }
+
+/// The claims `extract --format jsonl` gives for these arguments, and the run's output.
+fn extracted(args: &[&str]) -> (Output, Vec<Value>) {
+    let mut all = vec!["extract", "--format", "jsonl"];
+    all.extend_from_slice(args);
+    let o = tollmap(&all);
+    let claims = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    (o, claims)
+}
+
+#[test]
+fn same_named_files_in_subfolders_are_two_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    for (sub, text) in [
+        ("2019/05", "Five civilians were killed in Ariha on Monday."),
+        ("2019/06", "Three civilians were killed in Douma on Friday."),
+    ] {
+        std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        std::fs::write(dir.path().join(sub).join("story.md"), text).unwrap();
+    }
+    let (o, claims) = extracted(&[dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let docs: Vec<&str> = claims.iter().map(|c| c["doc"].as_str().unwrap()).collect();
+    assert_eq!(docs, ["2019/05/story", "2019/06/story"], "{claims:#?}");
+}
+
+#[test]
+fn a_repeated_document_is_left_out_with_a_warning() {
+    let ex = examples();
+    let file = format!("{ex}/01-plain-count-jisr.md");
+    let (alone, want) = extracted(&[&ex]);
+    assert_eq!(alone.status.code(), Some(0));
+    let (o, claims) = extracted(&[&ex, &file]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("`01-plain-count-jisr` already used"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(claims, want);
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = dir.path().join("docs.jsonl");
+    let line = r#"{"id":"a","text":"Four civilians were killed in Ariha on Monday.","published":"2019-05-14"}"#;
+    std::fs::write(&jsonl, format!("{line}\n{line}\n")).unwrap();
+    let (o, claims) = extracted(&[jsonl.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(claims.len(), 1, "{claims:#?}");
+}

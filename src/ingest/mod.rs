@@ -71,8 +71,8 @@ pub enum IngestError {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
-    /// Two documents with the same id.
-    #[error("{path}: document id `{id}` already used by {first}")]
+    /// Two documents with the same id: the later one is left out (a warning).
+    #[error("{path}: document id `{id}` already used by {first}; left out")]
     DuplicateId {
         /// The input holding the repeated id.
         path: String,
@@ -153,17 +153,30 @@ pub fn documents(inputs: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, I
         out.warnings
             .extend(failures.iter().map(|e| report::chain(e)));
     }
-    let mut seen: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
-    for d in &out.documents {
-        if let Some(first) = seen.insert(&d.id, &d.source) {
-            return Err(IngestError::DuplicateId {
+    skip_repeated_ids(&mut out);
+    Ok(out)
+}
+
+/// Keeps the first document of each id: a later one (a file given twice, a folder and a file
+/// in it, a JSON Lines record repeated) is left out with a warning naming both sources.
+fn skip_repeated_ids(out: &mut Ingested) {
+    let mut first: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut warnings = Vec::new();
+    out.documents.retain(|d| match first.get(&d.id) {
+        Some(source) => {
+            warnings.push(report::chain(&IngestError::DuplicateId {
                 path: d.source.clone(),
                 id: d.id.clone(),
-                first: first.to_string(),
-            });
+                first: source.clone(),
+            }));
+            false
         }
-    }
-    Ok(out)
+        None => {
+            first.insert(d.id.clone(), d.source.clone());
+            true
+        }
+    });
+    out.warnings.extend(warnings);
 }
 
 /// Fetches URL inputs: pages become documents, feeds one document per item (fetching the
@@ -300,9 +313,10 @@ fn read_input(
         path: input.to_path_buf(),
         cause,
     })?;
+    let root = meta.is_dir().then_some(input);
     let mut one = |f: &Path, out: &mut Ingested| {
         let (docs, claims, files) = (out.documents.len(), out.claims.len(), out.files.len());
-        match read_file(f, opts, out) {
+        match read_file(f, root, opts, out) {
             Ok(()) => 1,
             Err(e) => {
                 out.documents.truncate(docs);
@@ -436,7 +450,37 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), IngestError> {
     Ok(())
 }
 
-fn read_file(path: &Path, opts: &IngestOptions, out: &mut Ingested) -> Result<(), IngestError> {
+/// The id of the document of a text or HTML file: its path relative to the folder given as
+/// input (`root`), without its extension and with `/` between folders (`2019/05/index`), or
+/// the file's stem when the file itself was given.
+fn file_id(path: &Path, root: Option<&Path>) -> String {
+    let rel = root
+        .and_then(|r| path.strip_prefix(r).ok())
+        .filter(|r| r.components().count() > 0)
+        .unwrap_or_else(|| Path::new(path.file_name().unwrap_or_default()));
+    let mut parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    if let Some(last) = parts.last_mut() {
+        if let Some(stem) = Path::new(last.as_str()).file_stem() {
+            *last = stem.to_string_lossy().into_owned();
+        }
+    }
+    let id = parts.join("/");
+    if id.is_empty() {
+        "document".into()
+    } else {
+        id
+    }
+}
+
+fn read_file(
+    path: &Path,
+    root: Option<&Path>,
+    opts: &IngestOptions,
+    out: &mut Ingested,
+) -> Result<(), IngestError> {
     let io = |cause| IngestError::Io {
         path: path.to_path_buf(),
         cause,
@@ -456,11 +500,7 @@ fn read_file(path: &Path, opts: &IngestOptions, out: &mut Ingested) -> Result<()
     let size = bytes.len() as u64;
     if let Some(Kind::Html) = kind_of(path) {
         // Pages carry their own charset: decoded from their bytes, not as UTF-8.
-        let id = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("page")
-            .to_string();
+        let id = file_id(path, root);
         let page =
             html::read_page(&id, &path.display().to_string(), &bytes, None, None).map_err(|e| {
                 IngestError::Line {
@@ -492,7 +532,9 @@ fn read_file(path: &Path, opts: &IngestOptions, out: &mut Ingested) -> Result<()
     let before = out.documents.len();
     match kind_of(path) {
         Some(Kind::Jsonl) => read_jsonl(path, &text, &mut out.documents)?,
-        Some(Kind::Text) => out.documents.push(read_text(path, &text, opts)?),
+        Some(Kind::Text) => out
+            .documents
+            .push(read_text(path, file_id(path, root), &text, opts)?),
         Some(Kind::Table) => return read_table_file(path, text.as_bytes(), out),
         Some(Kind::Html) | None => {
             return Err(IngestError::Unsupported {
@@ -531,14 +573,14 @@ pub fn parse_date(s: &str) -> Option<Date> {
     s.get(..10).and_then(|d| d.parse::<Date>().ok())
 }
 
-fn read_text(path: &Path, text: &str, opts: &IngestOptions) -> Result<Document, IngestError> {
-    let stem = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("document")
-        .to_string();
+fn read_text(
+    path: &Path,
+    id: String,
+    text: &str,
+    opts: &IngestOptions,
+) -> Result<Document, IngestError> {
     let mut doc = Document {
-        id: stem,
+        id,
         title: None,
         text: text.to_string(),
         source: path.display().to_string(),
@@ -663,7 +705,13 @@ mod tests {
     #[test]
     fn front_matter_sets_metadata_and_text() {
         let text = "---\ntitle: Five killed\npublished: 2020-01-02\n---\nFive were killed.\n";
-        let d = read_text(Path::new("x/a.md"), text, &IngestOptions::default()).unwrap();
+        let d = read_text(
+            Path::new("x/a.md"),
+            "a".into(),
+            text,
+            &IngestOptions::default(),
+        )
+        .unwrap();
         assert_eq!(d.id, "a");
         assert_eq!(d.title.as_deref(), Some("Five killed"));
         assert_eq!(d.published, Some(jiff::civil::date(2020, 1, 2)));
