@@ -1201,3 +1201,34 @@ fn a_repeated_document_is_left_out_with_a_warning() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert_eq!(claims.len(), 1, "{claims:#?}");
 }
+
+#[test]
+fn option_values_out_of_range_are_usage_errors() {
+    let ex = examples();
+    for (flag, value) in [
+        ("--event-km", "NaN"),
+        ("--event-km", "-1"),
+        ("--event-km", "inf"),
+        ("--event-days", "-3"),
+        ("--max-mb", "17592186044416"),
+        ("--max-mb", "0"),
+        ("--timeout", "0"),
+        ("--timeout", "NaN"),
+    ] {
+        let arg = format!("{flag}={value}");
+        let out = tempfile::tempdir().unwrap();
+        let o = tollmap(&["build", &ex, "--out", out.path().to_str().unwrap(), &arg]);
+        assert_eq!(o.status.code(), Some(2), "{arg}: {}", stderr(&o));
+        assert!(stderr(&o).contains(flag), "{arg}: {}", stderr(&o));
+        assert!(
+            !out.path().join("manifest.json").exists(),
+            "{arg} wrote outputs"
+        );
+    }
+    for (flag, value) in [("--cluster-distance", "-5"), ("--buffer", "NaN")] {
+        let arg = format!("{flag}={value}");
+        let o = tollmap(&["tiles", "x.geojson", "-o", "x.pmtiles", &arg]);
+        assert_eq!(o.status.code(), Some(2), "{arg}: {}", stderr(&o));
+        assert!(stderr(&o).contains(flag), "{arg}: {}", stderr(&o));
+    }
+}

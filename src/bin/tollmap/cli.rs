@@ -88,14 +88,14 @@ pub struct TilesArgs {
     pub layer: Option<String>,
     /// Cluster points closer than this many pixels (of a 256-pixel tile) below the highest
     /// zoom; 0 clusters only what the tile size cap needs.
-    #[arg(long, value_name = "PIXELS", default_value_t = 0.0)]
+    #[arg(long, value_name = "PIXELS", default_value_t = 0.0, value_parser = between(0.0, 256.0))]
     pub cluster_distance: f64,
     /// How clusters combine a field: FIELD:OP with OP sum, min, max, count, or upper (a sum
     /// that is null when a member has none: for unbounded upper bounds). Repeatable.
     #[arg(long, value_name = "FIELD:OP")]
     pub accumulate: Vec<tollmap::tiles::Accumulate>,
     /// Pixels (of a 256-pixel tile) drawn around each tile.
-    #[arg(long, value_name = "PIXELS", default_value_t = 5.0)]
+    #[arg(long, value_name = "PIXELS", default_value_t = 5.0, value_parser = between(0.0, 128.0))]
     pub buffer: f64,
     /// Largest gzip tile; bigger tiles have their points clustered harder.
     #[arg(long, value_name = "BYTES", default_value_t = 500_000)]
@@ -117,14 +117,14 @@ pub struct InputArgs {
     #[arg(long, value_name = "DIR")]
     pub cache: Option<PathBuf>,
     /// Seconds a request may take, body included.
-    #[arg(long, value_name = "SECS", default_value_t = 30.0)]
+    #[arg(long, value_name = "SECS", default_value_t = 30.0, value_parser = between(0.1, 3600.0))]
     pub timeout: f64,
     /// Retries after a 429 or 5xx answer or a timeout (exponential backoff from 0.5 s,
     /// honouring Retry-After).
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub retries: u32,
-    /// Largest body accepted, in megabytes.
-    #[arg(long, value_name = "MB", default_value_t = 20)]
+    /// Largest body accepted, in megabytes (1 to 4096).
+    #[arg(long, value_name = "MB", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=4096))]
     pub max_mb: u64,
     /// Publication date (YYYY-MM-DD) of text files that carry none; relative dates such as
     /// "on Thursday" are resolved against it.
@@ -158,10 +158,10 @@ pub struct BuildArgs {
     #[arg(long, default_value = "month", value_parser = period_parser())]
     pub period: Granularity,
     /// Claims whose places are at most this far apart (km) may report one event.
-    #[arg(long, value_name = "KM", default_value_t = 10.0)]
+    #[arg(long, value_name = "KM", default_value_t = 10.0, value_parser = between(0.0, 1000.0))]
     pub event_km: f64,
     /// Days each claim's dates are widened by before they must overlap to be one event.
-    #[arg(long, value_name = "DAYS", default_value_t = 1)]
+    #[arg(long, value_name = "DAYS", default_value_t = 1, value_parser = clap::value_parser!(i32).range(0..=366))]
     pub event_days: i32,
     /// Do not group claims of two places of one district into one event (only places within
     /// --event-km).
@@ -280,6 +280,21 @@ pub enum Format {
     Json,
     /// Lines for people.
     Text,
+}
+
+/// A number from `low` to `high` (not NaN, not infinite).
+fn between(low: f64, high: f64) -> impl Fn(&str) -> Result<f64, String> + Clone {
+    move |s: &str| {
+        let v: f64 = s
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{s}` is not a number"))?;
+        if v.is_finite() && (low..=high).contains(&v) {
+            Ok(v)
+        } else {
+            Err(format!("`{s}` is out of range: expected {low} to {high}"))
+        }
+    }
 }
 
 fn parse_date_arg(s: &str) -> Result<jiff::civil::Date, String> {

@@ -231,7 +231,7 @@ impl Fetcher {
             }
         }
         let mut bytes = Vec::new();
-        resp.take(limit + 1)
+        resp.take(limit.saturating_add(1))
             .read_to_end(&mut bytes)
             .map_err(FetchFault::Body)?;
         if bytes.len() as u64 > limit {
