@@ -88,11 +88,28 @@ impl Row<'_> {
         }
     }
 
+    /// A whole number of people (`12`, or `12.0` as some exports write it), at most
+    /// `MAX_TABLE_COUNT`; anything else is an error naming the column and the value.
     fn count(&self, column: &str) -> Result<Option<u64>, IngestError> {
-        match self.number::<f64>(column)? {
-            Some(v) if v.is_finite() && v >= 0.0 && v.fract() == 0.0 => Ok(Some(v as u64)),
-            Some(v) => Err(self.err(format!("column `{column}`: `{v}` is not a count of people"))),
-            None => Ok(None),
+        let Some(v) = self.get(column) else {
+            return Ok(None);
+        };
+        let whole = v.split_once('.').map_or(v, |(w, fraction)| {
+            if fraction.bytes().all(|b| b == b'0') {
+                w
+            } else {
+                v
+            }
+        });
+        if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(self.err(format!("column `{column}`: `{v}` is not a count of people")));
+        }
+        match whole.parse::<u64>() {
+            Ok(n) if n <= MAX_TABLE_COUNT => Ok(Some(n)),
+            _ => Err(self.err(format!(
+                "column `{column}`: `{v}` is more than {MAX_TABLE_COUNT} people, not a count of \
+                 one event"
+            ))),
         }
     }
 
@@ -349,6 +366,10 @@ fn claims_in_place(
     crate::util::sys::fill_in_parallel(records, TABLE_CHUNK, each, &mismatch)
 }
 
+/// The largest count of people one row of an event table may give (ten million: more than
+/// every death of the Syrian war); a larger one is an error, not a figure to map.
+pub const MAX_TABLE_COUNT: u64 = 10_000_000;
+
 /// Makes the claims of chunk `k` and hands them to `emit`, in row order.
 type ChunkRows<'a> = crate::util::sys::ChunkItems<'a, Claim, IngestError>;
 
@@ -393,7 +414,15 @@ fn ucdp_row(row: &Row<'_>, n: usize, out: &mut Vec<Claim>) -> Result<(), IngestE
     }
     let best = match row.count("best")? {
         Some(b) => b,
-        None if !parts.is_empty() => parts.iter().map(|p| p.2).sum(),
+        None if !parts.is_empty() => parts
+            .iter()
+            .try_fold(0u64, |sum, p| sum.checked_add(p.2))
+            .filter(|&sum| sum <= MAX_TABLE_COUNT)
+            .ok_or_else(|| {
+                row.err(format!(
+                    "the `deaths_*` columns add up to more than {MAX_TABLE_COUNT} people"
+                ))
+            })?,
         None => return Err(row.err("no `best` and no `deaths_*` columns with a value".into())),
     };
     let (low, high) = (row.count("low")?, row.count("high")?);
@@ -722,7 +751,7 @@ mod tests {
             ("a,b\n1,2\n", "t.csv:1: unknown columns"),
             (
                 "count_low,outcome\nx,killed\n",
-                "t.csv:2: column `count_low`: `x` is not a number",
+                "t.csv:2: column `count_low`: `x` is not a count of people",
             ),
             (
                 "count_low,outcome\n3,exploded\n",
@@ -735,6 +764,28 @@ mod tests {
             (
                 "count_low,outcome\n3,killed,extra\n",
                 "t.csv:2: not valid CSV",
+            ),
+            (
+                "count_low,outcome\n99999999999999999999,killed\n",
+                "t.csv:2: column `count_low`: `99999999999999999999` is more than 10000000",
+            ),
+            (
+                "count_low,outcome\n1e400,killed\n",
+                "t.csv:2: column `count_low`: `1e400` is not a count of people",
+            ),
+            (
+                "count_low,outcome\n2.5,killed\n",
+                "t.csv:2: column `count_low`: `2.5` is not a count of people",
+            ),
+            (
+                "id,year,latitude,longitude,where_prec,side_a,side_b,deaths_a,deaths_b,deaths_civilians,deaths_unknown\n\
+                 1,2016,36.2,37.1,1,Government of Syria,IS,9223372036854775807,9223372036854775807,5,5\n",
+                "t.csv:2: column `deaths_a`: `9223372036854775807` is more than 10000000",
+            ),
+            (
+                "id,year,latitude,longitude,where_prec,side_a,side_b,deaths_a,deaths_b,deaths_civilians,deaths_unknown\n\
+                 1,2016,36.2,37.1,1,Government of Syria,IS,9000000,9000000,5,5\n",
+                "t.csv:2: the `deaths_*` columns add up to more than 10000000 people",
             ),
         ] {
             let e = read(bad).unwrap_err().to_string();
