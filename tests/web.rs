@@ -50,6 +50,34 @@ fn the_page_loads_its_data_by_script_tag_and_pins_leaflet() {
         !script.contains("innerHTML"),
         "article text is never set as HTML"
     );
+    // Leaflet sets a string tooltip as HTML: every tooltip is an element made as text.
+    let tooltips: Vec<&str> = script.split("bindTooltip(").skip(1).collect();
+    assert!(!tooltips.is_empty());
+    for t in tooltips {
+        assert!(
+            t.starts_with("el("),
+            "a tooltip from a string: {}",
+            &t[..40.min(t.len())]
+        );
+    }
+    // The policy names the two files the page loads from the CDN, not the whole host.
+    let csp = page
+        .split("Content-Security-Policy\" content=\"")
+        .nth(1)
+        .and_then(|c| c.split('"').next())
+        .expect("a policy");
+    assert!(
+        csp.contains("script-src 'self' file: https://unpkg.com/leaflet@1.9.4/dist/leaflet.js;"),
+        "{csp}"
+    );
+    assert!(
+        csp.contains("https://unpkg.com/leaflet@1.9.4/dist/leaflet.css;"),
+        "{csp}"
+    );
+    assert!(
+        !csp.split([' ', ';']).any(|s| s == "https://unpkg.com"),
+        "the whole CDN host is allowed: {csp}"
+    );
 
     let data = data_of(&out);
     assert_eq!(data["mode"], "geojson");

@@ -193,7 +193,8 @@
         className: 'tollmap-' + role
       });
       m.bindPopup(function () { return popup(p, t, period, role); }, { maxWidth: 380 });
-      m.bindTooltip(nameOf(p) + ': ' + range(t.kl, t.kh) + ' killed' + (p.precision >= 2 ? ' \u26a0' : ''));
+      // An element, never a string: Leaflet sets a string tooltip as HTML.
+      m.bindTooltip(el('span', nameOf(p) + ': ' + range(t.kl, t.kh) + ' killed' + (p.precision >= 2 ? ' \u26a0' : '')));
       m.addTo(group);
     });
     return shown.length;
@@ -214,7 +215,7 @@
       var layer = L.geoJSON(areaShapes[i], {
         style: { color: '#444', weight: 1, fillColor: shade(t.kl), fillOpacity: 0.7, className: 'tollmap-area' }
       });
-      layer.bindTooltip(a.name + ': ' + range(t.kl, t.kh) + ' killed');
+      layer.bindTooltip(el('span', a.name + ': ' + range(t.kl, t.kh) + ' killed'));
       layer.addTo(choropleth);
     });
   }

@@ -288,7 +288,9 @@ pub fn stage_web(
     let data = data(layer, inline, shape);
     let mut out = Vec::new();
     let tiled = !inline && shape.tiles.is_some();
-    let (css, mut js, hosts) = match &opts.assets {
+    // The page's policy names the exact files it loads from the CDN, not the whole host.
+    let mut csp_scripts = Vec::new();
+    let (css, mut js, csp_styles, csp_images) = match &opts.assets {
         None => (
             format!(
                 r#"<link rel="stylesheet" href="{LEAFLET_CDN}/leaflet.css" integrity="{LEAFLET_CSS_SRI}" crossorigin="">"#
@@ -296,7 +298,11 @@ pub fn stage_web(
             format!(
                 r#"<script src="{LEAFLET_CDN}/leaflet.js" integrity="{LEAFLET_JS_SRI}" crossorigin=""></script>"#
             ),
-            "https://unpkg.com",
+            {
+                csp_scripts.push(format!("{LEAFLET_CDN}/leaflet.js"));
+                format!("{LEAFLET_CDN}/leaflet.css")
+            },
+            format!("{LEAFLET_CDN}/images/"),
         ),
         Some(dir) => {
             let js = local_asset(dir, "leaflet.js")?;
@@ -306,16 +312,20 @@ pub fn stage_web(
             (
                 r#"<link rel="stylesheet" href="leaflet.css">"#.to_string(),
                 r#"<script src="leaflet.js"></script>"#.to_string(),
-                "",
+                String::new(),
+                String::new(),
             )
         }
     };
     if tiled {
         match &opts.assets {
-            None => js.push_str(&format!(
-                r#"
+            None => {
+                csp_scripts.push(PROTOMAPS_CDN.to_string());
+                js.push_str(&format!(
+                    r#"
 <script src="{PROTOMAPS_CDN}" integrity="{PROTOMAPS_SRI}" crossorigin=""></script>"#
-            )),
+                ))
+            }
             Some(dir) => {
                 let pm = local_asset(dir, "protomaps-leaflet.js")?;
                 out.push(stage("protomaps-leaflet.js", |w| w.write_all(&pm))?);
@@ -326,7 +336,9 @@ pub fn stage_web(
     let page = PAGE
         .replace("{{LEAFLET_CSS}}", &css)
         .replace("{{LEAFLET_JS}}", &js)
-        .replace("{{CSP_HOSTS}}", hosts);
+        .replace("{{CSP_SCRIPTS}}", &csp_scripts.join(" "))
+        .replace("{{CSP_STYLES}}", &csp_styles)
+        .replace("{{CSP_IMAGES}}", &csp_images);
     out.push(stage("index.html", |w| w.write_all(page.as_bytes()))?);
     out.push(stage("map.js", |w| w.write_all(SCRIPT.as_bytes()))?);
     out.push(stage("map.css", |w| w.write_all(STYLE.as_bytes()))?);

@@ -80,6 +80,16 @@ try {
   check(quoted > 0, 'some popup shows a quote');
   if (xss) {
     check(injectedSeen, 'the hostile text is shown, as text');
+    // Tooltips: a place name from an event table or an overlay is shown as text.
+    let tipSeen = false;
+    for (let i = 0; i < all; i += 1) {
+      const circle = page.locator('path.tollmap-place').nth(i);
+      await circle.dispatchEvent('mouseover');
+      const tips = await page.$$eval('.leaflet-tooltip', (ts) => ts.map((t) => t.textContent));
+      if (tips.some((t) => t.includes('<img src=x onerror=alert(5)>'))) { tipSeen = true; }
+      await circle.dispatchEvent('mouseout');
+    }
+    check(tipSeen, 'a hostile place name is shown in its tooltip, as text');
     await page.waitForTimeout(500);
     check((await page.locator('img[src="x"]').count()) === 0, 'no injected <img>');
     check((await page.locator('.leaflet-popup-content script, #map script').count()) === 0, 'no injected <script>');
