@@ -213,3 +213,38 @@ fn a_large_build_leaves_the_places_to_the_tiles() {
         page.contains("protomaps-leaflet@5.1.0/dist/protomaps-leaflet.js\" integrity=\"sha256-")
     );
 }
+
+#[test]
+fn a_build_without_the_page_or_tiles_removes_the_earlier_ones_and_nothing_else() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("out");
+    build(&out, &[]);
+    for f in [
+        "index.html",
+        "data.js",
+        "map.js",
+        "map.css",
+        "tiles.pmtiles",
+    ] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+    std::fs::write(out.join("notes.txt"), "mine").expect("write");
+    build(&out, &["--no-web", "--no-tiles"]);
+    for f in [
+        "index.html",
+        "data.js",
+        "map.js",
+        "map.css",
+        "tiles.pmtiles",
+    ] {
+        assert!(
+            !out.join(f).exists(),
+            "{f} of the earlier build is still there"
+        );
+    }
+    assert!(out.join("claims.geojson").is_file());
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).expect("kept"),
+        "mine"
+    );
+}

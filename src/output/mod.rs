@@ -730,6 +730,29 @@ pub fn stage_manifest(
     stage("manifest.json", |w| w.write_all(text.as_bytes()))
 }
 
+/// Every file `build` may write into its output folder.
+pub const BUILD_FILES: &[&str] = &[
+    "claims.geojson",
+    "events.geojson",
+    "places.geojson",
+    "origins.geojson",
+    "admin1.geojson",
+    "admin2.geojson",
+    "claims.csv",
+    "cumulative.csv",
+    "unresolved.csv",
+    GPKG_NAME,
+    "tiles.pmtiles",
+    "index.html",
+    "map.js",
+    "map.css",
+    "data.js",
+    "leaflet.js",
+    "leaflet.css",
+    "protomaps-leaflet.js",
+    "manifest.json",
+];
+
 /// A scoped thread's answer; a thread that panicked is an error.
 pub(crate) fn joined<T>(r: std::thread::Result<Result<T, OutputError>>) -> Result<T, OutputError> {
     r.unwrap_or_else(|_| Err(OutputError::Thread("output")))
@@ -853,7 +876,9 @@ fn sha256_file(path: &Path) -> std::io::Result<String> {
 
 impl BuildFiles {
     /// Writes every file into `dir` (created if needed): all are moved next to their place
-    /// first, then renamed into place, so a failure leaves the previous output whole. Called
+    /// first, then renamed into place, so a failure leaves the previous output whole. Then
+    /// the outputs of an earlier build that this one did not make go (the page after
+    /// `--no-web`, the tiles after `--no-tiles`); no other file of `dir` is touched. Called
     /// once: the staged files are moved, not copied.
     pub fn write(&self, dir: &Path) -> Result<(), OutputError> {
         std::fs::create_dir_all(dir).map_err(|cause| OutputError::Io {
@@ -885,6 +910,18 @@ impl BuildFiles {
             })?;
             for (tmp, path) in &staged {
                 std::fs::rename(tmp, path).map_err(io(path))?;
+            }
+            // What an earlier build wrote and this one does not (`--no-web`, `--no-tiles`)
+            // goes, so the folder holds one build; files tollmap never writes stay.
+            for name in BUILD_FILES {
+                if !self.files.iter().any(|f| f.name == *name) {
+                    match std::fs::remove_file(dir.join(name)) {
+                        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                            return Err(io(&dir.join(name))(e))
+                        }
+                        _ => {}
+                    }
+                }
             }
             Ok(())
         })();
