@@ -55,7 +55,7 @@ pub fn import_geonames(source: &str, out_dir: &Path) -> Result<ImportReport, Gaz
         std::fs::read(input).map_err(|e| io(input, e))?
     };
     let bytes = if raw.starts_with(b"PK\x03\x04") {
-        unzip(input, &raw)?
+        unzip(input, &raw, MAX_UNPACKED)?
     } else {
         raw
     };
@@ -117,8 +117,13 @@ fn download(url: &str) -> Result<Vec<u8>, GazetteerError> {
     Ok(body)
 }
 
-/// The dump inside a zip archive: its first `.txt` member that is not a readme.
-fn unzip(input: &Path, bytes: &[u8]) -> Result<Vec<u8>, GazetteerError> {
+/// The largest dump unpacked from a zip archive (GeoNames' allCountries.txt is about
+/// 1.6 GB): a zip bomb stops here instead of filling memory.
+const MAX_UNPACKED: u64 = 4 << 30;
+
+/// The dump inside a zip archive: its first `.txt` member that is not a readme, at most
+/// `limit` bytes unpacked.
+fn unzip(input: &Path, bytes: &[u8], limit: u64) -> Result<Vec<u8>, GazetteerError> {
     use std::io::Read;
     let bad = |m: String| line_err(input, 0, format!("zip archive: {m}"));
     let mut archive =
@@ -132,8 +137,15 @@ fn unzip(input: &Path, bytes: &[u8]) -> Result<Vec<u8>, GazetteerError> {
     let mut member = archive.by_name(&name).map_err(|e| bad(e.to_string()))?;
     let mut out = Vec::new();
     member
+        .by_ref()
+        .take(limit.saturating_add(1))
         .read_to_end(&mut out)
         .map_err(|e| bad(format!("{name}: {e}")))?;
+    if out.len() as u64 > limit {
+        return Err(bad(format!(
+            "{name} unpacks to more than {limit} bytes (a zip bomb?)"
+        )));
+    }
     Ok(out)
 }
 
@@ -304,4 +316,31 @@ pub fn write(
         names: name_count,
         keys,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_zip_member_past_the_limit_is_refused_before_it_fills_memory() {
+        use std::io::Write;
+        let mut buf = std::io::Cursor::new(Vec::new());
+        {
+            let mut z = zip::ZipWriter::new(&mut buf);
+            let opts = zip::write::SimpleFileOptions::default()
+                .compression_method(zip::CompressionMethod::Deflated);
+            z.start_file("allCountries.txt", opts).unwrap();
+            z.write_all(&vec![b'\n'; 1 << 20]).unwrap();
+            z.finish().unwrap();
+        }
+        let bytes = buf.into_inner();
+        assert!(bytes.len() < 20_000, "a small zip: {}", bytes.len());
+        let err = unzip(Path::new("bomb.zip"), &bytes, 100_000).unwrap_err();
+        assert!(err.to_string().contains("more than 100000 bytes"), "{err}");
+        assert_eq!(
+            unzip(Path::new("ok.zip"), &bytes, 1 << 20).unwrap().len(),
+            1 << 20
+        );
+    }
 }
