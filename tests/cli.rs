@@ -1232,3 +1232,34 @@ fn option_values_out_of_range_are_usage_errors() {
         assert!(stderr(&o).contains(flag), "{arg}: {}", stderr(&o));
     }
 }
+
+#[test]
+fn a_second_build_into_a_busy_folder_is_refused_and_a_failed_first_leaves_no_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    std::fs::create_dir(&out).unwrap();
+    let held = std::fs::File::open(&out).unwrap();
+    held.try_lock().unwrap();
+    let site = out.to_str().unwrap();
+    let o = tollmap(&["-q", "build", &examples(), "--out", site]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("another tollmap build"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.join("manifest.json").exists());
+    held.unlock().unwrap();
+    let o = tollmap(&["-q", "build", &examples(), "--out", site]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let fresh = dir.path().join("fresh");
+    let o = tollmap(&[
+        "-q",
+        "build",
+        "/nonexistent/input",
+        "--out",
+        fresh.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!fresh.exists(), "a failed first build left its folder");
+}

@@ -42,6 +42,9 @@ pub enum OutputError {
         #[source]
         cause: std::io::Error,
     },
+    /// Another build is writing into the same folder.
+    #[error("{}: another tollmap build is writing into this folder; try again when it has finished", .0.display())]
+    Busy(PathBuf),
     /// A thread making outputs stopped (it panicked).
     #[error("the {0} thread of the build stopped")]
     Thread(&'static str),
@@ -728,6 +731,54 @@ pub fn stage_manifest(
     let mut text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
     text.push('\n');
     stage("manifest.json", |w| w.write_all(text.as_bytes()))
+}
+
+/// A build's hold on its output folder: while it lives, no other build (of this or another
+/// process) can take the folder. Taken before the inputs are read and released when the
+/// process ends, however it ends (an advisory `flock` on the folder itself: no lock file).
+#[derive(Debug)]
+pub struct OutputLock {
+    _dir: std::fs::File,
+    /// The folder, when this lock made it: removed again if the build writes nothing.
+    created: Option<PathBuf>,
+}
+
+impl OutputLock {
+    /// Takes the folder `dir` (made if missing), or fails at once naming it when another
+    /// build holds it.
+    pub fn take(dir: &Path) -> Result<OutputLock, OutputError> {
+        let io = |cause| OutputError::Io {
+            path: dir.to_path_buf(),
+            cause,
+        };
+        let created = match std::fs::create_dir(dir) {
+            Ok(()) => Some(dir.to_path_buf()),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => None,
+            Err(_) => {
+                std::fs::create_dir_all(dir).map_err(io)?;
+                Some(dir.to_path_buf())
+            }
+        };
+        let file = std::fs::File::open(dir).map_err(io)?;
+        match file.try_lock() {
+            Ok(()) => Ok(OutputLock {
+                _dir: file,
+                created,
+            }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(OutputError::Busy(dir.to_path_buf())),
+            Err(std::fs::TryLockError::Error(e)) => Err(io(e)),
+        }
+    }
+}
+
+impl Drop for OutputLock {
+    /// A folder this lock made and the build left empty goes (a failed first build leaves
+    /// nothing behind).
+    fn drop(&mut self) {
+        if let Some(dir) = &self.created {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
 }
 
 /// Every file `build` may write into its output folder.

@@ -11,6 +11,8 @@ use crate::{fetch_options, gazetteer_of, say, warned};
 
 /// Runs `build`.
 pub fn run(args: &BuildArgs, quiet: bool) -> Result<ExitCode> {
+    // Held until the process ends: a second build into the same folder is refused.
+    let _lock = tollmap::output::OutputLock::take(&args.out)?;
     let pipeline = Pipeline::with_gazetteer(gazetteer_of(&args.input.gazetteer)?)
         .published(args.input.published)
         .fetch(fetch_options(&args.input))
