@@ -76,7 +76,7 @@ fn number_at(toks: &[Token<'_>], i: usize) -> Option<(u64, usize)> {
     while k < toks.len() {
         let w = toks[k].lw();
         if let Some(u) = unit_value(w) {
-            if current % 100 != 0 && current > 0 {
+            if !current.is_multiple_of(100) && current > 0 {
                 break; // "five six"
             }
             current += u;

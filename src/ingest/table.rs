@@ -258,7 +258,7 @@ fn chunk_starts(
                 })
             }
         }
-        if n % TABLE_CHUNK == 0 {
+        if n.is_multiple_of(TABLE_CHUNK) {
             if let Some(p) = record.position() {
                 starts.push((p.byte(), p.line(), n));
             }
