@@ -511,3 +511,58 @@ fn a_bad_200_never_replaces_the_last_good_copy_in_the_cache() {
     assert!(err.contains("used the cached copy"), "{err}");
     assert_eq!(claims(&down), claims(&first));
 }
+
+/// A server whose bodies come slowly: after the headers (a 100-byte body announced), one
+/// byte every `every` (never, for `None`: the body stalls). Counts the connections.
+fn trickle(every: Option<Duration>) -> (String, Arc<AtomicUsize>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let connections = Arc::new(AtomicUsize::new(0));
+    let count = connections.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            count.fetch_add(1, Ordering::SeqCst);
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok() && line.trim() != "" {
+                    line.clear();
+                }
+                let head = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100\r\nConnection: close\r\n\r\n";
+                let _ = stream.write_all(head.as_bytes());
+                for _ in 0..100 {
+                    match every {
+                        Some(d) => std::thread::sleep(d),
+                        None => std::thread::sleep(Duration::from_secs(30)),
+                    }
+                    if stream.write_all(b"x").is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (base, connections)
+}
+
+#[test]
+fn a_body_that_trickles_or_stalls_is_cut_at_the_deadline_and_retried() {
+    for every in [Some(Duration::from_millis(200)), None] {
+        let (base, connections) = trickle(every);
+        let url = format!("{base}/slow");
+        let started = std::time::Instant::now();
+        let o = tollmap(&["extract", &url, "--timeout", "1", "--retries", "1"]);
+        let took = started.elapsed();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{every:?}: {err}");
+        assert!(err.contains("timed out"), "{every:?}: {err}");
+        // Two tries of one second each and a backoff of half a second, not 20 s of trickle.
+        assert!(took < Duration::from_secs(6), "{every:?}: took {took:?}");
+        assert_eq!(
+            connections.load(Ordering::SeqCst),
+            2,
+            "{every:?}: retried once"
+        );
+    }
+}

@@ -169,6 +169,9 @@ impl Fetcher {
                     req = req.header(reqwest::header::IF_MODIFIED_SINCE, lm);
                 }
             }
+            // One deadline for the whole request, body included: a body that trickles in
+            // byte by byte cannot hold it open past `timeout`.
+            let deadline = std::time::Instant::now() + self.opts.timeout;
             let retry_in = match req.send() {
                 Ok(resp) => {
                     let status = resp.status();
@@ -176,13 +179,24 @@ impl Fetcher {
                         return Ok(Answer::NotModified);
                     }
                     if status.is_success() {
-                        return self.read_body(url, resp).map(|(m, b)| Answer::Body(m, b));
+                        match self.read_body(url, resp, deadline) {
+                            Ok((m, b)) => return Ok(Answer::Body(m, b)),
+                            Err(BodyEnd::Late) if attempt < self.opts.retries => delay,
+                            Err(BodyEnd::Late) => {
+                                return Err(FetchFault::Timeout {
+                                    after: self.opts.timeout,
+                                    tries: attempt + 1,
+                                })
+                            }
+                            Err(BodyEnd::Fault(f)) => return Err(f),
+                        }
+                    } else {
+                        let retryable = status.as_u16() == 429 || status.is_server_error();
+                        if !retryable || attempt >= self.opts.retries {
+                            return Err(FetchFault::Status(status.as_u16()));
+                        }
+                        retry_after(&resp).unwrap_or(delay)
                     }
-                    let retryable = status.as_u16() == 429 || status.is_server_error();
-                    if !retryable || attempt >= self.opts.retries {
-                        return Err(FetchFault::Status(status.as_u16()));
-                    }
-                    retry_after(&resp).unwrap_or(delay)
                 }
                 Err(e) if e.is_redirect() => {
                     return Err(FetchFault::Redirects(self.opts.max_redirects))
@@ -203,11 +217,15 @@ impl Fetcher {
         }
     }
 
+    /// The body, read on a thread of its own so that the request's deadline holds whatever
+    /// the server does: past it the read is abandoned (its thread stops at its next chunk, or
+    /// when the connection's own read timeout ends a stalled read).
     fn read_body(
         &self,
         url: &str,
         resp: reqwest::blocking::Response,
-    ) -> Result<(CacheMeta, Vec<u8>), FetchFault> {
+        deadline: std::time::Instant,
+    ) -> Result<(CacheMeta, Vec<u8>), BodyEnd> {
         let header = |name: reqwest::header::HeaderName| {
             resp.headers()
                 .get(name)
@@ -224,20 +242,30 @@ impl Fetcher {
         let limit = self.opts.max_bytes;
         if let Some(len) = resp.content_length() {
             if len > limit {
-                return Err(FetchFault::TooLarge {
+                return Err(BodyEnd::Fault(FetchFault::TooLarge {
                     size: Some(len),
                     limit,
-                });
+                }));
             }
         }
-        let mut bytes = Vec::new();
-        resp.take(limit.saturating_add(1))
-            .read_to_end(&mut bytes)
-            .map_err(FetchFault::Body)?;
-        if bytes.len() as u64 > limit {
-            return Err(FetchFault::TooLarge { size: None, limit });
+        let (tx, rx) = std::sync::mpsc::channel();
+        let reader = std::thread::Builder::new()
+            .name("fetch-body".into())
+            .spawn(move || {
+                let _ = tx.send(read_until(resp, limit, deadline));
+            });
+        if let Err(e) = reader {
+            return Err(BodyEnd::Fault(FetchFault::Body(e)));
         }
-        Ok((meta, bytes))
+        let wait = deadline.saturating_duration_since(std::time::Instant::now());
+        match rx.recv_timeout(wait) {
+            Ok(Ok(bytes)) if bytes.len() as u64 > limit => {
+                Err(BodyEnd::Fault(FetchFault::TooLarge { size: None, limit }))
+            }
+            Ok(Ok(bytes)) => Ok((meta, bytes)),
+            Ok(Err(end)) => Err(end),
+            Err(_) => Err(BodyEnd::Late),
+        }
     }
 
     /// Fetches several URLs, `concurrency` at a time; results in input order.
@@ -272,6 +300,68 @@ impl Fetcher {
             })
             .collect()
     }
+}
+
+/// How reading a body ended when it gave no body.
+enum BodyEnd {
+    /// The request's deadline passed (a slow or stalled body): a timeout, retried.
+    Late,
+    /// Anything else.
+    Fault(FetchFault),
+}
+
+/// Reads at most `limit + 1` bytes of `resp`, stopping at `deadline`.
+fn read_until(
+    mut resp: reqwest::blocking::Response,
+    limit: u64,
+    deadline: std::time::Instant,
+) -> Result<Vec<u8>, BodyEnd> {
+    let mut bytes = Vec::new();
+    let mut chunk = vec![0u8; 64 * 1024];
+    let cap = usize::try_from(limit.saturating_add(1)).unwrap_or(usize::MAX);
+    loop {
+        if std::time::Instant::now() >= deadline {
+            return Err(BodyEnd::Late);
+        }
+        let want = chunk.len().min(cap - bytes.len());
+        match resp.read(&mut chunk[..want]) {
+            Ok(0) => return Ok(bytes),
+            Ok(n) => {
+                bytes.extend_from_slice(&chunk[..n]);
+                if bytes.len() >= cap {
+                    return Ok(bytes);
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            // A read that failed at or past the deadline, or on the connection's read
+            // timeout, is the request running out of time; anything else is a broken body.
+            Err(_) if std::time::Instant::now() >= deadline => return Err(BodyEnd::Late),
+            Err(e) if is_timeout(&e) => return Err(BodyEnd::Late),
+            Err(e) => return Err(BodyEnd::Fault(FetchFault::Body(e))),
+        }
+    }
+}
+
+/// True when an I/O error is, somewhere in its chain, a timeout.
+fn is_timeout(e: &std::io::Error) -> bool {
+    if e.kind() == std::io::ErrorKind::TimedOut {
+        return true;
+    }
+    let mut source: Option<&(dyn std::error::Error + 'static)> = e.get_ref().map(|r| r as _);
+    while let Some(s) = source {
+        if let Some(r) = s.downcast_ref::<reqwest::Error>() {
+            if r.is_timeout() {
+                return true;
+            }
+        }
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::TimedOut {
+                return true;
+            }
+        }
+        source = s.source();
+    }
+    false
 }
 
 enum Answer {
