@@ -141,3 +141,62 @@ fn a_missing_folder_is_an_error() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("not a folder"));
 }
+
+/// The threads of a process, as Linux counts them.
+fn threads(pid: u32) -> usize {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .expect("proc status")
+        .lines()
+        .find_map(|l| l.strip_prefix("Threads:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("a thread count")
+}
+
+#[test]
+fn idle_and_slow_clients_neither_multiply_threads_nor_lock_others_out() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("index.html"), "<p>map</p>").expect("write");
+    let server = start(dir.path());
+    let host = server
+        .url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    let before = threads(server.child.id());
+    // Sixty clients that connect and never send a request, and one that sends its request
+    // a byte at a time, slower than the deadline allows.
+    let idle: Vec<TcpStream> = (0..60)
+        .map(|_| TcpStream::connect(&host).expect("connects"))
+        .collect();
+    let slow_host = host.clone();
+    let slow = std::thread::spawn(move || {
+        let mut s = TcpStream::connect(&slow_host).expect("connects");
+        for b in b"GET / HTTP/1.1\r\nHost: x\r\n\r\n" {
+            if s.write_all(&[*b]).is_err() {
+                return true;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(400));
+        }
+        let mut rest = Vec::new();
+        let _ = s.read_to_end(&mut rest);
+        rest.is_empty()
+    });
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    let during = threads(server.child.id());
+    assert!(
+        during <= before + 2,
+        "{during} threads with 61 clients open (was {before})"
+    );
+    // A normal request is answered once the idle clients' deadline has passed.
+    let started = std::time::Instant::now();
+    let (status, _, body) = raw(&server.url, "/", "", "GET");
+    assert!(status.contains("200"), "{status}");
+    assert_eq!(body, b"<p>map</p>");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(15),
+        "answered after {:?}",
+        started.elapsed()
+    );
+    assert!(slow.join().expect("joins"), "the slow request was answered");
+    drop(idle);
+}

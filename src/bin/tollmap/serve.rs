@@ -110,9 +110,49 @@ fn percent_decode(s: &str) -> Option<String> {
     (!text.contains('\0')).then_some(text)
 }
 
+/// Threads answering requests: a fixed number, made when the server starts.
+const WORKERS: usize = 32;
+
+/// Connections waiting for a worker; past this a connection is answered 503 at once.
+const QUEUE: usize = 256;
+
+/// Time a client has to send its whole request line and headers.
+const REQUEST_DEADLINE: Duration = Duration::from_secs(5);
+
+/// Time one write to a client may block (a client that stops reading is dropped).
+const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Reads from a connection until a deadline: each read waits at most the time left, and
+/// none starts after it.
+struct Deadline<'a> {
+    stream: &'a TcpStream,
+    until: std::time::Instant,
+}
+
+impl Read for Deadline<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let left = self
+            .until
+            .saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "the request took too long",
+            ));
+        }
+        self.stream.set_read_timeout(Some(left))?;
+        let mut s = self.stream;
+        s.read(buf)
+    }
+}
+
 fn respond(stream: &mut TcpStream, root: &Path) -> std::io::Result<()> {
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    let mut reader = BufReader::new(stream.try_clone()?);
+    stream.set_write_timeout(Some(WRITE_TIMEOUT))?;
+    let reader = Deadline {
+        stream,
+        until: std::time::Instant::now() + REQUEST_DEADLINE,
+    };
+    let mut reader = BufReader::new(reader);
     let mut line = String::new();
     reader.by_ref().take(8192).read_line(&mut line)?;
     let mut parts = line.split_whitespace();
@@ -184,15 +224,33 @@ pub fn serve(root: &Path, bind: &str, port: u16, ready: impl FnOnce(&str)) -> st
         ));
     }
     let listener = TcpListener::bind((bind, port))?;
+    // A fixed pool of workers fed by a bounded queue: no thread per connection, so idle or
+    // slow clients cannot exhaust threads or memory; past the queue, 503 at once.
+    let (tx, rx) = std::sync::mpsc::sync_channel::<TcpStream>(QUEUE);
+    let rx = std::sync::Arc::new(std::sync::Mutex::new(rx));
+    for i in 0..WORKERS {
+        let (rx, root) = (rx.clone(), root.to_path_buf());
+        std::thread::Builder::new()
+            .name(format!("serve-{i}"))
+            .spawn(move || loop {
+                let next = match rx.lock() {
+                    Ok(rx) => rx.recv(),
+                    Err(_) => return,
+                };
+                let Ok(mut stream) = next else { return };
+                let _ = respond(&mut stream, &root);
+            })?;
+    }
     let addr = listener.local_addr()?;
     ready(&format!("http://{addr}/"));
-    let root = root.to_path_buf();
     for stream in listener.incoming() {
-        let Ok(mut stream) = stream else { continue };
-        let root = root.clone();
-        std::thread::spawn(move || {
-            let _ = respond(&mut stream, &root);
-        });
+        let Ok(stream) = stream else { continue };
+        if let Err(std::sync::mpsc::TrySendError::Full(mut stream)) = tx.try_send(stream) {
+            let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+            let _ = stream.write_all(
+                b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+        }
     }
     Ok(())
 }
