@@ -1263,3 +1263,64 @@ fn a_second_build_into_a_busy_folder_is_refused_and_a_failed_first_leaves_no_fol
     assert_eq!(o.status.code(), Some(2));
     assert!(!fresh.exists(), "a failed first build left its folder");
 }
+
+#[test]
+fn csv_cells_never_start_a_spreadsheet_formula_and_read_back_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("docs.jsonl");
+    std::fs::write(
+        &input,
+        r#"{"id":"=cmd","text":"=HYPERLINK(\"http://evil.example\",\"x\") Shelling killed five civilians in Ariha on Monday.","published":"2019-05-14"}"#,
+    )
+    .unwrap();
+    let first = dir.path().join("first");
+    let o = tollmap(&[
+        "-q",
+        "build",
+        input.to_str().unwrap(),
+        "--out",
+        first.to_str().unwrap(),
+        "--no-web",
+        "--no-tiles",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let table = std::fs::read_to_string(first.join("claims.csv")).unwrap();
+    let mut rows = csv::Reader::from_reader(table.as_bytes());
+    let mut n = 0;
+    for row in rows.records() {
+        for cell in row.unwrap().iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@']),
+                "a formula reaches the spreadsheet: {cell}"
+            );
+        }
+        n += 1;
+    }
+    assert_eq!(n, 1, "{table}");
+    assert!(table.contains("'=cmd#1"), "{table}");
+    let second = dir.path().join("second");
+    let o = tollmap(&[
+        "-q",
+        "build",
+        first.join("claims.csv").to_str().unwrap(),
+        "--out",
+        second.to_str().unwrap(),
+        "--no-web",
+        "--no-tiles",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let props = |dir: &Path| -> Vec<(Value, Value, Value)> {
+        read_json(&dir.join("claims.geojson"))["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let p = &f["properties"];
+                (p["id"].clone(), p["doc"].clone(), p["quote"].clone())
+            })
+            .collect()
+    };
+    let (a, b) = (props(&first), props(&second));
+    assert_eq!(a, b);
+    assert_eq!(a[0].0, "=cmd#1");
+}

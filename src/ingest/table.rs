@@ -65,9 +65,15 @@ struct Row<'a> {
 }
 
 impl Row<'_> {
+    /// A cell, trimmed; `None` when empty. The `'` that tollmap's CSV writer puts before a
+    /// cell a spreadsheet would run as a formula is taken off (`output::csv`).
     fn get(&self, column: &str) -> Option<&str> {
         let i = *self.columns.get(column)?;
-        self.cells.get(i).map(str::trim).filter(|s| !s.is_empty())
+        let cell = self.cells.get(i).map(str::trim).filter(|s| !s.is_empty())?;
+        let unescaped = cell
+            .strip_prefix('\'')
+            .filter(|rest| rest.starts_with(['=', '+', '-', '@', '\t', '\r', '\'']));
+        Some(unescaped.unwrap_or(cell))
     }
 
     fn err(&self, message: String) -> IngestError {

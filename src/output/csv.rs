@@ -5,6 +5,25 @@ use std::io::Write;
 
 use crate::model::{Claim, PlaceRole, Scope};
 
+/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, a tab or a carriage
+/// return first), or one that starts with the quote this escape adds, gets a `'` in front;
+/// tollmap's table reader takes it off again (`ingest::table`), so the tables read back the
+/// same.
+pub fn spreadsheet_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    let trigger = |c: char| matches!(c, '=' | '+' | '-' | '@' | '\t' | '\r');
+    let mut chars = cell.chars();
+    let escape = match chars.next() {
+        Some('\'') => chars.next().is_some_and(|c| trigger(c) || c == '\''),
+        Some(c) => trigger(c),
+        None => false,
+    };
+    if escape {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
 /// The columns of `claims.csv` and `cumulative.csv`.
 pub const CLAIM_COLUMNS: &[&str] = &[
     "id",
@@ -88,37 +107,46 @@ pub fn claims_table(
                 }
             }
         };
-        w.write_field(&c.id)?;
-        w.write_field(&c.doc)?;
+        w.write_field(spreadsheet_safe(&c.id).as_bytes())?;
+        w.write_field(spreadsheet_safe(&c.doc).as_bytes())?;
         field(&mut w, &date(c.published))?;
         field(&mut w, &number(Some(c.count.low)))?;
         field(&mut w, &number(c.count.high))?;
-        w.write_field(&c.count.text)?;
-        w.write_field(c.count.qualifier.as_str())?;
-        w.write_field(c.outcome.as_str())?;
-        w.write_field(c.victims.as_str())?;
-        w.write_field(c.victims_text.as_deref().unwrap_or_default())?;
-        w.write_field(c.claimant.as_deref().unwrap_or_default())?;
-        w.write_field(c.scope.as_str())?;
-        w.write_field(c.part_of.as_deref().unwrap_or_default())?;
+        w.write_field(spreadsheet_safe(&c.count.text).as_bytes())?;
+        w.write_field(spreadsheet_safe(c.count.qualifier.as_str()).as_bytes())?;
+        w.write_field(spreadsheet_safe(c.outcome.as_str()).as_bytes())?;
+        w.write_field(spreadsheet_safe(c.victims.as_str()).as_bytes())?;
+        w.write_field(spreadsheet_safe(c.victims_text.as_deref().unwrap_or_default()).as_bytes())?;
+        w.write_field(spreadsheet_safe(c.claimant.as_deref().unwrap_or_default()).as_bytes())?;
+        w.write_field(spreadsheet_safe(c.scope.as_str()).as_bytes())?;
+        w.write_field(spreadsheet_safe(c.part_of.as_deref().unwrap_or_default()).as_bytes())?;
         field(&mut w, &date(c.date.start))?;
         field(&mut w, &date(c.date.end))?;
-        w.write_field(c.date.precision.as_str())?;
-        w.write_field(c.date.text.as_deref().unwrap_or_default())?;
-        w.write_field(p.map_or("", |p| p.mention.as_str()))?;
-        w.write_field(p.and_then(|p| p.name.as_deref()).unwrap_or_default())?;
+        w.write_field(spreadsheet_safe(c.date.precision.as_str()).as_bytes())?;
+        w.write_field(spreadsheet_safe(c.date.text.as_deref().unwrap_or_default()).as_bytes())?;
+        w.write_field(spreadsheet_safe(p.map_or("", |p| p.mention.as_str())).as_bytes())?;
         w.write_field(
-            p.and_then(|p| p.gazetteer_id.as_deref())
-                .unwrap_or_default(),
+            spreadsheet_safe(p.and_then(|p| p.name.as_deref()).unwrap_or_default()).as_bytes(),
+        )?;
+        w.write_field(
+            spreadsheet_safe(
+                p.and_then(|p| p.gazetteer_id.as_deref())
+                    .unwrap_or_default(),
+            )
+            .as_bytes(),
         )?;
         field(&mut w, &degrees(p.and_then(|p| p.lat)))?;
         field(&mut w, &degrees(p.and_then(|p| p.lon)))?;
-        w.write_field(p.and_then(|p| p.admin1.as_deref()).unwrap_or_default())?;
-        w.write_field(p.and_then(|p| p.admin2.as_deref()).unwrap_or_default())?;
+        w.write_field(
+            spreadsheet_safe(p.and_then(|p| p.admin1.as_deref()).unwrap_or_default()).as_bytes(),
+        )?;
+        w.write_field(
+            spreadsheet_safe(p.and_then(|p| p.admin2.as_deref()).unwrap_or_default()).as_bytes(),
+        )?;
         field(&mut w, &number(p.and_then(|p| p.precision).map(u64::from)))?;
-        w.write_field(names_of(PlaceRole::Origin))?;
-        w.write_field(names_of(PlaceRole::Remains))?;
-        w.write_field(&c.quote)?;
+        w.write_field(spreadsheet_safe(&names_of(PlaceRole::Origin)).as_bytes())?;
+        w.write_field(spreadsheet_safe(&names_of(PlaceRole::Remains)).as_bytes())?;
+        w.write_field(spreadsheet_safe(&c.quote).as_bytes())?;
         field(&mut w, &number(Some(c.span[0] as u64)))?;
         field(&mut w, &number(Some(c.span[1] as u64)))?;
         w.write_record(std::iter::empty::<&[u8]>())?;
@@ -181,7 +209,7 @@ pub fn unresolved_csv(claims: &[Claim], out: &mut dyn Write) -> std::io::Result<
             .map(|p| p.kinds[0].as_str())
             .unwrap_or_default();
         w.write_record([
-            mention.clone(),
+            spreadsheet_safe(&mention).into_owned(),
             r.occurrences.to_string(),
             r.documents.into_iter().collect::<Vec<_>>().join(" "),
             r.roles.into_iter().collect::<Vec<_>>().join(" "),
