@@ -200,3 +200,36 @@ fn idle_and_slow_clients_neither_multiply_threads_nor_lock_others_out() {
     assert!(slow.join().expect("joins"), "the slow request was answered");
     drop(idle);
 }
+
+#[test]
+fn dotfiles_folders_methods_and_broken_request_lines_get_proper_answers() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::create_dir(dir.path().join("sub")).expect("mkdir");
+    std::fs::write(dir.path().join("sub").join("index.html"), "sub").expect("write");
+    std::fs::write(dir.path().join(".places.geojson.tmp-9"), "half").expect("write");
+    let server = start(dir.path());
+    let (status, headers, _) = raw(&server.url, "/sub", "", "GET");
+    assert!(status.contains("301"), "{status}");
+    assert!(headers.contains("location: /sub/"), "{headers}");
+    let (status, _, body) = raw(&server.url, "/sub/", "", "GET");
+    assert!(status.contains("200") && body == b"sub", "{status}");
+    let (status, _, _) = raw(&server.url, "/.places.geojson.tmp-9", "", "GET");
+    assert!(status.contains("404"), "a dotfile is served: {status}");
+    let (status, headers, _) = raw(&server.url, "/sub/", "", "DELETE");
+    assert!(status.contains("405"), "{status}");
+    assert!(headers.contains("allow: get, head"), "{headers}");
+    let host = server
+        .url
+        .trim_start_matches("http://")
+        .trim_end_matches('/');
+    let mut s = TcpStream::connect(host).expect("connects");
+    s.write_all(b"GET /\xff\xfe HTTP/1.1\r\n\r\n")
+        .expect("sends");
+    let mut answer = Vec::new();
+    let _ = s.read_to_end(&mut answer);
+    assert!(
+        String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 400"),
+        "{}",
+        String::from_utf8_lossy(&answer)
+    );
+}

@@ -43,7 +43,13 @@ pub enum RangeAsk {
 
 /// Parses one `Range: bytes=...` value (single ranges only; several give the whole file).
 pub fn parse_range(value: Option<&str>, len: u64) -> RangeAsk {
-    let Some(spec) = value.and_then(|v| v.trim().strip_prefix("bytes=")) else {
+    // The unit is case-insensitive (RFC 9110).
+    let Some(spec) = value.and_then(|v| {
+        let v = v.trim();
+        v.get(..6)
+            .filter(|unit| unit.eq_ignore_ascii_case("bytes="))
+            .map(|_| &v[6..])
+    }) else {
         return RangeAsk::Whole;
     };
     if spec.contains(',') {
@@ -60,10 +66,18 @@ pub fn parse_range(value: Option<&str>, len: u64) -> RangeAsk {
             .filter(|n| *n > 0)
             .map(|n| (len.saturating_sub(n), len.saturating_sub(1))),
         (false, true) => a.parse::<u64>().ok().map(|s| (s, len.saturating_sub(1))),
-        (false, false) => match (a.parse::<u64>(), b.parse::<u64>()) {
-            (Ok(s), Ok(e)) if s <= e => Some((s, e.min(len.saturating_sub(1)))),
-            _ => None,
-        },
+        (false, false) => {
+            // An end past what a u64 holds is past the end of any file: to the end.
+            let end = match b.parse::<u64>() {
+                Ok(e) => Some(e),
+                Err(_) if b.bytes().all(|c| c.is_ascii_digit()) => Some(u64::MAX),
+                Err(_) => None,
+            };
+            match (a.parse::<u64>(), end) {
+                (Ok(s), Some(e)) if s <= e => Some((s, e.min(len.saturating_sub(1)))),
+                _ => None,
+            }
+        }
         (true, true) => None,
     };
     match parsed {
@@ -72,24 +86,42 @@ pub fn parse_range(value: Option<&str>, len: u64) -> RangeAsk {
     }
 }
 
-/// The file a request path names inside `root`, or None (outside it, or not a file).
-pub fn resolve(root: &Path, target: &str) -> Option<PathBuf> {
+/// What a request path names inside the served folder.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Resolved {
+    /// A file to send.
+    File(PathBuf),
+    /// A folder asked for without its final `/`: redirected there, so that its page's
+    /// relative links resolve inside it.
+    Folder(String),
+}
+
+/// The file a request path names inside `root`, or None (outside it, a dotfile such as a
+/// build's temporary file, or nothing there).
+pub fn resolve(root: &Path, target: &str) -> Option<Resolved> {
     let path = target.split(['?', '#']).next().unwrap_or("");
     let decoded = percent_decode(path)?;
     let mut out = root.to_path_buf();
     for c in Path::new(decoded.trim_start_matches('/')).components() {
         match c {
+            Component::Normal(part) if part.to_string_lossy().starts_with('.') => return None,
             Component::Normal(part) => out.push(part),
             Component::CurDir => {}
             _ => return None,
         }
     }
     if out.is_dir() {
+        if !path.ends_with('/') {
+            let inside = out.canonicalize().ok()?;
+            return inside
+                .starts_with(root.canonicalize().ok()?)
+                .then(|| Resolved::Folder(format!("{path}/")));
+        }
         out.push("index.html");
     }
     let real = out.canonicalize().ok()?;
     let root = root.canonicalize().ok()?;
-    (real.starts_with(&root) && real.is_file()).then_some(real)
+    (real.starts_with(&root) && real.is_file()).then_some(Resolved::File(real))
 }
 
 fn percent_decode(s: &str) -> Option<String> {
@@ -153,8 +185,19 @@ fn respond(stream: &mut TcpStream, root: &Path) -> std::io::Result<()> {
         until: std::time::Instant::now() + REQUEST_DEADLINE,
     };
     let mut reader = BufReader::new(reader);
-    let mut line = String::new();
-    reader.by_ref().take(8192).read_line(&mut line)?;
+    let mut raw_line = Vec::new();
+    reader
+        .by_ref()
+        .take(8192)
+        .read_until(b'\n', &mut raw_line)?;
+    let Ok(line) = String::from_utf8(raw_line) else {
+        let body = "the request line is not UTF-8\n";
+        return write!(
+            stream,
+            "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+    };
     let mut parts = line.split_whitespace();
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
     let mut range = None;
@@ -169,18 +212,32 @@ fn respond(stream: &mut TcpStream, root: &Path) -> std::io::Result<()> {
             }
         }
     }
-    let simple = |stream: &mut TcpStream, status: &str, body: &str| {
+    let simple = |stream: &mut TcpStream, status: &str, extra: &str, body: &str| {
         write!(
             stream,
-            "HTTP/1.1 {status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            "HTTP/1.1 {status}\r\n{extra}Content-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
             body.len()
         )
     };
     if method != "GET" && method != "HEAD" {
-        return simple(stream, "405 Method Not Allowed", "only GET and HEAD\n");
+        return simple(
+            stream,
+            "405 Method Not Allowed",
+            "Allow: GET, HEAD\r\n",
+            "only GET and HEAD\n",
+        );
     }
-    let Some(path) = resolve(root, target) else {
-        return simple(stream, "404 Not Found", "not found\n");
+    let path = match resolve(root, target) {
+        Some(Resolved::File(path)) => path,
+        Some(Resolved::Folder(to)) => {
+            return simple(
+                stream,
+                "301 Moved Permanently",
+                &format!("Location: {to}\r\n"),
+                "moved\n",
+            )
+        }
+        None => return simple(stream, "404 Not Found", "", "not found\n"),
     };
     let mut file = std::fs::File::open(&path)?;
     let len = file.metadata()?.len();
@@ -291,6 +348,11 @@ mod tests {
             (Some("bytes=9-3"), RangeAsk::Unsatisfiable),
             (Some("bytes=x-y"), RangeAsk::Unsatisfiable),
             (Some("bytes=0-1,5-6"), RangeAsk::Whole),
+            (Some("BYTES=0-5"), RangeAsk::Part(0, 5)),
+            (
+                Some("bytes=0-99999999999999999999999"),
+                RangeAsk::Part(0, 999),
+            ),
             (Some("items=0-1"), RangeAsk::Whole),
         ] {
             assert_eq!(parse_range(ask, 1000), want, "{ask:?}");
@@ -302,15 +364,34 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join("index.html"), "x").expect("write");
         std::fs::write(dir.path().join("a b.js"), "x").expect("write");
-        assert!(resolve(dir.path(), "/").is_some());
-        assert!(resolve(dir.path(), "/index.html?v=1").is_some());
-        assert!(resolve(dir.path(), "/a%20b.js").is_some());
+        std::fs::create_dir(dir.path().join("sub")).expect("mkdir");
+        std::fs::write(dir.path().join("sub").join("index.html"), "x").expect("write");
+        std::fs::write(dir.path().join(".claims.geojson.tmp-7"), "x").expect("write");
+        assert!(matches!(resolve(dir.path(), "/"), Some(Resolved::File(_))));
+        assert!(matches!(
+            resolve(dir.path(), "/index.html?v=1"),
+            Some(Resolved::File(_))
+        ));
+        assert!(matches!(
+            resolve(dir.path(), "/a%20b.js"),
+            Some(Resolved::File(_))
+        ));
+        assert!(matches!(
+            resolve(dir.path(), "/sub/"),
+            Some(Resolved::File(_))
+        ));
+        assert_eq!(
+            resolve(dir.path(), "/sub?x=1"),
+            Some(Resolved::Folder("/sub/".into()))
+        );
         for bad in [
             "/../etc/passwd",
             "/%2e%2e/etc/passwd",
             "/missing.js",
             "/a%zz",
             "/%00",
+            "/.claims.geojson.tmp-7",
+            "/%2eclaims.geojson.tmp-7",
         ] {
             assert!(resolve(dir.path(), bad).is_none(), "{bad}");
         }
