@@ -777,6 +777,12 @@ fn areas_to_file(it: &Item<'_>) -> [(u8, u32); 3] {
     [(b'd', it.adm2), (b'a', it.adm1), (b'g', governorate)]
 }
 
+/// The most open events of one document searched for a claim of the same document.
+const DOC_OPEN_EVENTS: usize = 256;
+
+/// Of those, the document's first events (its headline and lead), always kept.
+const DOC_LEAD_EVENTS: usize = 32;
+
 /// Groups the items `which` (indices into `items`, in the grouping order) into events, each
 /// claim joining the first open event it fits. Events never mix outcomes, so each outcome's
 /// items are grouped on their own (and at the same time).
@@ -865,6 +871,12 @@ fn group(items: &[Item<'_>], which: &[usize], rules: &EventRules) -> Vec<Open> {
         };
         if let Some(list) = by_doc.get_mut(it.doc as usize) {
             file(list, &open);
+            // A document restates its own figures near them or in its lead: past
+            // DOC_OPEN_EVENTS, its first events and its latest stay searchable, so that one
+            // very long document is not grouped in quadratic time.
+            if list.len() > DOC_OPEN_EVENTS {
+                list.drain(DOC_LEAD_EVENTS..list.len() - (DOC_OPEN_EVENTS - DOC_LEAD_EVENTS));
+            }
         }
         if new_place {
             let cell = cell_of(it);

@@ -36,7 +36,7 @@ pub(super) fn name_generic_claimants(
         let Some(names) = claim.claimant.as_deref().and_then(generic) else {
             continue;
         };
-        let Some(at) = sentences.iter().position(|s| s.start == claim.span[0]) else {
+        let Ok(at) = sentences.binary_search_by_key(&claim.span[0], |s| s.start) else {
             continue;
         };
         // Nearest sentence first, the following one before the preceding one.

@@ -87,10 +87,16 @@ pub(super) fn link_parts_across_sentences(
             }
         }
     }
+    // The claims of the lead sentences, in order: the only totals a later figure can join
+    // outside a list (found once, not by a scan back over every claim before each figure).
+    let lead_claims: Vec<usize> = (0..out.len())
+        .filter(|&t| sentence_of(&out[t]).is_some_and(|s| lead_sentences.contains(&s)))
+        .collect();
     let mut linker = PartLinker {
         sentence_of: &sentence_of,
         first_full,
         lead_sentences,
+        lead_claims,
         used: vec![0; out.len()],
     };
     let heads = list_heads(out, sentences, &sentence_of);
@@ -220,6 +226,8 @@ struct PartLinker<'f> {
     first_full: usize,
     /// The sentences of the headline's figures and of the first full sentence with figures.
     lead_sentences: Vec<usize>,
+    /// The claims of those sentences, in document order.
+    lead_claims: Vec<usize>,
     /// How much of each total its parts have taken.
     used: Vec<u64>,
 }
@@ -282,14 +290,15 @@ impl PartLinker<'_> {
         // A list may break its total down twice (by side, then by region).
         let candidate = list.filter(|&t| fits(&out[t], &out[i])).or_else(|| {
             // The latest lead total that fits.
-            (0..i)
+            let before = self.lead_claims.partition_point(|&t| t < i);
+            self.lead_claims[..before]
+                .iter()
                 .rev()
+                .copied()
                 .filter(|&t| {
                     // A vague total ("dozens") is too loose to hold components.
                     out[t].part_of.is_none()
                         && out[t].count.qualifier != crate::model::Qualifier::Vague
-                        && (self.sentence_of)(&out[t])
-                            .is_some_and(|s| self.lead_sentences.contains(&s))
                 })
                 .find(|&t| fits(&out[t], &out[i]) && self.budget(out, t, i))
                 .map(|t| first_copy(out, t))

@@ -347,15 +347,22 @@ pub(super) fn from_document(out: &mut [Claim]) {
 
 /// A total whose parts are all civilians and add up to it is a total of civilians.
 fn from_parts(out: &mut [Claim]) {
+    // Each total's parts, in document order (found once: a long document has thousands).
+    let mut parts_of: std::collections::HashMap<String, Vec<usize>> =
+        std::collections::HashMap::new();
+    for (i, c) in out.iter().enumerate() {
+        if let Some(t) = &c.part_of {
+            parts_of.entry(t.clone()).or_default().push(i);
+        }
+    }
     for t in 0..out.len() {
         if out[t].victims != Victims::Unknown {
             continue;
         }
-        let id = out[t].id.clone();
-        let parts: Vec<&Claim> = out
-            .iter()
-            .filter(|c| c.part_of.as_deref() == Some(id.as_str()))
-            .collect();
+        let parts: Vec<&Claim> = parts_of
+            .get(&out[t].id)
+            .map(|ix| ix.iter().map(|&i| &out[i]).collect())
+            .unwrap_or_default();
         let sum: u64 = parts.iter().map(|c| c.count.low).sum();
         let all_civilians =
             !parts.is_empty() && parts.iter().all(|c| c.victims == Victims::Civilians);
