@@ -442,3 +442,37 @@ fn build_writes_claims_places_and_governorates_as_tiles_with_totals_kept() {
     ));
     assert!(!bare.join("tiles.pmtiles").exists());
 }
+
+#[test]
+fn a_world_sized_polygon_at_a_high_zoom_is_refused_at_once_naming_a_zoom_that_fits() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("world.geojson");
+    std::fs::write(
+        &input,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"n":1},"geometry":{"type":"Polygon","coordinates":[[[-180,-85],[180,-85],[180,85],[-180,85],[-180,-85]]]}}]}"#,
+    )
+    .expect("write");
+    let out = dir.path().join("w.pmtiles");
+    let o = common::tollmap(&[
+        "tiles",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("over the limit") && err.contains("--max-zoom 10"),
+        "{err}"
+    );
+    assert!(!out.exists());
+    let o = common::tollmap(&[
+        "tiles",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--max-zoom",
+        "3",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}

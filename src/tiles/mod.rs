@@ -61,6 +61,19 @@ pub enum TilesError {
     /// Options that do not fit together.
     #[error("{0}")]
     Options(String),
+    /// Polygons that would cover more tiles than a tile set may hold.
+    #[error(
+        "the polygons cover about {tiles} tiles up to zoom {max_zoom}, over the limit of \
+         {MAX_POLYGON_TILES}; use --max-zoom {fits} or lower"
+    )]
+    TooManyTiles {
+        /// The tiles the polygons would cover.
+        tiles: u64,
+        /// The highest zoom asked for.
+        max_zoom: u8,
+        /// The highest zoom whose tiles fit the limit.
+        fits: u8,
+    },
     /// An output that could not be written.
     #[error("writing {}", path.display())]
     Output {
@@ -456,6 +469,56 @@ fn with_key<T>(list: &[T], key: u64, of: impl Fn(&T) -> u64) -> &[T] {
     &list[lo..hi]
 }
 
+/// The most tiles the polygons of a tile set may cover, over all zooms (a world-sized polygon
+/// covers 4^z tiles at zoom z: 1.4 million at zoom 10, 268 million at 14). Checked before any
+/// tile is made, so such a request fails at once instead of growing without bound.
+pub const MAX_POLYGON_TILES: u64 = 4_000_000;
+
+/// The tiles the layers' polygons cover at each zoom from `min_zoom` to `max_zoom` (with the
+/// buffer), counted from their bounding boxes.
+fn polygon_tiles(layers: &[Layer], opts: &TileOptions) -> Vec<u64> {
+    (opts.min_zoom..=opts.max_zoom)
+        .map(|z| {
+            let buffer = opts.buffer * unit(z);
+            let size = WORLD / f64::from(1u32 << z);
+            let max = f64::from((1u32 << z) - 1);
+            let t = |v: f64| (v / size).floor().clamp(0.0, max) as u64;
+            layers
+                .iter()
+                .filter(|l| l.max_zoom.is_none_or(|m| z <= m))
+                .flat_map(|l| &l.polygons)
+                .map(|p| {
+                    let [x0, y0, x1, y1] = p.bbox;
+                    (t(x1 + buffer) - t(x0 - buffer) + 1) * (t(y1 + buffer) - t(y0 - buffer) + 1)
+                })
+                .fold(0u64, u64::saturating_add)
+        })
+        .collect()
+}
+
+/// Refuses a tile set whose polygons would cover more than `MAX_POLYGON_TILES` tiles, naming
+/// the highest zoom that fits.
+fn check_polygon_tiles(layers: &[Layer], opts: &TileOptions) -> Result<(), TilesError> {
+    let per_zoom = polygon_tiles(layers, opts);
+    let total = per_zoom.iter().fold(0u64, |a, &b| a.saturating_add(b));
+    if total <= MAX_POLYGON_TILES {
+        return Ok(());
+    }
+    let mut sum = 0u64;
+    let fits = per_zoom
+        .iter()
+        .take_while(|&&n| {
+            sum = sum.saturating_add(n);
+            sum <= MAX_POLYGON_TILES
+        })
+        .count();
+    Err(TilesError::TooManyTiles {
+        tiles: total,
+        max_zoom: opts.max_zoom,
+        fits: (opts.min_zoom + fits as u8).saturating_sub(1),
+    })
+}
+
 /// Tiles encoded per batch: bounds the memory held by finished tiles before they are spooled.
 const BATCH: usize = 2048;
 
@@ -472,6 +535,7 @@ pub fn make_tiles(layers: Vec<Layer>, opts: &TileOptions) -> Result<Tileset, Til
             "--cluster-distance must be >= 0 and --buffer between 0 and 256".into(),
         ));
     }
+    check_polygon_tiles(&layers, opts)?;
     let bounds = layers
         .iter()
         .filter_map(|l| l.bounds)
