@@ -1324,3 +1324,118 @@ fn csv_cells_never_start_a_spreadsheet_formula_and_read_back_the_same() {
     assert_eq!(a, b);
     assert_eq!(a[0].0, "=cmd#1");
 }
+
+/// The names and bytes of every file in a folder, hidden ones included.
+fn files_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_file())
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn a_build_stages_beside_its_outputs_and_clears_what_a_killed_one_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    std::fs::create_dir_all(out.join(".tollmap-staging-99999")).unwrap();
+    std::fs::write(
+        out.join(".tollmap-staging-99999")
+            .join("tollmap-claims.geojson-x"),
+        "half",
+    )
+    .unwrap();
+    std::fs::write(out.join(".claims.geojson.tmp-99999"), "half").unwrap();
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    std::fs::write(out.join(".keep"), "mine").unwrap();
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let o = common::tollmap_with(
+        &["-q", "build", &examples(), "--out", out.to_str().unwrap()],
+        &[("TMPDIR", tmp.to_str().unwrap())],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !names
+            .iter()
+            .any(|n| n.starts_with(".tollmap-staging-") || n.contains(".tmp-")),
+        "{names:?}"
+    );
+    assert!(names.contains(&"notes.txt".into()) && names.contains(&".keep".into()));
+    assert_eq!(
+        std::fs::read_dir(&tmp).unwrap().count(),
+        0,
+        "files left in TMPDIR"
+    );
+}
+
+#[test]
+fn sigterm_stops_a_build_leaving_the_previous_output_whole_and_no_staged_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let o = tollmap(&["-q", "build", &examples(), "--out", out.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    let before = files_of(&out);
+    // Enough documents that the build takes a while.
+    let input = dir.path().join("many.jsonl");
+    let places = ["Ariha", "Douma", "Saraqib", "Atarib", "Harasta"];
+    let lines: Vec<String> = (0..40_000)
+        .map(|i| {
+            format!(
+                r#"{{"id":"d{i}","text":"Shelling killed {} civilians in {} on Monday, a monitor said.","published":"2019-05-14"}}"#,
+                i % 300 + 2,
+                places[i % 5]
+            )
+        })
+        .collect();
+    std::fs::write(&input, lines.join("\n")).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tollmap"))
+        .args([
+            "-q",
+            "build",
+            input.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let staging = || {
+        std::fs::read_dir(&out).unwrap().flatten().any(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(".tollmap-staging-")
+        })
+    };
+    while !staging() {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the build ended before it was stopped"
+        );
+    }
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let pid = child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert!(!staging(), "the staging folder is left");
+    assert_eq!(files_of(&out), before, "the previous output changed");
+}

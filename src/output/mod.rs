@@ -80,6 +80,80 @@ const STAGE_BLOCK: usize = 1 << 20;
 /// 4 KiB logical blocks).
 const DIRECT_ALIGN: usize = 4096;
 
+/// Where outputs are staged before they are moved into place: the system's temporary folder
+/// unless a `Staging` folder is in use.
+static STAGING_DIR: std::sync::RwLock<Option<PathBuf>> = std::sync::RwLock::new(None);
+
+/// The folder outputs are staged in now.
+fn staging_dir() -> PathBuf {
+    STAGING_DIR
+        .read()
+        .ok()
+        .and_then(|d| d.clone())
+        .unwrap_or_else(std::env::temp_dir)
+}
+
+/// A build's staging folder inside its output folder (`.tollmap-staging-PID`): the outputs
+/// are made there, on the output's own disk (so they are renamed into place, not copied), and
+/// whatever a killed build left there, or beside the outputs, is removed by the next build
+/// into the folder. Take it while holding the folder's `OutputLock`; dropped, it removes
+/// itself.
+#[derive(Debug)]
+pub struct Staging {
+    dir: PathBuf,
+}
+
+/// The prefix of staging folders in an output folder.
+pub const STAGING_PREFIX: &str = ".tollmap-staging-";
+
+impl Staging {
+    /// Clears what earlier builds left in `out` (staging folders, half-renamed `.NAME.tmp-PID`
+    /// files) and makes this build's staging folder, used by every output from now on.
+    pub fn create(out: &Path) -> Result<Staging, OutputError> {
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |cause| OutputError::Io { path, cause }
+        };
+        for entry in std::fs::read_dir(out).map_err(io(out))?.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let path = entry.path();
+            if name.starts_with(STAGING_PREFIX) {
+                std::fs::remove_dir_all(&path).map_err(io(&path))?;
+            } else if is_stale_switch_file(&name) {
+                std::fs::remove_file(&path).map_err(io(&path))?;
+            }
+        }
+        let dir = out.join(format!("{STAGING_PREFIX}{}", std::process::id()));
+        std::fs::create_dir(&dir).map_err(io(&dir))?;
+        if let Ok(mut d) = STAGING_DIR.write() {
+            *d = Some(dir.clone());
+        }
+        Ok(Staging { dir })
+    }
+
+    /// The staging folder.
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if let Ok(mut d) = STAGING_DIR.write() {
+            *d = None;
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// `.claims.geojson.tmp-1234`: a file `BuildFiles::write` was moving into place.
+fn is_stale_switch_file(name: &str) -> bool {
+    name.starts_with('.')
+        && name.rsplit_once(".tmp-").is_some_and(|(file, pid)| {
+            BUILD_FILES.contains(&&file[1..]) && pid.bytes().all(|b| b.is_ascii_digit())
+        })
+}
+
 fn temp_file(name: &str) -> Result<tempfile::NamedTempFile, OutputError> {
     let prefix = format!("tollmap-{name}-");
     let mut b = tempfile::Builder::new();
@@ -90,10 +164,9 @@ fn temp_file(name: &str) -> Result<tempfile::NamedTempFile, OutputError> {
         use std::os::unix::fs::PermissionsExt;
         b.permissions(std::fs::Permissions::from_mode(0o644));
     }
-    b.tempfile().map_err(|cause| OutputError::Io {
-        path: std::env::temp_dir(),
-        cause,
-    })
+    let dir = staging_dir();
+    b.tempfile_in(&dir)
+        .map_err(|cause| OutputError::Io { path: dir, cause })
 }
 
 /// The same file opened for direct writes (no copy into the page cache), where the system

@@ -13,6 +13,10 @@ use crate::{fetch_options, gazetteer_of, say, warned};
 pub fn run(args: &BuildArgs, quiet: bool) -> Result<ExitCode> {
     // Held until the process ends: a second build into the same folder is refused.
     let _lock = tollmap::output::OutputLock::take(&args.out)?;
+    // Outputs are staged inside the folder; what a killed build left there goes now, and
+    // Ctrl-C or SIGTERM removes this build's before the process ends.
+    let staging = tollmap::output::Staging::create(&args.out)?;
+    crate::signals::remove_on_stop(staging.path().to_path_buf())?;
     let pipeline = Pipeline::with_gazetteer(gazetteer_of(&args.input.gazetteer)?)
         .published(args.input.published)
         .fetch(fetch_options(&args.input))

@@ -3,7 +3,7 @@
 //! Exit codes: 0 success; 1 finished, but a `--strict`/`--max-unresolved` policy was breached
 //! (or, for `geocode`, some name did not resolve); 2 usage or fatal error.
 
-// Unsafe code lives in `alloc` alone, with its reasons.
+// Unsafe code lives in `alloc` and `signals` alone, with its reasons.
 #![deny(unsafe_code)]
 
 use std::io::Write;
@@ -24,6 +24,8 @@ mod extract;
 mod gazetteer;
 mod geocode;
 mod serve;
+#[allow(unsafe_code)]
+mod signals;
 mod tiles;
 
 /// mimalloc: the extractor and the layer writers allocate many small strings; glibc's
