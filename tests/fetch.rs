@@ -566,3 +566,44 @@ fn a_body_that_trickles_or_stalls_is_cut_at_the_deadline_and_retried() {
         );
     }
 }
+
+#[test]
+fn credentials_in_a_url_are_used_but_never_published() {
+    let base = serve(|r| match r.path.as_str() {
+        "/good" => good_page(),
+        _ => reply("404 Not Found", "text/plain", "no"),
+    });
+    let with_secret = base.replacen("http://", "http://reader:s3cret@", 1);
+    let good = format!("{with_secret}/good");
+    let missing = format!("{with_secret}/missing");
+    let o = tollmap(&["extract", &good, &missing, "--retries", "0"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(claims(&o).len(), 1, "{out}");
+    assert!(
+        !out.contains("s3cret") && !err.contains("s3cret"),
+        "{out}\n{err}"
+    );
+    assert!(err.contains(&format!("{base}/missing")), "{err}");
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    let o = tollmap(&[
+        "-q",
+        "build",
+        &good,
+        "--out",
+        site.to_str().unwrap(),
+        "--no-web",
+        "--no-tiles",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for f in std::fs::read_dir(&site).unwrap().flatten() {
+        let bytes = std::fs::read(f.path()).unwrap();
+        assert!(
+            !bytes.windows(6).any(|w| w == b"s3cret"),
+            "{} holds the password",
+            f.path().display()
+        );
+    }
+}

@@ -160,6 +160,19 @@ pub enum FetchFault {
     NotFetched,
 }
 
+/// The URL as it may be shown and published: without the `user:password@` of its authority
+/// (credentials are used to fetch, never copied into ids, messages or the manifest).
+pub fn public_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..end].rfind('@') {
+        Some(at) => format!("{scheme}://{}{}", &rest[at + 1..end], &rest[end..]),
+        None => url.to_string(),
+    }
+}
+
 fn too_large(size: Option<u64>, limit: u64) -> String {
     match size {
         Some(n) => format!("body of {n} bytes is over the limit of {limit}"),

@@ -212,10 +212,15 @@ fn read_urls(
     let mut to_fetch: Vec<(feed::FeedItem, String)> = Vec::new();
     let note = |f: &fetch::Fetched, warnings: &mut Vec<String>| {
         if let fetch::Origin::Stale(why) = &f.origin {
-            warnings.push(format!("{}: {why}; used the cached copy", f.url));
+            warnings.push(format!(
+                "{}: {why}; used the cached copy",
+                fetch::public_url(&f.url)
+            ));
         }
     };
     for (url, r) in urls.iter().zip(fetcher.fetch_all(urls)) {
+        // Ids, sources, messages and the manifest name the URL without its credentials.
+        let url = &fetch::public_url(url);
         let f = match r {
             Ok(f) => f,
             Err(e) => {
@@ -260,7 +265,9 @@ fn read_urls(
                 Ok(page) => {
                     obtained += 1;
                     keep(&f, &mut out.warnings);
-                    out.documents.push(page.document);
+                    let mut d = page.document;
+                    d.url = d.url.map(|u| fetch::public_url(&u));
+                    out.documents.push(d);
                 }
                 Err(e) => failures.push(url_failure(url, Box::new(e))),
             }
@@ -291,7 +298,8 @@ fn read_urls(
                 let mut d = page.document;
                 d.title = item.title.or(d.title);
                 d.published = item.published.or(d.published);
-                d.url = Some(link);
+                d.source = fetch::public_url(&d.source);
+                d.url = Some(fetch::public_url(&link));
                 out.documents.push(d);
             }
             Err(e) => out.warnings.push(format!("{link}: {}", report::chain(&e))),

@@ -110,7 +110,7 @@ impl Fetcher {
     /// is not cached until `remember` is called.
     pub fn fetch(&self, url: &str) -> Result<Fetched, FetchError> {
         let fail = |fault: FetchFault| FetchError {
-            url: url.to_string(),
+            url: super::public_url(url),
             fault,
         };
         if !(url.starts_with("http://") || url.starts_with("https://")) {
@@ -293,7 +293,7 @@ impl Fetcher {
             .map(|(r, url)| {
                 r.unwrap_or_else(|| {
                     Err(FetchError {
-                        url: url.clone(),
+                        url: super::public_url(url),
                         fault: FetchFault::NotFetched,
                     })
                 })
