@@ -607,3 +607,31 @@ fn credentials_in_a_url_are_used_but_never_published() {
         );
     }
 }
+
+#[test]
+fn a_pdf_or_binary_body_is_named_not_read_as_a_page() {
+    fails_with(
+        "/report.pdf",
+        &[],
+        |_| {
+            reply(
+                "200 OK",
+                "application/pdf",
+                b"%PDF-1.4\n%\xe2\xe3\n1 0 obj".to_vec(),
+            )
+        },
+        "PDF",
+    );
+    fails_with(
+        "/blob",
+        &[],
+        |_| {
+            reply(
+                "200 OK",
+                "application/octet-stream",
+                vec![0u8, 159, 146, 150, 7],
+            )
+        },
+        "application/octet-stream",
+    );
+}

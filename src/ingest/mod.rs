@@ -157,6 +157,35 @@ pub fn documents(inputs: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, I
     Ok(out)
 }
 
+/// Why a fetched body is not a page or a feed tollmap can read (a PDF, an image, bytes), or
+/// `None`: by its `Content-Type`, else by its first bytes.
+fn not_text(f: &fetch::Fetched) -> Option<String> {
+    let head = &f.bytes[..f.bytes.len().min(1024)];
+    if head.starts_with(b"%PDF") {
+        return Some("a PDF, not a page or feed (tollmap reads HTML, RSS and Atom)".into());
+    }
+    if let Some(ct) = f.content_type.as_deref() {
+        let mime = ct
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
+        let readable = mime.starts_with("text/")
+            || mime.ends_with("+xml")
+            || mime == "application/xml"
+            || mime.is_empty();
+        if !readable {
+            return Some(format!(
+                "a body of type {mime}, not a page or feed (tollmap reads HTML, RSS and Atom)"
+            ));
+        }
+    } else if head.contains(&0) {
+        return Some("binary data, not a page or feed".into());
+    }
+    None
+}
+
 /// Keeps the first document of each id: a later one (a file given twice, a folder and a file
 /// in it, a JSON Lines record repeated) is left out with a warning naming both sources.
 fn skip_repeated_ids(out: &mut Ingested) {
@@ -229,6 +258,10 @@ fn read_urls(
             }
         };
         note(&f, &mut out.warnings);
+        if let Some(what) = not_text(&f) {
+            failures.push(url_failure(url, what.into()));
+            continue;
+        }
         let before = out.documents.len();
         if feed::looks_like_feed(&f.bytes, f.content_type.as_deref()) {
             match feed::read_feed(&f.bytes, &f.final_url) {
@@ -292,6 +325,10 @@ fn read_urls(
             }
         };
         note(&f, &mut out.warnings);
+        if let Some(what) = not_text(&f) {
+            out.warnings.push(format!("{link}: {what}"));
+            continue;
+        }
         match html::read_page(&item.id, &link, &f.bytes, f.charset(), Some(&f.final_url)) {
             Ok(page) => {
                 keep(&f, &mut out.warnings);
