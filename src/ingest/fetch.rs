@@ -122,7 +122,7 @@ pub enum FetchFault {
     #[error("too many redirects (more than {0}; a redirect loop?)")]
     Redirects(usize),
     /// No answer in time, after every try.
-    #[error("timed out (no answer within {after:?}, {tries} tries)")]
+    #[error("timed out (no answer within {} s, {tries} tries)", after.as_secs_f64())]
     Timeout {
         /// The time allowed a request.
         after: Duration,

@@ -469,7 +469,9 @@ fn ucdp_row(row: &Row<'_>, n: usize, out: &mut Vec<Claim>) -> Result<(), IngestE
         },
         (None, None) => match row.count("year")? {
             Some(y) => {
-                let y = i16::try_from(y).map_err(|_| row.err(format!("year {y}")))?;
+                let y = i16::try_from(y).map_err(|_| {
+                    row.err(format!("year {y} is out of range (a year of four digits)"))
+                })?;
                 let bad = |_| row.err(format!("year {y} is not a date"));
                 ClaimDate {
                     start: Some(Date::new(y, 1, 1).map_err(bad)?),
@@ -590,8 +592,8 @@ fn claims_row(row: &Row<'_>, n: usize, stem: &str) -> Result<Claim, IngestError>
         .count("count_low")?
         .ok_or_else(|| row.err("no `count_low`".into()))?;
     let high = row.count("count_high")?;
-    if high.is_some_and(|h| h < low) {
-        return Err(row.err(format!("count_high {high:?} is below count_low {low}")));
+    if let Some(h) = high.filter(|&h| h < low) {
+        return Err(row.err(format!("count_high {h} is below count_low {low}")));
     }
     let doc = row
         .get("doc")
