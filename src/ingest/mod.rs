@@ -314,6 +314,19 @@ fn read_urls(
             documents: out.documents.len() - before,
         });
     }
+    read_linked_items(&fetcher, to_fetch, out, &keep, &note);
+    obtained
+}
+
+/// Fetches the pages that feed items link to (feeds that carry only teasers) and reads
+/// each into the item's document; failures are warnings.
+fn read_linked_items(
+    fetcher: &fetch::Fetcher,
+    to_fetch: Vec<(feed::FeedItem, String)>,
+    out: &mut Ingested,
+    keep: &dyn Fn(&fetch::Fetched, &mut Vec<String>),
+    note: &dyn Fn(&fetch::Fetched, &mut Vec<String>),
+) {
     let links: Vec<String> = to_fetch.iter().map(|(_, l)| l.clone()).collect();
     for ((item, link), r) in to_fetch.into_iter().zip(fetcher.fetch_all(&links)) {
         let f = match r {
@@ -342,7 +355,6 @@ fn read_urls(
             Err(e) => out.warnings.push(format!("{link}: {}", report::chain(&e))),
         }
     }
-    obtained
 }
 
 /// Reads one local input (a file, or a directory of them): the number of files read. A file

@@ -401,11 +401,11 @@ fn side_victims(side: Option<&str>) -> Victims {
     }
 }
 
-fn ucdp_row(row: &Row<'_>, n: usize, out: &mut Vec<Claim>) -> Result<(), IngestError> {
-    let id = row
-        .get("id")
-        .map(str::to_string)
-        .unwrap_or_else(|| n.to_string());
+/// A UCDP row's deaths by side (`deaths_*` columns with a value: column, victims, count) and
+/// its best estimate (`best`, else the sum of the sides as UCDP defines it).
+type SideDeaths = Vec<(&'static str, Victims, u64)>;
+
+fn ucdp_deaths(row: &Row<'_>) -> Result<(SideDeaths, u64), IngestError> {
     let deaths = [
         ("deaths_a", side_victims(row.get("side_a"))),
         ("deaths_b", side_victims(row.get("side_b"))),
@@ -431,6 +431,15 @@ fn ucdp_row(row: &Row<'_>, n: usize, out: &mut Vec<Claim>) -> Result<(), IngestE
             })?,
         None => return Err(row.err("no `best` and no `deaths_*` columns with a value".into())),
     };
+    Ok((parts, best))
+}
+
+fn ucdp_row(row: &Row<'_>, n: usize, out: &mut Vec<Claim>) -> Result<(), IngestError> {
+    let id = row
+        .get("id")
+        .map(str::to_string)
+        .unwrap_or_else(|| n.to_string());
+    let (parts, best) = ucdp_deaths(row)?;
     let (low, high) = (row.count("low")?, row.count("high")?);
     let count = match (low, high) {
         (Some(l), Some(h)) if l <= best && best <= h && l < h => Count {
