@@ -7,7 +7,7 @@
 //! into DIR: `places.tsv` (the bundled format) and the index files of `gazetteer::index`,
 //! which `gazetteer::world` maps into memory.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::gazetteer::index;
@@ -161,6 +161,7 @@ pub fn parse(input: &Path, text: &str) -> Result<Vec<Entry>, GazetteerError> {
         _ => None,
     };
     let mut out = Vec::new();
+    let mut seen: HashMap<String, usize> = HashMap::new();
     for (i, line) in lines {
         if line.is_empty() || line.starts_with('#') {
             continue;
@@ -171,7 +172,20 @@ pub fn parse(input: &Path, text: &str) -> Result<Vec<Entry>, GazetteerError> {
             None => standard(&f),
         }
         .map_err(|m| line_err(input, i + 1, m.to_string()))?;
+        if entry.name.trim().is_empty() {
+            return Err(line_err(input, i + 1, "no name".into()));
+        }
+        if let Some(first) = seen.insert(entry.id.clone(), i + 1) {
+            return Err(line_err(
+                input,
+                i + 1,
+                format!("{} repeats line {first}", entry.id),
+            ));
+        }
         out.push(entry);
+    }
+    if out.is_empty() {
+        return Err(line_err(input, 0, "no places in the dump".into()));
     }
     Ok(out)
 }
@@ -195,11 +209,14 @@ fn names_of<'a>(first: &[&'a str], alternates: impl Iterator<Item = &'a str>) ->
 
 /// The standard 19-column GeoNames format.
 fn standard(f: &[&str]) -> Result<Entry, LineFault> {
-    if f.len() < 15 {
+    if f.len() != 19 {
         return Err(LineFault::Fields {
             expected: "the 19 tab-separated GeoNames columns",
             found: f.len(),
         });
+    }
+    if f[1].trim().is_empty() {
+        return Err(LineFault::Empty("name"));
     }
     let (lat, lon) = LineFault::on_globe(number(f[4], "latitude")?, number(f[5], "longitude")?)?;
     let population: u64 = number(f[14], "population").unwrap_or(0);
@@ -321,6 +338,33 @@ pub fn write(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn row(id: &str, name: &str) -> String {
+        format!("{id}\t{name}\t{name}\t\t35.5\t36.5\tP\tPPL\tSY\t\t01\t\t\t\t100\t\t100\tAsia/Damascus\t2024-01-01")
+    }
+
+    #[test]
+    fn a_dump_with_wrong_columns_repeated_ids_no_names_or_no_places_is_refused() {
+        let input = Path::new("dump.txt");
+        assert_eq!(parse(input, &row("1", "Ariha")).unwrap().len(), 1);
+        for (text, want) in [
+            (format!("{}\textra", row("1", "Ariha")), "expected the 19"),
+            (
+                row("1", "Ariha").rsplit_once('\t').unwrap().0.to_string(),
+                "expected the 19",
+            ),
+            (
+                format!("{}\n{}", row("1", "Ariha"), row("1", "Douma")),
+                "repeats line 1",
+            ),
+            (row("2", ""), "no name"),
+            (String::new(), "no places"),
+            ("# only a comment".to_string(), "no places"),
+        ] {
+            let err = parse(input, &text).unwrap_err().to_string();
+            assert!(err.contains(want), "{text:?}: {err}");
+        }
+    }
 
     #[test]
     fn a_zip_member_past_the_limit_is_refused_before_it_fills_memory() {

@@ -53,6 +53,9 @@ pub enum LineFault {
     /// Coordinates off the globe.
     #[error("coordinates out of range: {0}, {1}")]
     Range(f64, f64),
+    /// A field that must not be empty.
+    #[error("no {0}")]
+    Empty(&'static str),
 }
 
 impl LineFault {
