@@ -635,3 +635,39 @@ fn a_pdf_or_binary_body_is_named_not_read_as_a_page() {
         "application/octet-stream",
     );
 }
+
+#[test]
+fn a_damaged_cache_entry_is_named_when_the_server_fails() {
+    let up = Arc::new(AtomicUsize::new(1));
+    let state = up.clone();
+    let base = serve(move |_| {
+        if state.load(Ordering::SeqCst) == 0 {
+            return reply("500 Internal Server Error", "text/plain", "down");
+        }
+        good_page()
+    });
+    let cache = tempfile::tempdir().unwrap();
+    let url = format!("{base}/a");
+    let args = [
+        "extract",
+        url.as_str(),
+        "--cache",
+        cache.path().to_str().unwrap(),
+        "--retries",
+        "0",
+    ];
+    assert!(tollmap(&args).status.success());
+    for f in std::fs::read_dir(cache.path()).unwrap().flatten() {
+        if f.path().extension().is_some_and(|e| e == "json") {
+            std::fs::write(f.path(), "{ not json").unwrap();
+        }
+    }
+    up.store(0, Ordering::SeqCst);
+    let o = tollmap(&args);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("cached copy") && err.contains("cannot be read") && err.contains("500"),
+        "{err}"
+    );
+}

@@ -155,6 +155,15 @@ pub enum FetchFault {
         #[source]
         source: std::io::Error,
     },
+    /// The server failed and the cached copy cannot be read back (a damaged entry).
+    #[error("the cached copy {} cannot be read, and", path.display())]
+    DamagedCache {
+        /// The cache entry's metadata file.
+        path: PathBuf,
+        /// How the server failed.
+        #[source]
+        fault: Box<FetchFault>,
+    },
     /// The fetch never finished (a worker thread stopped).
     #[error("not fetched")]
     NotFetched,

@@ -70,6 +70,12 @@ impl Fetcher {
         Some((meta, std::fs::read(body).ok()?))
     }
 
+    /// The cache entry of `url` when its files exist but cannot be read back (damaged).
+    fn damaged_entry(&self, url: &str) -> Option<PathBuf> {
+        let (body, meta) = self.cache_paths(url)?;
+        (meta.exists() || body.exists()).then_some(meta)
+    }
+
     fn store(&self, meta: &CacheMeta, bytes: &[u8]) -> Result<(), FetchError> {
         let Some((body, meta_path)) = self.cache_paths(&meta.url) else {
             return Ok(());
@@ -151,7 +157,13 @@ impl Fetcher {
                     last_modified: meta.last_modified,
                     origin: Origin::Stale(crate::util::report::chain(&fault)),
                 }),
-                None => Err(fail(fault)),
+                None => Err(fail(match self.damaged_entry(url) {
+                    Some(path) => FetchFault::DamagedCache {
+                        path,
+                        fault: Box::new(fault),
+                    },
+                    None => fault,
+                })),
             },
         }
     }
