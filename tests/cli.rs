@@ -1439,3 +1439,41 @@ fn sigterm_stops_a_build_leaving_the_previous_output_whole_and_no_staged_files()
     assert!(!staging(), "the staging folder is left");
     assert_eq!(files_of(&out), before, "the previous output changed");
 }
+
+#[test]
+fn a_document_or_page_too_large_to_read_safely_is_left_out_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.txt");
+    let sentence = "Shelling killed five civilians in Ariha on Monday, a monitor said. ";
+    std::fs::write(&big, sentence.repeat((5 << 20) / sentence.len())).unwrap();
+    let page = dir.path().join("page.html");
+    std::fs::write(
+        &page,
+        format!(
+            "<html><body>{}</body></html>",
+            "<p>x</p>".repeat((9 << 20) / 8)
+        ),
+    )
+    .unwrap();
+    let small = dir.path().join("small.md");
+    std::fs::write(&small, sentence).unwrap();
+    let (o, claims) = extracted(&[
+        big.to_str().unwrap(),
+        page.to_str().unwrap(),
+        small.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("bytes of text, more than"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("page.html") && stderr(&o).contains("read as one article"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(claims.len(), 1);
+    let (o, _) = extracted(&[big.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}

@@ -98,6 +98,12 @@ pub enum PageError {
     /// Nothing in the page reads as an article.
     #[error("no article text found")]
     NoArticle(#[source] Option<dom_smoothie::ReadabilityError>),
+    /// More HTML than one article: refused before it is parsed.
+    #[error("a page of {bytes} bytes, more than the {MAX_PAGE_BYTES} read as one article")]
+    TooLarge {
+        /// The page's size.
+        bytes: usize,
+    },
     /// So little text that the page is an error, login or maintenance page, not an article.
     #[error(
         "no article text found: {words} words (a page of fewer than {MIN_ARTICLE_WORDS} is taken \
@@ -108,6 +114,10 @@ pub enum PageError {
         words: usize,
     },
 }
+
+/// The largest HTML page read (8 MiB): parsing takes about 60 times a page's size in
+/// memory, so a larger one fails before it is parsed.
+pub const MAX_PAGE_BYTES: usize = 8 << 20;
 
 /// The fewest words of main text a page must have to be read as an article. Shorter pages
 /// are refused, so that a maintenance page answered with `200 OK` never replaces the last
@@ -122,6 +132,9 @@ pub fn read_page(
     header_charset: Option<&str>,
     url: Option<&str>,
 ) -> Result<Page, PageError> {
+    if bytes.len() > MAX_PAGE_BYTES {
+        return Err(PageError::TooLarge { bytes: bytes.len() });
+    }
     let (html, encoding) = decode(bytes, header_charset);
     let cfg = Config {
         text_mode: TextMode::Formatted,

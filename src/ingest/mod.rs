@@ -71,6 +71,19 @@ pub enum IngestError {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// A document longer than `MAX_DOCUMENT_BYTES`: left out.
+    #[error(
+        "{path}: document `{id}` has {bytes} bytes of text, more than the {MAX_DOCUMENT_BYTES} \
+         read as one document; left out"
+    )]
+    TooLong {
+        /// Where it came from.
+        path: String,
+        /// Its id.
+        id: String,
+        /// Its text's length.
+        bytes: usize,
+    },
     /// Two documents with the same id: the later one is left out (a warning).
     #[error("{path}: document id `{id}` already used by {first}; left out")]
     DuplicateId {
@@ -154,6 +167,16 @@ pub fn documents(inputs: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, I
             .extend(failures.iter().map(|e| report::chain(e)));
     }
     skip_repeated_ids(&mut out);
+    let too_long = skip_oversized(&mut out);
+    // Every document too long, and nothing else read: as when every input fails.
+    if out.documents.is_empty() && out.claims.is_empty() {
+        if let Some(first) = too_long.into_iter().next() {
+            return Err(first);
+        }
+    } else {
+        out.warnings
+            .extend(too_long.iter().map(|e| report::chain(e)));
+    }
     Ok(out)
 }
 
@@ -184,6 +207,27 @@ fn not_text(f: &fetch::Fetched) -> Option<String> {
         return Some("binary data, not a page or feed".into());
     }
     None
+}
+
+/// The longest document text read (4 MiB, a book's length): extraction holds about 150
+/// times a document's text in memory, so a longer one is left out with a warning.
+pub const MAX_DOCUMENT_BYTES: usize = 4 << 20;
+
+/// Leaves out documents longer than `MAX_DOCUMENT_BYTES`: one error each.
+fn skip_oversized(out: &mut Ingested) -> Vec<IngestError> {
+    let mut too_long = Vec::new();
+    out.documents.retain(|d| {
+        let fits = d.text.len() <= MAX_DOCUMENT_BYTES;
+        if !fits {
+            too_long.push(IngestError::TooLong {
+                path: d.source.clone(),
+                id: d.id.clone(),
+                bytes: d.text.len(),
+            });
+        }
+        fits
+    });
+    too_long
 }
 
 /// Keeps the first document of each id: a later one (a file given twice, a folder and a file
