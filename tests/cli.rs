@@ -1477,3 +1477,72 @@ fn a_document_or_page_too_large_to_read_safely_is_left_out_naming_it() {
     let (o, _) = extracted(&[big.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
 }
+
+#[test]
+fn a_failed_switch_rolls_back_to_the_previous_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let site = out.to_str().unwrap();
+    let o = tollmap(&["-q", "build", &examples(), "--out", site, "--no-web"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // The last file moved into place cannot be: a folder holds its name.
+    std::fs::remove_file(out.join("manifest.json")).unwrap();
+    std::fs::create_dir_all(out.join("manifest.json").join("in-the-way")).unwrap();
+    let before = files_of(&out);
+    let extra = dir.path().join("more.md");
+    std::fs::write(
+        &extra,
+        "Shelling killed seven civilians in Douma on Monday.",
+    )
+    .unwrap();
+    let o = tollmap(&[
+        "-q",
+        "build",
+        &examples(),
+        extra.to_str().unwrap(),
+        "--out",
+        site,
+        "--no-web",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(files_of(&out), before, "the folder mixes two builds");
+    let left: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".tollmap-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn a_switch_a_killed_build_left_half_done_is_rolled_back_by_the_next_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let site = out.to_str().unwrap();
+    let o = tollmap(&["-q", "build", &examples(), "--out", site, "--no-web"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let before = files_of(&out);
+    // A build killed mid-switch: claims.geojson already replaced, data.js new.
+    let switch = out.join(".tollmap-switch-99999");
+    std::fs::create_dir_all(switch.join("old")).unwrap();
+    std::fs::copy(
+        out.join("claims.geojson"),
+        switch.join("old").join("claims.geojson"),
+    )
+    .unwrap();
+    std::fs::write(
+        switch.join("journal"),
+        "old claims.geojson\nnew data.js\nnew places.geojson\n",
+    )
+    .unwrap();
+    std::fs::write(out.join("claims.geojson"), "half of a newer build").unwrap();
+    std::fs::write(out.join("data.js"), "newer").unwrap();
+    // The next run fails (a missing input), but first it puts the previous build back.
+    let o = tollmap(&["-q", "build", "/nonexistent/input", "--out", site]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(!switch.exists());
+    let mut want = before.clone();
+    want.retain(|(n, _)| n != "places.geojson");
+    assert_eq!(files_of(&out), want);
+}

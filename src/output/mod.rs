@@ -114,6 +114,16 @@ impl Staging {
             let path = path.to_path_buf();
             move |cause| OutputError::Io { path, cause }
         };
+        // A switch a killed build left half done: back to the build before it.
+        for entry in std::fs::read_dir(out).map_err(io(out))?.flatten() {
+            if entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with(SWITCH_PREFIX)
+            {
+                roll_back_switch(out, &entry.path());
+            }
+        }
         for entry in std::fs::read_dir(out).map_err(io(out))?.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             let path = entry.path();
@@ -144,6 +154,83 @@ impl Drop for Staging {
         }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// The prefix of a switch's folder in an output folder (`.tollmap-switch-PID`): the journal
+/// of the outputs being moved into place and hard links to the files they replace.
+const SWITCH_PREFIX: &str = ".tollmap-switch-";
+
+/// Moving a build's files into place, all or nothing: until `commit`, the previous files can
+/// be put back (`roll_back`), by this run on an error or by the next run after a kill.
+struct Switch {
+    dir: PathBuf,
+    folder: PathBuf,
+}
+
+impl Switch {
+    /// Keeps each file about to be replaced (a hard link in the switch folder, a copy where
+    /// links are not allowed) and writes the journal: `old NAME` for a file that had a
+    /// previous version, `new NAME` for one that did not. On disk before it returns.
+    fn begin(dir: &Path, files: &[Staged]) -> Result<Switch, OutputError> {
+        let folder = dir.join(format!("{SWITCH_PREFIX}{}", std::process::id()));
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |cause| OutputError::Io { path, cause }
+        };
+        std::fs::create_dir_all(folder.join("old")).map_err(io(&folder))?;
+        let mut journal = String::new();
+        for f in files {
+            let target = dir.join(&f.name);
+            if target.is_file() {
+                let kept = folder.join("old").join(&f.name);
+                if std::fs::hard_link(&target, &kept).is_err() {
+                    std::fs::copy(&target, &kept).map_err(io(&kept))?;
+                }
+                journal.push_str(&format!("old {}\n", f.name));
+            } else {
+                journal.push_str(&format!("new {}\n", f.name));
+            }
+        }
+        let path = folder.join("journal");
+        crate::util::atomic::write(&path, journal.as_bytes()).map_err(io(&path))?;
+        Ok(Switch {
+            dir: dir.to_path_buf(),
+            folder,
+        })
+    }
+
+    /// The switch is done: the previous files are let go.
+    fn commit(self) -> Result<(), OutputError> {
+        std::fs::remove_dir_all(&self.folder).map_err(|cause| OutputError::Io {
+            path: self.folder.clone(),
+            cause,
+        })
+    }
+
+    /// Puts the previous build back.
+    fn roll_back(self) {
+        roll_back_switch(&self.dir, &self.folder);
+    }
+}
+
+/// Undoes the switch whose folder is `folder`: each replaced file gets its previous version
+/// back, each new one goes; then the folder goes. A folder without a journal never started
+/// its switch.
+fn roll_back_switch(dir: &Path, folder: &Path) {
+    if let Ok(journal) = std::fs::read_to_string(folder.join("journal")) {
+        for line in journal.lines() {
+            match line.split_once(' ') {
+                Some(("old", name)) if BUILD_FILES.contains(&name) => {
+                    let _ = std::fs::rename(folder.join("old").join(name), dir.join(name));
+                }
+                Some(("new", name)) if BUILD_FILES.contains(&name) => {
+                    let _ = std::fs::remove_file(dir.join(name));
+                }
+                _ => {}
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(folder);
 }
 
 /// `.claims.geojson.tmp-1234`: a file `BuildFiles::write` was moving into place.
@@ -1032,9 +1119,17 @@ impl BuildFiles {
                     .and_then(|h| h.sync_all())
                     .map_err(io(tmp))
             })?;
+            // The switch: the previous files are kept (hard links) and the plan written down
+            // before the first rename; a failed rename rolls back to the previous build, and
+            // a switch a killed build left half done is rolled back by the next one.
+            let switch = Switch::begin(dir, &self.files)?;
             for (tmp, path) in &staged {
-                std::fs::rename(tmp, path).map_err(io(path))?;
+                if let Err(e) = std::fs::rename(tmp, path) {
+                    switch.roll_back();
+                    return Err(io(path)(e));
+                }
             }
+            switch.commit()?;
             // What an earlier build wrote and this one does not (`--no-web`, `--no-tiles`)
             // goes, so the folder holds one build; files tollmap never writes stay.
             for name in BUILD_FILES {
