@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 mod common;
-use common::tollmap;
+use common::{files_of, tollmap};
 
 fn examples() -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -1323,23 +1323,6 @@ fn csv_cells_never_start_a_spreadsheet_formula_and_read_back_the_same() {
     let (a, b) = (props(&first), props(&second));
     assert_eq!(a, b);
     assert_eq!(a[0].0, "=cmd#1");
-}
-
-/// The names and bytes of every file in a folder, hidden ones included.
-fn files_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
-        .unwrap()
-        .flatten()
-        .filter(|e| e.path().is_file())
-        .map(|e| {
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    out.sort();
-    out
 }
 
 #[test]

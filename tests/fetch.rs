@@ -86,7 +86,7 @@ fn serve(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> String 
 }
 
 mod common;
-use common::tollmap;
+use common::{files_of, tollmap};
 
 fn claims(o: &Output) -> Vec<serde_json::Value> {
     String::from_utf8_lossy(&o.stdout)
@@ -367,26 +367,36 @@ fn a_windows_1256_page_reads_as_arabic() {
     assert_eq!(place["name"], "Aleppo", "{cs:#?}");
 }
 
-#[test]
-fn a_broken_server_serves_the_last_good_copy_from_the_cache() {
+/// A server answering the good page at `/a` until the switch is set to 0, then `down`; with
+/// the switch, the page's URL and an empty cache folder.
+fn good_page_until_down(down: &'static str) -> (Arc<AtomicUsize>, String, tempfile::TempDir) {
     let up = Arc::new(AtomicUsize::new(1));
     let state = up.clone();
     let base = serve(move |_| {
         if state.load(Ordering::SeqCst) == 0 {
-            return reply("503 Service Unavailable", "text/plain", "down");
+            return reply(down, "text/plain", "down");
         }
         good_page()
     });
-    let cache = tempfile::tempdir().unwrap();
-    let url = format!("{base}/a");
-    let args = [
+    (up, format!("{base}/a"), tempfile::tempdir().unwrap())
+}
+
+/// `extract URL --cache DIR --retries 0`.
+fn cached_extract<'a>(url: &'a str, cache: &'a tempfile::TempDir) -> [&'a str; 6] {
+    [
         "extract",
-        url.as_str(),
+        url,
         "--cache",
         cache.path().to_str().unwrap(),
         "--retries",
         "0",
-    ];
+    ]
+}
+
+#[test]
+fn a_broken_server_serves_the_last_good_copy_from_the_cache() {
+    let (up, url, cache) = good_page_until_down("503 Service Unavailable");
+    let args = cached_extract(&url, &cache);
     let first = tollmap(&args);
     assert!(first.status.success());
     up.store(0, Ordering::SeqCst);
@@ -398,22 +408,6 @@ fn a_broken_server_serves_the_last_good_copy_from_the_cache() {
         "{err}"
     );
     assert_eq!(claims(&first), claims(&second));
-}
-
-/// The SHA-256 of every file of an output folder, by name.
-fn folder_hashes(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                std::fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    out.sort();
-    out
 }
 
 #[test]
@@ -442,7 +436,7 @@ fn when_every_url_fails_nothing_is_written_and_the_exit_is_2() {
         "{}",
         String::from_utf8_lossy(&first.stderr)
     );
-    let before = folder_hashes(&dir);
+    let before = files_of(&dir);
     for bad in [
         vec![format!("{base}/missing")],
         vec![format!("{base}/missing"), format!("{base}/down")],
@@ -455,7 +449,7 @@ fn when_every_url_fails_nothing_is_written_and_the_exit_is_2() {
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "{bad:?}: {err}");
         assert!(err.contains(&bad[0]), "{err}");
-        assert_eq!(folder_hashes(&dir), before, "{bad:?} changed the output");
+        assert_eq!(files_of(&dir), before, "{bad:?} changed the output");
         let mut args = vec!["extract"];
         args.extend(bad.iter().map(String::as_str));
         args.extend(["--retries", "0"]);
@@ -480,29 +474,18 @@ fn a_bad_200_never_replaces_the_last_good_copy_in_the_cache() {
     });
     let cache = tempfile::tempdir().unwrap();
     let url = format!("{base}/a");
-    let args = [
-        "extract",
-        url.as_str(),
-        "--cache",
-        cache.path().to_str().unwrap(),
-        "--retries",
-        "0",
-    ];
+    let args = cached_extract(&url, &cache);
     let first = tollmap(&args);
     assert!(first.status.success());
     assert_eq!(claims(&first).len(), 1);
-    let cached = folder_hashes(cache.path());
+    let cached = files_of(cache.path());
     for bad in [1, 2] {
         state.store(bad, Ordering::SeqCst);
         let o = tollmap(&args);
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "{err}");
         assert!(err.contains("no article text found"), "{err}");
-        assert_eq!(
-            folder_hashes(cache.path()),
-            cached,
-            "state {bad} was cached"
-        );
+        assert_eq!(files_of(cache.path()), cached, "state {bad} was cached");
     }
     state.store(3, Ordering::SeqCst);
     let down = tollmap(&args);
@@ -638,24 +621,8 @@ fn a_pdf_or_binary_body_is_named_not_read_as_a_page() {
 
 #[test]
 fn a_damaged_cache_entry_is_named_when_the_server_fails() {
-    let up = Arc::new(AtomicUsize::new(1));
-    let state = up.clone();
-    let base = serve(move |_| {
-        if state.load(Ordering::SeqCst) == 0 {
-            return reply("500 Internal Server Error", "text/plain", "down");
-        }
-        good_page()
-    });
-    let cache = tempfile::tempdir().unwrap();
-    let url = format!("{base}/a");
-    let args = [
-        "extract",
-        url.as_str(),
-        "--cache",
-        cache.path().to_str().unwrap(),
-        "--retries",
-        "0",
-    ];
+    let (up, url, cache) = good_page_until_down("500 Internal Server Error");
+    let args = cached_extract(&url, &cache);
     assert!(tollmap(&args).status.success());
     for f in std::fs::read_dir(cache.path()).unwrap().flatten() {
         if f.path().extension().is_some_and(|e| e == "json") {

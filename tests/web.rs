@@ -214,29 +214,26 @@ fn a_large_build_leaves_the_places_to_the_tiles() {
     );
 }
 
+/// The files of the page and the tiles.
+const PAGE_AND_TILES: [&str; 5] = [
+    "index.html",
+    "data.js",
+    "map.js",
+    "map.css",
+    "tiles.pmtiles",
+];
+
 #[test]
 fn a_build_without_the_page_or_tiles_removes_the_earlier_ones_and_nothing_else() {
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("out");
     build(&out, &[]);
-    for f in [
-        "index.html",
-        "data.js",
-        "map.js",
-        "map.css",
-        "tiles.pmtiles",
-    ] {
+    for f in PAGE_AND_TILES {
         assert!(out.join(f).is_file(), "{f}");
     }
     std::fs::write(out.join("notes.txt"), "mine").expect("write");
     build(&out, &["--no-web", "--no-tiles"]);
-    for f in [
-        "index.html",
-        "data.js",
-        "map.js",
-        "map.css",
-        "tiles.pmtiles",
-    ] {
+    for f in PAGE_AND_TILES {
         assert!(
             !out.join(f).exists(),
             "{f} of the earlier build is still there"

@@ -166,16 +166,16 @@ pub fn documents(inputs: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, I
         out.warnings
             .extend(failures.iter().map(|e| report::chain(e)));
     }
-    skip_repeated_ids(&mut out);
-    let too_long = skip_oversized(&mut out);
-    // Every document too long, and nothing else read: as when every input fails.
+    let mut left_out = skip_repeated_ids(&mut out);
+    left_out.extend(skip_oversized(&mut out));
+    // Every document left out, and nothing else read: as when every input fails.
     if out.documents.is_empty() && out.claims.is_empty() {
-        if let Some(first) = too_long.into_iter().next() {
+        if let Some(first) = left_out.into_iter().next() {
             return Err(first);
         }
     } else {
         out.warnings
-            .extend(too_long.iter().map(|e| report::chain(e)));
+            .extend(left_out.iter().map(|e| report::chain(e)));
     }
     Ok(out)
 }
@@ -231,17 +231,17 @@ fn skip_oversized(out: &mut Ingested) -> Vec<IngestError> {
 }
 
 /// Keeps the first document of each id: a later one (a file given twice, a folder and a file
-/// in it, a JSON Lines record repeated) is left out with a warning naming both sources.
-fn skip_repeated_ids(out: &mut Ingested) {
+/// in it, a JSON Lines record repeated) is left out: one error each, naming both sources.
+fn skip_repeated_ids(out: &mut Ingested) -> Vec<IngestError> {
     let mut first: std::collections::HashMap<String, String> = std::collections::HashMap::new();
-    let mut warnings = Vec::new();
+    let mut repeated = Vec::new();
     out.documents.retain(|d| match first.get(&d.id) {
         Some(source) => {
-            warnings.push(report::chain(&IngestError::DuplicateId {
+            repeated.push(IngestError::DuplicateId {
                 path: d.source.clone(),
                 id: d.id.clone(),
                 first: source.clone(),
-            }));
+            });
             false
         }
         None => {
@@ -249,7 +249,7 @@ fn skip_repeated_ids(out: &mut Ingested) {
             true
         }
     });
-    out.warnings.extend(warnings);
+    repeated
 }
 
 /// Fetches URL inputs: pages become documents, feeds one document per item (fetching the

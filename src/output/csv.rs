@@ -113,16 +113,16 @@ pub fn claims_table(
         field(&mut w, &number(Some(c.count.low)))?;
         field(&mut w, &number(c.count.high))?;
         w.write_field(spreadsheet_safe(&c.count.text).as_bytes())?;
-        w.write_field(spreadsheet_safe(c.count.qualifier.as_str()).as_bytes())?;
-        w.write_field(spreadsheet_safe(c.outcome.as_str()).as_bytes())?;
-        w.write_field(spreadsheet_safe(c.victims.as_str()).as_bytes())?;
+        w.write_field(c.count.qualifier.as_str())?;
+        w.write_field(c.outcome.as_str())?;
+        w.write_field(c.victims.as_str())?;
         w.write_field(spreadsheet_safe(c.victims_text.as_deref().unwrap_or_default()).as_bytes())?;
         w.write_field(spreadsheet_safe(c.claimant.as_deref().unwrap_or_default()).as_bytes())?;
-        w.write_field(spreadsheet_safe(c.scope.as_str()).as_bytes())?;
+        w.write_field(c.scope.as_str())?;
         w.write_field(spreadsheet_safe(c.part_of.as_deref().unwrap_or_default()).as_bytes())?;
         field(&mut w, &date(c.date.start))?;
         field(&mut w, &date(c.date.end))?;
-        w.write_field(spreadsheet_safe(c.date.precision.as_str()).as_bytes())?;
+        w.write_field(c.date.precision.as_str())?;
         w.write_field(spreadsheet_safe(c.date.text.as_deref().unwrap_or_default()).as_bytes())?;
         w.write_field(spreadsheet_safe(p.map_or("", |p| p.mention.as_str())).as_bytes())?;
         w.write_field(

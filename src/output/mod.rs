@@ -110,24 +110,13 @@ impl Staging {
     /// Clears what earlier builds left in `out` (staging folders, half-renamed `.NAME.tmp-PID`
     /// files) and makes this build's staging folder, used by every output from now on.
     pub fn create(out: &Path) -> Result<Staging, OutputError> {
-        let io = |path: &Path| {
-            let path = path.to_path_buf();
-            move |cause| OutputError::Io { path, cause }
-        };
-        // A switch a killed build left half done: back to the build before it.
-        for entry in std::fs::read_dir(out).map_err(io(out))?.flatten() {
-            if entry
-                .file_name()
-                .to_string_lossy()
-                .starts_with(SWITCH_PREFIX)
-            {
-                roll_back_switch(out, &entry.path());
-            }
-        }
         for entry in std::fs::read_dir(out).map_err(io(out))?.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
             let path = entry.path();
-            if name.starts_with(STAGING_PREFIX) {
+            if name.starts_with(SWITCH_PREFIX) {
+                // A switch a killed build left half done: back to the build before it.
+                roll_back_switch(out, &path);
+            } else if name.starts_with(STAGING_PREFIX) {
                 std::fs::remove_dir_all(&path).map_err(io(&path))?;
             } else if is_stale_switch_file(&name) {
                 std::fs::remove_file(&path).map_err(io(&path))?;
@@ -173,10 +162,6 @@ impl Switch {
     /// previous version, `new NAME` for one that did not. On disk before it returns.
     fn begin(dir: &Path, files: &[Staged]) -> Result<Switch, OutputError> {
         let folder = dir.join(format!("{SWITCH_PREFIX}{}", std::process::id()));
-        let io = |path: &Path| {
-            let path = path.to_path_buf();
-            move |cause| OutputError::Io { path, cause }
-        };
         std::fs::create_dir_all(folder.join("old")).map_err(io(&folder))?;
         let mut journal = String::new();
         for f in files {
@@ -231,6 +216,12 @@ fn roll_back_switch(dir: &Path, folder: &Path) {
         }
     }
     let _ = std::fs::remove_dir_all(folder);
+}
+
+/// The error of an I/O failure on `path`.
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError {
+    let path = path.to_path_buf();
+    move |cause| OutputError::Io { path, cause }
 }
 
 /// `.claims.geojson.tmp-1234`: a file `BuildFiles::write` was moving into place.
@@ -1096,10 +1087,6 @@ impl BuildFiles {
             path: dir.to_path_buf(),
             cause,
         })?;
-        let io = |path: &Path| {
-            let path = path.to_path_buf();
-            move |cause| OutputError::Io { path, cause }
-        };
         let tmp_of = |name: &str| dir.join(format!(".{name}.tmp-{}", std::process::id()));
         let mut staged: Vec<(PathBuf, PathBuf)> = Vec::new();
         let result = (|| {

@@ -38,3 +38,20 @@ pub fn shared(relative: &str) -> Option<PathBuf> {
     eprintln!("skipping: {} not found (not a CI run)", p.display());
     None
 }
+
+/// The names and bytes of every file in a folder, hidden ones included.
+pub fn files_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_file())
+        .map(|e| {
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}

@@ -125,38 +125,19 @@ impl Fetcher {
         let cached = self.cached(url);
         match self.try_fetch(url, cached.as_ref().map(|c| &c.0)) {
             Ok(Answer::NotModified) => match cached {
-                Some((meta, bytes)) => Ok(Fetched {
-                    url: url.to_string(),
-                    final_url: meta.final_url,
-                    bytes,
-                    content_type: meta.content_type,
-                    etag: meta.etag,
-                    last_modified: meta.last_modified,
-                    origin: Origin::Revalidated,
-                }),
+                Some((meta, bytes)) => Ok(fetched(url, meta, bytes, Origin::Revalidated)),
                 None => Err(fail(FetchFault::NoCachedCopy)),
             },
             // Not cached yet: the caller `remember`s it once it has read.
-            Ok(Answer::Body(meta, bytes)) => Ok(Fetched {
-                url: url.to_string(),
-                final_url: meta.final_url,
-                bytes,
-                content_type: meta.content_type,
-                etag: meta.etag,
-                last_modified: meta.last_modified,
-                origin: Origin::Downloaded,
-            }),
+            Ok(Answer::Body(meta, bytes)) => Ok(fetched(url, meta, bytes, Origin::Downloaded)),
             // The server failed: the last good copy, flagged, rather than nothing.
             Err(fault) => match cached {
-                Some((meta, bytes)) => Ok(Fetched {
-                    url: url.to_string(),
-                    final_url: meta.final_url,
+                Some((meta, bytes)) => Ok(fetched(
+                    url,
+                    meta,
                     bytes,
-                    content_type: meta.content_type,
-                    etag: meta.etag,
-                    last_modified: meta.last_modified,
-                    origin: Origin::Stale(crate::util::report::chain(&fault)),
-                }),
+                    Origin::Stale(crate::util::report::chain(&fault)),
+                )),
                 None => Err(fail(match self.damaged_entry(url) {
                     Some(path) => FetchFault::DamagedCache {
                         path,
@@ -311,6 +292,19 @@ impl Fetcher {
                 })
             })
             .collect()
+    }
+}
+
+/// A body with what the cache keeps of it, as `fetch` hands it over.
+fn fetched(url: &str, meta: CacheMeta, bytes: Vec<u8>, origin: Origin) -> Fetched {
+    Fetched {
+        url: url.to_string(),
+        final_url: meta.final_url,
+        bytes,
+        content_type: meta.content_type,
+        etag: meta.etag,
+        last_modified: meta.last_modified,
+        origin,
     }
 }
 
