@@ -26,6 +26,7 @@ pub mod layers;
 pub mod model;
 pub mod output;
 pub mod pipeline;
+pub mod serve;
 #[cfg(feature = "tiles")]
 pub mod tiles;
 pub mod util;

@@ -249,6 +249,15 @@ pub fn counts(sentence: &str, toks: &[Token<'_>]) -> Vec<CountMatch> {
     if !singles.is_empty() {
         out.extend(singles);
         out.sort_by_key(|c| c.first);
+        // Every reader of counts takes the words between one and the next: they never overlap.
+        let mut last_end = 0;
+        out.retain(|c| {
+            let apart = c.first >= last_end;
+            if apart {
+                last_end = c.end;
+            }
+            apart
+        });
     }
     out
 }
@@ -430,8 +439,9 @@ pub(crate) fn implicit_ones(sentence: &str, toks: &[Token<'_>]) -> Vec<CountMatc
             continue;
         }
         // Back over the modifiers ("rebel", "20-year-old") to an article, if any.
+        // Never back into the pair or noun of the one before ("a volunteer e volunteer").
         let mut start = j;
-        while start > 0
+        while start > skip_to
             && j - start < 6
             && (!toks[start - 1].is_punct() || toks[start - 1].text == "-")
             && !matches!(lw(start - 1), "a" | "an" | "the" | "one" | "another")

@@ -620,3 +620,17 @@ fn a_toll_whose_among_stands_right_before_the_count_names_no_subject() {
         assert!(claims.iter().all(|c| c.victims_text.as_deref() != Some("")));
     }
 }
+
+/// Texts the fuzz targets (`fuzz/run.sh`) found to panic: each gives claims or none.
+#[test]
+fn texts_the_fuzzer_found_do_not_panic() {
+    for text in [
+        // Two implicit single counts overlapped: the second's modifiers ran back into the first.
+        "captured(a volunteer e volunteer",
+        // Its kin: pairs and singles packed together.
+        "killed a man and a woman man and a woman a man",
+        "wounded (a boy x boy y boy",
+    ] {
+        let _ = extract(text);
+    }
+}

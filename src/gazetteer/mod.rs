@@ -564,6 +564,12 @@ impl Gazetteer {
         Ok(self)
     }
 
+    /// The places an overlay file's text (CSV or GeoJSON, by the extension of `path`) would
+    /// add to this gazetteer, without adding them: what `with_overlays` reads of each file.
+    pub fn read_overlay(&self, path: &Path, text: &str) -> Result<Vec<Entry>, GazetteerError> {
+        overlay::parse(path, text, self)
+    }
+
     /// Empties the memos: answers given before a layer was added no longer hold.
     fn forget_answers(&mut self) {
         self.cache = MatchCache::default();

@@ -30,25 +30,31 @@ pub fn read(paths: &[&Path], base: &Gazetteer) -> Result<(Vec<Entry>, String), G
             cause,
         })?;
         hashes.push_str(&sha256_hex(text.as_bytes()));
-        let stem = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("overlay")
-            .to_string();
-        let is_json = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| e.eq_ignore_ascii_case("geojson") || e.eq_ignore_ascii_case("json"));
-        let rows = if is_json {
-            geojson_rows(path, &text)?
-        } else {
-            csv_rows(path, &text)?
-        };
-        for (line, row) in rows {
-            out.push(entry_of(path, &stem, line, &row, base)?);
-        }
+        out.extend(parse(path, &text, base)?);
     }
     Ok((out, sha256_hex(hashes.as_bytes())))
+}
+
+/// The entries of one overlay file's text; `path` names it in messages and ids, and its
+/// extension (`.geojson`/`.json`, else CSV) says the format.
+pub fn parse(path: &Path, text: &str, base: &Gazetteer) -> Result<Vec<Entry>, GazetteerError> {
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("overlay")
+        .to_string();
+    let is_json = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("geojson") || e.eq_ignore_ascii_case("json"));
+    let rows = if is_json {
+        geojson_rows(path, text)?
+    } else {
+        csv_rows(path, text)?
+    };
+    rows.into_iter()
+        .map(|(line, row)| entry_of(path, &stem, line, &row, base))
+        .collect()
 }
 
 type Row = HashMap<String, String>;

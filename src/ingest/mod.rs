@@ -18,9 +18,9 @@
 //!   skipped and reported.
 
 mod boilerplate;
-mod feed;
+pub mod feed;
 pub mod fetch;
-mod html;
+pub mod html;
 mod table;
 
 use std::path::{Path, PathBuf};
@@ -597,6 +597,18 @@ fn read_file(
         return read_table_file(path, &map, out);
     }
     let bytes = std::fs::read(path).map_err(io)?;
+    read_file_bytes(path, root, bytes, opts, out)
+}
+
+/// Reads the bytes of one input file (of the type its name says) that is not read through a
+/// map: a text, Markdown, JSON Lines or HTML file.
+fn read_file_bytes(
+    path: &Path,
+    root: Option<&Path>,
+    bytes: Vec<u8>,
+    opts: &IngestOptions,
+    out: &mut Ingested,
+) -> Result<(), IngestError> {
     let sha256 = crate::util::hash::sha256_hex(&bytes);
     let size = bytes.len() as u64;
     if let Some(Kind::Html) = kind_of(path) {
@@ -657,6 +669,32 @@ fn read_file(
         documents: out.documents.len() - before,
     });
     Ok(())
+}
+
+/// Reads one input from bytes the caller already holds, as `documents` reads a file of that
+/// name: its type by the extension of `path` (`.txt`/`.md`, `.jsonl`, `.html`, `.csv`), and
+/// `path` in every message and in the document ids. Repeated and oversized documents are left
+/// out with a warning, as in `documents`.
+pub fn read_bytes(
+    path: &Path,
+    bytes: &[u8],
+    opts: &IngestOptions,
+) -> Result<Ingested, IngestError> {
+    let mut out = Ingested::default();
+    match kind_of(path) {
+        None => {
+            return Err(IngestError::Unsupported {
+                path: path.to_path_buf(),
+            })
+        }
+        Some(Kind::Table) => read_table_file(path, bytes, &mut out)?,
+        Some(_) => read_file_bytes(path, None, bytes.to_vec(), opts, &mut out)?,
+    }
+    let mut left_out = skip_repeated_ids(&mut out);
+    left_out.extend(skip_oversized(&mut out));
+    out.warnings
+        .extend(left_out.iter().map(|e| report::chain(e)));
+    Ok(out)
 }
 
 /// Parses an ISO 8601 date or date-time ("2016-08-08", "2016-08-08T10:00:00Z") to its date.

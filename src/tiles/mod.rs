@@ -677,6 +677,21 @@ pub struct LayerSummary {
     pub skipped: u64,
 }
 
+/// Tiles one layer read from GeoJSON bytes the caller holds, in memory (no archive is
+/// written): `tile_files` of one file, for a library caller.
+pub fn tiles_of_geojson(
+    name: &str,
+    bytes: &[u8],
+    opts: &TileOptions,
+) -> Result<Tileset, TilesError> {
+    let mut layer = Layer::new(name);
+    source::read_from(bytes, &mut layer).map_err(|e| TilesError::Input {
+        path: PathBuf::from(name),
+        source: e.into(),
+    })?;
+    make_tiles(vec![layer], opts)
+}
+
 /// Reads GeoJSON files (one layer each, or all into `layer`), tiles them and writes `out`
 /// atomically.
 pub fn tile_files(
