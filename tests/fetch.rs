@@ -638,3 +638,257 @@ fn a_damaged_cache_entry_is_named_when_the_server_fails() {
         "{err}"
     );
 }
+
+/// A server that reads each request's head and then hands the connection, with its number
+/// (0 for the first), to `answer`, which writes what it likes, or nothing.
+fn raw(answer: impl Fn(usize, &mut std::net::TcpStream) + Send + Sync + 'static) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let answer = Arc::new(answer);
+    let count = Arc::new(AtomicUsize::new(0));
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let (answer, n) = (answer.clone(), count.fetch_add(1, Ordering::SeqCst));
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut line = String::new();
+                while reader.read_line(&mut line).is_ok_and(|n| n > 0) && line.trim() != "" {
+                    line.clear();
+                }
+                answer(n, &mut stream);
+            });
+        }
+    });
+    base
+}
+
+/// The head and body of a good page's answer (`Content-Length` as `announced`, or the
+/// body's own length).
+fn good_answer(announced: Option<usize>) -> Vec<u8> {
+    let body = good_page().body;
+    let mut out = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        announced.unwrap_or(body.len())
+    )
+    .into_bytes();
+    out.extend_from_slice(&body);
+    out
+}
+
+#[test]
+fn a_connection_closed_without_an_answer_or_a_body_cut_short_is_tried_again() {
+    let base = raw(|n, stream| match n {
+        // Closed before any answer.
+        0 => drop(stream.shutdown(std::net::Shutdown::Both)),
+        // Half the body of what the head announced, then closed.
+        1 => {
+            let whole = good_answer(Some(100_000));
+            let _ = stream.write_all(&whole[..whole.len() / 2]);
+        }
+        _ => {
+            let _ = stream.write_all(&good_answer(None));
+        }
+    });
+    let url = format!("{base}/page");
+    let o = tollmap(&["extract", &url, "--retries", "2"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert_eq!(claims(&o).len(), 1, "{err}");
+    // Without retries each fault is named, not taken as a page.
+    for (n, needle) in [(0, "request failed"), (1, "reading the body failed")] {
+        let base = raw(move |_, stream| match n {
+            0 => drop(stream.shutdown(std::net::Shutdown::Both)),
+            _ => {
+                let whole = good_answer(Some(100_000));
+                let _ = stream.write_all(&whole[..whole.len() / 2]);
+            }
+        });
+        let url = format!("{base}/page");
+        let o = tollmap(&["extract", &url, "--retries", "0"]);
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains(&url) && err.contains(needle), "{n}: {err}");
+    }
+}
+
+#[test]
+fn a_429_waits_as_its_retry_after_date_asks() {
+    let times = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = times.clone();
+    let base = serve(move |_| {
+        let mut t = seen.lock().unwrap();
+        t.push(std::time::Instant::now());
+        if t.len() == 1 {
+            // Two seconds from now as an HTTP date (whole seconds: a wait of 1 to 2 s).
+            let at = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(2);
+            let date = jiff::fmt::rfc2822::DateTimePrinter::new()
+                .timestamp_to_rfc9110_string(&at)
+                .unwrap();
+            let mut r = reply("429 Too Many Requests", "text/plain", "slow down");
+            r.headers.push(("Retry-After".into(), date));
+            return r;
+        }
+        good_page()
+    });
+    let url = format!("{base}/page");
+    let o = tollmap(&["extract", &url, "--retries", "1"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let t = times.lock().unwrap();
+    assert_eq!(t.len(), 2);
+    // The backoff alone would have waited 0.5 s.
+    let waited = t[1] - t[0];
+    assert!(waited >= Duration::from_millis(900), "waited {waited:?}");
+}
+
+#[test]
+fn a_redirect_to_another_scheme_is_refused_naming_where_it_pointed() {
+    fails_with(
+        "/away",
+        &[],
+        |_| {
+            let mut r = reply("302 Found", "text/plain", "");
+            r.headers
+                .push(("Location".into(), "file:///etc/passwd".into()));
+            r
+        },
+        "it pointed to file:///etc/passwd; only http:// and https:// URLs are followed",
+    );
+}
+
+#[test]
+fn a_gzip_bomb_stops_at_the_size_limit() {
+    use std::io::Write as _;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let zeros = vec![b' '; 1 << 20];
+    for _ in 0..64 {
+        gz.write_all(&zeros).unwrap();
+    }
+    let bomb = Arc::new(gz.finish().unwrap());
+    assert!(bomb.len() < 200_000, "{} bytes packed", bomb.len());
+    fails_with(
+        "/bomb",
+        &["--max-mb", "2"],
+        move |_| {
+            let mut r = reply("200 OK", "text/html", bomb.as_slice().to_vec());
+            r.headers.push(("Content-Encoding".into(), "gzip".into()));
+            r
+        },
+        "over the limit",
+    );
+}
+
+#[test]
+fn an_entity_bomb_in_a_feed_expands_nothing() {
+    let mut feed =
+        String::from("<?xml version=\"1.0\"?>\n<!DOCTYPE rss [\n<!ENTITY a \"aaaaaaaaaa\">\n");
+    for i in 1..10 {
+        let prev = (b'a' + i - 1) as char;
+        let this = (b'a' + i) as char;
+        feed.push_str(&format!(
+            "<!ENTITY {this} \"{}\">\n",
+            format!("&{prev};").repeat(10)
+        ));
+    }
+    feed.push_str(&format!("]>\n<rss version=\"2.0\"><channel><title>t</title><item><title>&j;</title><description>Nine civilians were killed in Ariha on Monday. &j; {FILLER}</description></item></channel></rss>"));
+    let base = serve(move |_| reply("200 OK", "application/rss+xml", feed.clone()));
+    let url = format!("{base}/feed");
+    let o = tollmap(&["extract", &url, "--retries", "0"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    // A billion `a`s were never made: the item is read with its entities left as they are.
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert_eq!(claims(&o).len(), 1, "{err}");
+    assert!(o.stdout.len() < 100_000, "{} bytes out", o.stdout.len());
+}
+
+#[test]
+fn a_page_with_an_unknown_charset_is_read_as_utf8() {
+    let base = serve(|_| {
+        let mut r = good_page();
+        r.headers = vec![(
+            "Content-Type".into(),
+            "text/html; charset=x-no-such-charset".into(),
+        )];
+        r
+    });
+    let url = format!("{base}/page");
+    let o = tollmap(&["extract", &url]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert_eq!(claims(&o).len(), 1, "{err}");
+}
+
+/// Words without a figure that make a feed item's text long enough to be read as the
+/// article, not as a teaser.
+const FILLER: &str = "Residents said the fighting went on for most of the day and that roads \
+out of the area were closed, while aid groups said they could not reach the wounded until the \
+evening. Officials gave no further details of the attack or of those responsible for it, and \
+the road to the coast stayed shut. Shops in the old market did not open, and families who \
+had left the day before said they would not come back until the shelling stopped.";
+
+#[test]
+fn a_feed_of_thousands_of_items_is_read_whole() {
+    let mut feed =
+        String::from("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title>");
+    for i in 0..5000 {
+        feed.push_str(&format!(
+            "<item><guid>item-{i}</guid><title>Item {i}</title><pubDate>Tue, 14 May 2019 08:00:00 GMT</pubDate><description>{} civilians were killed in Ariha on Monday. {FILLER}</description></item>",
+            i % 50 + 2
+        ));
+    }
+    feed.push_str("</channel></rss>");
+    let base = serve(move |_| reply("200 OK", "application/rss+xml", feed.clone()));
+    let url = format!("{base}/feed");
+    let o = tollmap(&["extract", &url]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert_eq!(claims(&o).len(), 5000, "{err}");
+}
+
+#[test]
+fn links_past_the_fetch_deadline_fail_at_once_each_named() {
+    // A feed of 12 teasers whose pages hang: with 4 requests at a time and a 1 s timeout,
+    // the 2 s deadline passes before most are tried.
+    let base = serve(|r| {
+        if r.path == "/feed" {
+            let mut feed = String::from(
+                "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title>",
+            );
+            for i in 0..12 {
+                feed.push_str(&format!(
+                    "<item><guid>i{i}</guid><title>t{i}</title><link>/page/{i}</link></item>"
+                ));
+            }
+            feed.push_str("</channel></rss>");
+            return reply("200 OK", "application/rss+xml", feed);
+        }
+        let mut r = good_page();
+        r.delay = Duration::from_secs(5);
+        r
+    });
+    let url = format!("{base}/feed");
+    let started = std::time::Instant::now();
+    let o = tollmap(&[
+        "extract",
+        &url,
+        "--timeout",
+        "1",
+        "--retries",
+        "3",
+        "--fetch-deadline",
+        "2",
+    ]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("the deadline of 2 s for all fetching passed"),
+        "{err}"
+    );
+    // Twelve pages of 4 tries of 1 s each at 4 at a time would take over 12 s.
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        started.elapsed()
+    );
+}

@@ -83,38 +83,29 @@ fn download(url: &str) -> Result<Vec<u8>, GazetteerError> {
 
 #[cfg(feature = "fetch")]
 fn download(url: &str) -> Result<Vec<u8>, GazetteerError> {
-    use std::io::Read;
-    let fail = |message: String| GazetteerError::Data {
+    use crate::ingest::fetch::{FetchOptions, Fetcher};
+    // The fetcher of URL inputs: one deadline per request with its body, retries of resets,
+    // 5xx and 429, redirects to http(s) only, the size limit.
+    let timeout = std::time::Duration::from_secs(1800);
+    let fetcher = Fetcher::new(FetchOptions {
+        connect_timeout: std::time::Duration::from_secs(15),
+        timeout,
+        max_bytes: MAX_DOWNLOAD,
+        deadline: Some(timeout * 2),
+        concurrency: 1,
+        ..FetchOptions::default()
+    })
+    .map_err(|e| GazetteerError::Data {
         path: PathBuf::from(url),
-        message,
-    };
-    crate::ingest::fetch::install_tls();
-    let client = reqwest::blocking::Client::builder()
-        .user_agent(concat!(
-            "tollmap/",
-            env!("CARGO_PKG_VERSION"),
-            " (gazetteer import; +https://example.org/tollmap)"
-        ))
-        .connect_timeout(std::time::Duration::from_secs(15))
-        .timeout(std::time::Duration::from_secs(1800))
-        .build()
-        .map_err(|e| fail(e.to_string()))?;
-    let resp = client.get(url).send().map_err(|e| fail(e.to_string()))?;
-    let status = resp.status();
-    if !status.is_success() {
-        return Err(fail(format!("HTTP {status}")));
-    }
-    if resp.content_length().is_some_and(|n| n > MAX_DOWNLOAD) {
-        return Err(fail(format!("larger than {MAX_DOWNLOAD} bytes")));
-    }
-    let mut body = Vec::new();
-    resp.take(MAX_DOWNLOAD + 1)
-        .read_to_end(&mut body)
-        .map_err(|e| fail(e.to_string()))?;
-    if body.len() as u64 > MAX_DOWNLOAD {
-        return Err(fail(format!("larger than {MAX_DOWNLOAD} bytes")));
-    }
-    Ok(body)
+        message: crate::util::report::chain(&e),
+    })?;
+    fetcher
+        .fetch(url)
+        .map(|f| f.bytes)
+        .map_err(|e| GazetteerError::Data {
+            path: PathBuf::from(crate::ingest::fetch::public_url(url)),
+            message: crate::util::report::chain(&e.fault),
+        })
 }
 
 /// The largest dump unpacked from a zip archive (GeoNames' allCountries.txt is about

@@ -249,16 +249,17 @@ pub fn counts(sentence: &str, toks: &[Token<'_>]) -> Vec<CountMatch> {
     if !singles.is_empty() {
         out.extend(singles);
         out.sort_by_key(|c| c.first);
-        // Every reader of counts takes the words between one and the next: they never overlap.
-        let mut last_end = 0;
-        out.retain(|c| {
-            let apart = c.first >= last_end;
-            if apart {
-                last_end = c.end;
-            }
-            apart
-        });
     }
+    // Every reader of counts takes the words between one and the next: they never overlap
+    // (a qualifier read back over the number before, "Eight At least 21").
+    let mut last_end = 0;
+    out.retain(|c| {
+        let apart = c.first >= last_end;
+        if apart {
+            last_end = c.end;
+        }
+        apart
+    });
     out
 }
 
@@ -337,13 +338,19 @@ fn qualified(sentence: &str, toks: &[Token<'_>], i: usize, n: u64, end: usize) -
     let lw = |k: usize| toks.get(k).map(|t| t.lw()).unwrap_or("");
     let (mut qualifier, first) = qualifier_before(toks, i).unwrap_or((Qualifier::Exact, i));
     let mut end = end;
+    // "eight at least 21": the "at least" is the next number's.
+    let a_number = |k: usize| {
+        let w = lw(k);
+        w.starts_with(|c: char| c.is_ascii_digit()) || unit_value(w).is_some()
+    };
     if qualifier == Qualifier::Exact {
-        if lw(end) == "at" && lw(end + 1) == "least" {
+        if lw(end) == "at" && lw(end + 1) == "least" && !a_number(end + 2) {
             qualifier = Qualifier::AtLeast;
             end += 2;
         } else if toks.get(end).is_some_and(|t| t.is_word())
             && lw(end + 1) == "at"
             && lw(end + 2) == "least"
+            && !a_number(end + 3)
         {
             qualifier = Qualifier::AtLeast;
         }
@@ -600,6 +607,23 @@ mod tests {
             .into_iter()
             .next()
             .map(|m| (m.count.low, m.count.high, m.count.qualifier, m.count.text))
+    }
+
+    #[test]
+    fn counts_never_overlap_and_at_least_goes_with_the_number_after_it() {
+        for (s, want) in [
+            ("Eight at least 21 killed", vec!["Eight", "at least 21"]),
+            ("eight at least were killed", vec!["eight at least"]),
+            ("a man a man a man", vec![]),
+        ] {
+            let t = tokens(s);
+            let found = counts(s, &t);
+            for w in found.windows(2) {
+                assert!(w[0].end <= w[1].first, "{s}: overlap");
+            }
+            let texts: Vec<String> = found.into_iter().map(|c| c.count.text).collect();
+            assert_eq!(texts, want, "{s}");
+        }
     }
 
     #[test]

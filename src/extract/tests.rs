@@ -630,6 +630,9 @@ fn texts_the_fuzzer_found_do_not_panic() {
         // Its kin: pairs and singles packed together.
         "killed a man and a woman man and a woman a man",
         "wounded (a boy x boy y boy",
+        // A qualifier of one number read back over the number before it.
+        "Shell)ng Kills Eight At least 21 civilians were kinil J",
+        "Eight at least 21 killed",
     ] {
         let _ = extract(text);
     }

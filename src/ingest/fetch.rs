@@ -29,6 +29,10 @@ pub struct FetchOptions {
     pub cache: Option<PathBuf>,
     /// Requests in flight at once.
     pub concurrency: usize,
+    /// Time for all the fetching of one `Fetcher` (every URL, feed link and retry): past it,
+    /// a request in flight is cut and the URLs not yet fetched fail at once, each named.
+    /// `None`: no bound but the per-request `timeout` times the tries.
+    pub deadline: Option<Duration>,
 }
 
 impl Default for FetchOptions {
@@ -43,6 +47,7 @@ impl Default for FetchOptions {
             max_redirects: 5,
             cache: None,
             concurrency: 4,
+            deadline: Some(Duration::from_secs(30 * 60)),
         }
     }
 }
@@ -118,9 +123,15 @@ pub enum FetchFault {
     /// A status that is not success (after the retries a 429 or 5xx gets).
     #[error("HTTP {0}")]
     Status(u16),
-    /// More redirects than allowed.
-    #[error("too many redirects (more than {0}; a redirect loop?)")]
-    Redirects(usize),
+    /// A redirect not followed: more than allowed, or to a URL that is not `http://` or
+    /// `https://` (`file:`, `ftp:`). URLs are named without their credentials.
+    #[error("the redirect from {from} was not followed: {why}")]
+    Redirect {
+        /// The URL that answered with the refused redirect.
+        from: String,
+        /// Why, naming where it pointed.
+        why: String,
+    },
     /// No answer in time, after every try.
     #[error("timed out (no answer within {} s, {tries} tries)", after.as_secs_f64())]
     Timeout {
@@ -135,6 +146,12 @@ pub enum FetchFault {
     /// The request failed otherwise.
     #[error("request failed")]
     Request(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// The fetching's overall deadline (`FetchOptions::deadline`) passed first.
+    #[error("not fetched: the deadline of {} s for all fetching passed", after.as_secs_f64())]
+    Deadline {
+        /// The time allowed all fetching.
+        after: Duration,
+    },
     /// A body larger than the limit.
     #[error("{}", too_large(*size, *limit))]
     TooLarge {
@@ -191,8 +208,6 @@ fn too_large(size: Option<u64>, limit: u64) -> String {
 
 #[cfg(feature = "fetch")]
 mod client;
-#[cfg(feature = "fetch")]
-pub(crate) use client::install_tls;
 #[cfg(feature = "fetch")]
 pub use client::Fetcher;
 

@@ -119,10 +119,15 @@ pub struct InputArgs {
     /// Seconds a request may take, body included.
     #[arg(long, value_name = "SECS", default_value_t = 30.0, value_parser = between(0.1, 3600.0))]
     pub timeout: f64,
-    /// Retries after a 429 or 5xx answer or a timeout (exponential backoff from 0.5 s,
-    /// honouring Retry-After).
+    /// Retries after a 429 or 5xx answer, a timeout, a reset connection or a body cut short
+    /// (exponential backoff from 0.5 s; Retry-After, in seconds or as a date, wins; no wait
+    /// is longer than 30 s).
     #[arg(long, value_name = "N", default_value_t = 3)]
     pub retries: u32,
+    /// Seconds all fetching of the run may take (every URL, feed link and retry); URLs not
+    /// fetched by then fail, each named.
+    #[arg(long, value_name = "SECS", default_value_t = 1800.0, value_parser = between(1.0, 86400.0))]
+    pub fetch_deadline: f64,
     /// Largest body accepted, in megabytes (1 to 4096).
     #[arg(long, value_name = "MB", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=4096))]
     pub max_mb: u64,

@@ -79,6 +79,9 @@ fn fetch_options(args: &cli::InputArgs) -> tollmap::ingest::fetch::FetchOptions 
         retries: args.retries,
         max_bytes: args.max_mb.saturating_mul(1024 * 1024),
         cache: args.cache.clone(),
+        deadline: Some(std::time::Duration::from_secs_f64(
+            args.fetch_deadline.clamp(1.0, 86400.0),
+        )),
         ..Default::default()
     }
 }

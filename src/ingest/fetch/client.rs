@@ -20,6 +20,8 @@ pub(crate) fn install_tls() {
 pub struct Fetcher {
     client: reqwest::blocking::Client,
     opts: FetchOptions,
+    /// When all fetching must end (`FetchOptions::deadline` from the fetcher's making).
+    until: Option<std::time::Instant>,
 }
 
 /// What the cache keeps of a URL besides its body.
@@ -39,7 +41,7 @@ impl Fetcher {
         let client = reqwest::blocking::Client::builder()
             .connect_timeout(opts.connect_timeout)
             .timeout(opts.timeout)
-            .redirect(reqwest::redirect::Policy::limited(opts.max_redirects))
+            .redirect(redirect_policy(opts.max_redirects))
             .user_agent(concat!(
                 "tollmap/",
                 env!("CARGO_PKG_VERSION"),
@@ -52,7 +54,12 @@ impl Fetcher {
                 url: "URL inputs".into(),
                 fault: FetchFault::Client(Box::new(e)),
             })?;
-        Ok(Fetcher { client, opts })
+        let until = opts.deadline.map(|d| std::time::Instant::now() + d);
+        Ok(Fetcher {
+            client,
+            opts,
+            until,
+        })
     }
 
     fn cache_paths(&self, url: &str) -> Option<(PathBuf, PathBuf)> {
@@ -163,8 +170,14 @@ impl Fetcher {
                 }
             }
             // One deadline for the whole request, body included: a body that trickles in
-            // byte by byte cannot hold it open past `timeout`.
-            let deadline = std::time::Instant::now() + self.opts.timeout;
+            // byte by byte cannot hold it open past `timeout`, nor past the overall deadline.
+            let now = std::time::Instant::now();
+            if self.until.is_some_and(|u| now >= u) {
+                return Err(self.past_deadline());
+            }
+            let deadline =
+                (now + self.opts.timeout).min(self.until.unwrap_or(now + self.opts.timeout));
+            req = req.timeout(deadline.saturating_duration_since(now));
             let retry_in = match req.send() {
                 Ok(resp) => {
                     let status = resp.status();
@@ -175,14 +188,34 @@ impl Fetcher {
                         match self.read_body(url, resp, deadline) {
                             Ok((m, b)) => return Ok(Answer::Body(m, b)),
                             Err(BodyEnd::Late) if attempt < self.opts.retries => delay,
-                            Err(BodyEnd::Late) => {
-                                return Err(FetchFault::Timeout {
-                                    after: self.opts.timeout,
-                                    tries: attempt + 1,
-                                })
+                            Err(BodyEnd::Late) => return Err(self.timed_out(attempt + 1)),
+                            // A body cut short (reset, closed early) is tried again.
+                            Err(BodyEnd::Fault(FetchFault::Body(_)))
+                                if attempt < self.opts.retries =>
+                            {
+                                delay
                             }
                             Err(BodyEnd::Fault(f)) => return Err(f),
                         }
+                    } else if status.is_redirection() {
+                        // A redirect the client stopped at (to a scheme it does not fetch).
+                        let to = resp
+                            .headers()
+                            .get(reqwest::header::LOCATION)
+                            .and_then(|v| v.to_str().ok())
+                            .map(|l| {
+                                resp.url().join(l).map_or_else(
+                                    |_| l.to_string(),
+                                    |u| super::public_url(u.as_str()),
+                                )
+                            });
+                        return Err(FetchFault::Redirect {
+                            from: super::public_url(resp.url().as_str()),
+                            why: match to {
+                                Some(to) => RedirectRefused::Scheme { to }.to_string(),
+                                None => format!("HTTP {} with no Location", status.as_u16()),
+                            },
+                        });
                     } else {
                         let retryable = status.as_u16() == 429 || status.is_server_error();
                         if !retryable || attempt >= self.opts.retries {
@@ -192,21 +225,52 @@ impl Fetcher {
                     }
                 }
                 Err(e) if e.is_redirect() => {
-                    return Err(FetchFault::Redirects(self.opts.max_redirects))
+                    let why = std::error::Error::source(&e)
+                        .map(|s| s.to_string())
+                        .unwrap_or_else(|| "refused".into());
+                    return Err(FetchFault::Redirect {
+                        from: e
+                            .url()
+                            .map_or_else(|| url.to_string(), |u| super::public_url(u.as_str())),
+                        why,
+                    });
                 }
                 Err(e) if e.is_timeout() && attempt < self.opts.retries => delay,
-                Err(e) if e.is_timeout() => {
-                    return Err(FetchFault::Timeout {
-                        after: self.opts.timeout,
-                        tries: attempt + 1,
-                    })
-                }
+                Err(e) if e.is_timeout() => return Err(self.timed_out(attempt + 1)),
                 Err(e) if e.is_connect() => return Err(FetchFault::Connect(Box::new(e))),
+                // A connection reset or closed before the answer: tried again.
+                Err(e) if !e.is_builder() && attempt < self.opts.retries => delay,
                 Err(e) => return Err(FetchFault::Request(Box::new(e))),
             };
-            std::thread::sleep(retry_in.min(self.opts.max_delay));
+            let wait = retry_in.min(self.opts.max_delay);
+            if self
+                .until
+                .is_some_and(|u| std::time::Instant::now() + wait >= u)
+            {
+                return Err(self.past_deadline());
+            }
+            std::thread::sleep(wait);
             delay = delay.saturating_mul(2);
             attempt += 1;
+        }
+    }
+
+    /// The fault of a request that ran out of time after `tries` tries: its own timeout, or
+    /// the overall deadline when that has passed.
+    fn timed_out(&self, tries: u32) -> FetchFault {
+        if self.until.is_some_and(|u| std::time::Instant::now() >= u) {
+            return self.past_deadline();
+        }
+        FetchFault::Timeout {
+            after: self.opts.timeout,
+            tries,
+        }
+    }
+
+    /// The fault of a request the overall deadline stopped.
+    fn past_deadline(&self) -> FetchFault {
+        FetchFault::Deadline {
+            after: self.opts.deadline.unwrap_or_default(),
         }
     }
 
@@ -375,12 +439,70 @@ enum Answer {
     Body(CacheMeta, Vec<u8>),
 }
 
-/// `Retry-After` in seconds (an HTTP date is not followed: the backoff applies).
+/// `Retry-After` as seconds or as an HTTP date (RFC 9110), as the time to wait from now; the
+/// caller caps it at `max_delay`.
 fn retry_after(resp: &reqwest::blocking::Response) -> Option<Duration> {
     let v = resp
         .headers()
         .get(reqwest::header::RETRY_AFTER)?
         .to_str()
         .ok()?;
-    v.trim().parse::<u64>().ok().map(Duration::from_secs)
+    retry_after_value(v, jiff::Timestamp::now())
+}
+
+fn retry_after_value(v: &str, now: jiff::Timestamp) -> Option<Duration> {
+    let v = v.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    // IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") is an RFC 2822 date.
+    let at = jiff::fmt::rfc2822::parse(v).ok()?.timestamp();
+    Some(Duration::try_from(at.duration_since(now)).unwrap_or(Duration::ZERO))
+}
+
+/// Why a redirect was not followed.
+#[derive(Debug, thiserror::Error)]
+enum RedirectRefused {
+    #[error("it was the redirect past {max} (to {to}; a redirect loop?)")]
+    TooMany { max: usize, to: String },
+    #[error("it pointed to {to}; only http:// and https:// URLs are followed")]
+    Scheme { to: String },
+}
+
+/// Follows at most `max` redirects, and only to `http:` and `https:` URLs.
+fn redirect_policy(max: usize) -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(move |attempt| {
+        let to = super::public_url(attempt.url().as_str());
+        if attempt.previous().len() > max {
+            attempt.error(RedirectRefused::TooMany { max, to })
+        } else if !matches!(attempt.url().scheme(), "http" | "https") {
+            attempt.error(RedirectRefused::Scheme { to })
+        } else {
+            attempt.follow()
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_http_dates() {
+        let now: jiff::Timestamp = "2026-12-06T08:00:00Z".parse().expect("time");
+        for (value, want) in [
+            ("3", Some(3)),
+            (" 120 ", Some(120)),
+            ("Sun, 06 Dec 2026 08:00:05 GMT", Some(5)),
+            ("Sun, 06 Dec 2026 07:59:00 GMT", Some(0)),
+            ("soon", None),
+            ("-1", None),
+        ] {
+            assert_eq!(
+                retry_after_value(value, now),
+                want.map(Duration::from_secs),
+                "{value}"
+            );
+        }
+    }
 }
