@@ -521,6 +521,11 @@ impl Provenance {
     }
 }
 
+/// The largest count of people one claim may give (ten million: more than every death of the
+/// Syrian war). A text's larger figure ("five billion") is not read as a count; an event
+/// table's is an error naming its row.
+pub const MAX_COUNT: u64 = 10_000_000;
+
 /// The gazetteer id prefix of a point an event table gives (`point:LAT,LON`).
 pub const TABLE_POINT_PREFIX: &str = "point:";
 

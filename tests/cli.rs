@@ -6,7 +6,7 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 mod common;
-use common::{files_of, tollmap};
+use common::{files_of, tollmap, tollmap_with};
 
 fn examples() -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -1341,7 +1341,7 @@ fn a_build_stages_beside_its_outputs_and_clears_what_a_killed_one_left() {
     std::fs::write(out.join(".keep"), "mine").unwrap();
     let tmp = dir.path().join("tmp");
     std::fs::create_dir(&tmp).unwrap();
-    let o = common::tollmap_with(
+    let o = tollmap_with(
         &["-q", "build", &examples(), "--out", out.to_str().unwrap()],
         &[("TMPDIR", tmp.to_str().unwrap())],
     );
@@ -1528,4 +1528,76 @@ fn a_switch_a_killed_build_left_half_done_is_rolled_back_by_the_next_run() {
     let mut want = before.clone();
     want.retain(|(n, _)| n != "places.geojson");
     assert_eq!(files_of(&out), want);
+}
+
+#[test]
+fn a_build_killed_at_any_point_of_its_switch_leaves_one_whole_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let site = out.to_str().unwrap();
+    // A newer build: the examples and one more article.
+    let newer = dir.path().join("newer");
+    std::fs::create_dir(&newer).unwrap();
+    for e in std::fs::read_dir(examples()).unwrap().flatten() {
+        std::fs::copy(e.path(), newer.join(e.file_name())).unwrap();
+    }
+    std::fs::write(
+        newer.join("08-later.md"),
+        "---\npublished: 2019-06-02\n---\nFour civilians were killed in Ariha on Saturday, \
+         rescuers said.\n",
+    )
+    .unwrap();
+    let newer = newer.to_str().unwrap();
+    let reference = dir.path().join("reference");
+    let o = tollmap(&["-q", "build", newer, "--out", reference.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let new = files_of(&reference);
+    let o = tollmap(&["-q", "build", &examples(), "--out", site]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let old = files_of(&out);
+    assert_ne!(old, new);
+    for point in ["staged", "journal", "rename-1", "rename-7", "committed"] {
+        let o = tollmap_with(
+            &["-q", "build", newer, "--out", site],
+            &[("TOLLMAP_TEST_DIE_AT", point)],
+        );
+        assert_eq!(o.status.code(), None, "{point}: not killed: {}", stderr(&o));
+        // The next run, even one that fails, finds one whole build: the previous one, or
+        // the new one when the switch was done.
+        let o = tollmap(&["-q", "build", "/nonexistent/input", "--out", site]);
+        assert_eq!(o.status.code(), Some(2), "{point}");
+        let want = if point == "committed" { &new } else { &old };
+        assert!(files_of(&out) == *want, "{point}: a mixed folder");
+        let debris: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.starts_with('.'))
+            .collect();
+        assert!(debris.is_empty(), "{point}: {debris:?}");
+        if point == "committed" {
+            break;
+        }
+    }
+}
+
+#[test]
+fn a_linked_folder_is_read_and_a_link_back_up_is_no_loop() {
+    let dir = tempfile::tempdir().unwrap();
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir(&elsewhere).unwrap();
+    std::fs::write(
+        elsewhere.join("story.md"),
+        "Five civilians were killed in Ariha on Monday.",
+    )
+    .unwrap();
+    let input = dir.path().join("input");
+    std::fs::create_dir(&input).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, input.join("linked")).unwrap();
+    std::os::unix::fs::symlink(&input, input.join("up")).unwrap();
+    let (o, claims) = extracted(&[input.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("skipped"), "{}", stderr(&o));
+    let docs: Vec<&str> = claims.iter().filter_map(|c| c["doc"].as_str()).collect();
+    assert_eq!(docs, ["linked/story"], "{}", stderr(&o));
 }

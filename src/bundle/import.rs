@@ -54,8 +54,17 @@ pub fn import_geonames(source: &str, out_dir: &Path) -> Result<ImportReport, Gaz
     } else {
         std::fs::read(input).map_err(|e| io(input, e))?
     };
+    let named_zip = input
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("zip"));
     let bytes = if raw.starts_with(b"PK\x03\x04") {
         unzip(input, &raw, MAX_UNPACKED)?
+    } else if named_zip {
+        return Err(GazetteerError::Data {
+            path: input.to_path_buf(),
+            message: "named .zip but not a zip archive (a download cut short, or an error page?)"
+                .into(),
+        });
     } else {
         raw
     };
@@ -116,7 +125,10 @@ const MAX_UNPACKED: u64 = 4 << 30;
 /// `limit` bytes unpacked.
 fn unzip(input: &Path, bytes: &[u8], limit: u64) -> Result<Vec<u8>, GazetteerError> {
     use std::io::Read;
-    let bad = |m: String| line_err(input, 0, format!("zip archive: {m}"));
+    let bad = |m: String| GazetteerError::Data {
+        path: input.to_path_buf(),
+        message: format!("zip archive: {m}"),
+    };
     let mut archive =
         zip::ZipArchive::new(std::io::Cursor::new(bytes)).map_err(|e| bad(e.to_string()))?;
     let name = archive
@@ -140,12 +152,31 @@ fn unzip(input: &Path, bytes: &[u8], limit: u64) -> Result<Vec<u8>, GazetteerErr
     Ok(out)
 }
 
+/// The columns a headered dump must have.
+const HEADER_NEEDS: [&str; 4] = ["geonameid", "name", "latitude", "longitude"];
+
 /// Places of a GeoNames dump, in file order.
 pub fn parse(input: &Path, text: &str) -> Result<Vec<Entry>, GazetteerError> {
     let mut lines = text.lines().enumerate().peekable();
     let header: Option<Vec<&str>> = match lines.peek() {
         Some((_, l)) if l.starts_with("geonameid\t") => {
-            let cols = l.split('\t').collect();
+            let cols: Vec<&str> = l.split('\t').collect();
+            let missing: Vec<&str> = HEADER_NEEDS
+                .iter()
+                .copied()
+                .filter(|c| !cols.contains(c))
+                .collect();
+            if !missing.is_empty() {
+                return Err(line_err(
+                    input,
+                    1,
+                    format!(
+                        "the header has no {} column (a headered dump needs {})",
+                        missing.join(", "),
+                        HEADER_NEEDS.join(", ")
+                    ),
+                ));
+            }
             lines.next();
             Some(cols)
         }
@@ -176,7 +207,10 @@ pub fn parse(input: &Path, text: &str) -> Result<Vec<Entry>, GazetteerError> {
         out.push(entry);
     }
     if out.is_empty() {
-        return Err(line_err(input, 0, "no places in the dump".into()));
+        return Err(GazetteerError::Data {
+            path: input.to_path_buf(),
+            message: "no places in the dump".into(),
+        });
     }
     Ok(out)
 }
@@ -351,9 +385,42 @@ mod tests {
             (row("2", ""), "no name"),
             (String::new(), "no places"),
             ("# only a comment".to_string(), "no places"),
+            (
+                "geonameid\tname\tlatitude\n1\tAriha\t35.8".to_string(),
+                "dump.txt:1: the header has no longitude column",
+            ),
         ] {
             let err = parse(input, &text).unwrap_err().to_string();
             assert!(err.contains(want), "{text:?}: {err}");
+            assert!(!err.contains(":0:"), "{err}");
+        }
+    }
+
+    #[test]
+    fn a_file_named_zip_that_is_none_or_holds_no_dump_is_named_without_a_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let not_zip = dir.path().join("cut.zip");
+        std::fs::write(&not_zip, "<html>maintenance</html>").unwrap();
+        let mut buf = std::io::Cursor::new(Vec::new());
+        {
+            use std::io::Write;
+            let mut z = zip::ZipWriter::new(&mut buf);
+            z.start_file("readme.txt", zip::write::SimpleFileOptions::default())
+                .unwrap();
+            z.write_all(b"about").unwrap();
+            z.finish().unwrap();
+        }
+        let no_dump = dir.path().join("readme-only.zip");
+        std::fs::write(&no_dump, buf.into_inner()).unwrap();
+        for (path, want) in [
+            (&not_zip, "cut.zip: named .zip but not a zip archive"),
+            (&no_dump, "readme-only.zip: zip archive: no .txt member"),
+        ] {
+            let out = dir.path().join("out");
+            let err = import_geonames(path.to_str().unwrap(), &out)
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(want), "{err}");
         }
     }
 

@@ -251,10 +251,11 @@ pub fn counts(sentence: &str, toks: &[Token<'_>]) -> Vec<CountMatch> {
         out.sort_by_key(|c| c.first);
     }
     // Every reader of counts takes the words between one and the next: they never overlap
-    // (a qualifier read back over the number before, "Eight At least 21").
+    // (a qualifier read back over the number before, "Eight At least 21"). A figure past
+    // `MAX_COUNT` ("five billion") is no count of people.
     let mut last_end = 0;
     out.retain(|c| {
-        let apart = c.first >= last_end;
+        let apart = c.first >= last_end && c.count.low <= crate::model::MAX_COUNT;
         if apart {
             last_end = c.end;
         }
@@ -615,6 +616,8 @@ mod tests {
             ("Eight at least 21 killed", vec!["Eight", "at least 21"]),
             ("eight at least were killed", vec!["eight at least"]),
             ("a man a man a man", vec![]),
+            ("5000000000 people were killed", vec![]),
+            ("10,000,000 people were killed", vec!["10,000,000"]),
         ] {
             let t = tokens(s);
             let found = counts(s, &t);

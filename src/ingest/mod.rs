@@ -521,29 +521,39 @@ fn kind_of(p: &Path) -> Option<Kind> {
     }
 }
 
+/// The files under `dir`, hidden ones left out. Symbolic links to folders are followed, each
+/// real folder once (a link back up the tree is not a loop).
 fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<(), IngestError> {
-    let rd = std::fs::read_dir(dir).map_err(|cause| IngestError::Io {
-        path: dir.to_path_buf(),
-        cause,
-    })?;
+    let mut seen = std::collections::HashSet::new();
+    walk_once(dir, files, &mut seen)
+}
+
+fn walk_once(
+    dir: &Path,
+    files: &mut Vec<PathBuf>,
+    seen: &mut std::collections::HashSet<PathBuf>,
+) -> Result<(), IngestError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |cause| IngestError::Io { path, cause }
+    };
+    if !seen.insert(dir.canonicalize().map_err(io(dir))?) {
+        return Ok(());
+    }
+    let rd = std::fs::read_dir(dir).map_err(io(dir))?;
     for entry in rd {
-        let entry = entry.map_err(|cause| IngestError::Io {
-            path: dir.to_path_buf(),
-            cause,
-        })?;
+        let entry = entry.map_err(io(dir))?;
         let p = entry.path();
-        let ft = entry.file_type().map_err(|cause| IngestError::Io {
-            path: p.clone(),
-            cause,
-        })?;
+        let ft = entry.file_type().map_err(io(&p))?;
         if p.file_name()
             .and_then(|n| n.to_str())
             .is_some_and(|n| n.starts_with('.'))
         {
             continue;
         }
-        if ft.is_dir() {
-            walk(&p, files)?;
+        let is_dir = ft.is_dir() || (ft.is_symlink() && p.is_dir());
+        if is_dir {
+            walk_once(&p, files, seen)?;
         } else {
             files.push(p);
         }

@@ -372,9 +372,9 @@ fn claims_in_place(
     crate::util::sys::fill_in_parallel(records, TABLE_CHUNK, each, &mismatch)
 }
 
-/// The largest count of people one row of an event table may give (ten million: more than
-/// every death of the Syrian war); a larger one is an error, not a figure to map.
-pub const MAX_TABLE_COUNT: u64 = 10_000_000;
+/// The largest count of people one row of an event table may give (`model::MAX_COUNT`); a
+/// larger one is an error, not a figure to map.
+pub const MAX_TABLE_COUNT: u64 = crate::model::MAX_COUNT;
 
 /// Makes the claims of chunk `k` and hands them to `emit`, in row order.
 type ChunkRows<'a> = crate::util::sys::ChunkItems<'a, Claim, IngestError>;

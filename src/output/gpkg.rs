@@ -391,6 +391,11 @@ impl<'c> Insert<'c> {
     }
 }
 
+/// A whole number past what a GeoPackage count column (`MEDIUMINT`, 32-bit) holds.
+#[derive(Debug, thiserror::Error)]
+#[error("{0} is more than a count column of the GeoPackage holds ({max})", max = i32::MAX)]
+struct CountTooLarge(i64);
+
 /// One row being bound.
 struct Row<'s, 'c> {
     insert: &'s mut Insert<'c>,
@@ -404,6 +409,10 @@ impl Row<'_, '_> {
     fn value(&mut self, i: usize, v: Option<&Prop<'_>>) -> rusqlite::Result<()> {
         let stmt = &mut self.insert.stmt;
         match v {
+            // Count columns are 32-bit: a sum past them is an error, never a wrong number.
+            Some(Prop::Int(n)) if i32::try_from(*n).is_err() => Err(
+                rusqlite::Error::ToSqlConversionFailure(Box::new(CountTooLarge(*n))),
+            ),
             Some(Prop::Int(n)) => stmt.raw_bind_parameter(i, n),
             Some(Prop::Null) | None => stmt.raw_bind_parameter(i, rusqlite::types::Null),
             Some(other) => stmt.raw_bind_parameter(i, other.as_str().unwrap_or_default()),
@@ -451,6 +460,28 @@ mod tests {
         g.finish().unwrap();
         let db = Connection::open(&path).unwrap();
         (dir, db)
+    }
+
+    #[test]
+    fn a_count_past_a_32_bit_column_is_an_error_not_a_wrong_number() {
+        let dir = tempfile::tempdir().unwrap();
+        let g = Gpkg::create(&dir.path().join("t.gpkg")).unwrap();
+        let mut t = g.table("places", "POINT", "test").unwrap();
+        let mut props = Props::default();
+        props.insert("killed_low", Prop::Int(i64::from(i32::MAX) + 1));
+        t.add(&Feature {
+            id: std::borrow::Cow::Borrowed("x"),
+            geom: Geom::Point {
+                lon: 36.0,
+                lat: 35.0,
+            },
+            props,
+        });
+        let err = crate::util::report::chain(&t.finish().unwrap_err());
+        assert!(
+            err.contains("places") && err.contains("2147483648 is more than a count column"),
+            "{err}"
+        );
     }
 
     /// Values are bound where they lie: each row reads back as it was given, text, numbers,

@@ -48,10 +48,16 @@ pub enum OutputError {
     /// A thread making outputs stopped (it panicked).
     #[error("the {0} thread of the build stopped")]
     Thread(&'static str),
-    /// The GeoPackage could not be made.
+    /// The GeoPackage could not be made (`path`: where it was being written).
     #[cfg(feature = "gpkg")]
-    #[error(transparent)]
-    Gpkg(#[from] gpkg::GpkgError),
+    #[error("{}", path.display())]
+    Gpkg {
+        /// The GeoPackage being written (in the staging folder).
+        path: PathBuf,
+        /// What failed.
+        #[source]
+        source: gpkg::GpkgError,
+    },
     /// The vector tiles could not be made.
     #[cfg(feature = "tiles")]
     #[error(transparent)]
@@ -218,6 +224,20 @@ fn roll_back_switch(dir: &Path, folder: &Path) {
     let _ = std::fs::remove_dir_all(folder);
 }
 
+/// Test hook, in debug builds only (what the integration tests run): with
+/// `TOLLMAP_TEST_DIE_AT=POINT` the process stops dead, as a kill would (no cleanup, no
+/// rollback), when the switch reaches POINT: `staged` (every file staged), `journal` (the
+/// previous files kept, the journal written), `rename-N` (N files moved into place),
+/// `committed`. Release builds never read the variable.
+fn die_at(point: &str) {
+    #[cfg(debug_assertions)]
+    if std::env::var("TOLLMAP_TEST_DIE_AT").is_ok_and(|p| p == point) {
+        std::process::abort();
+    }
+    #[cfg(not(debug_assertions))]
+    let _ = point;
+}
+
 /// The error of an I/O failure on `path`.
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> OutputError {
     let path = path.to_path_buf();
@@ -378,7 +398,7 @@ impl StageWriter {
 
     fn error(&self, cause: std::io::Error) -> OutputError {
         OutputError::Io {
-            path: PathBuf::from(&self.name),
+            path: staging_dir().join(&self.name),
             cause,
         }
     }
@@ -769,7 +789,7 @@ fn write_geojson(
     let mut current: Option<(usize, geojson::GeoJsonWriter<StageWriter>)> = None;
     let failed = |i: usize| {
         move |cause| OutputError::Io {
-            path: PathBuf::from(format!("{}.geojson", names[i])),
+            path: staging_dir().join(format!("{}.geojson", names[i])),
             cause,
         }
     };
@@ -820,29 +840,35 @@ fn write_gpkg(
     path: tempfile::TempPath,
     tick: &(dyn Fn(&str) + Sync),
 ) -> Result<Option<tempfile::TempPath>, OutputError> {
-    let g = gpkg::Gpkg::create(&path)?;
-    {
-        let mut table = None;
-        for msg in rx {
-            match msg {
-                Batch::Begin(i) => {
-                    let l = &layers[i];
-                    table = Some(g.table(l.name, l.geometry, l.description)?);
-                }
-                Batch::Features(batch) => {
-                    if let Some(t) = table.as_mut() {
-                        t.add_all(&batch);
+    let fill = || -> Result<(), gpkg::GpkgError> {
+        let g = gpkg::Gpkg::create(&path)?;
+        {
+            let mut table = None;
+            for msg in rx {
+                match msg {
+                    Batch::Begin(i) => {
+                        let l = &layers[i];
+                        table = Some(g.table(l.name, l.geometry, l.description)?);
                     }
-                }
-                Batch::End => {
-                    if let Some(t) = table.take() {
-                        t.finish()?;
+                    Batch::Features(batch) => {
+                        if let Some(t) = table.as_mut() {
+                            t.add_all(&batch);
+                        }
+                    }
+                    Batch::End => {
+                        if let Some(t) = table.take() {
+                            t.finish()?;
+                        }
                     }
                 }
             }
         }
-    }
-    g.finish()?;
+        g.finish()
+    };
+    fill().map_err(|source| OutputError::Gpkg {
+        path: staging_dir().join(GPKG_NAME),
+        source,
+    })?;
     tick("GeoPackage");
     Ok(Some(path))
 }
@@ -1109,14 +1135,18 @@ impl BuildFiles {
             // The switch: the previous files are kept (hard links) and the plan written down
             // before the first rename; a failed rename rolls back to the previous build, and
             // a switch a killed build left half done is rolled back by the next one.
+            die_at("staged");
             let switch = Switch::begin(dir, &self.files)?;
-            for (tmp, path) in &staged {
+            die_at("journal");
+            for (i, (tmp, path)) in staged.iter().enumerate() {
                 if let Err(e) = std::fs::rename(tmp, path) {
                     switch.roll_back();
                     return Err(io(path)(e));
                 }
+                die_at(&format!("rename-{}", i + 1));
             }
             switch.commit()?;
+            die_at("committed");
             // What an earlier build wrote and this one does not (`--no-web`, `--no-tiles`)
             // goes, so the folder holds one build; files tollmap never writes stay.
             for name in BUILD_FILES {

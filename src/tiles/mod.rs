@@ -42,9 +42,16 @@ pub enum TilesError {
         #[source]
         source: std::io::Error,
     },
-    /// The temporary file tiles are spooled to could not be made or written.
-    #[error("the tiles' temporary file")]
-    Spool(#[source] std::io::Error),
+    /// The temporary file tiles are spooled to could not be made or written (it lives in
+    /// the system's temporary folder, `TMPDIR`, named in the message).
+    #[error("the tiles' temporary file in {} (TMPDIR)", dir.display())]
+    Spool {
+        /// The temporary folder.
+        dir: PathBuf,
+        /// Why (a full disk, no permission).
+        #[source]
+        source: std::io::Error,
+    },
     /// A tile address outside its zoom.
     #[error("tile {z}/{x}/{y}")]
     Address {
@@ -585,7 +592,11 @@ pub fn make_tiles(layers: Vec<Layer>, opts: &TileOptions) -> Result<Tileset, Til
             ops,
         });
     }
-    let mut spool = tempfile::tempfile().map_err(TilesError::Spool)?;
+    let spool_error = |source| TilesError::Spool {
+        dir: std::env::temp_dir(),
+        source,
+    };
+    let mut spool = tempfile::tempfile().map_err(spool_error)?;
     let mut spooled: u64 = 0;
     let mut index = Vec::new();
     let mut stats = TileStats::default();
@@ -606,7 +617,7 @@ pub fn make_tiles(layers: Vec<Layer>, opts: &TileOptions) -> Result<Tileset, Til
                 .map(|&key| encode_tile(&prepared, &levels, &ix, key, z, opts))
                 .collect::<Result<_, _>>()?;
             for t in made.into_iter().flatten() {
-                spool.write_all(&t.bytes).map_err(TilesError::Spool)?;
+                spool.write_all(&t.bytes).map_err(spool_error)?;
                 index.push((t.id, z, t.x, t.y, spooled, t.bytes.len() as u32));
                 spooled += t.bytes.len() as u64;
                 stats.tiles += 1;

@@ -37,7 +37,7 @@ pub fn run(args: &TilesArgs, quiet: bool) -> Result<ExitCode> {
         say(
             quiet,
             &format!(
-                "tollmap: warning: {} tiles stay over {} bytes (their polygons alone)",
+                "tollmap: warning: {} tiles stay over {} bytes: what is left in them (polygons, or points merged as far as they go) cannot be made smaller",
                 stats.over_cap, args.max_tile_bytes
             ),
         );
