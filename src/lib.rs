@@ -18,6 +18,8 @@
 
 pub mod admin;
 pub mod aggregate;
+#[cfg(feature = "archive")]
+pub mod archive;
 pub mod bundle;
 pub mod extract;
 pub mod gazetteer;
@@ -26,6 +28,9 @@ pub mod layers;
 pub mod model;
 pub mod output;
 pub mod pipeline;
+pub mod project;
+#[cfg(feature = "archive")]
+pub mod refresh;
 pub mod serve;
 #[cfg(feature = "tiles")]
 pub mod tiles;

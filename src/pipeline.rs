@@ -121,11 +121,17 @@ impl Pipeline {
 
     /// Extracts the claims of documents, in document order.
     pub fn extract(&self, docs: &[Document]) -> Vec<Claim> {
-        let per_doc: Vec<Vec<Claim>> = docs
-            .par_iter()
+        self.extract_per_document(docs)
+            .into_iter()
+            .flatten()
+            .collect()
+    }
+
+    /// The claims of each document, extracted in parallel, in document order.
+    pub fn extract_per_document(&self, docs: &[Document]) -> Vec<Vec<Claim>> {
+        docs.par_iter()
             .map(|d| extract::claims(d, &self.gazetteer))
-            .collect();
-        per_doc.into_iter().flatten().collect()
+            .collect()
     }
 
     /// Claims of event tables, with the places they name but do not locate resolved
@@ -191,8 +197,20 @@ impl Pipeline {
     /// failure here leaves any previous output untouched.
     pub fn build(&self, inputs: &[PathBuf]) -> Result<BuildRun, Error> {
         let t0 = std::time::Instant::now();
-        let mut ingested = self.ingest(inputs)?;
-        let mut claims = self.extract(&ingested.documents);
+        let ingested = self.ingest(inputs)?;
+        let claims = self.extract(&ingested.documents);
+        crate::util::timing::phase("read and extract", t0);
+        self.build_from(ingested, claims)
+    }
+
+    /// Aggregates documents already read and their claims (in document order; the rows of
+    /// event tables still in `ingested.claims`) and stages every output: `build` after its
+    /// reading and extraction, and `refresh` with the archive's documents.
+    pub fn build_from(
+        &self,
+        mut ingested: Ingested,
+        mut claims: Vec<Claim>,
+    ) -> Result<BuildRun, Error> {
         // The table rows move into the claims (`ingested.claims` is left empty): a large
         // table is held once.
         let table = self.resolve_table_claims(std::mem::take(&mut ingested.claims));
@@ -201,7 +219,6 @@ impl Pipeline {
         } else {
             claims.extend(table);
         }
-        crate::util::timing::phase("read and extract", t0);
         let files = self.stage(&ingested, &claims)?;
         // A million claims are a few million allocations: freed on another thread, which
         // nothing waits for.

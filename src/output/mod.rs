@@ -979,6 +979,9 @@ pub const BUILD_FILES: &[&str] = &[
     "leaflet.css",
     "protomaps-leaflet.js",
     "manifest.json",
+    // What `refresh` writes after the build's files.
+    "changes.json",
+    "changes.md",
 ];
 
 /// A scoped thread's answer; a thread that panicked is an error.

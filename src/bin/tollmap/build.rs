@@ -11,26 +11,42 @@ use crate::{fetch_options, gazetteer_of, say, warned};
 
 /// Runs `build`.
 pub fn run(args: &BuildArgs, quiet: bool) -> Result<ExitCode> {
+    crate::require_inputs(&args.input)?;
     // Held until the process ends: a second build into the same folder is refused.
     let _lock = tollmap::output::OutputLock::take(&args.out)?;
     // Outputs are staged inside the folder; what a killed build left there goes now, and
     // Ctrl-C or SIGTERM removes this build's before the process ends.
     let staging = tollmap::output::Staging::create(&args.out)?;
     crate::signals::remove_on_stop(staging.path().to_path_buf())?;
-    let pipeline = Pipeline::with_gazetteer(gazetteer_of(&args.input.gazetteer)?)
-        .published(args.input.published)
-        .fetch(fetch_options(&args.input))
-        .period(args.period)
-        .event_rules(tollmap::aggregate::EventRules {
-            distance_km: args.event_km.max(0.0),
-            window_days: args.event_days.max(0),
-            same_district: !args.no_district_events,
-        })
-        .tiles((!args.no_tiles).then(|| tollmap::output::build_tile_options(args.tiles_max_zoom)))
-        .web((!args.no_web).then(|| tollmap::output::web::WebOptions {
-            assets: args.web_assets.clone(),
-        }));
+    let pipeline = pipeline_of(args)?;
     let run = pipeline.build(&args.input.inputs)?;
+    report_and_exit(args, run, quiet)
+}
+
+/// The pipeline a build's options make.
+pub fn pipeline_of(args: &BuildArgs) -> Result<Pipeline> {
+    Ok(
+        Pipeline::with_gazetteer(gazetteer_of(&args.input.gazetteer)?)
+            .published(args.input.published)
+            .fetch(fetch_options(&args.input))
+            .period(args.period)
+            .event_rules(tollmap::aggregate::EventRules {
+                distance_km: args.event_km.max(0.0),
+                window_days: args.event_days.max(0),
+                same_district: !args.no_district_events,
+            })
+            .tiles(
+                (!args.no_tiles).then(|| tollmap::output::build_tile_options(args.tiles_max_zoom)),
+            )
+            .web((!args.no_web).then(|| tollmap::output::web::WebOptions {
+                assets: args.web_assets.clone(),
+            })),
+    )
+}
+
+/// Writes a build's files, says what it made and gives the exit code (1 when inputs failed
+/// or the unresolved limit was passed).
+pub fn report_and_exit(args: &BuildArgs, run: tollmap::BuildRun, quiet: bool) -> Result<ExitCode> {
     for skipped in &run.ingested.skipped {
         say(
             quiet,

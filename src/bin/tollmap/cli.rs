@@ -53,6 +53,21 @@ pub enum Command {
     ///
     /// Example: tollmap serve output/ --port 8000   (then open http://127.0.0.1:8000/)
     Serve(ServeArgs),
+    /// Refresh a map from its sources into an archive that forgets nothing, and say what
+    /// changed.
+    ///
+    /// Fetches what is new, keeps every document ever read (and each edit of it) in the
+    /// archive, extracts only new or changed documents, makes the layers again from the whole
+    /// archive and writes changes.json and changes.md. Exit codes: 0 done, 1 done with
+    /// warnings (a source failed; the archive was used), 2 bad input or configuration,
+    /// 3 changed (with --check), 4 every source failed and the archive is empty.
+    ///
+    /// Example: tollmap refresh --project tollmap.toml
+    Refresh(RefreshArgs),
+    /// Write a commented example project file (tollmap.toml).
+    ///
+    /// Example: tollmap init && tollmap refresh --project tollmap.toml
+    Init(InitArgs),
 }
 
 #[derive(Debug, Args)]
@@ -109,9 +124,13 @@ pub struct TilesArgs {
 #[derive(Debug, Args)]
 pub struct InputArgs {
     /// Input files (.txt, .md, .jsonl, .html, .csv), folders of them, or http(s) URLs of
-    /// article pages and RSS/Atom feeds.
-    #[arg(required = true, value_name = "INPUT")]
+    /// article pages and RSS/Atom feeds (given here, they replace the project's sources).
+    #[arg(value_name = "INPUT")]
     pub inputs: Vec<PathBuf>,
+    /// A project file (`tollmap init` writes one): its sources, overlays and options, which
+    /// flags given here override.
+    #[arg(long, value_name = "FILE")]
+    pub project: Option<PathBuf>,
     /// Keep downloads here and revalidate them (ETag / Last-Modified) on the next run; a
     /// server that fails then serves the last good copy (with a warning and exit code 1).
     #[arg(long, value_name = "DIR")]
@@ -191,6 +210,31 @@ pub struct BuildArgs {
     /// Exit with code 1 when more than N place mentions stay unresolved.
     #[arg(long, value_name = "N")]
     pub max_unresolved: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct RefreshArgs {
+    #[command(flatten)]
+    pub build: BuildArgs,
+    /// The archive (SQLite); default: the project's, else tollmap-archive.sqlite here.
+    #[arg(long, value_name = "FILE")]
+    pub archive: Option<PathBuf>,
+    /// Write nothing: exit 3 when the layers would change, 0 when not.
+    #[arg(long)]
+    pub check: bool,
+    /// Fetch nothing: make the layers from the archive alone.
+    #[arg(long)]
+    pub offline: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The project file to write.
+    #[arg(default_value = "tollmap.toml", value_name = "FILE")]
+    pub file: PathBuf,
+    /// Replace the file if it exists.
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

@@ -12,6 +12,7 @@ use crate::{fetch_options, gazetteer_of, say, warned};
 
 /// Runs `extract`.
 pub fn run(args: &ExtractArgs, quiet: bool) -> Result<ExitCode> {
+    crate::require_inputs(&args.input)?;
     let pipeline = Pipeline::with_gazetteer(gazetteer_of(&args.input.gazetteer)?)
         .published(args.input.published)
         .fetch(fetch_options(&args.input));

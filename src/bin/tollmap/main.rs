@@ -10,7 +10,6 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Result;
-use clap::Parser;
 
 use tollmap::gazetteer::Gazetteer;
 
@@ -23,6 +22,8 @@ mod cli;
 mod extract;
 mod gazetteer;
 mod geocode;
+mod project;
+mod refresh;
 mod serve;
 #[allow(unsafe_code)]
 mod signals;
@@ -34,7 +35,13 @@ mod tiles;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match project::parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "tollmap: error: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
     alloc::purge(match cli.command {
         Command::Tiles(_) => alloc::Purge::AtOnce,
         _ => alloc::Purge::Never,
@@ -68,6 +75,14 @@ fn warned(warnings: &[String]) -> bool {
         );
     }
     !warnings.is_empty()
+}
+
+/// Fails (exit 2) when a command that reads inputs was given none, directly or by a project.
+fn require_inputs(args: &cli::InputArgs) -> Result<()> {
+    if args.inputs.is_empty() {
+        anyhow::bail!("no inputs: give files, folders or URLs, or a project file (--project FILE)");
+    }
+    Ok(())
 }
 
 /// How URL inputs are fetched, from the command line.
@@ -104,6 +119,8 @@ fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Geocode(args) => geocode::run(args),
         Command::Serve(args) => serve::run(args, quiet),
         Command::Tiles(args) => tiles::run(args, quiet),
+        Command::Refresh(args) => refresh::run(args, quiet),
+        Command::Init(args) => project::init(args, quiet),
         Command::Gazetteer(GazetteerCommand::Stats { format }) => gazetteer::stats(*format),
         Command::Gazetteer(GazetteerCommand::Import(ImportCommand::Geonames { file, out })) => {
             gazetteer::import_geonames(file, out, quiet)

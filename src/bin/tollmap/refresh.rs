@@ -1,0 +1,106 @@
+//! `tollmap refresh`: the sources into the archive, the layers from the whole archive, and
+//! `changes.json` / `changes.md` saying what moved.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result};
+
+use tollmap::archive::Archive;
+use tollmap::refresh::{layers_differ, refresh, Changes, RefreshError, Snapshot};
+
+use crate::cli::RefreshArgs;
+use crate::{say, warned};
+
+/// Exit code: `--check` found the layers would change.
+const CHANGED: u8 = 3;
+/// Exit code: every source failed and the archive holds nothing.
+const NOTHING: u8 = 4;
+
+/// Runs `refresh`.
+pub fn run(args: &RefreshArgs, quiet: bool) -> Result<ExitCode> {
+    let b = &args.build;
+    let archive_path = args
+        .archive
+        .clone()
+        .unwrap_or_else(|| PathBuf::from(tollmap::project::DEFAULT_ARCHIVE));
+    let mut archive = Archive::open(&archive_path)?;
+    // The output folder is taken (and staged into) only when it will be written.
+    let _lock = (!args.check)
+        .then(|| tollmap::output::OutputLock::take(&b.out))
+        .transpose()?;
+    let staging = (!args.check)
+        .then(|| tollmap::output::Staging::create(&b.out))
+        .transpose()?;
+    if let Some(s) = &staging {
+        crate::signals::remove_on_stop(s.path().to_path_buf())?;
+    }
+    let pipeline = crate::build::pipeline_of(b)?;
+    let now = jiff::Timestamp::now().to_string();
+    let before = Snapshot::of_folder(&b.out);
+    let (run, report) = match refresh(&pipeline, &mut archive, &b.input.inputs, args.offline, &now)
+    {
+        Ok(done) => done,
+        Err(RefreshError::NothingToBuild(e)) => {
+            let _ = std::io::Write::write_all(
+                &mut std::io::stderr(),
+                format!(
+                    "tollmap: error: every source failed and {} holds no documents: {}\n",
+                    archive_path.display(),
+                    tollmap::util::report::chain(&e)
+                )
+                .as_bytes(),
+            );
+            return Ok(ExitCode::from(NOTHING));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let counts = format!(
+        "{} new, {} changed, {} unchanged documents; {} extracted, {} in the archive",
+        report.added, report.changed, report.unchanged, report.extracted, report.documents
+    );
+    if args.check {
+        archive.roll_back()?;
+        let differ = layers_differ(&before, &run.files);
+        say(
+            quiet,
+            &format!(
+                "tollmap: {counts}; the layers {}",
+                if differ {
+                    "would change"
+                } else {
+                    "would not change"
+                }
+            ),
+        );
+        return Ok(ExitCode::from(if differ { CHANGED } else { 0 }));
+    }
+    run.files
+        .write(&b.out)
+        .with_context(|| format!("writing outputs to {}", b.out.display()))?;
+    let after = Snapshot::of_folder(&b.out);
+    let changes = Changes::between(&before, &after, &report, archive.not_seen_at(&now)?);
+    let json = serde_json::to_vec_pretty(&changes).context("changes.json")?;
+    for (name, bytes) in [
+        ("changes.json", json),
+        ("changes.md", changes.markdown().into_bytes()),
+    ] {
+        let path = b.out.join(name);
+        tollmap::util::atomic::write(&path, &bytes).with_context(|| path.display().to_string())?;
+    }
+    // The archive keeps the run only once its layers are in place: a run killed before
+    // this leaves the archive as it was.
+    archive.commit()?;
+    say(
+        quiet,
+        &format!(
+            "tollmap: {counts}; {} claims added, {} removed, {} place and area totals moved -> {}",
+            changes.claims_added.len(),
+            changes.claims_removed.len(),
+            changes.moved.len(),
+            b.out.display()
+        ),
+    );
+    drop(staging);
+    Ok(ExitCode::from(u8::from(warned(&report.warnings))))
+}
