@@ -73,7 +73,7 @@ pub fn refresh(
             Err(crate::Error::Ingest(e)) => {
                 report.all_sources_failed = true;
                 report.warnings.push(crate::util::report::chain(&e));
-                if archive.documents()?.is_empty() {
+                if archive.is_empty()? {
                     return Err(RefreshError::NothingToBuild(e));
                 }
             }
@@ -85,26 +85,33 @@ pub fn refresh(
         env!("CARGO_PKG_VERSION"),
         pipeline.gazetteer().version()
     ));
-    let kept = archive.documents()?;
-    // Claims kept for this extraction are read back; the rest are extracted (in parallel)
-    // and stored.
-    let mut per_doc: Vec<Option<Vec<Claim>>> = Vec::with_capacity(kept.len());
-    for k in &kept {
-        per_doc.push(archive.claims(k.row, k.version, &extraction)?);
-    }
-    let missing: Vec<usize> = (0..kept.len()).filter(|&i| per_doc[i].is_none()).collect();
+    let t0 = std::time::Instant::now();
+    let mut kept = archive.documents(&extraction)?;
+    crate::util::timing::phase("archive read", t0);
+    // Documents without claims for this extraction are extracted (in parallel) and their
+    // claims stored.
+    let missing: Vec<usize> = (0..kept.len())
+        .filter(|&i| kept[i].claims.is_none())
+        .collect();
     let docs: Vec<crate::model::Document> =
         missing.iter().map(|&i| kept[i].document.clone()).collect();
     let made = pipeline.extract_per_document(&docs);
     for (&i, claims) in missing.iter().zip(made) {
         archive.store_claims(kept[i].row, kept[i].version, &extraction, &claims)?;
-        per_doc[i] = Some(claims);
+        kept[i].claims = Some(claims);
     }
+    crate::util::timing::phase("extracted and stored", t0);
     report.extracted = missing.len();
     report.documents = kept.len();
-    let claims: Vec<Claim> = per_doc.into_iter().flatten().flatten().collect();
+    let mut per_doc = Vec::with_capacity(kept.len());
+    let mut documents = Vec::with_capacity(kept.len());
+    for k in kept {
+        per_doc.push(k.claims.unwrap_or_default());
+        documents.push(k.document);
+    }
+    let claims: Vec<Claim> = per_doc.into_iter().flatten().collect();
     let ingested = Ingested {
-        documents: kept.into_iter().map(|k| k.document).collect(),
+        documents,
         ..tables
     };
     let run = pipeline.build_from(ingested, claims)?;
@@ -140,47 +147,108 @@ pub struct Totals {
 const TOTAL_LAYERS: [&str; 3] = ["places", "admin1", "admin2"];
 
 impl Snapshot {
-    /// What `dir` holds now (nothing, for a folder with no build).
+    /// What `dir` holds now (nothing, for a folder with no build). The layers are read in
+    /// parallel, each into only the fields compared.
     pub fn of_folder(dir: &std::path::Path) -> Snapshot {
-        let mut s = Snapshot::default();
-        for layer in TOTAL_LAYERS {
-            let Ok(text) = std::fs::read_to_string(dir.join(format!("{layer}.geojson"))) else {
-                continue;
-            };
-            let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) else {
-                continue;
-            };
-            for f in json["features"].as_array().into_iter().flatten() {
-                let p = &f["properties"];
-                let id = f["id"].as_str().unwrap_or_default().to_string();
-                let totals = Totals {
-                    killed_low: p["killed_low"].as_i64().unwrap_or(0),
-                    killed_high: p["killed_high"].as_i64(),
-                    wounded_low: p["wounded_low"].as_i64().unwrap_or(0),
-                    wounded_high: p["wounded_high"].as_i64(),
-                };
-                let name = p["name"].as_str().unwrap_or_default().to_string();
-                s.totals.insert((layer.to_string(), id), (name, totals));
-            }
+        use rayon::prelude::*;
+        let layers: Vec<Vec<((String, String), (String, Totals))>> = TOTAL_LAYERS
+            .par_iter()
+            .map(|layer| totals_of(&dir.join(format!("{layer}.geojson")), layer))
+            .collect();
+        let (claims, hashes) = rayon::join(
+            || claim_ids(&dir.join("claims.csv")),
+            || manifest_hashes(&dir.join("manifest.json")),
+        );
+        Snapshot {
+            totals: layers.into_iter().flatten().collect(),
+            claims,
+            hashes,
         }
-        if let Ok(mut r) = csv::Reader::from_path(dir.join("claims.csv")) {
-            for rec in r.records().flatten() {
-                if let Some(id) = rec.get(0) {
-                    s.claims.insert(id.to_string());
-                }
-            }
-        }
-        if let Ok(text) = std::fs::read_to_string(dir.join("manifest.json")) {
-            if let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) {
-                for o in json["outputs"].as_array().into_iter().flatten() {
-                    if let (Some(f), Some(h)) = (o["file"].as_str(), o["sha256"].as_str()) {
-                        s.hashes.insert(f.to_string(), h.to_string());
-                    }
-                }
-            }
-        }
-        s
     }
+}
+
+/// The totals of each feature of a layer file (none when it is missing or not readable).
+fn totals_of(path: &std::path::Path, layer: &str) -> Vec<((String, String), (String, Totals))> {
+    #[derive(serde::Deserialize)]
+    struct Collection {
+        features: Vec<Feature>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Feature {
+        #[serde(default)]
+        id: serde_json::Value,
+        properties: Props,
+    }
+    #[derive(serde::Deserialize)]
+    struct Props {
+        #[serde(default)]
+        name: Option<String>,
+        #[serde(default)]
+        killed_low: Option<i64>,
+        #[serde(default)]
+        killed_high: Option<i64>,
+        #[serde(default)]
+        wounded_low: Option<i64>,
+        #[serde(default)]
+        wounded_high: Option<i64>,
+    }
+    let Ok(bytes) = std::fs::read(path) else {
+        return Vec::new();
+    };
+    let Ok(c) = serde_json::from_slice::<Collection>(&bytes) else {
+        return Vec::new();
+    };
+    c.features
+        .into_iter()
+        .map(|f| {
+            let p = f.properties;
+            let totals = Totals {
+                killed_low: p.killed_low.unwrap_or(0),
+                killed_high: p.killed_high,
+                wounded_low: p.wounded_low.unwrap_or(0),
+                wounded_high: p.wounded_high,
+            };
+            (
+                (
+                    layer.to_string(),
+                    match f.id {
+                        serde_json::Value::String(s) => s,
+                        other => other.to_string(),
+                    },
+                ),
+                (p.name.unwrap_or_default(), totals),
+            )
+        })
+        .collect()
+}
+
+/// The ids (first column) of `claims.csv`.
+fn claim_ids(path: &std::path::Path) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    if let Ok(mut r) = csv::Reader::from_path(path) {
+        let mut rec = csv::ByteRecord::new();
+        while r.read_byte_record(&mut rec).unwrap_or(false) {
+            if let Some(id) = rec.get(0) {
+                out.insert(String::from_utf8_lossy(id).into_owned());
+            }
+        }
+    }
+    out
+}
+
+/// Each output's SHA-256, from a build's `manifest.json`.
+fn manifest_hashes(path: &std::path::Path) -> std::collections::BTreeMap<String, String> {
+    let mut out = std::collections::BTreeMap::new();
+    if let Ok(text) = std::fs::read_to_string(path) {
+        if let Ok(json) = serde_json::from_str::<serde_json::Value>(&text) {
+            for o in json["outputs"].as_array().into_iter().flatten() {
+                if let (Some(f), Some(h)) = (o["file"].as_str(), o["sha256"].as_str()) {
+                    out.insert(f.to_string(), h.to_string());
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The layer files whose bytes say whether the map changed (not the manifest, which names

@@ -132,19 +132,19 @@ fn archive_as_jsonl(archive: &Path, out: &Path) -> usize {
     let db = rusqlite::Connection::open(archive).unwrap();
     let mut q = db
         .prepare(
-            "SELECT v.document FROM documents d JOIN versions v ON v.row = d.row AND v.version = d.version ORDER BY d.row",
+            "SELECT v.meta, v.text FROM documents d JOIN versions v ON v.row = d.row AND v.version = d.version ORDER BY d.row",
         )
         .unwrap();
-    let docs: Vec<String> = q
-        .query_map([], |r| r.get::<_, String>(0))
+    let docs: Vec<(String, String)> = q
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
         .unwrap()
         .map(|r| r.unwrap())
         .collect();
     let mut text = String::new();
-    for d in &docs {
-        let v: serde_json::Value = serde_json::from_str(d).unwrap();
+    for (meta, body) in &docs {
+        let v: serde_json::Value = serde_json::from_str(meta).unwrap();
         let line = serde_json::json!({
-            "id": v["id"], "title": v["title"], "text": v["text"], "url": v["url"],
+            "id": v["id"], "title": v["title"], "text": body, "url": v["url"],
             "outlet": v["outlet"], "published": v["published"],
         });
         text.push_str(&line.to_string());

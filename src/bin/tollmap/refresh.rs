@@ -37,7 +37,9 @@ pub fn run(args: &RefreshArgs, quiet: bool) -> Result<ExitCode> {
     }
     let pipeline = crate::build::pipeline_of(b)?;
     let now = jiff::Timestamp::now().to_string();
+    let t0 = std::time::Instant::now();
     let before = Snapshot::of_folder(&b.out);
+    tollmap::util::timing::phase("the previous layers read", t0);
     let (run, report) = match refresh(&pipeline, &mut archive, &b.input.inputs, args.offline, &now)
     {
         Ok(done) => done,
@@ -78,8 +80,10 @@ pub fn run(args: &RefreshArgs, quiet: bool) -> Result<ExitCode> {
     run.files
         .write(&b.out)
         .with_context(|| format!("writing outputs to {}", b.out.display()))?;
+    tollmap::util::timing::phase("written", t0);
     let after = Snapshot::of_folder(&b.out);
     let changes = Changes::between(&before, &after, &report, archive.not_seen_at(&now)?);
+    tollmap::util::timing::phase("changes", t0);
     let json = serde_json::to_vec_pretty(&changes).context("changes.json")?;
     for (name, bytes) in [
         ("changes.json", json),
@@ -91,6 +95,7 @@ pub fn run(args: &RefreshArgs, quiet: bool) -> Result<ExitCode> {
     // The archive keeps the run only once its layers are in place: a run killed before
     // this leaves the archive as it was.
     archive.commit()?;
+    tollmap::util::timing::phase("archive committed", t0);
     say(
         quiet,
         &format!(
