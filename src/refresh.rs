@@ -151,7 +151,7 @@ impl Snapshot {
     /// parallel, each into only the fields compared.
     pub fn of_folder(dir: &std::path::Path) -> Snapshot {
         use rayon::prelude::*;
-        let layers: Vec<Vec<((String, String), (String, Totals))>> = TOTAL_LAYERS
+        let layers: Vec<Vec<TotalsEntry>> = TOTAL_LAYERS
             .par_iter()
             .map(|layer| totals_of(&dir.join(format!("{layer}.geojson")), layer))
             .collect();
@@ -167,8 +167,11 @@ impl Snapshot {
     }
 }
 
+/// (layer, feature id) and (name, totals).
+type TotalsEntry = ((String, String), (String, Totals));
+
 /// The totals of each feature of a layer file (none when it is missing or not readable).
-fn totals_of(path: &std::path::Path, layer: &str) -> Vec<((String, String), (String, Totals))> {
+fn totals_of(path: &std::path::Path, layer: &str) -> Vec<TotalsEntry> {
     #[derive(serde::Deserialize)]
     struct Collection {
         features: Vec<Feature>,
