@@ -1601,3 +1601,52 @@ fn a_linked_folder_is_read_and_a_link_back_up_is_no_loop() {
     let docs: Vec<&str> = claims.iter().filter_map(|c| c["doc"].as_str()).collect();
     assert_eq!(docs, ["linked/story"], "{}", stderr(&o));
 }
+
+#[test]
+fn two_nights_of_claims_csv_give_each_claim_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first");
+    let o = tollmap(&[
+        "-q",
+        "build",
+        &examples(),
+        "--out",
+        first.to_str().unwrap(),
+        "--no-web",
+        "--no-tiles",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let night1 = dir.path().join("night1.csv");
+    let night2 = dir.path().join("night2.csv");
+    std::fs::copy(first.join("claims.csv"), &night1).unwrap();
+    std::fs::copy(first.join("claims.csv"), &night2).unwrap();
+    let again = dir.path().join("again");
+    let o = tollmap(&[
+        "-q",
+        "build",
+        night1.to_str().unwrap(),
+        night2.to_str().unwrap(),
+        "--out",
+        again.to_str().unwrap(),
+        "--no-web",
+        "--no-tiles",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("repeat ids already read"),
+        "{}",
+        stderr(&o)
+    );
+    let ids = |dir: &std::path::Path| -> Vec<String> {
+        let text = std::fs::read_to_string(dir.join("claims.csv")).unwrap();
+        text.lines()
+            .skip(1)
+            .map(|l| l.split(',').next().unwrap().to_string())
+            .collect()
+    };
+    let mut want = ids(&first);
+    want.sort();
+    let mut got = ids(&again);
+    got.sort();
+    assert_eq!(got, want);
+}

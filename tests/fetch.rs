@@ -892,3 +892,36 @@ fn links_past_the_fetch_deadline_fail_at_once_each_named() {
         started.elapsed()
     );
 }
+
+#[test]
+fn a_saved_feed_file_is_read_and_its_linked_pages_fetched() {
+    let base = serve(|r| match r.path.as_str() {
+        "/page" => good_page(),
+        _ => reply("404 Not Found", "text/plain", "no"),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let feed = dir.path().join("saved.xml");
+    std::fs::write(
+        &feed,
+        format!(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title>\
+             <item><guid>full</guid><title>Douma</title><pubDate>Tue, 14 May 2019 08:00:00 GMT</pubDate>\
+             <description>Four people were killed in Douma on Tuesday. {FILLER}</description></item>\
+             <item><guid>teaser</guid><title>Ariha</title><link>{base}/page</link></item>\
+             </channel></rss>"
+        ),
+    )
+    .unwrap();
+    let o = tollmap(&["extract", feed.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    let docs: std::collections::BTreeSet<String> = claims(&o)
+        .iter()
+        .map(|c| c["doc"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        docs.into_iter().collect::<Vec<_>>(),
+        ["full", "teaser"],
+        "{err}"
+    );
+}

@@ -41,8 +41,10 @@ pub struct FeedError(#[source] feed_rs::parser::ParseFeedError);
 
 /// The items of a feed.
 pub fn read_feed(bytes: &[u8], source: &str) -> Result<Vec<FeedItem>, FeedError> {
+    // Relative links resolve against a feed's URL; a saved file has none.
+    let base = (source.starts_with("http://") || source.starts_with("https://")).then_some(source);
     let feed = feed_rs::parser::Builder::new()
-        .base_uri(Some(source))
+        .base_uri(base)
         .build()
         .parse(bytes)
         .map_err(FeedError)?;

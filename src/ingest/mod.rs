@@ -94,6 +94,17 @@ pub enum IngestError {
         /// The input that used it first.
         first: String,
     },
+    /// Rows of event tables whose claim ids were read before (a table given twice, two
+    /// nights' `claims.csv`): the later ones are left out (a warning).
+    #[error(
+        "{count} claims of event tables repeat ids already read (the first: `{example}`); left out"
+    )]
+    RepeatedClaims {
+        /// How many.
+        count: usize,
+        /// The first repeated id.
+        example: String,
+    },
 }
 
 /// Options for reading inputs.
@@ -132,6 +143,9 @@ pub struct Ingested {
     /// Inputs that failed (each message names the URL and what went wrong) or were served
     /// from the cache because their server failed; the run goes on without them.
     pub warnings: Vec<String>,
+    /// Items of saved feed files that carry only a link: their pages are fetched with the
+    /// URL inputs.
+    pub(crate) links: Vec<(feed::FeedItem, String)>,
 }
 
 /// Reads every input (files or directories) into documents.
@@ -153,7 +167,7 @@ pub fn documents(inputs: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, I
             Err(e) => failures.push(e),
         }
     }
-    if !urls.is_empty() {
+    if !urls.is_empty() || !out.links.is_empty() {
         read_any |= read_urls(&urls, opts, &mut out, &mut failures) > 0;
     }
     // Some inputs failed: the others go on, and the failures are reported (exit code 1).
@@ -168,6 +182,7 @@ pub fn documents(inputs: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, I
     }
     let mut left_out = skip_repeated_ids(&mut out);
     left_out.extend(skip_oversized(&mut out));
+    left_out.extend(skip_repeated_claims(&mut out));
     // Every document left out, and nothing else read: as when every input fails.
     if out.documents.is_empty() && out.claims.is_empty() {
         if let Some(first) = left_out.into_iter().next() {
@@ -252,6 +267,24 @@ fn skip_repeated_ids(out: &mut Ingested) -> Vec<IngestError> {
     repeated
 }
 
+/// Keeps the first claim of each id among the rows of event tables.
+fn skip_repeated_claims(out: &mut Ingested) -> Option<IngestError> {
+    let mut seen = std::collections::HashSet::with_capacity(out.claims.len());
+    let mut example = None;
+    let before = out.claims.len();
+    out.claims.retain(|c| {
+        let new = seen.insert(c.id.clone());
+        if !new && example.is_none() {
+            example = Some(c.id.clone());
+        }
+        new
+    });
+    example.map(|example| IngestError::RepeatedClaims {
+        count: before - out.claims.len(),
+        example,
+    })
+}
+
 /// Fetches URL inputs: pages become documents, feeds one document per item (fetching the
 /// items' links when the feed carries only teasers). A URL that cannot be fetched, or whose
 /// body is neither a readable page nor a feed, goes to `failures`. Returns the number of URLs
@@ -282,7 +315,7 @@ fn read_urls(
     let mut obtained = 0;
     let mut seen: std::collections::HashSet<String> =
         out.documents.iter().map(|d| d.id.clone()).collect();
-    let mut to_fetch: Vec<(feed::FeedItem, String)> = Vec::new();
+    let mut to_fetch: Vec<(feed::FeedItem, String)> = std::mem::take(&mut out.links);
     let note = |f: &fetch::Fetched, warnings: &mut Vec<String>| {
         if let fetch::Origin::Stale(why) = &f.origin {
             warnings.push(format!(
@@ -314,26 +347,7 @@ fn read_urls(
                     if !items.is_empty() {
                         keep(&f, &mut out.warnings);
                     }
-                    for item in items {
-                        if !seen.insert(item.id.clone()) {
-                            continue; // the same item in two feeds
-                        }
-                        match (&item.text, &item.link) {
-                            (Some(text), _) => out.documents.push(Document {
-                                id: item.id.clone(),
-                                title: item.title.clone(),
-                                text: boilerplate::trim(text).to_string(),
-                                source: url.clone(),
-                                url: item.link.clone(),
-                                outlet: None,
-                                published: item.published,
-                            }),
-                            (None, Some(link)) => to_fetch.push((item.clone(), link.clone())),
-                            (None, None) => out
-                                .warnings
-                                .push(format!("{url}: item `{}` has no text and no link", item.id)),
-                        }
-                    }
+                    take_items(items, url, &mut seen, out, &mut to_fetch);
                 }
                 Err(e) => failures.push(url_failure(url, Box::new(e))),
             }
@@ -360,6 +374,38 @@ fn read_urls(
     }
     read_linked_items(&fetcher, to_fetch, out, &keep, &note);
     obtained
+}
+
+/// The items of a feed read from `source`: each with its text becomes a document, each with
+/// only a link goes to `to_fetch`; an item already seen (in another feed) is skipped.
+fn take_items(
+    items: Vec<feed::FeedItem>,
+    source: &str,
+    seen: &mut std::collections::HashSet<String>,
+    out: &mut Ingested,
+    to_fetch: &mut Vec<(feed::FeedItem, String)>,
+) {
+    for item in items {
+        if !seen.insert(item.id.clone()) {
+            continue; // the same item in two feeds
+        }
+        match (&item.text, &item.link) {
+            (Some(text), _) => out.documents.push(Document {
+                id: item.id.clone(),
+                title: item.title.clone(),
+                text: boilerplate::trim(text).to_string(),
+                source: source.to_string(),
+                url: item.link.clone(),
+                outlet: None,
+                published: item.published,
+            }),
+            (None, Some(link)) => to_fetch.push((item.clone(), link.clone())),
+            (None, None) => out.warnings.push(format!(
+                "{source}: item `{}` has no text and no link",
+                item.id
+            )),
+        }
+    }
 }
 
 /// Fetches the pages that feed items link to (feeds that carry only teasers) and reads
@@ -501,6 +547,7 @@ enum Kind {
     Jsonl,
     Table,
     Html,
+    Feed,
 }
 
 fn kind_of(p: &Path) -> Option<Kind> {
@@ -517,6 +564,7 @@ fn kind_of(p: &Path) -> Option<Kind> {
         Some("jsonl" | "ndjson") => Some(Kind::Jsonl),
         Some("csv") => Some(Kind::Table),
         Some("html" | "htm") => Some(Kind::Html),
+        Some("xml" | "rss" | "atom") => Some(Kind::Feed),
         _ => None,
     }
 }
@@ -621,6 +669,28 @@ fn read_file_bytes(
 ) -> Result<(), IngestError> {
     let sha256 = crate::util::hash::sha256_hex(&bytes);
     let size = bytes.len() as u64;
+    if let Some(Kind::Feed) = kind_of(path) {
+        // A saved RSS or Atom feed: its items with text are documents, those with only a
+        // link are fetched with the URL inputs.
+        let source = path.display().to_string();
+        let items = feed::read_feed(&bytes, &source).map_err(|e| IngestError::Line {
+            path: path.to_path_buf(),
+            line: 1,
+            message: report::chain(&e),
+        })?;
+        let before = out.documents.len();
+        let mut seen = out.documents.iter().map(|d| d.id.clone()).collect();
+        let mut links = Vec::new();
+        take_items(items, &source, &mut seen, out, &mut links);
+        out.links.extend(links);
+        out.files.push(InputFile {
+            path: path.to_path_buf(),
+            sha256,
+            bytes: size,
+            documents: out.documents.len() - before,
+        });
+        return Ok(());
+    }
     if let Some(Kind::Html) = kind_of(path) {
         // Pages carry their own charset: decoded from their bytes, not as UTF-8.
         let id = file_id(path, root);
@@ -659,7 +729,7 @@ fn read_file_bytes(
             .documents
             .push(read_text(path, file_id(path, root), &text, opts)?),
         Some(Kind::Table) => return read_table_file(path, text.as_bytes(), out),
-        Some(Kind::Html) | None => {
+        Some(Kind::Html | Kind::Feed) | None => {
             return Err(IngestError::Unsupported {
                 path: path.to_path_buf(),
             })

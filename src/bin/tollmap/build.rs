@@ -51,7 +51,7 @@ pub fn report_and_exit(args: &BuildArgs, run: tollmap::BuildRun, quiet: bool) ->
         say(
             quiet,
             &format!(
-                "tollmap: skipped {} (not .txt, .md, .jsonl, .html or .csv)",
+                "tollmap: skipped {} (not .txt, .md, .jsonl, .html, .xml or .csv)",
                 skipped.display()
             ),
         );
