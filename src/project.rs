@@ -101,6 +101,7 @@ const KEYS: &[(&str, &[(&str, Kind)])] = &[
             ("retries", Kind::Word),
             ("max_mb", Kind::Word),
             ("fetch_deadline", Kind::Word),
+            ("host_delay", Kind::Word),
         ],
     ),
     (
@@ -361,6 +362,7 @@ timeout = 30          # seconds per request, body included
 retries = 3
 max_mb = 20
 fetch_deadline = 1800 # seconds for all fetching of a run
+host_delay = 1        # seconds between two requests to one site
 
 [gazetteer]
 # Extra places and aliases (CSV or GeoJSON) that win over the bundled gazetteer.
@@ -395,7 +397,7 @@ mod tests {
             p.get("sources", "inputs").map(|s| &s.value),
             Some(&Value::List(vec!["/srv/map/articles/".into()]))
         );
-        assert_eq!(p.get("build", "period").map(|s| s.line), Some(34));
+        assert_eq!(p.get("build", "period").map(|s| s.line), Some(35));
         assert_eq!(
             p.archive(),
             PathBuf::from("/srv/map/tollmap-archive.sqlite")

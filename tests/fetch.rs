@@ -924,4 +924,52 @@ fn a_saved_feed_file_is_read_and_its_linked_pages_fetched() {
         ["full", "teaser"],
         "{err}"
     );
+    // The manifest lists the page the feed linked to, with its hash.
+    let out = dir.path().join("site");
+    let o = tollmap(&[
+        "-q",
+        "build",
+        feed.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--no-web",
+        "--no-tiles",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let inputs = manifest["inputs"].to_string();
+    assert!(inputs.contains(&format!("{base}/page")), "{inputs}");
+}
+
+#[test]
+fn requests_to_one_host_keep_the_host_delay_apart() {
+    let times = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = times.clone();
+    let base = serve(move |_| {
+        seen.lock().unwrap().push(std::time::Instant::now());
+        good_page()
+    });
+    let urls: Vec<String> = (0..3).map(|i| format!("{base}/page/{i}")).collect();
+    let mut args = vec!["extract", "--host-delay", "0.4"];
+    args.extend(urls.iter().map(String::as_str));
+    let o = tollmap(&args);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let mut t = times.lock().unwrap().clone();
+    t.sort();
+    assert_eq!(t.len(), 3);
+    for pair in t.windows(2) {
+        let gap = pair[1] - pair[0];
+        assert!(gap >= Duration::from_millis(350), "gap {gap:?}");
+    }
 }

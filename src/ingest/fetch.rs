@@ -29,6 +29,9 @@ pub struct FetchOptions {
     pub cache: Option<PathBuf>,
     /// Requests in flight at once.
     pub concurrency: usize,
+    /// The least time between two requests to one host (politeness to a site whose feed
+    /// links many pages); zero for none.
+    pub host_delay: Duration,
     /// Time for all the fetching of one `Fetcher` (every URL, feed link and retry): past it,
     /// a request in flight is cut and the URLs not yet fetched fail at once, each named.
     /// `None`: no bound but the per-request `timeout` times the tries.
@@ -48,6 +51,7 @@ impl Default for FetchOptions {
             cache: None,
             concurrency: 4,
             deadline: Some(Duration::from_secs(30 * 60)),
+            host_delay: Duration::ZERO,
         }
     }
 }

@@ -441,6 +441,13 @@ fn read_linked_items(
                 d.source = fetch::public_url(&d.source);
                 d.url = Some(fetch::public_url(&link));
                 out.documents.push(d);
+                // The manifest lists the pages feeds linked to, as it does the URLs given.
+                out.files.push(InputFile {
+                    path: PathBuf::from(fetch::public_url(&link)),
+                    sha256: crate::util::hash::sha256_hex(&f.bytes),
+                    bytes: f.bytes.len() as u64,
+                    documents: 1,
+                });
             }
             Err(e) => out.warnings.push(format!("{link}: {}", report::chain(&e))),
         }

@@ -147,6 +147,10 @@ pub struct InputArgs {
     /// fetched by then fail, each named.
     #[arg(long, value_name = "SECS", default_value_t = 1800.0, value_parser = between(1.0, 86400.0))]
     pub fetch_deadline: f64,
+    /// Seconds between two requests to one host (0 to 60; 0: none), for sites whose feeds
+    /// link many pages.
+    #[arg(long, value_name = "SECS", default_value_t = 0.0, value_parser = between(0.0, 60.0))]
+    pub host_delay: f64,
     /// Largest body accepted, in megabytes (1 to 4096).
     #[arg(long, value_name = "MB", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=4096))]
     pub max_mb: u64,

@@ -97,6 +97,7 @@ fn fetch_options(args: &cli::InputArgs) -> tollmap::ingest::fetch::FetchOptions 
         deadline: Some(std::time::Duration::from_secs_f64(
             args.fetch_deadline.clamp(1.0, 86400.0),
         )),
+        host_delay: std::time::Duration::from_secs_f64(args.host_delay.clamp(0.0, 60.0)),
         ..Default::default()
     }
 }

@@ -22,6 +22,8 @@ pub struct Fetcher {
     opts: FetchOptions,
     /// When all fetching must end (`FetchOptions::deadline` from the fetcher's making).
     until: Option<std::time::Instant>,
+    /// Each host's next free moment (`FetchOptions::host_delay`).
+    hosts: std::sync::Mutex<std::collections::HashMap<String, std::time::Instant>>,
 }
 
 /// What the cache keeps of a URL besides its body.
@@ -59,6 +61,7 @@ impl Fetcher {
             client,
             opts,
             until,
+            hosts: Default::default(),
         })
     }
 
@@ -169,6 +172,7 @@ impl Fetcher {
                     req = req.header(reqwest::header::IF_MODIFIED_SINCE, lm);
                 }
             }
+            self.wait_for_host(url);
             // One deadline for the whole request, body included: a body that trickles in
             // byte by byte cannot hold it open past `timeout`, nor past the overall deadline.
             let now = std::time::Instant::now();
@@ -252,6 +256,35 @@ impl Fetcher {
             std::thread::sleep(wait);
             delay = delay.saturating_mul(2);
             attempt += 1;
+        }
+    }
+
+    /// Waits until `url`'s host may be asked again (`host_delay` after its last request),
+    /// and books the next slot; other hosts are not held up.
+    fn wait_for_host(&self, url: &str) {
+        if self.opts.host_delay.is_zero() {
+            return;
+        }
+        let host = reqwest::Url::parse(url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_string))
+            .unwrap_or_default();
+        let at = {
+            let Ok(mut hosts) = self.hosts.lock() else {
+                return;
+            };
+            let now = std::time::Instant::now();
+            let at = hosts
+                .get(&host)
+                .copied()
+                .filter(|t| *t > now)
+                .unwrap_or(now);
+            hosts.insert(host, at + self.opts.host_delay);
+            at
+        };
+        let wait = at.saturating_duration_since(std::time::Instant::now());
+        if !wait.is_zero() {
+            std::thread::sleep(wait);
         }
     }
 
