@@ -214,8 +214,17 @@ fn five_nights_lose_nothing_and_match_one_build_of_the_archive() {
     );
     // Night 3: C edited, D under two ids. Killed mid-switch first: the next run is whole.
     night.store(2, Ordering::SeqCst);
-    let o = refresh(&[], &[("TOLLMAP_TEST_DIE_AT", "rename-3")]);
-    assert_eq!(o.status.code(), None, "not killed: {}", stderr(&o));
+    // Killed at each point of the output switch, the archive keeps nothing of the run (it
+    // commits once the layers are in place) and stays readable.
+    for point in ["staged", "journal", "rename-3", "committed"] {
+        let o = refresh(&[], &[("TOLLMAP_TEST_DIE_AT", point)]);
+        assert_eq!(o.status.code(), None, "{point}: not killed: {}", stderr(&o));
+        let db = rusqlite::Connection::open(&archive).unwrap();
+        let n: i64 = db
+            .query_row("SELECT COUNT(*) FROM documents", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 3, "{point}: the archive holds a killed run's documents");
+    }
     let o = refresh(&[], &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
