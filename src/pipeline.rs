@@ -37,6 +37,7 @@ pub struct Pipeline {
     events: aggregate::EventRules,
     tiles: Option<output::TileOptions>,
     web: Option<output::web::WebOptions>,
+    progress: Option<crate::util::progress::Progress>,
 }
 
 /// What `Pipeline::build` produced: the documents and the files to write (the claims are in
@@ -70,7 +71,15 @@ impl Pipeline {
             web: Some(output::web::WebOptions::default()),
             #[cfg(not(feature = "web"))]
             web: None,
+            progress: None,
         }
+    }
+
+    /// Reports fetching and extraction as they go (a progress bar's feed).
+    pub fn progress(mut self, progress: Option<crate::util::progress::Progress>) -> Pipeline {
+        self.ingest.fetch.progress = progress.clone();
+        self.progress = progress;
+        self
     }
 
     /// The web map `build` writes (`index.html` and its files), or none.
@@ -93,7 +102,9 @@ impl Pipeline {
 
     /// How URL inputs are fetched (timeouts, retries, cache).
     pub fn fetch(mut self, fetch: ingest::fetch::FetchOptions) -> Pipeline {
+        let progress = fetch.progress.clone().or_else(|| self.progress.clone());
         self.ingest.fetch = fetch;
+        self.ingest.fetch.progress = progress;
         self
     }
 
@@ -129,8 +140,20 @@ impl Pipeline {
 
     /// The claims of each document, extracted in parallel, in document order.
     pub fn extract_per_document(&self, docs: &[Document]) -> Vec<Vec<Claim>> {
+        let done = std::sync::atomic::AtomicUsize::new(0);
         docs.par_iter()
-            .map(|d| extract::claims(d, &self.gazetteer))
+            .map(|d| {
+                let claims = extract::claims(d, &self.gazetteer);
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                crate::util::progress::tick(
+                    self.progress.as_ref(),
+                    "extracting",
+                    n,
+                    docs.len(),
+                    64,
+                );
+                claims
+            })
             .collect()
     }
 
@@ -301,5 +324,39 @@ fn summary_counts(summary: &Summary<'_>, counted: Counts) -> Counts {
         events_outside_admin1: summary.outside_admin1,
         events_outside_admin2: summary.outside_admin2,
         ..counted
+    }
+}
+
+#[cfg(test)]
+mod progress_tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    #[test]
+    fn extraction_reports_its_progress_to_the_end() {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let progress = crate::util::progress::Progress::new(move |what, done, total| {
+            log.lock().unwrap().push((what, done, total));
+        });
+        let pipeline = Pipeline::new().unwrap().progress(Some(progress));
+        let docs: Vec<Document> = (0..130)
+            .map(|i| Document {
+                id: format!("d{i}"),
+                title: None,
+                text: "Five civilians were killed in Ariha.".into(),
+                source: "test".into(),
+                url: None,
+                outlet: None,
+                published: None,
+            })
+            .collect();
+        assert_eq!(pipeline.extract(&docs).len(), 130);
+        let seen = seen.lock().unwrap();
+        assert!(seen
+            .iter()
+            .all(|(what, _, total)| *what == "extracting" && *total == 130));
+        assert!(seen.contains(&("extracting", 130, 130)), "{seen:?}");
+        assert!(seen.len() >= 3, "{seen:?}");
     }
 }

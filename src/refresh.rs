@@ -254,30 +254,23 @@ fn manifest_hashes(path: &std::path::Path) -> std::collections::BTreeMap<String,
     out
 }
 
-/// The layer files whose bytes say whether the map changed (not the manifest, which names
-/// the run's inputs).
-pub const LAYER_FILES: [&str; 9] = [
-    "claims.geojson",
-    "events.geojson",
-    "places.geojson",
-    "origins.geojson",
-    "admin1.geojson",
-    "admin2.geojson",
-    "claims.csv",
-    "cumulative.csv",
-    "unresolved.csv",
-];
-
-/// True when the staged files' layers differ from the folder's (`--check`).
+/// True when the staged files differ from the folder's (`--check`): any output but the
+/// manifest (which names the run's inputs) new, gone or with other bytes.
 pub fn layers_differ(before: &Snapshot, files: &crate::output::BuildFiles) -> bool {
-    LAYER_FILES.iter().any(|name| {
-        let new = files
-            .files
-            .iter()
-            .find(|f| f.name == *name)
-            .map(|f| &f.sha256);
-        new != before.hashes.get(*name)
-    })
+    let kept = |name: &str| name != "manifest.json";
+    let now: std::collections::BTreeMap<&str, &str> = files
+        .files
+        .iter()
+        .filter(|f| kept(&f.name))
+        .map(|f| (f.name.as_str(), f.sha256.as_str()))
+        .collect();
+    let was: std::collections::BTreeMap<&str, &str> = before
+        .hashes
+        .iter()
+        .filter(|(name, _)| kept(name))
+        .map(|(n, h)| (n.as_str(), h.as_str()))
+        .collect();
+    now != was
 }
 
 /// A place or area whose totals moved.

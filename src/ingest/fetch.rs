@@ -29,6 +29,8 @@ pub struct FetchOptions {
     pub cache: Option<PathBuf>,
     /// Requests in flight at once.
     pub concurrency: usize,
+    /// Told of each URL fetched (`"fetching"`, done, total).
+    pub progress: Option<crate::util::progress::Progress>,
     /// The least time between two requests to one host (politeness to a site whose feed
     /// links many pages); zero for none.
     pub host_delay: Duration,
@@ -52,6 +54,7 @@ impl Default for FetchOptions {
             concurrency: 4,
             deadline: Some(Duration::from_secs(30 * 60)),
             host_delay: Duration::ZERO,
+            progress: None,
         }
     }
 }

@@ -18,9 +18,13 @@ pub fn run(args: &BuildArgs, quiet: bool) -> Result<ExitCode> {
     // Ctrl-C or SIGTERM removes this build's before the process ends.
     let staging = tollmap::output::Staging::create(&args.out)?;
     crate::signals::remove_on_stop(staging.path().to_path_buf())?;
-    let pipeline = pipeline_of(args)?;
-    let run = pipeline.build(&args.input.inputs)?;
-    report_and_exit(args, run, quiet)
+    let (progress, bar) = crate::progress_bar(quiet);
+    let pipeline = pipeline_of(args)?.progress(progress);
+    let run = pipeline.build(&args.input.inputs);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    report_and_exit(args, run?, quiet)
 }
 
 /// The pipeline a build's options make.

@@ -77,6 +77,34 @@ fn warned(warnings: &[String]) -> bool {
     !warnings.is_empty()
 }
 
+/// A progress bar on stderr for fetching and extracting, when stderr is a terminal and
+/// the run is not `--quiet` (else none: one summary line says what was done). The bar is
+/// returned too, to be cleared when the work is over.
+fn progress_bar(
+    quiet: bool,
+) -> (
+    Option<tollmap::util::progress::Progress>,
+    Option<indicatif::ProgressBar>,
+) {
+    use std::io::IsTerminal;
+    if quiet || !std::io::stderr().is_terminal() {
+        return (None, None);
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "tollmap: {msg:<10} [{bar:30}] {pos}/{len} ({elapsed})",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    let drawn = bar.clone();
+    let progress = tollmap::util::progress::Progress::new(move |what, done, total| {
+        drawn.set_message(what);
+        drawn.set_length(total as u64);
+        drawn.set_position(done as u64);
+    });
+    (Some(progress), Some(bar))
+}
+
 /// Fails (exit 2) when a command that reads inputs was given none, directly or by a project.
 fn require_inputs(args: &cli::InputArgs) -> Result<()> {
     if args.inputs.is_empty() {

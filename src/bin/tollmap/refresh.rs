@@ -35,13 +35,17 @@ pub fn run(args: &RefreshArgs, quiet: bool) -> Result<ExitCode> {
     if let Some(s) = &staging {
         crate::signals::remove_on_stop(s.path().to_path_buf())?;
     }
-    let pipeline = crate::build::pipeline_of(b)?;
+    let (progress, bar) = crate::progress_bar(quiet);
+    let pipeline = crate::build::pipeline_of(b)?.progress(progress);
     let now = jiff::Timestamp::now().to_string();
     let t0 = std::time::Instant::now();
     let before = Snapshot::of_folder(&b.out);
     tollmap::util::timing::phase("the previous layers read", t0);
-    let (run, report) = match refresh(&pipeline, &mut archive, &b.input.inputs, args.offline, &now)
-    {
+    let refreshed = refresh(&pipeline, &mut archive, &b.input.inputs, args.offline, &now);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let (run, report) = match refreshed {
         Ok(done) => done,
         Err(RefreshError::NothingToBuild(e)) => {
             let _ = std::io::Write::write_all(

@@ -361,6 +361,7 @@ impl Fetcher {
     /// Fetches several URLs, `concurrency` at a time; results in input order.
     pub fn fetch_all(&self, urls: &[String]) -> Vec<Result<Fetched, FetchError>> {
         let next = std::sync::atomic::AtomicUsize::new(0);
+        let done = std::sync::atomic::AtomicUsize::new(0);
         let results: std::sync::Mutex<Vec<Option<Result<Fetched, FetchError>>>> =
             std::sync::Mutex::new((0..urls.len()).map(|_| None).collect());
         std::thread::scope(|s| {
@@ -372,6 +373,14 @@ impl Fetcher {
                     if let Ok(mut all) = results.lock() {
                         all[i] = Some(r);
                     }
+                    let n = done.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+                    crate::util::progress::tick(
+                        self.opts.progress.as_ref(),
+                        "fetching",
+                        n,
+                        urls.len(),
+                        1,
+                    );
                 });
             }
         });
