@@ -433,11 +433,6 @@ impl Archive {
             .map(|n| usize::try_from(n).unwrap_or(0))
             .map_err(self.sql("counting documents not seen"))
     }
-
-    /// The file.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
 }
 
 /// `ARCHIVE.lock`: the file a refresh locks.

@@ -201,12 +201,10 @@ impl Project {
             #[serde(default)]
             build: std::collections::BTreeMap<Spanned<String>, Spanned<toml::Value>>,
         }
-        // The same lines, not the same offsets: a line is counted in the text its span is of.
-        let stripped = strip_top_keys(text);
-        let line_in_sections =
-            |offset: usize| stripped[..offset.min(stripped.len())].matches('\n').count() + 1;
-        let sections: Sections = toml::from_str(&stripped).map_err(|e| {
-            let line = e.span().map_or(1, |s| line_in_sections(s.start));
+        // The sections again, with their keys' spans (the top-level keys, read above, are
+        // fields `Sections` ignores).
+        let sections: Sections = toml::from_str(text).map_err(|e| {
+            let line = e.span().map_or(1, |s| line_of(s.start));
             invalid(line, e.message().trim().to_string())
         })?;
         for (name, map) in [
@@ -216,7 +214,7 @@ impl Project {
             ("build", &sections.build),
         ] {
             for (k, v) in map {
-                entries.push((name, k, v, line_in_sections(v.span().start)));
+                entries.push((name, k, v, line_of(v.span().start)));
             }
         }
         entries.sort_by_key(|e| e.3);
@@ -280,24 +278,6 @@ impl Project {
 
 /// The archive's name when nothing names it.
 pub const DEFAULT_ARCHIVE: &str = "tollmap-archive.sqlite";
-
-/// The text with the keys before the first section removed (each on its line), so that the
-/// sections alone can be read as a struct; lines stay where they were.
-fn strip_top_keys(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut in_section = false;
-    for line in text.split_inclusive('\n') {
-        if line.trim_start().starts_with('[') {
-            in_section = true;
-        }
-        if in_section || line.trim_start().starts_with('#') || line.trim().is_empty() {
-            out.push_str(line);
-        } else {
-            out.push_str(if line.ends_with('\n') { "\n" } else { "" });
-        }
-    }
-    out
-}
 
 /// A value of the kind its key takes.
 fn value_of(v: &toml::Value, kind: Kind, base: &Path) -> Result<Value, String> {

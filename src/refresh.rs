@@ -37,8 +37,6 @@ pub struct RefreshReport {
     pub documents: usize,
     /// Sources that failed, or were served from the cache (each named); the run went on.
     pub warnings: Vec<String>,
-    /// True when no source could be read this run (the archive alone was built from).
-    pub all_sources_failed: bool,
 }
 
 /// Runs one refresh inside the archive's transaction (begun here; the caller commits once
@@ -71,7 +69,6 @@ pub fn refresh(
                 tables.skipped = read.skipped;
             }
             Err(crate::Error::Ingest(e)) => {
-                report.all_sources_failed = true;
                 report.warnings.push(crate::util::report::chain(&e));
                 if archive.is_empty()? {
                     return Err(RefreshError::NothingToBuild(e));

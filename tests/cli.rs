@@ -24,26 +24,19 @@ fn stderr(o: &Output) -> String {
 }
 
 const LAYERS: &[&str] = &["claims.geojson", "places.geojson", "origins.geojson"];
-const FILES: &[&str] = &[
-    "claims.geojson",
-    "events.geojson",
-    "places.geojson",
-    "origins.geojson",
-    "admin1.geojson",
-    "admin2.geojson",
-    "claims.csv",
-    "cumulative.csv",
-    "unresolved.csv",
-    "tollmap.gpkg",
-    "manifest.json",
-];
+/// The layers, the GeoPackage and the manifest.
+fn files() -> impl Iterator<Item = &'static str> {
+    common::LAYER_FILES
+        .into_iter()
+        .chain(["tollmap.gpkg", "manifest.json"])
+}
 
 #[test]
 fn build_writes_rfc7946_layers_inside_syria() {
     let out = tempfile::tempdir().unwrap();
     let o = tollmap(&["build", &examples(), "--out", out.path().to_str().unwrap()]);
     assert!(o.status.success(), "{}", stderr(&o));
-    for f in FILES {
+    for f in files() {
         assert!(out.path().join(f).is_file(), "{f} missing");
     }
     for layer in LAYERS {
@@ -135,7 +128,7 @@ fn two_runs_give_identical_bytes() {
         let o = tollmap(&["build", &examples(), "--out", d.path().to_str().unwrap()]);
         assert!(o.status.success(), "{}", stderr(&o));
     }
-    for f in FILES {
+    for f in files() {
         assert_eq!(
             std::fs::read(a.path().join(f)).unwrap(),
             std::fs::read(b.path().join(f)).unwrap(),
@@ -152,8 +145,7 @@ fn failing_build_keeps_output(input: &Path, expect_in_message: &str) {
     assert!(tollmap(&["build", &examples(), "--out", dir])
         .status
         .success());
-    let before: Vec<Vec<u8>> = FILES
-        .iter()
+    let before: Vec<Vec<u8>> = files()
         .map(|f| std::fs::read(out.path().join(f)).unwrap())
         .collect();
     let o = tollmap(&["build", input.to_str().unwrap(), "--out", dir]);
@@ -164,7 +156,7 @@ fn failing_build_keeps_output(input: &Path, expect_in_message: &str) {
         "message `{msg}` lacks `{expect_in_message}`"
     );
     assert!(!msg.contains("panicked"), "{msg}");
-    for (f, old) in FILES.iter().zip(before) {
+    for (f, old) in files().zip(before) {
         assert_eq!(
             std::fs::read(out.path().join(f)).unwrap(),
             old,

@@ -86,7 +86,7 @@ fn serve(handler: impl Fn(&Request) -> Reply + Send + Sync + 'static) -> String 
 }
 
 mod common;
-use common::{files_of, tollmap};
+use common::{files_of, tollmap, FILLER};
 
 fn claims(o: &Output) -> Vec<serde_json::Value> {
     String::from_utf8_lossy(&o.stdout)
@@ -818,14 +818,6 @@ fn a_page_with_an_unknown_charset_is_read_as_utf8() {
     assert_eq!(o.status.code(), Some(0), "{err}");
     assert_eq!(claims(&o).len(), 1, "{err}");
 }
-
-/// Words without a figure that make a feed item's text long enough to be read as the
-/// article, not as a teaser.
-const FILLER: &str = "Residents said the fighting went on for most of the day and that roads \
-out of the area were closed, while aid groups said they could not reach the wounded until the \
-evening. Officials gave no further details of the attack or of those responsible for it, and \
-the road to the coast stayed shut. Shops in the old market did not open, and families who \
-had left the day before said they would not come back until the shelling stopped.";
 
 #[test]
 fn a_feed_of_thousands_of_items_is_read_whole() {

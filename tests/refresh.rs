@@ -8,14 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 mod common;
-use common::{tollmap, tollmap_with};
-
-/// Words without a figure that make an item's text long enough to be read as the article.
-const FILLER: &str = "Residents said the fighting went on for most of the day and that \
-roads out of the area were closed, while aid groups said they could not reach the wounded \
-until the evening. Officials gave no further details of the attack or of those responsible \
-for it, and the road to the coast stayed shut. Shops in the old market did not open, and \
-families who had left the day before said they would not come back soon.";
+use common::{tollmap, tollmap_with, FILLER, LAYER_FILES as LAYERS};
 
 /// One feed item: guid, title, date and its article's first sentence.
 type Item = (&'static str, &'static str, &'static str, &'static str);
@@ -113,19 +106,6 @@ fn serve(night: Arc<AtomicUsize>) -> String {
 fn stderr(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
-
-/// The layer files that must match a plain build byte for byte.
-const LAYERS: [&str; 9] = [
-    "claims.geojson",
-    "events.geojson",
-    "places.geojson",
-    "origins.geojson",
-    "admin1.geojson",
-    "admin2.geojson",
-    "claims.csv",
-    "cumulative.csv",
-    "unresolved.csv",
-];
 
 /// The archive's documents, latest versions in their order, as JSON Lines `build` reads.
 fn archive_as_jsonl(archive: &Path, out: &Path) -> usize {

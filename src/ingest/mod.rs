@@ -180,9 +180,7 @@ pub fn documents(inputs: &[PathBuf], opts: &IngestOptions) -> Result<Ingested, I
         out.warnings
             .extend(failures.iter().map(|e| report::chain(e)));
     }
-    let mut left_out = skip_repeated_ids(&mut out);
-    left_out.extend(skip_oversized(&mut out));
-    left_out.extend(skip_repeated_claims(&mut out));
+    let left_out = leave_out(&mut out);
     // Every document left out, and nothing else read: as when every input fails.
     if out.documents.is_empty() && out.claims.is_empty() {
         if let Some(first) = left_out.into_iter().next() {
@@ -267,20 +265,41 @@ fn skip_repeated_ids(out: &mut Ingested) -> Vec<IngestError> {
     repeated
 }
 
-/// Keeps the first claim of each id among the rows of event tables.
+/// Leaves out what cannot be read twice or safely: documents with an id already read,
+/// documents too long, table rows with a claim id already read. One error each (a warning).
+fn leave_out(out: &mut Ingested) -> Vec<IngestError> {
+    let mut left_out = skip_repeated_ids(out);
+    left_out.extend(skip_oversized(out));
+    left_out.extend(skip_repeated_claims(out));
+    left_out
+}
+
+/// Keeps the first claim of each id among the rows of event tables (ids borrowed, not
+/// copied: tables run to millions of rows).
 fn skip_repeated_claims(out: &mut Ingested) -> Option<IngestError> {
-    let mut seen = std::collections::HashSet::with_capacity(out.claims.len());
-    let mut example = None;
-    let before = out.claims.len();
-    out.claims.retain(|c| {
-        let new = seen.insert(c.id.clone());
-        if !new && example.is_none() {
-            example = Some(c.id.clone());
+    let repeated: Vec<usize> = {
+        let mut seen = crate::util::hash::FnvHashSet::default();
+        seen.reserve(out.claims.len());
+        out.claims
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| !seen.insert(c.id.as_str()))
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let example = out.claims.get(*repeated.first()?)?.id.clone();
+    let mut at = 0;
+    let mut next = repeated.iter().peekable();
+    out.claims.retain(|_| {
+        let keep = next.peek() != Some(&&at);
+        if !keep {
+            next.next();
         }
-        new
+        at += 1;
+        keep
     });
-    example.map(|example| IngestError::RepeatedClaims {
-        count: before - out.claims.len(),
+    Some(IngestError::RepeatedClaims {
+        count: repeated.len(),
         example,
     })
 }
@@ -666,7 +685,7 @@ fn read_file(
 }
 
 /// Reads the bytes of one input file (of the type its name says) that is not read through a
-/// map: a text, Markdown, JSON Lines or HTML file.
+/// map: a text, Markdown, JSON Lines, HTML or feed file.
 fn read_file_bytes(
     path: &Path,
     root: Option<&Path>,
@@ -759,9 +778,10 @@ fn read_file_bytes(
 }
 
 /// Reads one input from bytes the caller already holds, as `documents` reads a file of that
-/// name: its type by the extension of `path` (`.txt`/`.md`, `.jsonl`, `.html`, `.csv`), and
-/// `path` in every message and in the document ids. Repeated and oversized documents are left
-/// out with a warning, as in `documents`.
+/// name: its type by the extension of `path` (`.txt`/`.md`, `.jsonl`, `.html`, `.xml`,
+/// `.csv`), and `path` in every message and in the document ids. Repeated and oversized
+/// documents are left out with a warning, as in `documents`. Nothing is fetched: a feed's
+/// items that carry only a link are named in a warning.
 pub fn read_bytes(
     path: &Path,
     bytes: &[u8],
@@ -777,8 +797,14 @@ pub fn read_bytes(
         Some(Kind::Table) => read_table_file(path, bytes, &mut out)?,
         Some(_) => read_file_bytes(path, None, bytes.to_vec(), opts, &mut out)?,
     }
-    let mut left_out = skip_repeated_ids(&mut out);
-    left_out.extend(skip_oversized(&mut out));
+    for (item, link) in std::mem::take(&mut out.links) {
+        out.warnings.push(format!(
+            "{}: item `{}` has only a link ({link}); its page was not fetched",
+            path.display(),
+            item.id
+        ));
+    }
+    let left_out = leave_out(&mut out);
     out.warnings
         .extend(left_out.iter().map(|e| report::chain(e)));
     Ok(out)

@@ -55,3 +55,24 @@ pub fn files_of(dir: &Path) -> Vec<(String, Vec<u8>)> {
     out.sort();
     out
 }
+
+/// The layer and table files of a build, which must be the same bytes for the same claims.
+pub const LAYER_FILES: [&str; 9] = [
+    "claims.geojson",
+    "events.geojson",
+    "places.geojson",
+    "origins.geojson",
+    "admin1.geojson",
+    "admin2.geojson",
+    "claims.csv",
+    "cumulative.csv",
+    "unresolved.csv",
+];
+
+/// Words without a figure that make a feed item's text long enough to be read as the
+/// article, not as a teaser.
+pub const FILLER: &str = "Residents said the fighting went on for most of the day and that roads \
+out of the area were closed, while aid groups said they could not reach the wounded until the \
+evening. Officials gave no further details of the attack or of those responsible for it, and \
+the road to the coast stayed shut. Shops in the old market did not open, and families who \
+had left the day before said they would not come back until the shelling stopped.";

@@ -1,6 +1,7 @@
 //! `tollmap refresh`: the sources into the archive, the layers from the whole archive, and
 //! `changes.json` / `changes.md` saying what moved.
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -48,14 +49,11 @@ pub fn run(args: &RefreshArgs, quiet: bool) -> Result<ExitCode> {
     let (run, report) = match refreshed {
         Ok(done) => done,
         Err(RefreshError::NothingToBuild(e)) => {
-            let _ = std::io::Write::write_all(
-                &mut std::io::stderr(),
-                format!(
-                    "tollmap: error: every source failed and {} holds no documents: {}\n",
-                    archive_path.display(),
-                    tollmap::util::report::chain(&e)
-                )
-                .as_bytes(),
+            let _ = writeln!(
+                std::io::stderr(),
+                "tollmap: error: every source failed and {} holds no documents: {}",
+                archive_path.display(),
+                tollmap::util::report::chain(&e)
             );
             return Ok(ExitCode::from(NOTHING));
         }

@@ -176,7 +176,7 @@ impl Fetcher {
             // One deadline for the whole request, body included: a body that trickles in
             // byte by byte cannot hold it open past `timeout`, nor past the overall deadline.
             let now = std::time::Instant::now();
-            if self.until.is_some_and(|u| now >= u) {
+            if self.out_of_time(now) {
                 return Err(self.past_deadline());
             }
             let deadline =
@@ -247,10 +247,7 @@ impl Fetcher {
                 Err(e) => return Err(FetchFault::Request(Box::new(e))),
             };
             let wait = retry_in.min(self.opts.max_delay);
-            if self
-                .until
-                .is_some_and(|u| std::time::Instant::now() + wait >= u)
-            {
+            if self.out_of_time(std::time::Instant::now() + wait) {
                 return Err(self.past_deadline());
             }
             std::thread::sleep(wait);
@@ -291,13 +288,18 @@ impl Fetcher {
     /// The fault of a request that ran out of time after `tries` tries: its own timeout, or
     /// the overall deadline when that has passed.
     fn timed_out(&self, tries: u32) -> FetchFault {
-        if self.until.is_some_and(|u| std::time::Instant::now() >= u) {
+        if self.out_of_time(std::time::Instant::now()) {
             return self.past_deadline();
         }
         FetchFault::Timeout {
             after: self.opts.timeout,
             tries,
         }
+    }
+
+    /// True when `at` is past the overall deadline.
+    fn out_of_time(&self, at: std::time::Instant) -> bool {
+        self.until.is_some_and(|u| at >= u)
     }
 
     /// The fault of a request the overall deadline stopped.
