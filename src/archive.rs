@@ -81,6 +81,9 @@ pub struct Kept {
     pub document: Document,
     /// Its claims under the extraction asked for, when kept.
     pub claims: Option<Vec<Claim>>,
+    /// The version's content hash (`Document::content_hash`: the text is not read back
+    /// when the claims are kept).
+    pub content_hash: String,
 }
 
 /// An archive open for one run; dropped, it lets the next run take it.
@@ -229,7 +232,7 @@ impl Archive {
         source: &str,
         now: &str,
     ) -> Result<Recorded, ArchiveError> {
-        let hash = content_hash(doc);
+        let hash = doc.content_hash();
         let found: Option<(i64, i64, String)> = self
             .conn
             .query_row(
@@ -324,7 +327,7 @@ impl Archive {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT d.row, d.version, v.meta, c.claims, CASE WHEN c.claims IS NULL THEN v.text ELSE '' END
+                "SELECT d.row, d.version, v.meta, c.claims, CASE WHEN c.claims IS NULL THEN v.text ELSE '' END, v.content_hash
                  FROM documents d
                  JOIN versions v ON v.row = d.row AND v.version = d.version
                  LEFT JOIN claims c ON c.row = d.row AND c.version = d.version AND c.extraction = ?1
@@ -339,6 +342,7 @@ impl Archive {
                     r.get::<_, String>(2)?,
                     r.get::<_, Option<String>>(3)?,
                     r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
                 ))
             })
             .map_err(self.sql("reading the documents"))?;
@@ -349,7 +353,7 @@ impl Archive {
         use rayon::prelude::*;
         let path = &self.path;
         raw.into_par_iter()
-            .map(|(row, version, meta, claims, text)| {
+            .map(|(row, version, meta, claims, text, content_hash)| {
                 let damaged = |what: &str, e: serde_json::Error| ArchiveError::Damaged {
                     path: path.clone(),
                     message: format!("{what} of row {row}: {e}"),
@@ -363,6 +367,7 @@ impl Archive {
                     version,
                     document: meta.into_document(text),
                     claims,
+                    content_hash,
                 })
             })
             .collect()
@@ -440,20 +445,6 @@ fn lock_path(archive: &Path) -> PathBuf {
     let mut name = archive.file_name().unwrap_or_default().to_os_string();
     name.push(".lock");
     archive.with_file_name(name)
-}
-
-/// The hash that tells two versions apart: the text and what extraction reads besides it.
-fn content_hash(doc: &Document) -> String {
-    let mut all = String::new();
-    for part in [
-        doc.text.as_str(),
-        doc.title.as_deref().unwrap_or(""),
-        &doc.published.map(|d| d.to_string()).unwrap_or_default(),
-    ] {
-        all.push_str(part);
-        all.push('\u{1f}');
-    }
-    crate::util::hash::sha256_hex(all.as_bytes())
 }
 
 /// A document as the archive keeps it, but for its text (a column of its own).

@@ -25,6 +25,24 @@ pub struct Document {
     pub published: Option<Date>,
 }
 
+impl Document {
+    /// The hash that tells two versions of a document apart (lower-case hex SHA-256): its
+    /// text and what extraction reads besides it (title, publication date). The archive keys
+    /// versions by it and the manifest lists it.
+    pub fn content_hash(&self) -> String {
+        let mut all = String::new();
+        for part in [
+            self.text.as_str(),
+            self.title.as_deref().unwrap_or(""),
+            &self.published.map(|d| d.to_string()).unwrap_or_default(),
+        ] {
+            all.push_str(part);
+            all.push('\u{1f}');
+        }
+        crate::util::hash::sha256_hex(all.as_bytes())
+    }
+}
+
 /// How a number of people was stated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -188,10 +188,22 @@ impl Pipeline {
         /// Documents extracted together: enough to keep every thread busy, few enough that
         /// memory holds only their claims.
         const CHUNK: usize = 256;
+        let done = std::sync::atomic::AtomicUsize::new(0);
         let extract_chunk = |chunk: &[Document]| -> Vec<Vec<Claim>> {
             chunk
                 .par_iter()
-                .map(|d| extract::claims(d, &self.gazetteer))
+                .map(|d| {
+                    let claims = extract::claims(d, &self.gazetteer);
+                    let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                    crate::util::progress::tick(
+                        self.progress.as_ref(),
+                        "extracting",
+                        n,
+                        docs.len(),
+                        64,
+                    );
+                    claims
+                })
                 .collect()
         };
         let mut chunks = docs.chunks(CHUNK);
@@ -273,6 +285,7 @@ impl Pipeline {
             files.push(output::stage_manifest(
                 &files,
                 &ingested.files,
+                (docs, &ingested.content_hashes),
                 &self.gazetteer,
                 &counts,
                 opts,
@@ -351,12 +364,24 @@ mod progress_tests {
                 published: None,
             })
             .collect();
-        assert_eq!(pipeline.extract(&docs).len(), 130);
-        let seen = seen.lock().unwrap();
-        assert!(seen
-            .iter()
-            .all(|(what, _, total)| *what == "extracting" && *total == 130));
-        assert!(seen.contains(&("extracting", 130, 130)), "{seen:?}");
-        assert!(seen.len() >= 3, "{seen:?}");
+        // Both ways of extracting: all at once (`build`), and streamed (`extract`).
+        type Extraction<'a> = Box<dyn Fn(&Pipeline, &[Document]) -> usize + 'a>;
+        let ways: [Extraction; 2] = [
+            Box::new(|p, d| p.extract(d).len()),
+            Box::new(|p, d| {
+                p.extract_each(d, |_| Ok::<(), ()>(()))
+                    .expect("nothing fails")
+            }),
+        ];
+        for way in ways {
+            seen.lock().unwrap().clear();
+            assert_eq!(way(&pipeline, &docs), 130);
+            let seen = seen.lock().unwrap();
+            assert!(seen
+                .iter()
+                .all(|(what, _, total)| *what == "extracting" && *total == 130));
+            assert!(seen.contains(&("extracting", 130, 130)), "{seen:?}");
+            assert!(seen.len() >= 3, "{seen:?}");
+        }
     }
 }

@@ -100,15 +100,24 @@ pub fn refresh(
     crate::util::timing::phase("extracted and stored", t0);
     report.extracted = missing.len();
     report.documents = kept.len();
-    let mut per_doc = Vec::with_capacity(kept.len());
+    // The claims moved once into a vector of their exact size (a growing one copies the
+    // 900,000 claims of a large archive several times over).
+    let total = kept
+        .iter()
+        .map(|k| k.claims.as_ref().map_or(0, Vec::len))
+        .sum();
+    let mut claims: Vec<Claim> = Vec::with_capacity(total);
     let mut documents = Vec::with_capacity(kept.len());
+    let mut content_hashes = Vec::with_capacity(kept.len());
     for k in kept {
-        per_doc.push(k.claims.unwrap_or_default());
+        claims.extend(k.claims.unwrap_or_default());
         documents.push(k.document);
+        content_hashes.push(k.content_hash);
     }
-    let claims: Vec<Claim> = per_doc.into_iter().flatten().collect();
+    crate::util::timing::phase("claims gathered", t0);
     let ingested = Ingested {
         documents,
+        content_hashes,
         ..tables
     };
     let run = pipeline.build_from(ingested, claims)?;

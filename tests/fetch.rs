@@ -194,6 +194,31 @@ fn a_page_and_feeds_whose_items_link_to_pages() {
         !cs.iter().any(|c| c["count"]["low"] == 40),
         "related links read: {got:?}"
     );
+    // A build's manifest names the pages the feed linked to, each with its address and
+    // content hash, beside the feed itself among the inputs.
+    let out = tempfile::tempdir().unwrap();
+    let site = out.path().join("site");
+    let o = tollmap(&[
+        "-q",
+        "build",
+        &format!("{base}/rss"),
+        "--no-tiles",
+        "--no-web",
+        "--out",
+        site.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let m: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(site.join("manifest.json")).unwrap()).unwrap();
+    let docs = m["documents"].as_array().unwrap();
+    assert_eq!(docs.len(), 1, "{m}");
+    assert_eq!(docs[0]["id"], "b");
+    assert_eq!(docs[0]["url"], format!("{base}/b"));
+    let sha = docs[0]["sha256"].as_str().unwrap();
+    assert!(
+        sha.len() == 64 && sha.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{sha}"
+    );
 }
 
 #[test]

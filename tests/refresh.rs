@@ -256,6 +256,30 @@ fn five_nights_lose_nothing_and_match_one_build_of_the_archive() {
             "{layer} differs from one build of the archive"
         );
     }
+    // The manifest names every document of the archive (those of nights whose feed no
+    // longer holds them too), each with its address when it has one and the content hash a
+    // build of it gives.
+    let documents = |dir: &std::path::Path| -> Vec<(String, String, bool)> {
+        let m: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+        let mut all: Vec<(String, String, bool)> = m["documents"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                (
+                    d["id"].as_str().unwrap().to_string(),
+                    d["sha256"].as_str().unwrap().to_string(),
+                    d["url"].is_string(),
+                )
+            })
+            .collect();
+        all.sort();
+        all
+    };
+    let listed = documents(&site);
+    assert_eq!(listed.len(), 5, "{listed:?}");
+    assert_eq!(listed, documents(&reference));
     // Offline: the archive alone gives the same layers.
     let offline = dir.path().join("offline");
     let o = tollmap(&[

@@ -146,6 +146,10 @@ pub struct Ingested {
     /// Items of saved feed files that carry only a link: their pages are fetched with the
     /// URL inputs.
     pub(crate) links: Vec<(feed::FeedItem, String)>,
+    /// Each document's content hash (`Document::content_hash`), in the order of
+    /// `documents`, when it is already known (a refresh's, from the archive); left empty, the
+    /// manifest computes them from the texts.
+    pub content_hashes: Vec<String>,
 }
 
 /// Reads every input (files or directories) into documents.

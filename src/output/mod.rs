@@ -878,6 +878,7 @@ fn write_gpkg(
 pub fn stage_manifest(
     files: &[Staged],
     inputs: &[InputFile],
+    (docs, hashes): (&[Document], &[String]),
     gaz: &Gazetteer,
     counts: &Counts,
     opts: BuildOptions<'_>,
@@ -902,12 +903,30 @@ pub fn stage_manifest(
             "sha256": f.sha256,
             "documents": f.documents,
         })).collect::<Vec<_>>(),
+        "documents": manifest_documents(docs, hashes),
         "counts": counts,
         "outputs": outputs,
     });
     let mut text = serde_json::to_string_pretty(&manifest).unwrap_or_default();
     text.push('\n');
     stage("manifest.json", |w| w.write_all(text.as_bytes()))
+}
+
+/// The manifest's list of every document the layers were made from, in input order: its id,
+/// address, source (file, `file:line`, or the feed or page URL) and content hash
+/// (`Document::content_hash`; `hashes` when it holds one per document, else computed here).
+fn manifest_documents(docs: &[Document], hashes: &[String]) -> Vec<serde_json::Value> {
+    use rayon::prelude::*;
+    docs.par_iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let sha256 = match hashes.get(i).filter(|_| hashes.len() == docs.len()) {
+                Some(h) => h.clone(),
+                None => d.content_hash(),
+            };
+            json!({"id": d.id, "url": d.url, "source": d.source, "sha256": sha256})
+        })
+        .collect()
 }
 
 /// A build's hold on its output folder: while it lives, no other build (of this or another

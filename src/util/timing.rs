@@ -19,5 +19,12 @@ pub fn phase(what: &str, t0: std::time::Instant) {
                 .map(|l| l.trim_start_matches("VmRSS:").trim().to_string())
         })
         .unwrap_or_default();
-    eprintln!("{what}: {:.2?} (resident {rss})", t0.elapsed());
+    // Every phase also gives the time since the first timed phase, one clock for the run.
+    static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+    let start = *START.get_or_init(|| t0);
+    eprintln!(
+        "{what}: {:.2?} (at {:.2?}; resident {rss})",
+        t0.elapsed(),
+        start.elapsed()
+    );
 }

@@ -13,9 +13,11 @@ use crate::{fetch_options, gazetteer_of, say, warned};
 /// Runs `extract`.
 pub fn run(args: &ExtractArgs, quiet: bool) -> Result<ExitCode> {
     crate::require_inputs(&args.input)?;
+    let (progress, bar) = crate::progress_bar(quiet);
     let pipeline = Pipeline::with_gazetteer(gazetteer_of(&args.input.gazetteer)?)
         .published(args.input.published)
-        .fetch(fetch_options(&args.input));
+        .fetch(fetch_options(&args.input))
+        .progress(progress);
     let ingested = pipeline.ingest(&args.input.inputs)?;
     // Not locked: the writer runs on a worker thread while the next documents are
     // extracted.
@@ -66,6 +68,9 @@ pub fn run(args: &ExtractArgs, quiet: bool) -> Result<ExitCode> {
         }
     };
     out.flush()?;
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
     say(
         quiet,
         &format!(

@@ -40,9 +40,17 @@ pub fn run(args: &RefreshArgs, quiet: bool) -> Result<ExitCode> {
     let pipeline = crate::build::pipeline_of(b)?.progress(progress);
     let now = jiff::Timestamp::now().to_string();
     let t0 = std::time::Instant::now();
-    let before = Snapshot::of_folder(&b.out);
-    tollmap::util::timing::phase("the previous layers read", t0);
-    let refreshed = refresh(&pipeline, &mut archive, &b.input.inputs, args.offline, &now);
+    // The previous layers are read while the sources are fetched and the archive read.
+    let (before, refreshed) = std::thread::scope(|s| {
+        let before = s.spawn(|| {
+            let snapshot = Snapshot::of_folder(&b.out);
+            tollmap::util::timing::phase("the previous layers read", t0);
+            snapshot
+        });
+        let refreshed = refresh(&pipeline, &mut archive, &b.input.inputs, args.offline, &now);
+        (before.join(), refreshed)
+    });
+    let before = before.map_err(|_| anyhow::anyhow!("reading the previous layers failed"))?;
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
