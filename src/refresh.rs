@@ -78,8 +78,9 @@ pub fn refresh(
         }
     }
     let extraction = Extraction(format!(
-        "tollmap {} gazetteer {}",
+        "tollmap {} extractor {} gazetteer {}",
         env!("CARGO_PKG_VERSION"),
+        crate::extract::REVISION,
         pipeline.gazetteer().version()
     ));
     let t0 = std::time::Instant::now();

@@ -1110,15 +1110,22 @@ struct Figure<'a, 'c> {
     claims: Vec<&'a Item<'c>>,
 }
 
-/// A document's figure for an event: its largest claim, or the sum of the largest claim of
-/// each home village it names when that is larger.
+/// A document's figure for an event: its largest claim (of equal ones, the first in the
+/// text), or the sum of the largest claim of each home village it names when that is larger.
 fn document_figure<'a, 'c>(list: &[&'a Item<'c>]) -> Figure<'a, 'c> {
     let largest = list.iter().copied().max_by(|a, b| {
-        (a.claim.count.low, a.claim.count.high.is_none(), &b.claim.id).cmp(&(
-            b.claim.count.low,
-            b.claim.count.high.is_none(),
-            &a.claim.id,
-        ))
+        (
+            a.claim.count.low,
+            a.claim.count.high.is_none(),
+            b.claim.span[0],
+            &b.claim.id,
+        )
+            .cmp(&(
+                b.claim.count.low,
+                b.claim.count.high.is_none(),
+                a.claim.span[0],
+                &a.claim.id,
+            ))
     });
     let single = match largest {
         Some(l) => Figure {

@@ -35,6 +35,11 @@ use sentence::*;
 use text::Token;
 use words::*;
 
+/// The extractor's revision: raised with every change to the claims it gives (ids included),
+/// so that a refresh extracts again the documents whose claims the archive keeps from an
+/// earlier one. 2: stable claim ids.
+pub const REVISION: u32 = 2;
+
 /// A place with the byte span of the sentence that named it.
 type Located = (Place, [usize; 2]);
 
@@ -50,7 +55,52 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
     context::places_from_restatements(&mut out);
     victims::from_document(&mut out);
     name_generic_claimants(&mut out, &reader.sentences, &reader.analysed);
+    stable_ids(&mut out);
     out
+}
+
+/// Gives each claim its stable id, `DOC#HASH`: the first 10 hex digits of the SHA-256 of the
+/// document id, the claim's sentence (its words, whitespace collapsed), the count's number
+/// (the last word of its phrase, in lower case: "12" of "at least 12") and which of the
+/// sentence's claims on that number it is (1 for the first). Nothing else of the document
+/// goes in, so the id stays when paragraphs are added, removed or edited elsewhere, when
+/// other claims appear or vanish, and when a newer extractor reads the claim's qualifier,
+/// outcome or victims differently. A sentence repeated word for word in one document gives
+/// its second claim the suffix `-2`. References (`part_of`) follow the new ids.
+fn stable_ids(out: &mut [Claim]) {
+    use std::collections::HashMap;
+    let mut on_number: HashMap<([usize; 2], String), usize> = HashMap::new();
+    let mut used: HashMap<String, usize> = HashMap::new();
+    let mut renamed: HashMap<String, String> = HashMap::new();
+    for c in out.iter_mut() {
+        let number = c
+            .count
+            .text
+            .split_whitespace()
+            .next_back()
+            .unwrap_or("")
+            .trim_matches(|ch: char| !ch.is_alphanumeric())
+            .to_lowercase();
+        let nth = on_number.entry((c.span, number.clone())).or_insert(0);
+        *nth += 1;
+        let sentence = c.quote.split_whitespace().collect::<Vec<_>>().join(" ");
+        let key = format!("{}\u{1f}{sentence}\u{1f}{number}\u{1f}{nth}", c.doc);
+        let hash = crate::util::hash::sha256_hex(key.as_bytes());
+        let mut id = format!("{}#{}", c.doc, &hash[..10]);
+        let times = used.entry(id.clone()).or_insert(0);
+        *times += 1;
+        if *times > 1 {
+            id = format!("{id}-{times}");
+        }
+        renamed.insert(std::mem::replace(&mut c.id, id.clone()), id);
+    }
+    for c in out.iter_mut() {
+        if let Some(p) = c.part_of.as_mut() {
+            if let Some(id) = renamed.get(p.as_str()) {
+                p.clone_from(id);
+            }
+        }
+    }
 }
 
 /// The places of a sentence's mentions that `wanted` selects, resolved in the document's

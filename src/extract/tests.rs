@@ -139,7 +139,7 @@ fn cumulative_tolls_and_breakdowns() {
     assert_eq!(cs.len(), 4, "{cs:#?}");
     assert_eq!(cs[0].count.low, 51);
     for part in &cs[1..] {
-        assert_eq!(part.part_of.as_deref(), Some("t#1"));
+        assert_eq!(part.part_of.as_deref(), Some(cs[0].id.as_str()));
         assert_eq!(
             part.event_place().and_then(|p| p.name.as_deref()),
             Some("Jablah")
@@ -148,7 +148,7 @@ fn cumulative_tolls_and_breakdowns() {
 
     let cs = extract("The toll reached 2,000 deaths, including 450 children.");
     assert_eq!(cs.len(), 2);
-    assert_eq!(cs[1].part_of.as_deref(), Some("t#1"));
+    assert_eq!(cs[1].part_of.as_deref(), Some(cs[0].id.as_str()));
 }
 
 #[test]
@@ -636,4 +636,50 @@ fn texts_the_fuzzer_found_do_not_panic() {
     ] {
         let _ = extract(text);
     }
+}
+
+#[test]
+fn claim_ids_stay_when_the_article_around_them_changes() {
+    let ids = |text: &str| -> Vec<(u64, String, Option<String>)> {
+        extract(text)
+            .into_iter()
+            .map(|c| (c.count.low, c.id, c.part_of))
+            .collect()
+    };
+    let story =
+        "Shelling killed 12 people in Ariha on Sunday, among them five children, medics said.\n\n\
+                 Separately, three fighters were wounded in Saraqeb, activists said.";
+    let first = ids(story);
+    assert_eq!(first.len(), 3, "{first:?}");
+    // Ids have the document's id and ten hex digits, and breakdowns point at their total.
+    assert!(
+        first.iter().all(|(_, id, _)| id.starts_with("t#")
+            && id.len() == 12
+            && id[2..].bytes().all(|b| b.is_ascii_hexdigit())),
+        "{first:?}"
+    );
+    assert_eq!(first[1].2.as_ref(), Some(&first[0].1), "{first:?}");
+    // A paragraph with a claim of its own added above, another below: the old claims keep
+    // their ids, the breakdown its link.
+    let grown = format!(
+        "Two civilians were killed in Binnish on Saturday, residents said.\n\n{story}\n\n\
+         Four soldiers were captured near Taftanaz, a monitor said."
+    );
+    let second = ids(&grown);
+    assert_eq!(second.len(), 5, "{second:?}");
+    for old in &first {
+        assert!(second.contains(old), "{old:?} lost in {second:?}");
+    }
+    // Whitespace re-wrapped inside the claim's sentence changes nothing either.
+    let rewrapped = story.replace("among them five", "among them\nfive");
+    assert_eq!(ids(&rewrapped), first);
+    // Editing the claim's own sentence gives it a new id; the other claim keeps its id.
+    let edited = story.replace("medics said", "local medics said");
+    let third = ids(&edited);
+    assert_ne!(third[0].1, first[0].1);
+    assert_eq!(third[2].1, first[2].1);
+    // Two claims on one number in a sentence are told apart.
+    let twice = ids("Five people were killed and five were wounded in Ariha on Sunday.");
+    assert_eq!(twice.len(), 2, "{twice:?}");
+    assert_ne!(twice[0].1, twice[1].1);
 }
