@@ -624,7 +624,8 @@ impl Place {
 /// One claim of people killed, wounded, captured or missing, as a reader can check it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Claim {
-    /// `doc#n`, n counting claims in document order from 1.
+    /// `DOC#HASH`, stable across edits elsewhere in the document and newer extractors (see
+    /// `extract::claims`); a table row's own id (`ucdp:267659`).
     pub id: String,
     /// The document's id.
     pub doc: String,

@@ -159,14 +159,18 @@ impl Pipeline {
 
     /// Claims of event tables, with the places they name but do not locate resolved
     /// through the gazetteer.
-    pub fn table_claims(&self, claims: &[Claim]) -> Vec<Claim> {
-        self.resolve_table_claims(claims.to_vec())
+    pub fn table_claims(&self, claims: &[Claim], placed: &[bool]) -> Vec<Claim> {
+        self.resolve_table_claims(claims.to_vec(), placed)
     }
 
     /// `table_claims`, taking the claims instead of copying them.
-    pub fn resolve_table_claims(&self, mut claims: Vec<Claim>) -> Vec<Claim> {
+    /// `placed[i]` true leaves claim `i` as it is (`Ingested::claims_placed`).
+    pub fn resolve_table_claims(&self, mut claims: Vec<Claim>, placed: &[bool]) -> Vec<Claim> {
         let ctx = gazetteer::Context::default();
-        for c in &mut claims {
+        for (i, c) in claims.iter_mut().enumerate() {
+            if placed.get(i).copied().unwrap_or(false) {
+                continue;
+            }
             for p in &mut c.places {
                 if p.lat.is_none() {
                     *p = self.gazetteer.place(&p.mention, p.role, &ctx);
@@ -248,7 +252,10 @@ impl Pipeline {
     ) -> Result<BuildRun, Error> {
         // The table rows move into the claims (`ingested.claims` is left empty): a large
         // table is held once.
-        let table = self.resolve_table_claims(std::mem::take(&mut ingested.claims));
+        let table = self.resolve_table_claims(
+            std::mem::take(&mut ingested.claims),
+            &std::mem::take(&mut ingested.claims_placed),
+        );
         if claims.is_empty() {
             claims = table;
         } else {
@@ -267,6 +274,19 @@ impl Pipeline {
     /// the claims are grouped and summed, then the layers, the page and the manifest.
     fn stage(&self, ingested: &Ingested, claims: &[Claim]) -> Result<BuildFiles, Error> {
         let docs = &ingested.documents;
+        // What the layers and tables say of each claim's document: the documents read, and
+        // those a claims table described.
+        let described: std::borrow::Cow<'_, [Document]> = if ingested.table_documents.is_empty() {
+            std::borrow::Cow::Borrowed(docs)
+        } else {
+            std::borrow::Cow::Owned(
+                docs.iter()
+                    .chain(&ingested.table_documents)
+                    .cloned()
+                    .collect(),
+            )
+        };
+        let described = &*described;
         let opts = output::BuildOptions {
             period: self.period,
             rules: &self.events,
@@ -274,14 +294,14 @@ impl Pipeline {
             web: self.web.as_ref(),
         };
         std::thread::scope(|s| -> Result<BuildFiles, Error> {
-            let tables = output::spawn(s, "csv", || output::stage_tables(claims))?;
+            let tables = output::spawn(s, "csv", || output::stage_tables(claims, described))?;
             // As are the claims' own counts.
             let counted = output::spawn(s, "counts", || Ok(count_claims(docs, claims)))?;
             let summary = aggregate::summarise(claims, self.period, &self.events);
             let counted = output::joined(counted.join())?;
             let counts = summary_counts(&summary, counted);
             let joined_tables = move || output::joined(tables.join());
-            let mut files = output::stage_build(&summary, docs, counts, joined_tables, opts)?;
+            let mut files = output::stage_build(&summary, described, counts, joined_tables, opts)?;
             files.push(output::stage_manifest(
                 &files,
                 &ingested.files,

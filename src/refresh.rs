@@ -65,6 +65,8 @@ pub fn refresh(
                 }
                 report.warnings = read.warnings;
                 tables.claims = read.claims;
+                tables.claims_placed = read.claims_placed;
+                tables.table_documents = read.table_documents;
                 tables.files = read.files;
                 tables.skipped = read.skipped;
             }

@@ -1662,3 +1662,53 @@ fn two_nights_of_claims_csv_give_each_claim_once() {
     got.sort();
     assert_eq!(got, want);
 }
+
+#[test]
+fn a_build_of_its_own_claims_csv_gives_the_same_outputs() {
+    // The examples (an origin layer among them) and reports with a breakdown, a running
+    // total, several outlets and titles; every output but the manifest (which names the
+    // inputs) must come back byte for byte, the page and the tiles included.
+    let dir = tempfile::tempdir().unwrap();
+    let reports = dir.path().join("reports.jsonl");
+    std::fs::write(&reports, EVENT_REPORTS).unwrap();
+    let first = dir.path().join("first");
+    let o = tollmap(&[
+        "-q",
+        "build",
+        &examples(),
+        reports.to_str().unwrap(),
+        "--out",
+        first.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let second = dir.path().join("second");
+    let o = tollmap(&[
+        "-q",
+        "build",
+        first.join("claims.csv").to_str().unwrap(),
+        "--out",
+        second.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let without_manifest = |dir: &Path| -> Vec<(String, Vec<u8>)> {
+        files_of(dir)
+            .into_iter()
+            .filter(|(name, _)| name != "manifest.json")
+            .collect()
+    };
+    let (a, b) = (without_manifest(&first), without_manifest(&second));
+    assert_eq!(
+        a.iter().map(|f| &f.0).collect::<Vec<_>>(),
+        b.iter().map(|f| &f.0).collect::<Vec<_>>()
+    );
+    for ((name, x), (_, y)) in a.iter().zip(&b) {
+        assert!(x == y, "{name} differs after a build of claims.csv");
+    }
+    // The origins and titles made the trip.
+    let origins = features(&second, "origins.geojson");
+    assert!(!origins.is_empty());
+    let claims = features(&second, "claims.geojson");
+    assert!(claims
+        .iter()
+        .any(|f| f["properties"]["title"] == "Shelling hits Ariha"));
+}

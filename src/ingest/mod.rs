@@ -146,6 +146,14 @@ pub struct Ingested {
     /// Items of saved feed files that carry only a link: their pages are fetched with the
     /// URL inputs.
     pub(crate) links: Vec<(feed::FeedItem, String)>,
+    /// Documents known only by what a claims table (tollmap's own `claims.csv`) says of
+    /// them: id, title, outlet, URL and date, no text. The layers take these for the
+    /// table's claims; they are not listed or counted as documents read.
+    pub table_documents: Vec<Document>,
+    /// For each of `claims`, true when it came from a `places` cell of tollmap's own claims
+    /// table: its places are as tollmap left them and are not resolved again. Shorter than
+    /// `claims` (empty, most often) where the rest are false.
+    pub claims_placed: Vec<bool>,
     /// Each document's content hash (`Document::content_hash`), in the order of
     /// `documents`, when it is already known (a refresh's, from the archive); left empty, the
     /// manifest computes them from the texts.
@@ -292,15 +300,22 @@ fn skip_repeated_claims(out: &mut Ingested) -> Option<IngestError> {
             .collect()
     };
     let example = out.claims.get(*repeated.first()?)?.id.clone();
-    let mut at = 0;
-    let mut next = repeated.iter().peekable();
-    out.claims.retain(|_| {
-        let keep = next.peek() != Some(&&at);
-        if !keep {
-            next.next();
+    let keep: Vec<bool> = {
+        let mut keep = vec![true; out.claims.len()];
+        for &i in &repeated {
+            keep[i] = false;
         }
-        at += 1;
         keep
+    };
+    let mut at = 0;
+    out.claims.retain(|_| {
+        at += 1;
+        keep[at - 1]
+    });
+    let mut at = 0;
+    out.claims_placed.retain(|_| {
+        at += 1;
+        keep[at - 1]
     });
     Some(IngestError::RepeatedClaims {
         count: repeated.len(),
@@ -493,12 +508,15 @@ fn read_input(
     let root = meta.is_dir().then_some(input);
     let mut one = |f: &Path, out: &mut Ingested| {
         let (docs, claims, files) = (out.documents.len(), out.claims.len(), out.files.len());
+        let (described, placed) = (out.table_documents.len(), out.claims_placed.len());
         match read_file(f, root, opts, out) {
             Ok(()) => 1,
             Err(e) => {
                 out.documents.truncate(docs);
                 out.claims.truncate(claims);
                 out.files.truncate(files);
+                out.table_documents.truncate(described);
+                out.claims_placed.truncate(placed);
                 failures.push(e);
                 0
             }
@@ -534,6 +552,14 @@ fn read_table_file(path: &Path, bytes: &[u8], out: &mut Ingested) -> Result<(), 
         || table_claims(path, bytes),
     );
     let claims = claims?;
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        let described = table::described(path, text);
+        out.table_documents.extend(described.documents);
+        if described.placed.len() == claims.len() && described.placed.contains(&true) {
+            out.claims_placed.resize(out.claims.len(), false);
+            out.claims_placed.extend(described.placed);
+        }
+    }
     let events = claims.iter().filter(|c| c.part_of.is_none()).count();
     // Moved, not copied, when it is the first table (a large table is held once).
     if out.claims.is_empty() {

@@ -241,6 +241,67 @@ fn table_kind(
     Ok((kind, columns))
 }
 
+/// What tollmap's own claims table says beyond its claims: the documents it describes, and
+/// which rows carry their places whole.
+#[derive(Debug, Default)]
+pub struct Described {
+    /// `title`, `outlet`, `url` and `published` of each `doc`, from its first row, in the
+    /// order they first appear (none without those columns).
+    pub documents: Vec<crate::model::Document>,
+    /// For each row (each claim, in order), true when its `places` cell gives the claim's
+    /// places: taken as they are, never resolved again (empty without a `places` column).
+    pub placed: Vec<bool>,
+}
+
+/// What a claims table describes (`Described`); nothing for other tables. Rows are not
+/// checked here: `read_table` does that, and reads one claim from each row.
+pub fn described(path: &Path, text: &str) -> Described {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let Ok((TableKind::Claims, columns)) = table_kind(path, &mut reader) else {
+        return Described::default();
+    };
+    let about_docs = ["title", "outlet", "url"]
+        .iter()
+        .any(|c| columns.contains_key(*c));
+    let with_places = columns.contains_key("places");
+    let mut out = Described::default();
+    if !about_docs && !with_places {
+        return out;
+    }
+    let mut seen = crate::util::hash::FnvHashSet::default();
+    let mut record = csv::StringRecord::new();
+    while let Ok(true) = reader.read_record(&mut record) {
+        let row = Row {
+            cells: &record,
+            columns: &columns,
+            path,
+            line: 0,
+        };
+        if with_places {
+            out.placed.push(row.get("places").is_some());
+        }
+        let Some(doc) = row.get("doc").filter(|_| about_docs) else {
+            continue;
+        };
+        if !seen.insert(doc.to_string()) {
+            continue;
+        }
+        let text = |c: &str| row.get(c).map(str::to_string);
+        out.documents.push(crate::model::Document {
+            id: doc.to_string(),
+            title: text("title"),
+            text: String::new(),
+            source: path.display().to_string(),
+            url: text("url"),
+            outlet: text("outlet"),
+            published: row.date("published").ok().flatten(),
+        });
+    }
+    out
+}
+
 /// Every record checked as CSV (one error names its line), and where each chunk of
 /// `TABLE_CHUNK` rows starts (byte, line, row number); with the number of records.
 #[allow(clippy::type_complexity)]
@@ -627,6 +688,11 @@ fn claims_row(row: &Row<'_>, n: usize, stem: &str) -> Result<Claim, IngestError>
     };
     let quote = row.get("quote").map(str::to_string).unwrap_or_default();
     let mut c = claim(id, doc, quote, count);
+    if let (Some(start), Some(end)) = (row.number("span_start")?, row.number("span_end")?) {
+        if start <= end {
+            c.span = [start, end];
+        }
+    }
     c.outcome = parse_enum(row, "outcome")?.ok_or_else(|| row.err("no `outcome`".into()))?;
     c.victims = parse_enum(row, "victims")?.unwrap_or(Victims::Unknown);
     c.victims_text = row.get("victims_text").map(str::to_string);
@@ -645,6 +711,17 @@ fn claims_row(row: &Row<'_>, n: usize, stem: &str) -> Result<Claim, IngestError>
         }),
         text: row.get("date_text").map(str::to_string),
     };
+    // The claim's places and what it inherited, whole, as tollmap's own tables give them;
+    // else the flat columns of its event place.
+    if let Some(inherited) = row.get("inherited") {
+        c.inherited = serde_json::from_str(inherited)
+            .map_err(|e| row.err(format!("column `inherited`: {e}")))?;
+    }
+    if let Some(places) = row.get("places") {
+        c.places =
+            serde_json::from_str(places).map_err(|e| row.err(format!("column `places`: {e}")))?;
+        return Ok(c);
+    }
     let mention = row.get("place_mention").or(row.get("place_name"));
     match (row.point("lat", "lon")?, mention) {
         (Some(point), m) => {
@@ -688,6 +765,66 @@ mod tests {
             ));
         }
         t
+    }
+
+    #[test]
+    fn claims_tables_give_places_whole_and_say_what_they_describe() {
+        let text = "id,doc,count_low,outcome,place_name,lat,lon,span_start,span_end,title,outlet,url,places,inherited\n\
+            a#1,a,3,killed,Ariha,35.8,36.6,10,40,Shelling,Wire,https://x.test/a,\"[{\"\"mention\"\":\"\"Ariha\"\",\"\"role\"\":\"\"event\"\",\"\"lat\"\":35.81,\"\"lon\"\":36.61},{\"\"mention\"\":\"\"SOHR\"\",\"\"role\"\":\"\"origin\"\"}]\",\"[{\"\"field\"\":\"\"place\"\",\"\"from\"\":\"\"lead\"\",\"\"span\"\":[0,5]}]\"\n\
+            a#2,a,2,wounded,Binnish,,,50,60,,,,,\n\
+            b#1,b,1,killed,Idlib,35.9,36.6,0,9,,,,[],\n";
+        let cs = read(text).unwrap();
+        // The `places` cell wins over the flat columns, whole (an unresolved origin too).
+        assert_eq!(cs[0].places.len(), 2);
+        assert_eq!(cs[0].places[0].lat, Some(35.81));
+        assert_eq!(cs[0].places[1].mention, "SOHR");
+        assert!(cs[0].places[1].lat.is_none());
+        assert_eq!(cs[0].inherited.len(), 1);
+        assert_eq!(cs[0].span, [10, 40]);
+        // An empty cell: the flat columns (a place to resolve); `[]`: no places.
+        assert_eq!(cs[1].places.len(), 1);
+        assert_eq!(cs[1].places[0].mention, "Binnish");
+        assert!(cs[2].places.is_empty());
+        let d = described(Path::new("t.csv"), text);
+        assert_eq!(d.placed, [true, false, true]);
+        type About<'a> = (&'a str, Option<&'a str>, Option<&'a str>, Option<&'a str>);
+        let docs: Vec<About> = d
+            .documents
+            .iter()
+            .map(|d| {
+                (
+                    d.id.as_str(),
+                    d.title.as_deref(),
+                    d.outlet.as_deref(),
+                    d.url.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            docs,
+            [
+                (
+                    "a",
+                    Some("Shelling"),
+                    Some("Wire"),
+                    Some("https://x.test/a")
+                ),
+                ("b", None, None, None)
+            ]
+        );
+        // A bad `places` cell is an error naming the column and line.
+        let bad = "id,doc,count_low,outcome,places\nx#1,x,1,killed,[{\n";
+        match read(bad) {
+            Err(IngestError::Line { line, message, .. }) => {
+                assert_eq!(line, 2);
+                assert!(message.contains("places"), "{message}");
+            }
+            other => panic!("expected an error, got {:?}", other.map(|c| c.len())),
+        }
+        // Other tables describe nothing.
+        let ucdp = "id,year,latitude,longitude,where_prec,best\n7,2014,36.2,37.15,1,3\n";
+        let d = described(Path::new("u.csv"), ucdp);
+        assert!(d.documents.is_empty() && d.placed.is_empty());
     }
 
     #[test]

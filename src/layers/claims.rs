@@ -44,15 +44,11 @@ pub fn claims_layer<'a>(
                     .map_or("", |e| e.id.as_str()),
             ),
         );
-        props.insert(
-            names::TITLE,
-            Prop::opt(doc.and_then(|d| d.title.as_deref())),
-        );
-        props.insert(names::URL, Prop::opt(doc.and_then(|d| d.url.as_deref())));
-        props.insert(
-            names::OUTLET,
-            Prop::opt(doc.and_then(|d| d.outlet.as_deref())),
-        );
+        // An empty title, address or outlet is none (as a table of the claims reads it).
+        let text = |t: Option<&'a str>| Prop::opt(t.filter(|t| !t.trim().is_empty()));
+        props.insert(names::TITLE, text(doc.and_then(|d| d.title.as_deref())));
+        props.insert(names::URL, text(doc.and_then(|d| d.url.as_deref())));
+        props.insert(names::OUTLET, text(doc.and_then(|d| d.outlet.as_deref())));
         props.insert(names::PUBLISHED, Prop::date(c.published));
         props.insert(names::QUOTE, Prop::Str(&c.quote));
         props.insert(names::COUNT_LOW, Prop::count(c.count.low));

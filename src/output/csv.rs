@@ -3,7 +3,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 
-use crate::model::{Claim, PlaceRole, Scope};
+use crate::model::{Claim, Document, PlaceRole, Scope};
+use crate::util::hash::FnvHashMap as HashMap;
 
 /// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, a tab or a carriage
 /// return first), or one that starts with the quote this escape adds, gets a `'` in front;
@@ -56,12 +57,21 @@ pub const CLAIM_COLUMNS: &[&str] = &[
     "quote",
     "span_start",
     "span_end",
+    "title",
+    "outlet",
+    "url",
+    "places",
+    "inherited",
 ];
 
 /// Claims as CSV rows, in the order given; `filter` picks which. Fields are written one by
-/// one from the claims (numbers and dates through one reused buffer).
+/// one from the claims (numbers and dates through one reused buffer). The last columns make
+/// the table whole, so that a build of it gives the same layers: the document's `title`,
+/// `outlet` and `url` (from `docs`), and the claim's `places` and `inherited` as the JSON of
+/// the claim contract (`places` `[]` when it has none, `inherited` empty when nothing was).
 pub fn claims_table(
     claims: &[Claim],
+    docs: &HashMap<&str, &Document>,
     filter: impl Fn(&Claim) -> bool,
     out: &mut dyn Write,
 ) -> std::io::Result<()> {
@@ -149,19 +159,41 @@ pub fn claims_table(
         w.write_field(spreadsheet_safe(&c.quote).as_bytes())?;
         field(&mut w, &number(Some(c.span[0] as u64)))?;
         field(&mut w, &number(Some(c.span[1] as u64)))?;
+        let doc = docs.get(c.doc.as_str());
+        for text in [
+            doc.and_then(|d| d.title.as_deref()),
+            doc.and_then(|d| d.outlet.as_deref()),
+            doc.and_then(|d| d.url.as_deref()),
+        ] {
+            w.write_field(spreadsheet_safe(text.unwrap_or_default()).as_bytes())?;
+        }
+        w.write_field(serde_json::to_string(&c.places)?.as_bytes())?;
+        if c.inherited.is_empty() {
+            w.write_field(b"")?;
+        } else {
+            w.write_field(serde_json::to_string(&c.inherited)?.as_bytes())?;
+        }
         w.write_record(std::iter::empty::<&[u8]>())?;
     }
     w.flush()
 }
 
 /// Every claim.
-pub fn claims_csv(claims: &[Claim], out: &mut dyn Write) -> std::io::Result<()> {
-    claims_table(claims, |_| true, out)
+pub fn claims_csv(
+    claims: &[Claim],
+    docs: &HashMap<&str, &Document>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    claims_table(claims, docs, |_| true, out)
 }
 
 /// Running totals only.
-pub fn cumulative_csv(claims: &[Claim], out: &mut dyn Write) -> std::io::Result<()> {
-    claims_table(claims, |c| c.scope == Scope::Cumulative, out)
+pub fn cumulative_csv(
+    claims: &[Claim],
+    docs: &HashMap<&str, &Document>,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    claims_table(claims, docs, |c| c.scope == Scope::Cumulative, out)
 }
 
 /// `unresolved.csv`: place mentions of claims that nothing in the gazetteer fits, with how

@@ -571,10 +571,11 @@ pub struct BuildOptions<'a> {
 
 /// The CSV tables of the claims (`claims.csv`, `cumulative.csv`, `unresolved.csv`): they
 /// need no events, so a build makes them while the claims are summed.
-pub fn stage_tables(claims: &[Claim]) -> Result<Vec<Staged>, OutputError> {
+pub fn stage_tables(claims: &[Claim], docs: &[Document]) -> Result<Vec<Staged>, OutputError> {
+    let by_id: HashMap<&str, &Document> = docs.iter().map(|d| (d.id.as_str(), d)).collect();
     Ok(vec![
-        stage("claims.csv", |w| csv::claims_csv(claims, w))?,
-        stage("cumulative.csv", |w| csv::cumulative_csv(claims, w))?,
+        stage("claims.csv", |w| csv::claims_csv(claims, &by_id, w))?,
+        stage("cumulative.csv", |w| csv::cumulative_csv(claims, &by_id, w))?,
         stage("unresolved.csv", |w| csv::unresolved_csv(claims, w))?,
     ])
 }

@@ -22,7 +22,7 @@ pub fn run(args: &ExtractArgs, quiet: bool) -> Result<ExitCode> {
     // Not locked: the writer runs on a worker thread while the next documents are
     // extracted.
     let mut out = std::io::BufWriter::new(std::io::stdout());
-    let table = pipeline.table_claims(&ingested.claims);
+    let table = pipeline.table_claims(&ingested.claims, &ingested.claims_placed);
     let count = match args.format {
         // One JSON document needs every claim at once.
         Format::Json => {
