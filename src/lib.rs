@@ -21,6 +21,7 @@ pub mod aggregate;
 #[cfg(feature = "archive")]
 pub mod archive;
 pub mod bundle;
+pub mod confidence;
 pub mod extract;
 pub mod gazetteer;
 pub mod ingest;

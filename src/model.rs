@@ -579,6 +579,21 @@ pub struct Place {
     /// True when the place's only source is weak (a single editor-placed map mark).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub weak_source: bool,
+    /// How the mention matched the gazetteer's name when not exactly (`loose`: the same
+    /// letters but for spelling variants; `fuzzy`: a name one or two edits away); absent for
+    /// an exact match, a table's point or an unresolved mention.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matched: Option<NameMatch>,
+}
+
+/// How a mention matched a gazetteer name that is not its own spelling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NameMatch {
+    /// The loose keys (vowels and doubled letters folded) are equal.
+    Loose,
+    /// Only a key one or two edits away matched.
+    Fuzzy,
 }
 
 impl Place {
@@ -598,6 +613,7 @@ impl Place {
             near: None,
             radius_m: None,
             weak_source: false,
+            matched: None,
         }
     }
 
@@ -657,6 +673,88 @@ pub struct Claim {
     /// the span it came from (empty when the sentence said everything).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inherited: Vec<Inherited>,
+    /// How likely the claim is right, in [0, 1] (two decimals): 1 less what each of
+    /// `reasons` takes off (`confidence::assess`).
+    #[serde(default = "certain")]
+    pub confidence: f64,
+    /// What made the tool less sure of the claim, worst first (empty: nothing).
+    #[serde(default)]
+    pub reasons: Vec<Reason>,
+}
+
+/// The confidence of a claim nothing was found to doubt.
+fn certain() -> f64 {
+    1.0
+}
+
+/// What lowers a claim's confidence (`confidence::weight` says by how much).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    /// No place on the map: no event place was found, or none resolved.
+    NoPlace,
+    /// The event place is the place enclosing a name nothing fits (precision 2).
+    FallbackPlace,
+    /// The event place matched its name only loosely or fuzzily.
+    FuzzyPlace,
+    /// The event place came from another sentence of the paragraph (the one before or after).
+    PlaceFromNearby,
+    /// The event place came from the lead, the headline, a restatement or the total.
+    InheritedPlace,
+    /// The event place is a district, a governorate or coarser.
+    CoarsePlace,
+    /// The place's only source is weak (a single editor-placed map mark).
+    WeakPlace,
+    /// Who the victims were is unknown.
+    VictimsUnknown,
+    /// The victims came from another sentence of the paragraph.
+    VictimsFromNearby,
+    /// The count is vague ("dozens", "hundreds").
+    VagueCount,
+    /// The count mixes outcomes ("killed or wounded").
+    MixedOutcome,
+    /// Nobody is named as the source, in the sentence or around it.
+    NoClaimant,
+    /// The claimant came from another sentence of the paragraph.
+    ClaimantFromNearby,
+}
+
+impl Reason {
+    /// The name as JSON and the tables write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Reason::NoPlace => "no_place",
+            Reason::FallbackPlace => "fallback_place",
+            Reason::FuzzyPlace => "fuzzy_place",
+            Reason::PlaceFromNearby => "place_from_nearby",
+            Reason::InheritedPlace => "inherited_place",
+            Reason::CoarsePlace => "coarse_place",
+            Reason::WeakPlace => "weak_place",
+            Reason::VictimsUnknown => "victims_unknown",
+            Reason::VictimsFromNearby => "victims_from_nearby",
+            Reason::VagueCount => "vague_count",
+            Reason::MixedOutcome => "mixed_outcome",
+            Reason::NoClaimant => "no_claimant",
+            Reason::ClaimantFromNearby => "claimant_from_nearby",
+        }
+    }
+
+    /// Every reason, in the order of their weights.
+    pub const ALL: [Reason; 13] = [
+        Reason::NoPlace,
+        Reason::PlaceFromNearby,
+        Reason::FallbackPlace,
+        Reason::VictimsUnknown,
+        Reason::ClaimantFromNearby,
+        Reason::FuzzyPlace,
+        Reason::MixedOutcome,
+        Reason::CoarsePlace,
+        Reason::VictimsFromNearby,
+        Reason::VagueCount,
+        Reason::InheritedPlace,
+        Reason::WeakPlace,
+        Reason::NoClaimant,
+    ];
 }
 
 /// A field a claim took from its context: which field, from which part of the document.
@@ -707,6 +805,8 @@ mod tests {
             date: ClaimDate::unknown(None),
             places: vec![],
             inherited: vec![],
+            confidence: 1.0,
+            reasons: vec![],
         };
         let v = serde_json::to_value(&claim).unwrap();
         let keys: Vec<&str> = v.as_object().unwrap().keys().map(|k| k.as_str()).collect();

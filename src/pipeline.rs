@@ -176,6 +176,8 @@ impl Pipeline {
                     *p = self.gazetteer.place(&p.mention, p.role, &ctx);
                 }
             }
+            // Judged once placed, as a text's claims are.
+            crate::confidence::assess(c);
         }
         claims
     }

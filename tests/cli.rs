@@ -256,6 +256,8 @@ fn extract_jsonl_follows_the_claim_contract() {
         "part_of",
         "date",
         "places",
+        "confidence",
+        "reasons",
     ];
     want.sort();
     let mut got = keys.clone();
@@ -275,6 +277,12 @@ fn extract_jsonl_follows_the_claim_contract() {
     assert_eq!(c["outcome"], "killed");
     assert_eq!(c["victims"], "civilians");
     assert_eq!(c["claimant"], "medics");
+    // How sure, in [0, 1], and why not more (each reason a word of the contract).
+    let confidence = c["confidence"].as_f64().unwrap();
+    assert!((0.0..=1.0).contains(&confidence), "{c}");
+    assert!(c["reasons"].as_array().unwrap().iter().all(|r| r
+        .as_str()
+        .is_some_and(|r| r.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_'))));
     assert_eq!(c["scope"], "event");
     assert_eq!(c["date"]["start"], "2025-03-06");
     assert_eq!(c["date"]["precision"], "day");

@@ -1326,6 +1326,7 @@ mod tests {
             near: None,
             radius_m: None,
             weak_source: false,
+            matched: None,
         }
     }
 
@@ -1356,6 +1357,8 @@ mod tests {
             },
             places: vec![place("p1")],
             inherited: vec![],
+            confidence: 1.0,
+            reasons: vec![],
         }
     }
 

@@ -517,6 +517,8 @@ impl<'r, 'a> Walk<'r, 'a> {
             date,
             places,
             inherited,
+            confidence: 1.0,
+            reasons: Vec::new(),
         }
     }
 

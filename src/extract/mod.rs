@@ -56,6 +56,9 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
     victims::from_document(&mut out);
     name_generic_claimants(&mut out, &reader.sentences, &reader.analysed);
     stable_ids(&mut out);
+    for c in &mut out {
+        crate::confidence::assess(c);
+    }
     out
 }
 

@@ -683,3 +683,47 @@ fn claim_ids_stay_when_the_article_around_them_changes() {
     assert_eq!(twice.len(), 2, "{twice:?}");
     assert_ne!(twice[0].1, twice[1].1);
 }
+
+#[test]
+fn claims_say_how_sure_they_are_and_why() {
+    use crate::model::Reason::*;
+    let cases: &[(&str, &[crate::model::Reason])] = &[
+        // Everything in its own sentence, a named source: nothing to doubt.
+        (
+            "Shelling killed 12 civilians in Ariha on Sunday, local medics said.",
+            &[],
+        ),
+        // The place from the sentence before, nobody named as the source.
+        (
+            "Fighting raged in Tartous on Sunday.\nSix soldiers were killed.",
+            &[PlaceFromNearby, NoClaimant],
+        ),
+        // Victims unknown, a vague count, both outcomes at once.
+        (
+            "Dozens of people were killed or wounded in Homs on Sunday, activists said.",
+            &[VictimsUnknown, MixedOutcome, VagueCount],
+        ),
+        // No place at all.
+        (
+            "Eight soldiers were killed on Sunday, the army said.",
+            &[NoPlace],
+        ),
+        // A running total needs no place.
+        (
+            "More than 400,000 people have been killed since 2011, the monitor said.",
+            &[VictimsUnknown],
+        ),
+    ];
+    for (text, want) in cases {
+        let cs = extract(text);
+        assert_eq!(cs.len(), 1, "{text}: {cs:#?}");
+        assert_eq!(cs[0].reasons, *want, "{text}");
+        assert_eq!(
+            cs[0].confidence,
+            crate::confidence::of(want),
+            "{text}: confidence"
+        );
+    }
+    assert_eq!(extract(cases[0].0)[0].confidence, 1.0);
+    assert!(extract(cases[3].0)[0].confidence < 0.5);
+}

@@ -1067,7 +1067,15 @@ impl Gazetteer {
             .into_iter()
             .next()
         {
-            Some(c) => place_from_entry(mention, role, c.entry),
+            Some(c) => {
+                let mut p = place_from_entry(mention, role, c.entry);
+                p.matched = match c.matched {
+                    MatchKind::Exact => None,
+                    MatchKind::Loose => Some(crate::model::NameMatch::Loose),
+                    MatchKind::Fuzzy => Some(crate::model::NameMatch::Fuzzy),
+                };
+                p
+            }
             None => Place::unresolved(mention, role),
         }
     }
@@ -1175,6 +1183,7 @@ pub fn place_from_entry(mention: &str, role: PlaceRole, e: &Entry) -> Place {
         near: e.site.as_ref().and_then(|s| s.near.clone()),
         radius_m: e.site.as_ref().and_then(|s| s.radius_m),
         weak_source: e.weak_source(),
+        matched: None,
     }
 }
 

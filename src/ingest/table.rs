@@ -28,7 +28,7 @@ use jiff::civil::Date;
 use super::IngestError;
 use crate::model::{
     Claim, ClaimDate, Count, DatePrecision, Outcome, Place, PlaceRole, Precision, Provenance,
-    Qualifier, Scope, Victims, TABLE_POINT_PREFIX,
+    Qualifier, Reason, Scope, Victims, TABLE_POINT_PREFIX,
 };
 
 /// Which table a header describes.
@@ -178,6 +178,7 @@ fn table_place(mention: Option<&str>, point: (f64, f64), precision: Option<Preci
         near: None,
         radius_m: None,
         weak_source: false,
+        matched: None,
     }
 }
 
@@ -198,6 +199,8 @@ fn claim(id: String, doc: String, quote: String, count: Count) -> Claim {
         date: ClaimDate::unknown(None),
         places: Vec::new(),
         inherited: Vec::new(),
+        confidence: 1.0,
+        reasons: Vec::new(),
     }
 }
 
@@ -657,6 +660,11 @@ fn parse_enum<T: serde::de::DeserializeOwned>(
     }
 }
 
+/// A value of one of the claim contract's words (`killed`, `no_place` ...).
+fn parse_value<T: serde::de::DeserializeOwned>(v: &str) -> Option<T> {
+    T::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(v)).ok()
+}
+
 fn claims_row(row: &Row<'_>, n: usize, stem: &str) -> Result<Claim, IngestError> {
     let low = row
         .count("count_low")?
@@ -720,6 +728,26 @@ fn claims_row(row: &Row<'_>, n: usize, stem: &str) -> Result<Claim, IngestError>
     if let Some(places) = row.get("places") {
         c.places =
             serde_json::from_str(places).map_err(|e| row.err(format!("column `places`: {e}")))?;
+        // The claim is whole: its confidence as the table gives it, else assessed now.
+        match row.number::<f64>("confidence")? {
+            Some(x) if (0.0..=1.0).contains(&x) => {
+                c.confidence = x;
+                c.reasons = row
+                    .get("reasons")
+                    .unwrap_or_default()
+                    .split_whitespace()
+                    .map(|r| {
+                        parse_value::<Reason>(r).ok_or_else(|| {
+                            row.err(format!("column `reasons`: unknown reason `{r}`"))
+                        })
+                    })
+                    .collect::<Result<_, _>>()?;
+            }
+            Some(x) => {
+                return Err(row.err(format!("column `confidence`: {x} is not between 0 and 1")))
+            }
+            None => crate::confidence::assess(&mut c),
+        }
         return Ok(c);
     }
     let mention = row.get("place_mention").or(row.get("place_name"));

@@ -51,6 +51,17 @@ pub fn claims_layer<'a>(
         props.insert(names::OUTLET, text(doc.and_then(|d| d.outlet.as_deref())));
         props.insert(names::PUBLISHED, Prop::date(c.published));
         props.insert(names::QUOTE, Prop::Str(&c.quote));
+        props.insert(names::CONFIDENCE, Prop::Real(c.confidence));
+        props.insert(
+            names::REASONS,
+            Prop::Text(
+                c.reasons
+                    .iter()
+                    .map(|r| r.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+        );
         props.insert(names::COUNT_LOW, Prop::count(c.count.low));
         props.insert(names::COUNT_HIGH, Prop::opt_count(c.count.high));
         props.insert(names::COUNT_TEXT, Prop::Str(&c.count.text));

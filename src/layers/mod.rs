@@ -32,6 +32,8 @@ pub enum Prop<'a> {
     Text(String),
     /// `YYYY-MM-DD`.
     Day([u8; 10]),
+    /// A share in [0, 1], written with two decimals (a confidence).
+    Real(f64),
 }
 
 impl<'a> Prop<'a> {
@@ -88,6 +90,8 @@ impl<'a> Prop<'a> {
         match self {
             Prop::Null => serde_json::Value::Null,
             Prop::Int(i) => serde_json::Value::from(*i),
+            Prop::Real(x) => serde_json::Number::from_f64(*x)
+                .map_or(serde_json::Value::Null, serde_json::Value::Number),
             other => serde_json::Value::String(other.as_str().unwrap_or_default().to_string()),
         }
     }
@@ -218,6 +222,8 @@ pub enum FieldKind {
     Date,
     /// A whole number (a count, a precision).
     Count,
+    /// A number with decimals (`confidence`).
+    Real,
     /// Anything else.
     Text,
 }
@@ -238,6 +244,8 @@ impl FieldKind {
         const COUNTS: &[&str] = &[CLAIMS, DOCUMENTS, EVENTS, SPANNING, PRECISION, LOW, HIGH];
         if DATES.contains(&name) {
             FieldKind::Date
+        } else if name == CONFIDENCE {
+            FieldKind::Real
         } else if COUNTS.contains(&name) || name.ends_with("_low") || name.ends_with("_high") {
             FieldKind::Count
         } else {

@@ -132,6 +132,10 @@ pub const PRECISION: &str = "precision";
 pub const PUBLISHED: &str = "published";
 /// `qualifier`.
 pub const QUALIFIER: &str = "qualifier";
+/// `confidence`.
+pub const CONFIDENCE: &str = "confidence";
+/// `reasons`.
+pub const REASONS: &str = "reasons";
 /// `quote`.
 pub const QUOTE: &str = "quote";
 /// `radius_m`.

@@ -62,6 +62,8 @@ pub const CLAIM_COLUMNS: &[&str] = &[
     "url",
     "places",
     "inherited",
+    "confidence",
+    "reasons",
 ];
 
 /// Claims as CSV rows, in the order given; `filter` picks which. Fields are written one by
@@ -173,6 +175,17 @@ pub fn claims_table(
         } else {
             w.write_field(serde_json::to_string(&c.inherited)?.as_bytes())?;
         }
+        field(&mut w, &|b: &mut String| {
+            let _ = write!(b, "{:.2}", c.confidence);
+        })?;
+        field(&mut w, &|b: &mut String| {
+            for (i, r) in c.reasons.iter().enumerate() {
+                if i > 0 {
+                    b.push(' ');
+                }
+                b.push_str(r.as_str());
+            }
+        })?;
         w.write_record(std::iter::empty::<&[u8]>())?;
     }
     w.flush()

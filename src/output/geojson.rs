@@ -24,6 +24,9 @@ fn write_prop(v: &Prop<'_>, o: &mut impl std::io::Write) -> std::io::Result<()> 
         }
         Prop::Str(s) => write_json_str(o, s),
         Prop::Text(s) => write_json_str(o, s),
+        // Two decimals always ("1.00"), so every reader types the field as a real number.
+        Prop::Real(x) if x.is_finite() => write!(o, "{x:.2}"),
+        Prop::Real(_) => o.write_all(b"null"),
     }
 }
 

@@ -25,6 +25,7 @@ pub fn column_type(name: &str) -> &'static str {
         FieldKind::Date => "DATE",
         // 32-bit, which GDAL reads as Integer (INTEGER would be Integer64).
         FieldKind::Count => "MEDIUMINT",
+        FieldKind::Real => "REAL",
         FieldKind::Text => "TEXT",
     }
 }
@@ -414,6 +415,8 @@ impl Row<'_, '_> {
                 rusqlite::Error::ToSqlConversionFailure(Box::new(CountTooLarge(*n))),
             ),
             Some(Prop::Int(n)) => stmt.raw_bind_parameter(i, n),
+            // As the GeoJSON writes it: two decimals.
+            Some(Prop::Real(x)) => stmt.raw_bind_parameter(i, (x * 100.0).round() / 100.0),
             Some(Prop::Null) | None => stmt.raw_bind_parameter(i, rusqlite::types::Null),
             Some(other) => stmt.raw_bind_parameter(i, other.as_str().unwrap_or_default()),
         }

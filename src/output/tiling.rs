@@ -113,6 +113,7 @@ pub(super) fn push_tile_feature(layer: &mut Layer, f: &crate::layers::Feature<'_
         match v {
             crate::layers::Prop::Null => None,
             crate::layers::Prop::Int(i) => Some(ValRef::Int(*i)),
+            crate::layers::Prop::Real(x) => Some(ValRef::Float((x * 100.0).round() / 100.0)),
             other => other.as_str().map(ValRef::Str),
         }
     }

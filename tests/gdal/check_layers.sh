@@ -10,7 +10,7 @@ fail() { echo "check_layers: $*" >&2; exit 1; }
 # layer, geometry, then the fields and GDAL types it must have.
 spec() {
   case $1 in
-    claims) echo "Point;count_low: Integer;count_high: Integer;precision: Integer;quote: String;date_start: Date;date_end: Date;published: Date;event_id: String" ;;
+    claims) echo "Point;count_low: Integer;count_high: Integer;precision: Integer;quote: String;date_start: Date;date_end: Date;published: Date;event_id: String;confidence: Real;reasons: String" ;;
     events) echo "Point;low: Integer;high: Integer;claims: Integer;documents: Integer;start: Date;end: Date;claim_ids: String" ;;
     places|origins) echo "Point;killed_low: Integer;killed_high: Integer;wounded_low: Integer;wounded_high: Integer;killed_civilians_low: Integer;killed_pro_government_high: Integer;claims: Integer;documents: Integer;events: Integer;spanning: Integer;precision: Integer;period: String;period_start: Date;period_end: Date;claimants: String;name: String" ;;
     admin1|admin2) echo "Multi Polygon;killed_low: Integer;killed_high: Integer;wounded_low: Integer;claims: Integer;events: Integer;period_start: Date;period_end: Date;pcode: String;name: String" ;;
@@ -26,14 +26,16 @@ check() { # source-label, ogrinfo output, layer, expected count, fields null in 
   count=$(echo "$info" | sed -n 's/^Feature Count: //p')
   [ "$count" = "$want" ] || fail "$label: $count features, expected $want"
   if [ "$want" -gt 0 ]; then
-    echo "$info" | grep -q "^Geometry: $geometry\$" || fail "$label: geometry is not $geometry: $(echo "$info" | grep '^Geometry')"
+    # Here-strings, not pipes: `grep -q` stops at its first match, and under pipefail the
+    # echo it cut off (SIGPIPE, on a large ogrinfo report) would fail the check.
+    grep -q "^Geometry: $geometry\$" <<< "$info" || fail "$label: geometry is not $geometry: $(echo "$info" | grep '^Geometry')"
     for field in "${parts[@]:1}"; do
       name=${field%%:*}
       # GeoJSON has no schema: a column null in every feature can only read as String.
       if [[ " $all_null " == *" $name "* ]]; then
         field="$name: String"
       fi
-      echo "$info" | grep -Eq "^$field " || fail "$label: no field '$field'"$'\n'"$info"
+      grep -Eq "^$field " <<< "$info" || fail "$label: no field '$field'"$'\n'"$info"
     done
   fi
   echo "ok  $label: $count features, $geometry, ${#parts[@]} fields checked"
