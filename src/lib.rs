@@ -22,6 +22,7 @@ pub mod aggregate;
 pub mod archive;
 pub mod bundle;
 pub mod confidence;
+pub mod corrections;
 pub mod extract;
 pub mod gazetteer;
 pub mod ingest;

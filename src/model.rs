@@ -631,9 +631,10 @@ impl Place {
     }
 
     /// True when the mention was not found and the place is the enclosing one it sits in
-    /// (precision 2); a table's own point of precision 2 is no fallback.
+    /// (precision 2); a table's own point of precision 2, or a name matched fuzzily (also
+    /// precision 2), is no fallback.
     pub fn is_fallback(&self) -> bool {
-        self.precision == Some(Precision::NEAR) && !self.is_table_point()
+        self.precision == Some(Precision::NEAR) && !self.is_table_point() && self.matched.is_none()
     }
 }
 
@@ -680,6 +681,28 @@ pub struct Claim {
     /// What made the tool less sure of the claim, worst first (empty: nothing).
     #[serde(default)]
     pub reasons: Vec<Reason>,
+    /// The corrections applied to the claim (`corrections`), each with what it replaced;
+    /// absent when none was.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<Corrected>,
+}
+
+/// A correction applied to a claim, with the value it replaced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Corrected {
+    /// `count`, `outcome`, `victims`, `place`, `date` or `part_of`.
+    pub action: String,
+    /// The value given.
+    pub value: String,
+    /// What it replaced, in the same form (`12-` for an open count, a gazetteer id or
+    /// `lat,lon` for a place, `A/B` for dates; empty for none).
+    pub original: String,
+    /// Why, as the corrections file says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Who.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
 }
 
 /// The confidence of a claim nothing was found to doubt.
@@ -807,6 +830,7 @@ mod tests {
             inherited: vec![],
             confidence: 1.0,
             reasons: vec![],
+            corrections: vec![],
         };
         let v = serde_json::to_value(&claim).unwrap();
         let keys: Vec<&str> = v.as_object().unwrap().keys().map(|k| k.as_str()).collect();

@@ -38,6 +38,22 @@ pub struct Pipeline {
     tiles: Option<output::TileOptions>,
     web: Option<output::web::WebOptions>,
     progress: Option<crate::util::progress::Progress>,
+    corrections: Option<std::sync::Arc<crate::corrections::Corrections>>,
+}
+
+/// What the corrections of a build did (`Pipeline::corrections`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CorrectionsReport {
+    /// The corrections file.
+    pub path: PathBuf,
+    /// Its rows.
+    pub rows: usize,
+    /// Rows applied.
+    pub applied: usize,
+    /// Claims rejected.
+    pub rejected: usize,
+    /// Rows not applied (listed in `corrections-unmatched.csv`), each as `id (action)`.
+    pub not_applied: Vec<String>,
 }
 
 /// What `Pipeline::build` produced: the documents and the files to write (the claims are in
@@ -48,6 +64,8 @@ pub struct BuildRun {
     pub ingested: Ingested,
     /// The output files, made but not yet written.
     pub files: BuildFiles,
+    /// What the corrections did, when a file was given.
+    pub corrections: Option<CorrectionsReport>,
 }
 
 impl Pipeline {
@@ -72,7 +90,14 @@ impl Pipeline {
             #[cfg(not(feature = "web"))]
             web: None,
             progress: None,
+            corrections: None,
         }
+    }
+
+    /// Corrections to apply after extraction and before aggregation.
+    pub fn corrections(mut self, corrections: Option<crate::corrections::Corrections>) -> Pipeline {
+        self.corrections = corrections.map(std::sync::Arc::new);
+        self
     }
 
     /// Reports fetching and extraction as they go (a progress bar's feed).
@@ -263,18 +288,59 @@ impl Pipeline {
         } else {
             claims.extend(table);
         }
-        let files = self.stage(&ingested, &claims)?;
+        let mut report = None;
+        let mut unmatched = None;
+        if let Some(c) = &self.corrections {
+            let applied = c.apply(&mut claims, &self.gazetteer);
+            unmatched = Some(output::stage_unmatched(&applied.not_applied)?);
+            report = Some(CorrectionsReport {
+                path: c.path.clone(),
+                rows: c.rows.len(),
+                applied: applied.applied,
+                rejected: applied.rejected,
+                not_applied: applied
+                    .not_applied
+                    .iter()
+                    .map(|n| format!("{} ({})", n.correction.claim_id, n.correction.action_name))
+                    .collect(),
+            });
+        }
+        let manifest_corrections = self
+            .corrections
+            .as_ref()
+            .zip(report.as_ref())
+            .map(|(c, r)| {
+                serde_json::json!({
+                    "path": c.path.display().to_string(),
+                    "sha256": c.sha256,
+                    "rows": r.rows,
+                    "applied": r.applied,
+                    "rejected": r.rejected,
+                    "not_applied": r.not_applied.len(),
+                })
+            });
+        let files = self.stage(&ingested, &claims, unmatched, manifest_corrections)?;
         // A million claims are a few million allocations: freed on another thread, which
         // nothing waits for.
         let _ = std::thread::Builder::new()
             .name("free".into())
             .spawn(move || drop(claims));
-        Ok(BuildRun { ingested, files })
+        Ok(BuildRun {
+            ingested,
+            files,
+            corrections: report,
+        })
     }
 
     /// Sums the claims and makes every output file: the CSV tables on their own thread while
     /// the claims are grouped and summed, then the layers, the page and the manifest.
-    fn stage(&self, ingested: &Ingested, claims: &[Claim]) -> Result<BuildFiles, Error> {
+    fn stage(
+        &self,
+        ingested: &Ingested,
+        claims: &[Claim],
+        unmatched: Option<output::Staged>,
+        corrections: Option<serde_json::Value>,
+    ) -> Result<BuildFiles, Error> {
         let docs = &ingested.documents;
         // What the layers and tables say of each claim's document: the documents read, and
         // those a claims table described.
@@ -304,10 +370,12 @@ impl Pipeline {
             let counts = summary_counts(&summary, counted);
             let joined_tables = move || output::joined(tables.join());
             let mut files = output::stage_build(&summary, described, counts, joined_tables, opts)?;
+            files.extend(unmatched);
             files.push(output::stage_manifest(
                 &files,
                 &ingested.files,
                 (docs, &ingested.content_hashes),
+                corrections,
                 &self.gazetteer,
                 &counts,
                 opts,

@@ -119,6 +119,7 @@ const KEYS: &[(&str, &[(&str, Kind)])] = &[
             ("no_tiles", Kind::Word),
             ("no_web", Kind::Word),
             ("web_assets", Kind::Path),
+            ("corrections", Kind::Path),
             ("strict", Kind::Word),
             ("max_unresolved", Kind::Word),
         ],
@@ -360,6 +361,7 @@ no_tiles = false
 no_web = false
 strict = false
 # max_unresolved = 100
+# corrections = "corrections.csv"   # claim_id,action,value,note,by (README, "Corrections")
 "#;
 
 #[cfg(test)]

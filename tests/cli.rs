@@ -333,6 +333,25 @@ fn geocode_exit_codes_and_nulls() {
     let second: Value = serde_json::from_str(text.lines().nth(1).unwrap()).unwrap();
     assert_eq!(second["lat"], Value::Null);
     assert_eq!(second["lon"], Value::Null);
+
+    // A name a letter or two off a place abroad matches nothing well: no answer, exit 1 (it
+    // was Atlanta, precision 1). One off a Syrian place is that place, but never exact.
+    let o = tollmap(&["geocode", "Atlantis", "--format", "jsonl"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let atlantis: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(atlantis["name"], Value::Null, "{atlantis}");
+    let o = tollmap(&["geocode", "Tartousx", "Jableh", "--format", "jsonl"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = String::from_utf8(o.stdout).unwrap();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["name"], "Tartous");
+    assert_eq!(lines[0]["matched"], "fuzzy");
+    assert_eq!(lines[0]["precision"], 2);
+    assert_eq!(lines[1]["matched"], "exact");
+    assert_eq!(lines[1]["precision"], 1);
 }
 
 #[test]

@@ -1359,6 +1359,7 @@ mod tests {
             inherited: vec![],
             confidence: 1.0,
             reasons: vec![],
+            corrections: vec![],
         }
     }
 

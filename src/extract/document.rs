@@ -519,6 +519,7 @@ impl<'r, 'a> Walk<'r, 'a> {
             inherited,
             confidence: 1.0,
             reasons: Vec::new(),
+            corrections: Vec::new(),
         }
     }
 

@@ -703,9 +703,13 @@ fn claims_say_how_sure_they_are_and_why() {
             "Dozens of people were killed or wounded in Homs on Sunday, activists said.",
             &[VictimsUnknown, MixedOutcome, VagueCount],
         ),
-        // No place at all.
+        // No place at all, and a name that fits nothing (not Atlanta).
         (
             "Eight soldiers were killed on Sunday, the army said.",
+            &[NoPlace],
+        ),
+        (
+            "Five civilians were killed in Atlantis on Sunday, medics said.",
             &[NoPlace],
         ),
         // A running total needs no place.

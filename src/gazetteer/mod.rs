@@ -912,6 +912,13 @@ impl Gazetteer {
             out.retain(|c| !mine.iter().any(|m| m.entry.id == c.entry.id));
             out.extend(mine);
         }
+        // A name one or two letters off a place abroad whose country the text does not name
+        // matches nothing well ("Atlantis" is not Atlanta): no candidate.
+        out.retain(|c| {
+            c.matched != MatchKind::Fuzzy
+                || c.entry.country == "SY"
+                || ctx.countries.contains(&c.entry.country)
+        });
         out.sort_by(|a, b| {
             b.score
                 .total_cmp(&a.score)
@@ -1074,6 +1081,10 @@ impl Gazetteer {
                     MatchKind::Loose => Some(crate::model::NameMatch::Loose),
                     MatchKind::Fuzzy => Some(crate::model::NameMatch::Fuzzy),
                 };
+                // A name one or two letters off may be another place nearby: never exact.
+                if c.matched == MatchKind::Fuzzy {
+                    p.precision = p.precision.max(Some(crate::model::Precision::NEAR));
+                }
                 p
             }
             None => Place::unresolved(mention, role),

@@ -201,6 +201,7 @@ fn claim(id: String, doc: String, quote: String, count: Count) -> Claim {
         inherited: Vec::new(),
         confidence: 1.0,
         reasons: Vec::new(),
+        corrections: Vec::new(),
     }
 }
 
@@ -721,6 +722,10 @@ fn claims_row(row: &Row<'_>, n: usize, stem: &str) -> Result<Claim, IngestError>
     };
     // The claim's places and what it inherited, whole, as tollmap's own tables give them;
     // else the flat columns of its event place.
+    if let Some(corrections) = row.get("corrections") {
+        c.corrections = serde_json::from_str(corrections)
+            .map_err(|e| row.err(format!("column `corrections`: {e}")))?;
+    }
     if let Some(inherited) = row.get("inherited") {
         c.inherited = serde_json::from_str(inherited)
             .map_err(|e| row.err(format!("column `inherited`: {e}")))?;

@@ -52,6 +52,11 @@ pub fn claims_layer<'a>(
         props.insert(names::PUBLISHED, Prop::date(c.published));
         props.insert(names::QUOTE, Prop::Str(&c.quote));
         props.insert(names::CONFIDENCE, Prop::Real(c.confidence));
+        // 1 when a corrections file changed the claim (`corrections` in claims.csv says how).
+        props.insert(
+            names::CORRECTED,
+            Prop::Int(i64::from(!c.corrections.is_empty())),
+        );
         props.insert(
             names::REASONS,
             Prop::Text(

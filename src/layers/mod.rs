@@ -241,7 +241,9 @@ impl FieldKind {
             START,
             END,
         ];
-        const COUNTS: &[&str] = &[CLAIMS, DOCUMENTS, EVENTS, SPANNING, PRECISION, LOW, HIGH];
+        const COUNTS: &[&str] = &[
+            CLAIMS, DOCUMENTS, EVENTS, SPANNING, PRECISION, LOW, HIGH, CORRECTED,
+        ];
         if DATES.contains(&name) {
             FieldKind::Date
         } else if name == CONFIDENCE {

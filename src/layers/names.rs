@@ -132,6 +132,8 @@ pub const PRECISION: &str = "precision";
 pub const PUBLISHED: &str = "published";
 /// `qualifier`.
 pub const QUALIFIER: &str = "qualifier";
+/// `corrected`.
+pub const CORRECTED: &str = "corrected";
 /// `confidence`.
 pub const CONFIDENCE: &str = "confidence";
 /// `reasons`.

@@ -64,6 +64,7 @@ pub const CLAIM_COLUMNS: &[&str] = &[
     "inherited",
     "confidence",
     "reasons",
+    "corrections",
 ];
 
 /// Claims as CSV rows, in the order given; `filter` picks which. Fields are written one by
@@ -186,6 +187,11 @@ pub fn claims_table(
                 b.push_str(r.as_str());
             }
         })?;
+        if c.corrections.is_empty() {
+            w.write_field(b"")?;
+        } else {
+            w.write_field(serde_json::to_string(&c.corrections)?.as_bytes())?;
+        }
         w.write_record(std::iter::empty::<&[u8]>())?;
     }
     w.flush()

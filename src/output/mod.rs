@@ -15,6 +15,7 @@ pub mod web;
 #[cfg(feature = "web")]
 pub mod web;
 
+pub use csv::spreadsheet_safe;
 #[cfg(feature = "tiles")]
 pub use tiling::build_tile_options;
 pub use tiling::TileOptions;
@@ -569,6 +570,15 @@ pub struct BuildOptions<'a> {
     pub web: Option<&'a web::WebOptions>,
 }
 
+/// `corrections-unmatched.csv`: the corrections not applied, with why.
+pub fn stage_unmatched(
+    not_applied: &[crate::corrections::NotApplied<'_>],
+) -> Result<Staged, OutputError> {
+    stage(crate::corrections::UNMATCHED_FILE, |w| {
+        crate::corrections::unmatched_csv(not_applied, w)
+    })
+}
+
 /// The CSV tables of the claims (`claims.csv`, `cumulative.csv`, `unresolved.csv`): they
 /// need no events, so a build makes them while the claims are summed.
 pub fn stage_tables(claims: &[Claim], docs: &[Document]) -> Result<Vec<Staged>, OutputError> {
@@ -880,6 +890,7 @@ pub fn stage_manifest(
     files: &[Staged],
     inputs: &[InputFile],
     (docs, hashes): (&[Document], &[String]),
+    corrections: Option<serde_json::Value>,
     gaz: &Gazetteer,
     counts: &Counts,
     opts: BuildOptions<'_>,
@@ -905,6 +916,7 @@ pub fn stage_manifest(
             "documents": f.documents,
         })).collect::<Vec<_>>(),
         "documents": manifest_documents(docs, hashes),
+        "corrections": corrections,
         "counts": counts,
         "outputs": outputs,
     });
@@ -999,6 +1011,7 @@ pub const BUILD_FILES: &[&str] = &[
     "leaflet.css",
     "protomaps-leaflet.js",
     "manifest.json",
+    crate::corrections::UNMATCHED_FILE,
     // What `refresh` writes after the build's files.
     "changes.json",
     "changes.md",

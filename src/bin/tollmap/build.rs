@@ -1,5 +1,6 @@
 //! `tollmap build`: inputs in, the output folder written (layers, tables, tiles, page).
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
@@ -44,8 +45,46 @@ pub fn pipeline_of(args: &BuildArgs) -> Result<Pipeline> {
             )
             .web((!args.no_web).then(|| tollmap::output::web::WebOptions {
                 assets: args.web_assets.clone(),
-            })),
+            }))
+            .corrections(
+                args.corrections
+                    .as_deref()
+                    .map(tollmap::corrections::Corrections::read)
+                    .transpose()?,
+            ),
     )
+}
+
+/// Says what the corrections did; true when some were not applied (each named, as a
+/// warning: exit code 1).
+pub fn corrections_said(
+    report: Option<&tollmap::pipeline::CorrectionsReport>,
+    quiet: bool,
+) -> bool {
+    let Some(r) = report else { return false };
+    say(
+        quiet,
+        &format!(
+            "tollmap: {}: {} of {} corrections applied ({} claims rejected)",
+            r.path.display(),
+            r.applied,
+            r.rows,
+            r.rejected
+        ),
+    );
+    if r.not_applied.is_empty() {
+        return false;
+    }
+    let shown: Vec<&str> = r.not_applied.iter().take(10).map(String::as_str).collect();
+    let _ = writeln!(
+        std::io::stderr(),
+        "tollmap: warning: {} corrections not applied (their claims are gone, or the action is not applied yet; see {}): {}{}",
+        r.not_applied.len(),
+        tollmap::corrections::UNMATCHED_FILE,
+        shown.join(", "),
+        if r.not_applied.len() > shown.len() { ", …" } else { "" }
+    );
+    true
 }
 
 /// Writes a build's files, says what it made and gives the exit code (1 when inputs failed
@@ -80,7 +119,8 @@ pub fn report_and_exit(args: &BuildArgs, run: tollmap::BuildRun, quiet: bool) ->
             args.out.display()
         ),
     );
-    let warned_inputs = warned(&run.ingested.warnings);
+    let unmatched = corrections_said(run.corrections.as_ref(), quiet);
+    let warned_inputs = warned(&run.ingested.warnings) | unmatched;
     // The files are in place: freeing a million claims one allocation at a time
     // would only cost time (seconds) before the process ends.
     std::mem::forget(run);

@@ -208,6 +208,12 @@ pub struct BuildArgs {
     /// Do not write the web map (index.html, map.js, map.css, data.js).
     #[arg(long)]
     pub no_web: bool,
+    /// Corrections to apply to the claims before they are summed: a CSV with the header
+    /// `claim_id,action,value,note,by` (actions: reject, count, outcome, victims, place, date,
+    /// part_of; README, "Corrections"). Rows whose claim is gone go to
+    /// corrections-unmatched.csv and are named in the summary.
+    #[arg(long, value_name = "FILE")]
+    pub corrections: Option<PathBuf>,
     /// Exit with code 1 when any place mention stays unresolved (outputs are still written).
     #[arg(long)]
     pub strict: bool,

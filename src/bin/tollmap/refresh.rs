@@ -90,6 +90,7 @@ pub fn run(args: &RefreshArgs, quiet: bool) -> Result<ExitCode> {
     run.files
         .write(&b.out)
         .with_context(|| format!("writing outputs to {}", b.out.display()))?;
+    let run_corrections = run.corrections.clone();
     tollmap::util::timing::phase("written", t0);
     let after = Snapshot::of_folder(&b.out);
     let changes = Changes::between(&before, &after, &report, archive.not_seen_at(&now)?);
@@ -117,5 +118,8 @@ pub fn run(args: &RefreshArgs, quiet: bool) -> Result<ExitCode> {
         ),
     );
     drop(staging);
-    Ok(ExitCode::from(u8::from(warned(&report.warnings))))
+    let unmatched = crate::build::corrections_said(run_corrections.as_ref(), quiet);
+    Ok(ExitCode::from(u8::from(
+        warned(&report.warnings) | unmatched,
+    )))
 }

@@ -1,0 +1,300 @@
+//! Corrections (issue 20): a CSV of `claim_id,action,value,note,by` applied to the claims of
+//! `build` and `refresh`; each lands on its claim across re-extraction and edits elsewhere in
+//! the article, totals move by exactly the corrected amounts, and a correction whose claim
+//! is gone is reported, never applied elsewhere.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use common::tollmap;
+use serde_json::Value;
+
+/// Three reports: Ariha and Saraqeb (Idlib), a breakdown in Jableh.
+fn reports(ariha_intro: &str) -> String {
+    let docs = [
+        (
+            "ariha",
+            "2019-05-14",
+            format!(
+                "{ariha_intro}Shelling killed 12 civilians in Ariha on Monday, local medics said."
+            ),
+        ),
+        (
+            "saraqeb",
+            "2019-05-10",
+            "Six rebels were killed in an air raid on Saraqeb on Thursday, activists said."
+                .to_string(),
+        ),
+        (
+            "jableh",
+            "2019-05-12",
+            "At least 20 people were killed in Jableh on Saturday, a monitor said. The dead included 15 soldiers and five civilians."
+                .to_string(),
+        ),
+    ];
+    docs.iter()
+        .map(|(id, date, text)| {
+            serde_json::json!({"id": id, "published": date, "text": text}).to_string() + "\n"
+        })
+        .collect()
+}
+
+fn read_json(p: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap()
+}
+
+/// The claims of claims.geojson by id: (doc, low, high, outcome, victims, place, corrected).
+fn claims(out: &Path) -> BTreeMap<String, Value> {
+    read_json(&out.join("claims.geojson"))["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["properties"]["id"].as_str().unwrap().to_string(),
+                f["properties"].clone(),
+            )
+        })
+        .collect()
+}
+
+/// Killed (low) by place name and period, from places.geojson.
+fn killed(out: &Path) -> BTreeMap<String, i64> {
+    read_json(&out.join("places.geojson"))["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let p = &f["properties"];
+            (
+                p["name"].as_str().unwrap_or("").to_string(),
+                p["killed_low"].as_i64().unwrap(),
+            )
+        })
+        .fold(BTreeMap::new(), |mut m, (k, v)| {
+            *m.entry(k).or_insert(0) += v;
+            m
+        })
+}
+
+/// The id of the one claim of `doc` with count `low`.
+fn id_of(claims: &BTreeMap<String, Value>, doc: &str, low: i64) -> String {
+    let found: Vec<&String> = claims
+        .iter()
+        .filter(|(_, p)| p["doc"] == doc && p["count_low"] == low)
+        .map(|(id, _)| id)
+        .collect();
+    assert_eq!(found.len(), 1, "{doc} {low}: {claims:#?}");
+    found[0].clone()
+}
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn corrections_land_on_their_claims_through_builds_and_refreshes() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("night1.jsonl");
+    std::fs::write(&input, reports("")).unwrap();
+    let plain = dir.path().join("plain");
+    let o = tollmap(&[
+        "-q",
+        "build",
+        input.to_str().unwrap(),
+        "--out",
+        plain.to_str().unwrap(),
+        "--no-tiles",
+        "--no-web",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let before = claims(&plain);
+    let totals_before = killed(&plain);
+    let ariha = id_of(&before, "ariha", 12);
+    let saraqeb = id_of(&before, "saraqeb", 6);
+    let jableh = id_of(&before, "jableh", 20);
+    let soldiers = id_of(&before, "jableh", 15);
+    let civilians = id_of(&before, "jableh", 5);
+    assert_eq!(before[&soldiers]["part_of"], jableh.as_str());
+
+    // Every kind of correction, an orphan and one not applied yet.
+    let fixes = dir.path().join("corrections.csv");
+    std::fs::write(
+        &fixes,
+        format!(
+            "claim_id,action,value,note,by\n\
+             {ariha},count,14-,\"medics raised it, next day\",ana\n\
+             {ariha},victims,opposition,,ana\n\
+             {ariha},date,2019-05-12/2019-05-13,,ana\n\
+             {saraqeb},outcome,wounded,,ben\n\
+             {saraqeb},place,\"35.9,36.7\",,ben\n\
+             {civilians},part_of,,not a part,ben\n\
+             {soldiers},reject,,a rumour,ben\n\
+             {jableh},same_event,{ariha},,ben\n\
+             gone#0123456789,count,3,,ben\n"
+        ),
+    )
+    .unwrap();
+    let fixed = dir.path().join("fixed");
+    let o = tollmap(&[
+        "build",
+        input.to_str().unwrap(),
+        "--corrections",
+        fixes.to_str().unwrap(),
+        "--out",
+        fixed.to_str().unwrap(),
+        "--no-tiles",
+        "--no-web",
+    ]);
+    // Applied but for two: a warning, exit 1, each named.
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("7 of 9 corrections applied (1 claims rejected)"),
+        "{err}"
+    );
+    assert!(err.contains("gone#0123456789 (count)"), "{err}");
+    let after = claims(&fixed);
+    // The rejected claim is gone; the others say they were corrected, and how.
+    assert!(!after.contains_key(&soldiers));
+    assert_eq!(after.len(), before.len() - 1);
+    assert_eq!(after[&ariha]["corrected"], 1);
+    assert_eq!(after[&ariha]["count_low"], 14);
+    assert_eq!(after[&ariha]["count_high"], Value::Null);
+    assert_eq!(after[&ariha]["victims"], "opposition");
+    assert_eq!(after[&ariha]["date_start"], "2019-05-12");
+    assert_eq!(after[&ariha]["date_end"], "2019-05-13");
+    assert_eq!(after[&saraqeb]["outcome"], "wounded");
+    assert_eq!(after[&civilians]["part_of"], Value::Null);
+    assert_eq!(after[&jableh]["corrected"], 0);
+    let saraqeb_point = read_json(&fixed.join("claims.geojson"))["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["id"] == saraqeb.as_str())
+        .unwrap()["geometry"]["coordinates"]
+        .clone();
+    assert_eq!(saraqeb_point, serde_json::json!([36.7, 35.9]));
+    // Totals move by exactly the corrections: Ariha 12 -> 14; Saraqeb's six are wounded
+    // now (and elsewhere); Jableh keeps its total of 20 (a breakdown never adds).
+    let totals = killed(&fixed);
+    assert_eq!(totals["Ariha"], totals_before["Ariha"] + 2, "{totals:?}");
+    assert_eq!(totals.get("Saraqeb"), None, "{totals:?}");
+    assert_eq!(totals["Jablah"], totals_before["Jablah"], "{totals:?}");
+    // claims.csv keeps what each correction replaced, and reads back the same.
+    let csv = std::fs::read_to_string(fixed.join("claims.csv")).unwrap();
+    assert!(
+        csv.contains(r#"""action"":""count"",""value"":""14-"",""original"":""12"""#),
+        "{csv}"
+    );
+    // The orphan and the action not applied yet, with why, in corrections-unmatched.csv.
+    let unmatched = std::fs::read_to_string(fixed.join("corrections-unmatched.csv")).unwrap();
+    let rows: Vec<&str> = unmatched.lines().collect();
+    assert_eq!(rows.len(), 3, "{unmatched}");
+    assert!(
+        rows[1].starts_with(&format!("{jableh},same_event,")),
+        "{unmatched}"
+    );
+    assert!(
+        rows[2].starts_with("gone#0123456789,count,3"),
+        "{unmatched}"
+    );
+    assert!(rows[2].contains("no claim has this id"), "{unmatched}");
+    // The manifest records the file's hash.
+    let manifest = read_json(&fixed.join("manifest.json"));
+    assert_eq!(manifest["corrections"]["applied"], 7);
+    assert_eq!(
+        manifest["corrections"]["sha256"].as_str().unwrap().len(),
+        64
+    );
+
+    // Night two: an archive refresh with a paragraph added above Ariha's claim and a new
+    // article; the corrections still land, on the same claims.
+    let archive = dir.path().join("archive.sqlite");
+    let site = dir.path().join("site");
+    let refresh = |input: &Path| {
+        tollmap(&[
+            "refresh",
+            input.to_str().unwrap(),
+            "--archive",
+            archive.to_str().unwrap(),
+            "--corrections",
+            fixes.to_str().unwrap(),
+            "--out",
+            site.to_str().unwrap(),
+            "--no-tiles",
+            "--no-web",
+        ])
+    };
+    let o = refresh(&input);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(claims(&site), after);
+    let night2 = dir.path().join("night2.jsonl");
+    let mut text = reports("The market was crowded before dawn.\n\n");
+    text.push_str(
+        &(serde_json::json!({"id": "binnish", "published": "2019-05-15",
+            "text": "Two children were killed in Binnish on Tuesday, medics said."})
+        .to_string()
+            + "\n"),
+    );
+    std::fs::write(&night2, text).unwrap();
+    let o = refresh(&night2);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("1 changed"), "{err}");
+    let later = claims(&site);
+    assert_eq!(later[&ariha]["count_low"], 14, "{later:#?}");
+    assert_eq!(later[&ariha]["corrected"], 1);
+    assert_eq!(later[&saraqeb]["outcome"], "wounded");
+    assert!(!later.contains_key(&soldiers));
+    assert_eq!(later.len(), after.len() + 1);
+    // Night three: Ariha's own sentence is edited: its corrections are reported, not moved
+    // to another claim.
+    let night3 = dir.path().join("night3.jsonl");
+    std::fs::write(
+        &night3,
+        reports("").replace("local medics said", "the civil defence said"),
+    )
+    .unwrap();
+    let o = refresh(&night3);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains(&format!("{ariha} (count)")), "{err}");
+    let last = claims(&site);
+    assert!(!last.contains_key(&ariha));
+    assert!(last
+        .values()
+        .filter(|p| p["doc"] == "ariha")
+        .all(|p| p["corrected"] == 0 && p["count_low"] == 12));
+}
+
+#[test]
+fn a_bad_corrections_file_is_named_with_its_line_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(&input, reports("")).unwrap();
+    let fixes = dir.path().join("fixes.csv");
+    std::fs::write(
+        &fixes,
+        "claim_id,action,value,note,by\nariha#0,count,twelve,,\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = tollmap(&[
+        "build",
+        input.to_str().unwrap(),
+        "--corrections",
+        fixes.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("fixes.csv:2: `twelve` is not a count"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.join("claims.geojson").exists());
+}
