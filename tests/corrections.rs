@@ -183,6 +183,23 @@ fn corrections_land_on_their_claims_through_builds_and_refreshes() {
     assert_eq!(totals["Ariha"], totals_before["Ariha"] + 2, "{totals:?}");
     assert_eq!(totals.get("Saraqeb"), None, "{totals:?}");
     assert_eq!(totals["Jablah"], totals_before["Jablah"], "{totals:?}");
+    // Every layer says how many of its claims were corrected.
+    for layer in ["events", "places", "admin1", "admin2"] {
+        let features = read_json(&fixed.join(format!("{layer}.geojson")))["features"].clone();
+        let corrected: Vec<i64> = features
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["properties"]["corrected"].as_i64().unwrap())
+            .collect();
+        assert!(corrected.iter().sum::<i64>() >= 1, "{layer}: {corrected:?}");
+        let plain = read_json(&plain.join(format!("{layer}.geojson")))["features"].clone();
+        assert!(plain
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["properties"]["corrected"] == 0));
+    }
     // claims.csv keeps what each correction replaced, and reads back the same.
     let csv = std::fs::read_to_string(fixed.join("claims.csv")).unwrap();
     assert!(

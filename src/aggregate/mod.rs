@@ -251,6 +251,8 @@ pub struct Event<'c> {
     pub documents: Vec<&'c str>,
     /// Who says so, sorted, each once.
     pub claimants: Vec<&'c str>,
+    /// How many of its claims (figures and restatements) a corrections file changed.
+    pub corrected: usize,
 }
 
 /// One row of a layer: a place (or an area) in a period with the totals of its events.
@@ -988,6 +990,10 @@ fn finish<'c>(
         restated,
         documents: figures.iter().map(|(d, _)| *d).collect(),
         claimants,
+        corrected: members
+            .iter()
+            .filter(|i| !i.claim.corrections.is_empty())
+            .count(),
     }
 }
 

@@ -41,6 +41,7 @@ pub fn events_layer<'a>(events: &'a [Event], sink: &mut dyn FeatureSink<'a>) {
             ),
         );
         props.insert(names::CLAIMS, Prop::count(e.claims.len() as u64));
+        props.insert(names::CORRECTED, Prop::count(e.corrected as u64));
         props.insert(names::CLAIM_IDS, Prop::Text(e.claims.join(" ")));
         props.insert(names::RESTATED_IDS, Prop::Text(e.restated.join(" ")));
         props.insert(names::DOCUMENTS, Prop::count(e.documents.len() as u64));

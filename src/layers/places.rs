@@ -100,6 +100,11 @@ pub(super) fn totals<'a>(r: &'a PlacePeriod, events: &'a [Event], props: &mut Pr
     props.insert(names::EVENT_IDS, Prop::Text(event_ids));
     props.insert(names::SPANNING, Prop::count(r.spanning as u64));
     props.insert(names::CLAIMS, Prop::count(n_claims as u64));
+    // The corrected claims of its events.
+    props.insert(
+        names::CORRECTED,
+        Prop::count(r.events_of(events).map(|e| e.corrected as u64).sum()),
+    );
     props.insert(names::CLAIM_IDS, Prop::Text(claim_ids));
     props.insert(
         names::RESTATED_IDS,
