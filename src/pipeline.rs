@@ -167,19 +167,21 @@ impl Pipeline {
     pub fn extract_per_document(&self, docs: &[Document]) -> Vec<Vec<Claim>> {
         let done = std::sync::atomic::AtomicUsize::new(0);
         docs.par_iter()
-            .map(|d| {
-                let claims = extract::claims(d, &self.gazetteer);
-                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                crate::util::progress::tick(
-                    self.progress.as_ref(),
-                    "extracting",
-                    n,
-                    docs.len(),
-                    64,
-                );
-                claims
-            })
+            .map(|d| self.extract_counted(d, &done, docs.len()))
             .collect()
+    }
+
+    /// One document's claims, counted as done (of `total`) for the progress report.
+    fn extract_counted(
+        &self,
+        doc: &Document,
+        done: &std::sync::atomic::AtomicUsize,
+        total: usize,
+    ) -> Vec<Claim> {
+        let claims = extract::claims(doc, &self.gazetteer);
+        let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        crate::util::progress::tick(self.progress.as_ref(), "extracting", n, total, 64);
+        claims
     }
 
     /// Claims of event tables, with the places they name but do not locate resolved
@@ -223,18 +225,7 @@ impl Pipeline {
         let extract_chunk = |chunk: &[Document]| -> Vec<Vec<Claim>> {
             chunk
                 .par_iter()
-                .map(|d| {
-                    let claims = extract::claims(d, &self.gazetteer);
-                    let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                    crate::util::progress::tick(
-                        self.progress.as_ref(),
-                        "extracting",
-                        n,
-                        docs.len(),
-                        64,
-                    );
-                    claims
-                })
+                .map(|d| self.extract_counted(d, &done, docs.len()))
                 .collect()
         };
         let mut chunks = docs.chunks(CHUNK);

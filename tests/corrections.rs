@@ -90,6 +90,20 @@ fn id_of(claims: &BTreeMap<String, Value>, doc: &str, low: i64) -> String {
     found[0].clone()
 }
 
+/// `tollmap build INPUT --out OUT --no-tiles --no-web EXTRA...`.
+fn build(input: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "build",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--no-tiles",
+        "--no-web",
+    ];
+    args.extend_from_slice(extra);
+    tollmap(&args)
+}
+
 fn stderr(o: &std::process::Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
@@ -100,15 +114,7 @@ fn corrections_land_on_their_claims_through_builds_and_refreshes() {
     let input = dir.path().join("night1.jsonl");
     std::fs::write(&input, reports("")).unwrap();
     let plain = dir.path().join("plain");
-    let o = tollmap(&[
-        "-q",
-        "build",
-        input.to_str().unwrap(),
-        "--out",
-        plain.to_str().unwrap(),
-        "--no-tiles",
-        "--no-web",
-    ]);
+    let o = build(&input, &plain, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let before = claims(&plain);
     let totals_before = killed(&plain);
@@ -138,16 +144,7 @@ fn corrections_land_on_their_claims_through_builds_and_refreshes() {
     )
     .unwrap();
     let fixed = dir.path().join("fixed");
-    let o = tollmap(&[
-        "build",
-        input.to_str().unwrap(),
-        "--corrections",
-        fixes.to_str().unwrap(),
-        "--out",
-        fixed.to_str().unwrap(),
-        "--no-tiles",
-        "--no-web",
-    ]);
+    let o = build(&input, &fixed, &["--corrections", fixes.to_str().unwrap()]);
     // Applied but for two: a warning, exit 1, each named.
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
