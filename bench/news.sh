@@ -13,5 +13,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 python3 "$scorer" docs "$set_dir" > "$tmp/docs.jsonl"
 target/release/tollmap -q extract --format jsonl "$tmp/docs.jsonl" > "$tmp/claims.jsonl"
+# NEWS_CLAIMS=FILE keeps the claims (bench/confidence.sh reads them).
+[ -n "${NEWS_CLAIMS:-}" ] && cp "$tmp/claims.jsonl" "$NEWS_CLAIMS"
 echo "command: bash bench/news.sh   (commit $(git rev-parse --short HEAD))"
 python3 "$scorer" "$set_dir" "$tmp/claims.jsonl" "$@" || true

@@ -97,6 +97,15 @@ pub fn of(reasons: &[Reason]) -> f64 {
     (left * 100.0).round() / 100.0
 }
 
+/// Reasons as the layers and tables write them: their words, space-separated.
+pub fn words(reasons: &[Reason]) -> String {
+    reasons
+        .iter()
+        .map(|r| r.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Sets a claim's reasons and confidence.
 pub fn assess(c: &mut Claim) {
     c.reasons = reasons(c);

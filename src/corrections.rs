@@ -7,8 +7,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::gazetteer::Gazetteer;
+use crate::model::{word, Outcome, Precision, Qualifier, Victims, TABLE_POINT_PREFIX};
 use crate::model::{Claim, ClaimDate, Corrected, Count, DatePrecision, Place, PlaceRole};
-use crate::model::{Outcome, Precision, Qualifier, Victims, TABLE_POINT_PREFIX};
 
 /// The header a corrections file must have, in this order.
 pub const HEADER: [&str; 5] = ["claim_id", "action", "value", "note", "by"];
@@ -194,9 +194,20 @@ impl Corrections {
     /// event grouping does not take yet.
     pub fn apply<'c>(&'c self, claims: &mut Vec<Claim>, gaz: &Gazetteer) -> Applied<'c> {
         let mut out = Applied::default();
+        // Where each claim the rows name is (the claims themselves, and the totals `part_of`
+        // names): a few ids copied, not every claim's.
+        let named: crate::util::hash::FnvHashSet<&str> = self
+            .rows
+            .iter()
+            .flat_map(|r| match &r.action {
+                Action::PartOf(Some(total)) => vec![r.claim_id.as_str(), total.as_str()],
+                _ => vec![r.claim_id.as_str()],
+            })
+            .collect();
         let index: crate::util::hash::FnvHashMap<String, usize> = claims
             .iter()
             .enumerate()
+            .filter(|(_, c)| named.contains(c.id.as_str()))
             .map(|(i, c)| (c.id.clone(), i))
             .collect();
         let mut places: Option<crate::util::hash::FnvHashMap<&str, &crate::gazetteer::Entry>> =
@@ -346,11 +357,6 @@ fn point_place(lat: f64, lon: f64) -> Place {
     p.lon = Some(lon);
     p.precision = Some(Precision::EXACT);
     p
-}
-
-/// A value of one of the claim contract's words.
-fn word<T: serde::de::DeserializeOwned>(v: &str) -> Option<T> {
-    T::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(v)).ok()
 }
 
 fn day(s: &str) -> Result<jiff::civil::Date, String> {

@@ -43,6 +43,12 @@ impl Document {
     }
 }
 
+/// One of the claim contract's words as its type (`killed` as `Outcome::Killed`,
+/// `no_place` as `Reason::NoPlace` ...), or `None` for any other text.
+pub fn word<T: serde::de::DeserializeOwned>(text: &str) -> Option<T> {
+    T::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(text)).ok()
+}
+
 /// How a number of people was stated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

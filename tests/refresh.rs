@@ -373,34 +373,21 @@ fn a_project_file_runs_refresh_and_its_mistakes_are_named_by_line() {
     // A bad value and an unknown key are named with the file and line.
     let text = std::fs::read_to_string(&project).unwrap();
     let line = text.lines().position(|l| l.starts_with("period")).unwrap() + 1;
-    std::fs::write(
-        &project,
-        text.replace("period = \"month\"", "period = \"fortnight\""),
-    )
-    .unwrap();
-    let o = tollmap(&["refresh", "--project", p]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains(&format!(
-            "tollmap.toml:{line}: `period`: invalid value 'fortnight'"
-        )),
-        "{}",
-        stderr(&o)
-    );
-    std::fs::write(
-        &project,
-        text.replace("period = \"month\"", "perod = \"month\""),
-    )
-    .unwrap();
-    let o = tollmap(&["refresh", "--project", p]);
-    assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains(&format!(
-            "tollmap.toml:{line}: unknown key `perod` in [build]"
-        )),
-        "{}",
-        stderr(&o)
-    );
+    for (with, says) in [
+        (
+            "period = \"fortnight\"",
+            format!("tollmap.toml:{line}: `period`: invalid value 'fortnight'"),
+        ),
+        (
+            "perod = \"month\"",
+            format!("tollmap.toml:{line}: unknown key `perod` in [build]"),
+        ),
+    ] {
+        std::fs::write(&project, text.replace("period = \"month\"", with)).unwrap();
+        let o = tollmap(&["refresh", "--project", p]);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(stderr(&o).contains(&says), "{}", stderr(&o));
+    }
     // init never overwrites.
     let o = tollmap(&["init", p]);
     assert_eq!(o.status.code(), Some(2));

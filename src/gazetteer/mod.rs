@@ -249,6 +249,39 @@ pub enum MatchKind {
     Fuzzy,
 }
 
+impl MatchKind {
+    /// The word the claim JSON and `geocode` give it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MatchKind::Exact => "exact",
+            MatchKind::Loose => "loose",
+            MatchKind::Fuzzy => "fuzzy",
+        }
+    }
+
+    /// As a place records it: `None` for an exact match.
+    pub fn name_match(self) -> Option<crate::model::NameMatch> {
+        match self {
+            MatchKind::Exact => None,
+            MatchKind::Loose => Some(crate::model::NameMatch::Loose),
+            MatchKind::Fuzzy => Some(crate::model::NameMatch::Fuzzy),
+        }
+    }
+}
+
+impl Candidate<'_> {
+    /// How closely the mention places the claim: the entry's own precision, but never
+    /// better than 2 for a name one or two letters off (it may be another place nearby).
+    pub fn precision(&self) -> Precision {
+        let own = self.entry.kind.precision();
+        if self.matched == MatchKind::Fuzzy {
+            own.max(Precision::NEAR)
+        } else {
+            own
+        }
+    }
+}
+
 /// A possible place for a mention, with its score.
 #[derive(Debug, Clone)]
 pub struct Candidate<'g> {
@@ -1076,15 +1109,8 @@ impl Gazetteer {
         {
             Some(c) => {
                 let mut p = place_from_entry(mention, role, c.entry);
-                p.matched = match c.matched {
-                    MatchKind::Exact => None,
-                    MatchKind::Loose => Some(crate::model::NameMatch::Loose),
-                    MatchKind::Fuzzy => Some(crate::model::NameMatch::Fuzzy),
-                };
-                // A name one or two letters off may be another place nearby: never exact.
-                if c.matched == MatchKind::Fuzzy {
-                    p.precision = p.precision.max(Some(crate::model::Precision::NEAR));
-                }
+                p.matched = c.matched.name_match();
+                p.precision = Some(c.precision());
                 p
             }
             None => Place::unresolved(mention, role),

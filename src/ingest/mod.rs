@@ -547,18 +547,17 @@ fn read_input(
 /// Reads an event table (UCDP, ACLED, tollmap claims) from its bytes.
 fn read_table_file(path: &Path, bytes: &[u8], out: &mut Ingested) -> Result<(), IngestError> {
     // The hash for the manifest is made while the text is checked and read.
+    let text = table_text(path, bytes)?;
     let (sha256, claims) = rayon::join(
         || crate::util::hash::sha256_hex(bytes),
-        || table_claims(path, bytes),
+        || table::read_table(path, text),
     );
     let claims = claims?;
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        let described = table::described(path, text);
-        out.table_documents.extend(described.documents);
-        if described.placed.len() == claims.len() && described.placed.contains(&true) {
-            out.claims_placed.resize(out.claims.len(), false);
-            out.claims_placed.extend(described.placed);
-        }
+    let described = table::described(path, text);
+    out.table_documents.extend(described.documents);
+    if described.placed.len() == claims.len() && described.placed.contains(&true) {
+        out.claims_placed.resize(out.claims.len(), false);
+        out.claims_placed.extend(described.placed);
     }
     let events = claims.iter().filter(|c| c.part_of.is_none()).count();
     // Moved, not copied, when it is the first table (a large table is held once).
@@ -576,9 +575,9 @@ fn read_table_file(path: &Path, bytes: &[u8], out: &mut Ingested) -> Result<(), 
     Ok(())
 }
 
-/// The claims of an event table's bytes.
-fn table_claims(path: &Path, bytes: &[u8]) -> Result<Vec<crate::model::Claim>, IngestError> {
-    let text = std::str::from_utf8(bytes).map_err(|e| {
+/// An event table's bytes as text, or the line where they stop being UTF-8.
+fn table_text<'b>(path: &Path, bytes: &'b [u8]) -> Result<&'b str, IngestError> {
+    std::str::from_utf8(bytes).map_err(|e| {
         let upto = &bytes[..e.valid_up_to()];
         let line = upto.iter().filter(|&&b| b == b'\n').count() + 1;
         IngestError::Line {
@@ -586,8 +585,7 @@ fn table_claims(path: &Path, bytes: &[u8]) -> Result<Vec<crate::model::Claim>, I
             line,
             message: format!("not valid UTF-8 (byte {})", e.valid_up_to()),
         }
-    })?;
-    table::read_table(path, text)
+    })
 }
 
 fn is_sidecar(p: &Path) -> bool {

@@ -653,17 +653,10 @@ fn parse_enum<T: serde::de::DeserializeOwned>(
 ) -> Result<Option<T>, IngestError> {
     match row.get(column) {
         None => Ok(None),
-        Some(v) => {
-            T::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(v))
-                .map(Some)
-                .map_err(|_| row.err(format!("column `{column}`: unknown value `{v}`")))
-        }
+        Some(v) => crate::model::word(v)
+            .map(Some)
+            .ok_or_else(|| row.err(format!("column `{column}`: unknown value `{v}`"))),
     }
-}
-
-/// A value of one of the claim contract's words (`killed`, `no_place` ...).
-fn parse_value<T: serde::de::DeserializeOwned>(v: &str) -> Option<T> {
-    T::deserialize(serde::de::value::StrDeserializer::<serde::de::value::Error>::new(v)).ok()
 }
 
 fn claims_row(row: &Row<'_>, n: usize, stem: &str) -> Result<Claim, IngestError> {
@@ -742,7 +735,7 @@ fn claims_row(row: &Row<'_>, n: usize, stem: &str) -> Result<Claim, IngestError>
                     .unwrap_or_default()
                     .split_whitespace()
                     .map(|r| {
-                        parse_value::<Reason>(r).ok_or_else(|| {
+                        crate::model::word::<Reason>(r).ok_or_else(|| {
                             row.err(format!("column `reasons`: unknown reason `{r}`"))
                         })
                     })

@@ -59,13 +59,7 @@ pub fn claims_layer<'a>(
         );
         props.insert(
             names::REASONS,
-            Prop::Text(
-                c.reasons
-                    .iter()
-                    .map(|r| r.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            ),
+            Prop::Text(crate::confidence::words(&c.reasons)),
         );
         props.insert(names::COUNT_LOW, Prop::count(c.count.low));
         props.insert(names::COUNT_HIGH, Prop::opt_count(c.count.high));

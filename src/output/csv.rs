@@ -179,14 +179,7 @@ pub fn claims_table(
         field(&mut w, &|b: &mut String| {
             let _ = write!(b, "{:.2}", c.confidence);
         })?;
-        field(&mut w, &|b: &mut String| {
-            for (i, r) in c.reasons.iter().enumerate() {
-                if i > 0 {
-                    b.push(' ');
-                }
-                b.push_str(r.as_str());
-            }
-        })?;
+        w.write_field(crate::confidence::words(&c.reasons).as_bytes())?;
         if c.corrections.is_empty() {
             w.write_field(b"")?;
         } else {

@@ -50,17 +50,8 @@ pub fn run(args: &GeocodeArgs) -> Result<ExitCode> {
                 "query": name, "name": c.entry.name, "gazetteer_id": c.entry.id,
                 "lat": c.entry.lat, "lon": c.entry.lon, "kind": c.entry.kind,
                 "admin1": c.entry.admin1, "admin2": c.entry.admin2, "country": c.entry.country,
-                // A name one or two letters off is never an exact place.
-                "precision": if c.matched == gazetteer::MatchKind::Fuzzy {
-                    c.entry.kind.precision().max(gazetteer::FALLBACK_PRECISION)
-                } else {
-                    c.entry.kind.precision()
-                },
-                "matched": match c.matched {
-                    gazetteer::MatchKind::Exact => "exact",
-                    gazetteer::MatchKind::Loose => "loose",
-                    gazetteer::MatchKind::Fuzzy => "fuzzy",
-                },
+                "precision": c.precision(),
+                "matched": c.matched.as_str(),
                 "score": (c.score * 1000.0).round() / 1000.0, "alternatives": alts,
                 "fallback": false,
                 "near": c.entry.site.as_ref().and_then(|s| s.near.as_deref()),
