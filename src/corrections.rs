@@ -66,9 +66,9 @@ pub enum Action {
     Date(jiff::civil::Date, jiff::civil::Date),
     /// The total it breaks down (`None`: none, detached).
     PartOf(Option<String>),
-    /// Counted in the same event as another claim (not applied yet: reported).
+    /// Counted in one event with another claim (their events merged).
     SameEvent(String),
-    /// Counted apart from another claim's event (not applied yet: reported).
+    /// Never counted in one event with another claim (their event split).
     OtherEvent(String),
 }
 
@@ -107,7 +107,7 @@ pub struct Corrections {
 pub struct NotApplied<'c> {
     /// The row.
     pub correction: &'c Correction,
-    /// Why: the claim is gone, the claim it names is gone, or the action is not applied yet.
+    /// Why: the claim is gone, the claim it names is gone, or a link between claims cannot be followed.
     pub reason: String,
 }
 
@@ -190,8 +190,10 @@ impl Corrections {
     /// Applies every row to the claim with its id, in file order: each corrected claim keeps
     /// what was replaced (`Claim::corrections`) and is judged again (`confidence`); rejected
     /// claims are left out. Rows whose claim (or, for `part_of`, whose total) is not among
-    /// `claims` are returned, not applied; so are `same_event` and `other_event`, which the
-    /// event grouping does not take yet.
+    /// `claims` are returned, not applied. `same_event` and `other_event` are checked once
+    /// every other row is applied (both claims kept; for `same_event`, both counted, with one
+    /// outcome and victims that agree) and kept on the claim for the event grouping
+    /// (`aggregate::events`) to follow.
     pub fn apply<'c>(&'c self, claims: &mut Vec<Claim>, gaz: &Gazetteer) -> Applied<'c> {
         let mut out = Applied::default();
         // Where each claim the rows name is (the claims themselves, and the totals `part_of`
@@ -200,7 +202,9 @@ impl Corrections {
             .rows
             .iter()
             .flat_map(|r| match &r.action {
-                Action::PartOf(Some(total)) => vec![r.claim_id.as_str(), total.as_str()],
+                Action::PartOf(Some(other))
+                | Action::SameEvent(other)
+                | Action::OtherEvent(other) => vec![r.claim_id.as_str(), other.as_str()],
                 _ => vec![r.claim_id.as_str()],
             })
             .collect();
@@ -213,6 +217,8 @@ impl Corrections {
         let mut places: Option<crate::util::hash::FnvHashMap<&str, &crate::gazetteer::Entry>> =
             None;
         let mut rejected = vec![false; claims.len()];
+        // The links between claims, checked once the other rows are applied.
+        let mut links: Vec<(&Correction, usize, usize)> = Vec::new();
         for row in &self.rows {
             let not = |reason: &str| NotApplied {
                 correction: row,
@@ -312,10 +318,16 @@ impl Corrections {
                     }
                     std::mem::replace(&mut c.part_of, total.clone()).unwrap_or_default()
                 }
-                Action::SameEvent(_) | Action::OtherEvent(_) => {
-                    out.not_applied.push(not(
-                        "same_event and other_event are not applied yet: the events are grouped as found",
-                    ));
+                Action::SameEvent(other) | Action::OtherEvent(other) => {
+                    match index.get(other.as_str()) {
+                        Some(&j) if j != i => links.push((row, i, j)),
+                        Some(_) => out
+                            .not_applied
+                            .push(not("a claim is its own event already")),
+                        None => out
+                            .not_applied
+                            .push(not("the other claim it names is not a claim (any more)")),
+                    }
                     continue;
                 }
             };
@@ -328,6 +340,31 @@ impl Corrections {
             });
             out.applied += 1;
         }
+        for (row, i, j) in links {
+            let why = link_refused(
+                &row.action,
+                &claims[i],
+                &claims[j],
+                rejected[i] || rejected[j],
+            );
+            if let Some(reason) = why {
+                out.not_applied.push(NotApplied {
+                    correction: row,
+                    reason: reason.to_string(),
+                });
+                continue;
+            }
+            claims[i].corrections.push(Corrected {
+                action: row.action_name.clone(),
+                value: row.value.clone(),
+                original: String::new(),
+                note: (!row.note.is_empty()).then(|| row.note.clone()),
+                by: (!row.by.is_empty()).then(|| row.by.clone()),
+            });
+            out.applied += 1;
+        }
+        // Rows out of file order when links were checked last: back in file order.
+        out.not_applied.sort_by_key(|n| n.correction.line);
         let mut at = 0;
         claims.retain(|_| {
             at += 1;
@@ -338,6 +375,31 @@ impl Corrections {
         }
         out
     }
+}
+
+/// Why a `same_event` or `other_event` link between claims `a` and `b` cannot be followed,
+/// if it cannot.
+fn link_refused(action: &Action, a: &Claim, b: &Claim, rejected: bool) -> Option<&'static str> {
+    if rejected {
+        return Some("one of the two claims is rejected");
+    }
+    if !matches!(action, Action::SameEvent(_)) {
+        return None;
+    }
+    let counted = |c: &Claim| {
+        c.scope == crate::model::Scope::Event
+            && c.event_place().is_some_and(|p| p.gazetteer_id.is_some())
+    };
+    if !counted(a) || !counted(b) {
+        return Some("one of the two claims is in no event (a running total, or no place)");
+    }
+    if a.outcome != b.outcome {
+        return Some("the two claims differ in outcome: correct the outcome first");
+    }
+    if a.victims != b.victims && a.victims != Victims::Unknown && b.victims != Victims::Unknown {
+        return Some("the two claims differ in victims: correct the victims first");
+    }
+    None
 }
 
 /// `low-high`, `low-` (open), or `n`.

@@ -11,7 +11,8 @@ use std::path::Path;
 use common::tollmap;
 use serde_json::Value;
 
-/// Three reports: Ariha and Saraqeb (Idlib), a breakdown in Jableh.
+/// Six reports: Ariha (by two outlets, one event), Saraqeb (Idlib), a breakdown in Jableh,
+/// and two reports of one strike on Sarmin weeks apart (two events).
 fn reports(ariha_intro: &str) -> String {
     let docs = [
         (
@@ -31,6 +32,23 @@ fn reports(ariha_intro: &str) -> String {
             "jableh",
             "2019-05-12",
             "At least 20 people were killed in Jableh on Saturday, a monitor said. The dead included 15 soldiers and five civilians."
+                .to_string(),
+        ),
+        (
+            "ariha-rescuers",
+            "2019-05-14",
+            "Ten civilians died in shelling on Ariha on Monday, rescuers said.".to_string(),
+        ),
+        (
+            "sarmin",
+            "2019-05-03",
+            "Four children were killed in an air strike on Sarmin on Thursday, medics said."
+                .to_string(),
+        ),
+        (
+            "sarmin-later",
+            "2019-05-24",
+            "Four children were killed in an air strike on Sarmin on Thursday, a monitor said."
                 .to_string(),
         ),
     ];
@@ -79,6 +97,16 @@ fn killed(out: &Path) -> BTreeMap<String, i64> {
         })
 }
 
+/// How many events of events.geojson are at the place named `name`.
+fn events_at(out: &Path, name: &str) -> usize {
+    read_json(&out.join("events.geojson"))["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["properties"]["name"] == name)
+        .count()
+}
+
 /// The id of the one claim of `doc` with count `low`.
 fn id_of(claims: &BTreeMap<String, Value>, doc: &str, low: i64) -> String {
     let found: Vec<&String> = claims
@@ -123,22 +151,31 @@ fn corrections_land_on_their_claims_through_builds_and_refreshes() {
     let jableh = id_of(&before, "jableh", 20);
     let soldiers = id_of(&before, "jableh", 15);
     let civilians = id_of(&before, "jableh", 5);
+    let rescuers = id_of(&before, "ariha-rescuers", 10);
+    let sarmin = id_of(&before, "sarmin", 4);
+    let sarmin_later = id_of(&before, "sarmin-later", 4);
     assert_eq!(before[&soldiers]["part_of"], jableh.as_str());
+    // Two outlets' figures for Ariha are one event (the lower counts); the two reports of
+    // Sarmin's strike, weeks apart, are two.
+    assert_eq!(totals_before["Ariha"], 10, "{totals_before:?}");
+    assert_eq!(totals_before["Sarmin"], 8, "{totals_before:?}");
 
-    // Every kind of correction, an orphan and one not applied yet.
+    // Every kind of correction, an orphan and a link refused.
     let fixes = dir.path().join("corrections.csv");
     std::fs::write(
         &fixes,
         format!(
             "claim_id,action,value,note,by\n\
              {ariha},count,14-,\"medics raised it, next day\",ana\n\
-             {ariha},victims,opposition,,ana\n\
              {ariha},date,2019-05-12/2019-05-13,,ana\n\
+             {saraqeb},victims,civilians,,ana\n\
              {saraqeb},outcome,wounded,,ben\n\
              {saraqeb},place,\"35.9,36.7\",,ben\n\
              {civilians},part_of,,not a part,ben\n\
              {soldiers},reject,,a rumour,ben\n\
-             {jableh},same_event,{ariha},,ben\n\
+             {rescuers},other_event,{ariha},another shelling,ben\n\
+             {sarmin_later},same_event,{sarmin},one strike,ben\n\
+             {saraqeb},same_event,{jableh},,ben\n\
              gone#0123456789,count,3,,ben\n"
         ),
     )
@@ -149,7 +186,7 @@ fn corrections_land_on_their_claims_through_builds_and_refreshes() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(
-        err.contains("7 of 9 corrections applied (1 claims rejected)"),
+        err.contains("9 of 11 corrections applied (1 claims rejected)"),
         "{err}"
     );
     assert!(err.contains("gone#0123456789 (count)"), "{err}");
@@ -160,7 +197,10 @@ fn corrections_land_on_their_claims_through_builds_and_refreshes() {
     assert_eq!(after[&ariha]["corrected"], 1);
     assert_eq!(after[&ariha]["count_low"], 14);
     assert_eq!(after[&ariha]["count_high"], Value::Null);
-    assert_eq!(after[&ariha]["victims"], "opposition");
+    assert_eq!(after[&saraqeb]["victims"], "civilians");
+    assert_eq!(after[&rescuers]["corrected"], 1);
+    assert_eq!(after[&sarmin_later]["corrected"], 1);
+    assert_eq!(after[&sarmin]["corrected"], 0);
     assert_eq!(after[&ariha]["date_start"], "2019-05-12");
     assert_eq!(after[&ariha]["date_end"], "2019-05-13");
     assert_eq!(after[&saraqeb]["outcome"], "wounded");
@@ -174,12 +214,19 @@ fn corrections_land_on_their_claims_through_builds_and_refreshes() {
         .unwrap()["geometry"]["coordinates"]
         .clone();
     assert_eq!(saraqeb_point, serde_json::json!([36.7, 35.9]));
-    // Totals move by exactly the corrections: Ariha 12 -> 14; Saraqeb's six are wounded
-    // now (and elsewhere); Jableh keeps its total of 20 (a breakdown never adds).
+    // Totals move by exactly the corrections: Ariha's two figures are two events now, 14
+    // (raised from 12) and the rescuers' 10; Sarmin's two reports are one event of 4;
+    // Saraqeb's six are wounded now (and elsewhere); Jableh keeps its total of 20 (a
+    // breakdown never adds).
     let totals = killed(&fixed);
-    assert_eq!(totals["Ariha"], totals_before["Ariha"] + 2, "{totals:?}");
+    assert_eq!(totals["Ariha"], 14 + 10, "{totals:?}");
+    assert_eq!(totals["Sarmin"], 4, "{totals:?}");
     assert_eq!(totals.get("Saraqeb"), None, "{totals:?}");
     assert_eq!(totals["Jablah"], totals_before["Jablah"], "{totals:?}");
+    assert_eq!(events_at(&plain, "Ariha"), 1);
+    assert_eq!(events_at(&fixed, "Ariha"), 2);
+    assert_eq!(events_at(&plain, "Sarmin"), 2);
+    assert_eq!(events_at(&fixed, "Sarmin"), 1);
     // Every layer says how many of its claims were corrected.
     for layer in ["events", "places", "admin1", "admin2"] {
         let features = read_json(&fixed.join(format!("{layer}.geojson")))["features"].clone();
@@ -203,14 +250,15 @@ fn corrections_land_on_their_claims_through_builds_and_refreshes() {
         csv.contains(r#"""action"":""count"",""value"":""14-"",""original"":""12"""#),
         "{csv}"
     );
-    // The orphan and the action not applied yet, with why, in corrections-unmatched.csv.
+    // The orphan and the link refused, with why, in corrections-unmatched.csv.
     let unmatched = std::fs::read_to_string(fixed.join("corrections-unmatched.csv")).unwrap();
     let rows: Vec<&str> = unmatched.lines().collect();
     assert_eq!(rows.len(), 3, "{unmatched}");
     assert!(
-        rows[1].starts_with(&format!("{jableh},same_event,")),
+        rows[1].starts_with(&format!("{saraqeb},same_event,{jableh}")),
         "{unmatched}"
     );
+    assert!(rows[1].contains("differ in outcome"), "{unmatched}");
     assert!(
         rows[2].starts_with("gone#0123456789,count,3"),
         "{unmatched}"
@@ -218,7 +266,7 @@ fn corrections_land_on_their_claims_through_builds_and_refreshes() {
     assert!(rows[2].contains("no claim has this id"), "{unmatched}");
     // The manifest records the file's hash.
     let manifest = read_json(&fixed.join("manifest.json"));
-    assert_eq!(manifest["corrections"]["applied"], 7);
+    assert_eq!(manifest["corrections"]["applied"], 9);
     assert_eq!(
         manifest["corrections"]["sha256"].as_str().unwrap().len(),
         64
@@ -245,6 +293,35 @@ fn corrections_land_on_their_claims_through_builds_and_refreshes() {
     let o = refresh(&input);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert_eq!(claims(&site), after);
+    // The archive made to look written by an older extractor, which gave Saraqeb's claim a
+    // positional id and another count: night two extracts every document again.
+    {
+        let db = rusqlite::Connection::open(&archive).unwrap();
+        db.execute(
+            "UPDATE claims SET extraction = 'tollmap 0.1.0 extractor 1 gazetteer 0'",
+            [],
+        )
+        .unwrap();
+        let changed = db
+            .execute(
+                r#"UPDATE claims SET claims = replace(replace(claims, ?1, 'saraqeb#0'), '"low":6', '"low":5')
+                   WHERE row = (SELECT row FROM documents WHERE doc_id = 'saraqeb')"#,
+                [&saraqeb],
+            )
+            .unwrap();
+        assert_eq!(changed, 1);
+        let old: String = db
+            .query_row(
+                "SELECT claims FROM claims WHERE row = (SELECT row FROM documents WHERE doc_id = 'saraqeb')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(
+            old.contains(r#""id":"saraqeb#0""#) && old.contains(r#""low":5"#),
+            "{old}"
+        );
+    }
     let night2 = dir.path().join("night2.jsonl");
     let mut text = reports("The market was crowded before dawn.\n\n");
     text.push_str(
@@ -258,7 +335,14 @@ fn corrections_land_on_their_claims_through_builds_and_refreshes() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(err.contains("1 changed"), "{err}");
+    assert!(err.contains("7 extracted"), "{err}");
     let later = claims(&site);
+    assert!(!later.contains_key("saraqeb#0"), "{later:#?}");
+    assert_eq!(later[&saraqeb]["count_low"], 6);
+    assert_eq!(later[&saraqeb]["victims"], "civilians");
+    assert_eq!(later[&rescuers]["corrected"], 1);
+    assert_eq!(killed(&site)["Ariha"], 14 + 10);
+    assert_eq!(killed(&site)["Sarmin"], 4);
     assert_eq!(later[&ariha]["count_low"], 14, "{later:#?}");
     assert_eq!(later[&ariha]["corrected"], 1);
     assert_eq!(later[&saraqeb]["outcome"], "wounded");

@@ -11,6 +11,9 @@
 //!   only an event its own document reports. Every claim of an event must fit every other
 //!   (no chains), and an event holds at most one row of a coded event table (UCDP, ACLED),
 //!   whose rows are distinct events already.
+//! - A researcher's corrections overrule the grouping: two claims linked `other_event` are
+//!   never in one event, and the events of two claims linked `same_event` are merged into one
+//!   (when the two links disagree, `same_event` wins).
 //! - Within an event, each document's figure is its largest claim (a headline, lead and body
 //!   restate one figure); the others are listed as restated. Across documents the event runs
 //!   from the lowest low of the figures that cover its whole span (a sub-period's count is
@@ -487,9 +490,24 @@ impl Open {
         }
     }
 
-    fn fits(&self, items: &[Item<'_>], it: &Item<'_>, rules: &EventRules) -> bool {
+    fn fits(
+        &self,
+        items: &[Item<'_>],
+        it: &Item<'_>,
+        rules: &EventRules,
+        apart: &HashMap<u32, Vec<u32>>,
+    ) -> bool {
         if self.outcome != it.outcome || (self.coded && it.coded) {
             return false;
+        }
+        if let Some(not_with) = apart.get(&it.rank) {
+            if self
+                .members
+                .iter()
+                .any(|&m| not_with.contains(&items[m].rank))
+            {
+                return false;
+            }
         }
         let v = it.victims;
         if v != Victims::Unknown && self.victims != Victims::Unknown && v != self.victims {
@@ -628,11 +646,13 @@ pub(crate) fn events_indexed<'c>(
             None => by_outcome.push((o, vec![k])),
         }
     }
+    let links = Links::of(claims, by_id, &counted_totals);
     let mut open: Vec<Open> = by_outcome
         .par_iter()
-        .map(|(_, which)| group(&items, which, rules))
+        .map(|(_, which)| group(&items, which, rules, &links.apart))
         .flatten()
         .collect();
+    links.merge(&mut open, &items);
     // Events in the order of their ids ("event:" and the first claim's id), each finished on
     // its own, in parallel.
     let first = |e: &Open| e.members.iter().map(|&k| items[k].rank).min();
@@ -658,6 +678,117 @@ pub(crate) fn events_indexed<'c>(
         },
     );
     (events, event_of)
+}
+
+/// The links between claims that corrections make (`same_event`, `other_event`, kept in each
+/// claim's `corrections`), by the claims' places in id order (their items' ranks).
+#[derive(Default)]
+struct Links {
+    /// Claims never grouped together, both ways.
+    apart: HashMap<u32, Vec<u32>>,
+    /// Claims whose events are one.
+    same: Vec<(u32, u32)>,
+}
+
+impl Links {
+    /// The links the claims' corrections give. A part of a counted total stands for its
+    /// total (it is counted in the total's event); a link to a claim that is gone is
+    /// dropped (`corrections::apply` reports those).
+    fn of(claims: &[Claim], by_id: &[u32], counted: &HashSet<&str>) -> Links {
+        let mut links = Links::default();
+        let rank_of = |id: &str| -> Option<u32> {
+            let at = by_id
+                .binary_search_by(|&i| claims[i as usize].id.as_str().cmp(id))
+                .ok()?;
+            let c = &claims[by_id[at] as usize];
+            match c.part_of.as_deref() {
+                Some(total) if counted.contains(total) => {
+                    let t = by_id
+                        .binary_search_by(|&i| claims[i as usize].id.as_str().cmp(total))
+                        .ok()?;
+                    Some(t as u32)
+                }
+                _ => Some(at as u32),
+            }
+        };
+        for c in claims.iter().filter(|c| !c.corrections.is_empty()) {
+            for fix in &c.corrections {
+                let same = match fix.action.as_str() {
+                    "same_event" => true,
+                    "other_event" => false,
+                    _ => continue,
+                };
+                let (Some(a), Some(b)) = (rank_of(&c.id), rank_of(&fix.value)) else {
+                    continue;
+                };
+                if same {
+                    links.same.push((a, b));
+                } else {
+                    links.apart.entry(a).or_default().push(b);
+                    links.apart.entry(b).or_default().push(a);
+                }
+            }
+        }
+        links
+    }
+
+    /// Merges the events holding claims linked as one event (the merged event keeps its
+    /// members in the grouping order; emptied events are removed).
+    fn merge(&self, open: &mut Vec<Open>, items: &[Item<'_>]) {
+        if self.same.is_empty() {
+            return;
+        }
+        let wanted: HashSet<u32> = self.same.iter().flat_map(|&(a, b)| [a, b]).collect();
+        let mut event_of: HashMap<u32, usize> = HashMap::default();
+        for (n, e) in open.iter().enumerate() {
+            for &k in &e.members {
+                if wanted.contains(&items[k].rank) {
+                    event_of.insert(items[k].rank, n);
+                }
+            }
+        }
+        // Union-find over the events, the smaller index the root.
+        let mut parent: Vec<usize> = (0..open.len()).collect();
+        fn root(parent: &mut [usize], mut n: usize) -> usize {
+            while parent[n] != n {
+                parent[n] = parent[parent[n]];
+                n = parent[n];
+            }
+            n
+        }
+        for &(a, b) in &self.same {
+            let (Some(&x), Some(&y)) = (event_of.get(&a), event_of.get(&b)) else {
+                continue;
+            };
+            let (x, y) = (root(&mut parent, x), root(&mut parent, y));
+            // Events of different outcomes stay apart (`corrections::apply` refuses them).
+            if x != y && open[x].outcome == open[y].outcome {
+                parent[x.max(y)] = x.min(y);
+            }
+        }
+        for n in 0..open.len() {
+            let r = root(&mut parent, n);
+            if r == n {
+                continue;
+            }
+            let moved = std::mem::take(&mut open[n].members);
+            let docs = std::mem::take(&mut open[n].docs);
+            let (victims, coded) = (open[n].victims, open[n].coded);
+            let into = &mut open[r];
+            into.members.extend(moved);
+            into.members.sort_unstable();
+            for d in docs {
+                if !into.docs.contains(&d) {
+                    into.docs.push(d);
+                }
+            }
+            if into.victims == Victims::Unknown {
+                into.victims = victims;
+            }
+            into.coded |= coded;
+        }
+        open.retain(|e| !e.members.is_empty());
+    }
 }
 
 /// The totals that breakdowns name and that are counted themselves (their parts are not
@@ -788,7 +919,12 @@ const DOC_LEAD_EVENTS: usize = 32;
 /// Groups the items `which` (indices into `items`, in the grouping order) into events, each
 /// claim joining the first open event it fits. Events never mix outcomes, so each outcome's
 /// items are grouped on their own (and at the same time).
-fn group(items: &[Item<'_>], which: &[usize], rules: &EventRules) -> Vec<Open> {
+fn group(
+    items: &[Item<'_>],
+    which: &[usize],
+    rules: &EventRules,
+    apart: &HashMap<u32, Vec<u32>>,
+) -> Vec<Open> {
     // Open events (all of one outcome), found by a grid cell of about 20 km (0.2 degree) of
     // each of their places, by district and by governorate; events no later claim can reach are
     // dropped from the lookup as the days advance.
@@ -847,7 +983,7 @@ fn group(items: &[Item<'_>], which: &[usize], rules: &EventRules) -> Vec<Open> {
         let found = candidates
             .iter()
             .copied()
-            .find(|&e| open[e].fits(items, it, rules));
+            .find(|&e| open[e].fits(items, it, rules, apart));
         let e = match found {
             Some(e) => e,
             None => {

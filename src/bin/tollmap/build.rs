@@ -78,7 +78,7 @@ pub fn corrections_said(
     let shown: Vec<&str> = r.not_applied.iter().take(10).map(String::as_str).collect();
     let _ = writeln!(
         std::io::stderr(),
-        "tollmap: warning: {} corrections not applied (their claims are gone, or the action is not applied yet; see {}): {}{}",
+        "tollmap: warning: {} corrections not applied (their claims are gone, or a link between claims cannot be followed; see {}): {}{}",
         r.not_applied.len(),
         tollmap::corrections::UNMATCHED_FILE,
         shown.join(", "),
