@@ -237,7 +237,7 @@ impl Corrections {
                     String::new()
                 }
                 Action::Count(low, high) => {
-                    let was = count_text(&c.count);
+                    let was = count_value(&c.count);
                     c.count = Count {
                         low: *low,
                         high: *high,
@@ -271,14 +271,7 @@ impl Corrections {
                             }
                         }
                     };
-                    let was = c
-                        .event_place()
-                        .map(|p| match (&p.gazetteer_id, p.lat, p.lon) {
-                            (Some(id), _, _) => id.clone(),
-                            (None, Some(lat), Some(lon)) => format!("{lat},{lon}"),
-                            _ => String::new(),
-                        })
-                        .unwrap_or_default();
+                    let was = place_value(c);
                     // The claim's event places give way to the one given.
                     for p in c.places.iter_mut().filter(|p| p.role == PlaceRole::Event) {
                         p.role = PlaceRole::Mentioned;
@@ -288,14 +281,7 @@ impl Corrections {
                     was
                 }
                 Action::Date(start, end) => {
-                    let was = match (c.date.start, c.date.end) {
-                        (Some(a), Some(b)) if a == b => a.to_string(),
-                        (a, b) => format!(
-                            "{}/{}",
-                            a.map(|d| d.to_string()).unwrap_or_default(),
-                            b.map(|d| d.to_string()).unwrap_or_default()
-                        ),
-                    };
+                    let was = date_value(c);
                     c.date = ClaimDate {
                         start: Some(*start),
                         end: Some(*end),
@@ -402,8 +388,34 @@ fn link_refused(action: &Action, a: &Claim, b: &Claim, rejected: bool) -> Option
     None
 }
 
-/// `low-high`, `low-` (open), or `n`.
-fn count_text(c: &Count) -> String {
+/// A claim's event place as a `place` correction gives it: its gazetteer id, else `lat,lon`;
+/// empty for none.
+pub(crate) fn place_value(c: &Claim) -> String {
+    c.event_place()
+        .map(|p| match (&p.gazetteer_id, p.lat, p.lon) {
+            (Some(id), _, _) => id.clone(),
+            (None, Some(lat), Some(lon)) => format!("{lat},{lon}"),
+            _ => String::new(),
+        })
+        .unwrap_or_default()
+}
+
+/// A claim's dates as a `date` correction gives them: `YYYY-MM-DD` for one day, else `A/B`
+/// (a side empty when unknown; empty for no date at all).
+pub(crate) fn date_value(c: &Claim) -> String {
+    match (c.date.start, c.date.end) {
+        (Some(a), Some(b)) if a == b => a.to_string(),
+        (None, None) => String::new(),
+        (a, b) => format!(
+            "{}/{}",
+            a.map(|d| d.to_string()).unwrap_or_default(),
+            b.map(|d| d.to_string()).unwrap_or_default()
+        ),
+    }
+}
+
+/// A count as a `count` correction gives it: `low-high`, `low-` (open), or `n`.
+pub(crate) fn count_value(c: &Count) -> String {
     match c.high {
         Some(h) if h == c.low => c.low.to_string(),
         Some(h) => format!("{}-{h}", c.low),

@@ -33,6 +33,7 @@ pub mod pipeline;
 pub mod project;
 #[cfg(feature = "archive")]
 pub mod refresh;
+pub mod review;
 pub mod serve;
 #[cfg(feature = "tiles")]
 pub mod tiles;

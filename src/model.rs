@@ -602,6 +602,16 @@ pub enum NameMatch {
     Fuzzy,
 }
 
+impl NameMatch {
+    /// The contract's word: `loose` or `fuzzy`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NameMatch::Loose => "loose",
+            NameMatch::Fuzzy => "fuzzy",
+        }
+    }
+}
+
 impl Place {
     /// A mention nothing in the gazetteer fits: every field but the words and role null.
     pub fn unresolved(mention: &str, role: PlaceRole) -> Place {

@@ -56,6 +56,26 @@ pub struct CorrectionsReport {
     pub not_applied: Vec<String>,
 }
 
+impl CorrectionsReport {
+    /// What applying `corrections` did, each row not applied named `ID (ACTION)`.
+    pub fn of(
+        corrections: &crate::corrections::Corrections,
+        applied: &crate::corrections::Applied<'_>,
+    ) -> CorrectionsReport {
+        CorrectionsReport {
+            path: corrections.path.clone(),
+            rows: corrections.rows.len(),
+            applied: applied.applied,
+            rejected: applied.rejected,
+            not_applied: applied
+                .not_applied
+                .iter()
+                .map(|n| format!("{} ({})", n.correction.claim_id, n.correction.action_name))
+                .collect(),
+        }
+    }
+}
+
 /// What `Pipeline::build` produced: the documents and the files to write (the claims are in
 /// them: `claims.csv`, `claims.geojson`).
 #[derive(Debug)]
@@ -284,17 +304,7 @@ impl Pipeline {
         if let Some(c) = &self.corrections {
             let applied = c.apply(&mut claims, &self.gazetteer);
             unmatched = Some(output::stage_unmatched(&applied.not_applied)?);
-            report = Some(CorrectionsReport {
-                path: c.path.clone(),
-                rows: c.rows.len(),
-                applied: applied.applied,
-                rejected: applied.rejected,
-                not_applied: applied
-                    .not_applied
-                    .iter()
-                    .map(|n| format!("{} ({})", n.correction.claim_id, n.correction.action_name))
-                    .collect(),
-            });
+            report = Some(CorrectionsReport::of(c, &applied));
         }
         let manifest_corrections = self
             .corrections

@@ -64,6 +64,17 @@ pub enum Command {
     ///
     /// Example: tollmap refresh --project tollmap.toml
     Refresh(RefreshArgs),
+    /// Write a review sheet of the claims most in need of a look: lowest confidence, then
+    /// largest counts, first.
+    ///
+    /// Writes review.csv (for spreadsheets) and review.html (with review.js, review.css and
+    /// review-data.js): each claim's sentence with its count, place, date and victims marked,
+    /// the tool's choices, and a form whose changes become rows of a corrections file,
+    /// downloaded as corrections.csv for `build --corrections`. Exit code 1 when an input or
+    /// a correction had a problem.
+    ///
+    /// Example: tollmap review examples/ --out review/   (then open review/review.html)
+    Review(ReviewArgs),
     /// Write a commented example project file (tollmap.toml).
     ///
     /// Example: tollmap init && tollmap refresh --project tollmap.toml
@@ -245,6 +256,25 @@ pub struct InitArgs {
     /// Replace the file if it exists.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Folder to write review.csv and review.html into (created if missing).
+    #[arg(short, long, value_name = "DIR", default_value = "review")]
+    pub out: PathBuf,
+    /// Apply these corrections first (claim_id,action,value,note,by): the sheet shows the
+    /// claims as corrected.
+    #[arg(long, value_name = "FILE")]
+    pub corrections: Option<PathBuf>,
+    /// At most this many claims (the first in review order); 0 for all.
+    #[arg(long, value_name = "N", default_value_t = 500)]
+    pub limit: usize,
+    /// Only claims whose confidence is below this (0 to 1).
+    #[arg(long, value_name = "C", value_parser = between(0.0, 1.0))]
+    pub below: Option<f64>,
 }
 
 #[derive(Debug, Args)]

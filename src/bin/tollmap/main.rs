@@ -24,6 +24,7 @@ mod gazetteer;
 mod geocode;
 mod project;
 mod refresh;
+mod review;
 mod serve;
 #[allow(unsafe_code)]
 mod signals;
@@ -149,6 +150,7 @@ fn run(cli: &Cli) -> Result<ExitCode> {
         Command::Serve(args) => serve::run(args, quiet),
         Command::Tiles(args) => tiles::run(args, quiet),
         Command::Refresh(args) => refresh::run(args, quiet),
+        Command::Review(args) => review::run(args, quiet),
         Command::Init(args) => project::init(args, quiet),
         Command::Gazetteer(GazetteerCommand::Stats { format }) => gazetteer::stats(*format),
         Command::Gazetteer(GazetteerCommand::Import(ImportCommand::Geonames { file, out })) => {

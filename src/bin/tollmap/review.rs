@@ -1,0 +1,76 @@
+//! `tollmap review`: the review sheet of the inputs' claims (review.csv and review.html).
+
+use std::process::ExitCode;
+
+use anyhow::{Context as _, Result};
+
+use tollmap::review::{self, ReviewOptions};
+use tollmap::Pipeline;
+
+use crate::cli::ReviewArgs;
+use crate::{fetch_options, gazetteer_of, say, warned};
+
+/// Runs `review`.
+pub fn run(args: &ReviewArgs, quiet: bool) -> Result<ExitCode> {
+    crate::require_inputs(&args.input)?;
+    let corrections = args
+        .corrections
+        .as_deref()
+        .map(tollmap::corrections::Corrections::read)
+        .transpose()?;
+    let (progress, bar) = crate::progress_bar(quiet);
+    let pipeline = Pipeline::with_gazetteer(gazetteer_of(&args.input.gazetteer)?)
+        .published(args.input.published)
+        .fetch(fetch_options(&args.input))
+        .progress(progress);
+    let mut ingested = pipeline.ingest(&args.input.inputs)?;
+    let mut claims = pipeline.extract(&ingested.documents);
+    claims.extend(pipeline.resolve_table_claims(
+        std::mem::take(&mut ingested.claims),
+        &std::mem::take(&mut ingested.claims_placed),
+    ));
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let mut report = None;
+    let mut unmatched_csv = None;
+    if let Some(c) = &corrections {
+        let applied = c.apply(&mut claims, pipeline.gazetteer());
+        report = Some(tollmap::pipeline::CorrectionsReport::of(c, &applied));
+        let mut csv = Vec::new();
+        tollmap::corrections::unmatched_csv(&applied.not_applied, &mut csv)?;
+        unmatched_csv = Some(csv);
+    }
+    let docs: Vec<&tollmap::model::Document> = ingested
+        .documents
+        .iter()
+        .chain(&ingested.table_documents)
+        .collect();
+    let opts = ReviewOptions {
+        limit: (args.limit > 0).then_some(args.limit),
+        below: args.below,
+    };
+    let sheet = review::sheet(&claims, &docs, &opts);
+    review::write(&args.out, &sheet).context("writing the review sheet")?;
+    if let Some(csv) = unmatched_csv {
+        let path = args.out.join(tollmap::corrections::UNMATCHED_FILE);
+        tollmap::util::atomic::write(&path, &csv)
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    say(
+        quiet,
+        &format!(
+            "tollmap: {} of {} claims to review -> {}",
+            sheet.len(),
+            claims.len(),
+            args.out.join("review.html").display()
+        ),
+    );
+    let warned = warned(&ingested.warnings);
+    let unmatched = crate::build::corrections_said(report.as_ref(), quiet);
+    Ok(if warned || unmatched {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
