@@ -62,11 +62,17 @@
   }
   home();
 
-  // Totals of one place in the chosen period (index into D.periods) or in all of them (-1).
+  // The confidence a claim must reach for its place-period to be drawn (0: every claim).
+  var minConfidence = 0;
+  function sure(i) { var c = D.claims[i]; return !c || typeof c.confidence !== 'number' || c.confidence >= minConfidence; }
+
+  // Totals of one place in the chosen period (index into D.periods) or in all of them (-1);
+  // a place-period none of whose claims is at least `minConfidence` sure is left out.
   function totals(rows, period) {
     var t = null;
     rows.forEach(function (r) {
       if (period >= 0 && r.p !== period) { return; }
+      if (minConfidence > 0 && !r.c.some(sure)) { return; }
       if (!t) { t = { kl: 0, kh: 0, wl: 0, wh: 0, vk: {}, c: [] }; }
       t.kl += r.kl;
       t.kh = (t.kh === null || r.kh === null) ? null : t.kh + r.kh;
@@ -134,6 +140,10 @@
       meta.push(c.date ? 'date: ' + c.date : 'date: not given');
       meta.push('according to ' + (c.claimant || 'the article'));
       meta.push('place precision ' + c.precision);
+      if (typeof c.confidence === 'number') {
+        meta.push('confidence ' + c.confidence.toFixed(2) + (c.reasons ? ' (' + c.reasons.replace(/_/g, ' ') + ')' : ''));
+      }
+      if (!sure(i)) { li.className = 'unsure'; }
       li.appendChild(el('div', meta.join(' \u00b7 '), 'meta'));
       if (c.quote) { li.appendChild(el('blockquote', c.quote)); }
       var src = el('div', null, 'meta');
@@ -307,6 +317,14 @@
     }
   }
 
+  var sureSlider = document.getElementById('min-confidence');
+  var sureLabel = document.getElementById('min-confidence-label');
+  if (D.mode === 'tiles') {
+    // The tiles carry place totals, not their claims' confidence.
+    sureSlider.disabled = true;
+    sureSlider.title = 'Only on maps of up to 20,000 place-periods (filter claims.geojson by confidence instead).';
+  }
+
   var slider = document.getElementById('period');
   var label = document.getElementById('period-label');
   var play = document.getElementById('play');
@@ -326,9 +344,18 @@
       say(D.place_rows.toLocaleString('en') + ' place-periods from ' + D.tiles +
         (period >= 0 ? ' (this period: zoom in, clusters cover all periods)' : ''));
     } else if (D.mode !== 'tiles') {
-      say(current.places + ' places, ' + D.claims.length + ' claims');
+      say(current.places + ' places, ' + D.claims.length + ' claims' +
+        (minConfidence > 0 ? '; only places with a claim at least ' + minConfidence.toFixed(2) + ' sure' : ''));
     }
   }
+
+  function setMinConfidence(x) {
+    minConfidence = Math.max(0, Math.min(1, Number(x) || 0));
+    sureSlider.value = String(minConfidence);
+    sureLabel.textContent = minConfidence > 0 ? minConfidence.toFixed(2) : 'any';
+    show(Number(slider.value));
+  }
+  sureSlider.addEventListener('input', function () { setMinConfidence(sureSlider.value); });
 
   slider.addEventListener('input', function () { show(Number(slider.value)); });
   var timer = null;
@@ -355,6 +382,7 @@
     drawn: function () { return { places: current.places, origins: current.origins }; },
     home: home,
     tiled: function () { return tiled; },
-    setPeriod: function (index) { show(index); }
+    setPeriod: function (index) { show(index); },
+    setMinConfidence: setMinConfidence
   };
 }());

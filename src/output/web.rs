@@ -194,7 +194,7 @@ fn claim_of(f: &Value) -> Value {
         "outcome": p[names::OUTCOME], "victims": p[names::VICTIMS], "victims_text": p[names::VICTIMS_TEXT],
         "date": date, "claimant": p[names::CLAIMANT], "quote": p[names::QUOTE], "url": p[names::URL],
         "title": p[names::TITLE], "outlet": p[names::OUTLET], "precision": p[names::PRECISION],
-        "place": p[names::PLACE_NAME],
+        "place": p[names::PLACE_NAME], "confidence": p[names::CONFIDENCE], "reasons": p[names::REASONS],
     })
 }
 

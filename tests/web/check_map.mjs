@@ -16,8 +16,9 @@ function check(cond, msg) { if (!cond) { fail(msg); } }
 
 const places = JSON.parse(readFileSync(join(outDir, 'places.geojson'), 'utf8')).features;
 const placeIds = new Set(places.map((f) => f.properties.place_id));
-const quotes = new Set(JSON.parse(readFileSync(join(outDir, 'claims.geojson'), 'utf8')).features
-  .map((f) => f.properties.quote).filter(Boolean));
+const claimFeatures = JSON.parse(readFileSync(join(outDir, 'claims.geojson'), 'utf8')).features;
+const quotes = new Set(claimFeatures.map((f) => f.properties.quote).filter(Boolean));
+const confidenceOf = new Map(claimFeatures.map((f) => [f.properties.id, f.properties.confidence]));
 
 const { browser, page, errors, dialogs } = await openBrowser();
 try {
@@ -49,6 +50,19 @@ try {
   check(changed || periods.length === 1, 'moving the slider changes the circles');
   await page.$eval('#period', (el) => { el.value = '0'; el.dispatchEvent(new Event('input')); });
   check((await page.textContent('#period-label')) === 'all periods', 'back to all periods');
+
+  // The confidence filter: only places with a counted claim at least that sure (from
+  // places.geojson's claim_ids and claims.geojson's confidence).
+  for (const min of [0.5, 0.8, 1]) {
+    await page.$eval('#min-confidence', (el, v) => { el.value = String(v); el.dispatchEvent(new Event('input')); }, min);
+    const expected = new Set(places.filter((f) => (f.properties.claim_ids || '').split(' ').filter(Boolean)
+      .some((id) => confidenceOf.get(id) >= min)).map((f) => f.properties.place_id)).size;
+    const n = await circles();
+    check(n === expected, `at least ${min} sure: ${n} circles, ${expected} places`);
+    check((await page.textContent('#min-confidence-label')) === min.toFixed(2), 'the filter says its value');
+  }
+  await page.$eval('#min-confidence', (el) => { el.value = '0'; el.dispatchEvent(new Event('input')); });
+  check((await circles()) === all, 'the filter off: every place again');
 
   // Play steps through the periods; pause stops.
   await page.click('#play');
