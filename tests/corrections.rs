@@ -264,6 +264,18 @@ fn corrections_land_on_their_claims_through_builds_and_refreshes() {
         "{unmatched}"
     );
     assert!(rows[2].contains("no claim has this id"), "{unmatched}");
+    // A build of the corrected claims.csv gives the same layers: the corrections, links
+    // included, travel with their claims.
+    let again = dir.path().join("again");
+    let o = build(&fixed.join("claims.csv"), &again, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    for layer in ["claims", "events", "places", "admin1", "admin2"] {
+        let name = format!("{layer}.geojson");
+        assert!(
+            std::fs::read(fixed.join(&name)).unwrap() == std::fs::read(again.join(&name)).unwrap(),
+            "{name} differs after the round trip"
+        );
+    }
     // The manifest records the file's hash.
     let manifest = read_json(&fixed.join("manifest.json"));
     assert_eq!(manifest["corrections"]["applied"], 9);
