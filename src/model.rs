@@ -815,6 +815,53 @@ impl Claim {
             .iter()
             .find(|p| p.role == PlaceRole::Event && p.is_resolved())
     }
+
+    /// The claim in one line of text, for people (`extract --format text`): the range and the
+    /// count's words, the outcome, the victims, the place, the dates, the scope, the total it
+    /// breaks down and the claimant.
+    pub fn summary(&self) -> String {
+        let range = match self.count.high {
+            Some(h) if h == self.count.low => self.count.low.to_string(),
+            Some(h) => format!("{}\u{2013}{h}", self.count.low),
+            None => format!("{}+", self.count.low),
+        };
+        let victims = match self.victims {
+            Victims::Unknown => "victims not said".to_string(),
+            v => v.as_str().replace('_', "-"),
+        };
+        let place = match self.event_place() {
+            Some(p) => format!(
+                "at {} (precision {})",
+                p.name.as_deref().unwrap_or(&p.mention),
+                p.precision.map_or(0, Precision::code)
+            ),
+            None => match self.places.iter().find(|p| p.role == PlaceRole::Event) {
+                Some(p) => format!("at \"{}\" (not found)", p.mention),
+                None => "no place".to_string(),
+            },
+        };
+        let date = match (self.date.start, self.date.end) {
+            (Some(a), Some(b)) if a == b => format!("on {a}"),
+            (Some(a), Some(b)) => format!("{a} to {b}"),
+            (None, Some(b)) => format!("by {b} (no date in the text)"),
+            (Some(a), None) => format!("from {a}"),
+            (None, None) => "no date".to_string(),
+        };
+        let mut line = format!(
+            "{range} (\"{}\") {}, {victims}, {place}, {date} [{}]",
+            self.count.text,
+            self.outcome.as_str().replace('_', " "),
+            self.scope.as_str()
+        );
+        if let Some(t) = &self.part_of {
+            line.push_str(&format!("; part of {t}"));
+        }
+        match &self.claimant {
+            Some(c) => line.push_str(&format!("; according to {c}")),
+            None => line.push_str("; no claimant"),
+        }
+        line
+    }
 }
 
 #[cfg(test)]
@@ -873,5 +920,29 @@ mod tests {
         assert_eq!(v["count"]["high"], serde_json::Value::Null);
         assert_eq!(v["victims"], "pro_government");
         assert_eq!(v["date"]["precision"], "unknown");
+        // The one line for people: range, words, outcome, victims, place, date, scope.
+        let mut part = claim.clone();
+        part.part_of = Some("d#0".into());
+        part.claimant = Some("a monitor".into());
+        part.count = Count {
+            low: 36,
+            high: Some(44),
+            text: "about 40".into(),
+            qualifier: Qualifier::About,
+        };
+        part.victims = Victims::Unknown;
+        let cases = [
+            (
+                &claim,
+                "61+ (\"higher than 60\") killed, pro-government, no place, no date [event]; no claimant",
+            ),
+            (
+                &part,
+                "36\u{2013}44 (\"about 40\") killed, victims not said, no place, no date [event]; part of d#0; according to a monitor",
+            ),
+        ];
+        for (c, want) in cases {
+            assert_eq!(c.summary(), want);
+        }
     }
 }

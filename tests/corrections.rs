@@ -186,7 +186,7 @@ fn corrections_land_on_their_claims_through_builds_and_refreshes() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(
-        err.contains("9 of 11 corrections applied (1 claims rejected)"),
+        err.contains("9 of 11 corrections applied (1 claim rejected)"),
         "{err}"
     );
     assert!(err.contains("gone#0123456789 (count)"), "{err}");

@@ -1,9 +1,18 @@
-//! Phase timing for the benchmarks: with `TOLLMAP_TIMING` set (to anything but `0` or an
-//! empty value), each phase's time and the resident memory go to standard error.
+//! Phase timing for the benchmarks: with `TOLLMAP_TIMING=1` (or `true`, `yes`, `on`), each
+//! phase's time and the resident memory go to standard error; unset, empty, `0`, `false`,
+//! `no` or `off` is no timing.
 
 /// Whether `TOLLMAP_TIMING` asks for timing.
 pub fn enabled() -> bool {
-    std::env::var_os("TOLLMAP_TIMING").is_some_and(|v| !v.is_empty() && v != "0")
+    std::env::var("TOLLMAP_TIMING").is_ok_and(|v| switched_on(&v))
+}
+
+/// Whether a switch's value turns it on (by value, not by being set).
+fn switched_on(v: &str) -> bool {
+    matches!(
+        v.trim().to_ascii_lowercase().as_str(),
+        "1" | "true" | "yes" | "on"
+    )
 }
 
 /// Prints a phase's time since `t0` and the resident memory, when timing is enabled.
@@ -27,4 +36,24 @@ pub fn phase(what: &str, t0: std::time::Instant) {
         t0.elapsed(),
         start.elapsed()
     );
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_switch_is_read_by_value() {
+        for (v, on) in [
+            ("1", true),
+            ("true", true),
+            ("YES", true),
+            ("on", true),
+            ("0", false),
+            ("", false),
+            ("false", false),
+            ("no", false),
+            ("off", false),
+        ] {
+            assert_eq!(super::switched_on(v), on, "{v}");
+        }
+    }
 }

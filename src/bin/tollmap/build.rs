@@ -9,6 +9,7 @@ use tollmap::Pipeline;
 
 use crate::cli::BuildArgs;
 use crate::{fetch_options, gazetteer_of, say, warned};
+use tollmap::util::report::counted;
 
 /// Runs `build`.
 pub fn run(args: &BuildArgs, quiet: bool) -> Result<ExitCode> {
@@ -65,11 +66,11 @@ pub fn corrections_said(
     say(
         quiet,
         &format!(
-            "tollmap: {}: {} of {} corrections applied ({} claims rejected)",
+            "tollmap: {}: {} of {} applied ({} rejected)",
             r.path.display(),
             r.applied,
-            r.rows,
-            r.rejected
+            counted(r.rows, "correction"),
+            counted(r.rejected, "claim")
         ),
     );
     if r.not_applied.is_empty() {
@@ -78,8 +79,8 @@ pub fn corrections_said(
     let shown: Vec<&str> = r.not_applied.iter().take(10).map(String::as_str).collect();
     let _ = writeln!(
         std::io::stderr(),
-        "tollmap: warning: {} corrections not applied (their claims are gone, or a link between claims cannot be followed; see {}): {}{}",
-        r.not_applied.len(),
+        "tollmap: warning: {} not applied (their claims are gone, or a link between claims cannot be followed; see {}): {}{}",
+        counted(r.not_applied.len(), "correction"),
         tollmap::corrections::UNMATCHED_FILE,
         shown.join(", "),
         if r.not_applied.len() > shown.len() { ", …" } else { "" }
@@ -108,14 +109,14 @@ pub fn report_and_exit(args: &BuildArgs, run: tollmap::BuildRun, quiet: bool) ->
     say(
         quiet,
         &format!(
-            "tollmap: {} documents, {} claims ({} on the map, {} cumulative), {} events, {} place-periods, {} unresolved mentions -> {}",
-            c.documents,
-            c.claims,
+            "tollmap: {}, {} ({} on the map, {} cumulative), {}, {}, {} -> {}",
+            counted(c.documents, "document"),
+            counted(c.claims, "claim"),
             c.claims_on_map,
             c.cumulative_claims,
-            c.events,
-            c.place_periods,
-            c.unresolved_mentions,
+            counted(c.events, "event"),
+            counted(c.place_periods, "place-period"),
+            counted(c.unresolved_mentions, "unresolved mention"),
             args.out.display()
         ),
     );

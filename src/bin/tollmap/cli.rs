@@ -21,9 +21,12 @@ pub struct Cli {
 pub enum Command {
     /// Extract claims, resolve places and write the map layers into a folder.
     ///
-    /// Writes claims.geojson, places.geojson, origins.geojson, claims.csv, cumulative.csv,
-    /// unresolved.csv and manifest.json, each atomically: a failed run leaves the previous
-    /// output intact.
+    /// Writes the layers claims, events, places, origins, admin1 and admin2 (.geojson each,
+    /// and all six in tollmap.gpkg), claims.csv, cumulative.csv, unresolved.csv,
+    /// tiles.pmtiles (unless --no-tiles), the web map index.html with map.js, map.css and
+    /// data.js (unless --no-web), corrections-unmatched.csv (with --corrections) and
+    /// manifest.json. All are made before any is moved into place: a failed run leaves the
+    /// previous output whole. README, "Try this first" lists what each holds.
     ///
     /// Example: tollmap build examples/ --out output/
     Build(BuildArgs),

@@ -9,6 +9,7 @@ use tollmap::Pipeline;
 
 use crate::cli::{ExtractArgs, Format};
 use crate::{fetch_options, gazetteer_of, say, warned};
+use tollmap::util::report::counted;
 
 /// Runs `extract`.
 pub fn run(args: &ExtractArgs, quiet: bool) -> Result<ExitCode> {
@@ -41,24 +42,7 @@ pub fn run(args: &ExtractArgs, quiet: bool) -> Result<ExitCode> {
                         out.write_all(b"\n")?;
                         continue;
                     }
-                    let place = c
-                        .event_place()
-                        .and_then(|p| p.name.clone())
-                        .unwrap_or_else(|| "(no place)".into());
-                    writeln!(
-                        out,
-                        "{}\t{} {} {} at {} [{}]{}",
-                        c.id,
-                        c.count.text,
-                        c.victims.as_str(),
-                        c.outcome.as_str(),
-                        place,
-                        c.scope.as_str(),
-                        c.claimant
-                            .as_deref()
-                            .map(|s| format!(" according to {s}"))
-                            .unwrap_or_default()
-                    )?;
+                    writeln!(out, "{}\t{}", c.id, c.summary())?;
                 }
                 Ok::<(), anyhow::Error>(())
             };
@@ -74,9 +58,9 @@ pub fn run(args: &ExtractArgs, quiet: bool) -> Result<ExitCode> {
     say(
         quiet,
         &format!(
-            "tollmap: {} documents, {} claims",
-            ingested.documents.len(),
-            count
+            "tollmap: {}, {}",
+            counted(ingested.documents.len(), "document"),
+            counted(count, "claim")
         ),
     );
     let code = if warned(&ingested.warnings) {

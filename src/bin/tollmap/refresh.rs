@@ -4,6 +4,7 @@
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use tollmap::util::report::counted;
 
 use anyhow::{Context as _, Result};
 
@@ -68,8 +69,17 @@ pub fn run(args: &RefreshArgs, quiet: bool) -> Result<ExitCode> {
         Err(e) => return Err(e.into()),
     };
     let counts = format!(
-        "{} new, {} changed, {} unchanged documents; {} extracted, {} in the archive",
-        report.added, report.changed, report.unchanged, report.extracted, report.documents
+        "{} new, {} changed, {} unchanged {}; {} extracted, {} in the archive",
+        report.added,
+        report.changed,
+        report.unchanged,
+        if report.unchanged == 1 {
+            "document"
+        } else {
+            "documents"
+        },
+        report.extracted,
+        counted(report.documents, "document")
     );
     if args.check {
         archive.roll_back()?;
@@ -110,8 +120,8 @@ pub fn run(args: &RefreshArgs, quiet: bool) -> Result<ExitCode> {
     say(
         quiet,
         &format!(
-            "tollmap: {counts}; {} claims added, {} removed, {} place and area totals moved -> {}",
-            changes.claims_added.len(),
+            "tollmap: {counts}; {} added, {} removed, {} place and area totals moved -> {}",
+            counted(changes.claims_added.len(), "claim"),
             changes.claims_removed.len(),
             changes.moved.len(),
             b.out.display()

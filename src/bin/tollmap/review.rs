@@ -9,6 +9,7 @@ use tollmap::Pipeline;
 
 use crate::cli::ReviewArgs;
 use crate::{fetch_options, gazetteer_of, say, warned};
+use tollmap::util::report::counted;
 
 /// Runs `review`.
 pub fn run(args: &ReviewArgs, quiet: bool) -> Result<ExitCode> {
@@ -60,9 +61,9 @@ pub fn run(args: &ReviewArgs, quiet: bool) -> Result<ExitCode> {
     say(
         quiet,
         &format!(
-            "tollmap: {} of {} claims to review -> {}",
+            "tollmap: {} of {} to review -> {}",
             sheet.len(),
-            claims.len(),
+            counted(claims.len(), "claim"),
             args.out.join("review.html").display()
         ),
     );

@@ -6,6 +6,7 @@ use anyhow::Result;
 
 use crate::cli::TilesArgs;
 use crate::say;
+use tollmap::util::report::counted;
 
 /// Runs `tiles`.
 pub fn run(args: &TilesArgs, quiet: bool) -> Result<ExitCode> {
@@ -47,9 +48,11 @@ pub fn run(args: &TilesArgs, quiet: bool) -> Result<ExitCode> {
     say(
         quiet,
         &format!(
-            "tollmap: {points} points, {polygons} polygons in {} layers -> {} tiles, zooms {}-{} ({} clustered harder to fit) -> {} in {:.2} s",
-            layers.len(),
-            stats.tiles,
+            "tollmap: {}, {} in {} -> {}, zooms {}-{} ({} clustered harder to fit) -> {} in {:.2} s",
+            counted(points, "point"),
+            counted(polygons, "polygon"),
+            counted(layers.len(), "layer"),
+            counted(stats.tiles, "tile"),
             args.min_zoom,
             args.max_zoom,
             stats.reclustered,
