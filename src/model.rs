@@ -539,6 +539,15 @@ impl Provenance {
         }
     }
 
+    /// The public page of the coded event a document id names: UCDP's event browser for a
+    /// UCDP GED row with a numeric id (`ucdp:267659`); none for other documents (ACLED
+    /// publishes no page per event).
+    pub fn event_url(doc: &str) -> Option<String> {
+        let id = doc.strip_prefix(Provenance::UCDP_PREFIX)?;
+        (!id.is_empty() && id.len() <= 12 && id.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| format!("https://ucdp.uu.se/event/{id}"))
+    }
+
     /// True for rows of a coded event table, each a distinct event coded by hand.
     pub fn is_coded(self) -> bool {
         matches!(self, Provenance::Ucdp | Provenance::Acled)
@@ -920,6 +929,14 @@ mod tests {
         assert_eq!(v["count"]["high"], serde_json::Value::Null);
         assert_eq!(v["victims"], "pro_government");
         assert_eq!(v["date"]["precision"], "unknown");
+        for (doc, url) in [
+            ("ucdp:267659", Some("https://ucdp.uu.se/event/267659")),
+            ("ucdp:../x", None),
+            ("acled:SYR1", None),
+            ("article-1", None),
+        ] {
+            assert_eq!(Provenance::event_url(doc).as_deref(), url, "{doc}");
+        }
         // The one line for people: range, words, outcome, victims, place, date, scope.
         let mut part = claim.clone();
         part.part_of = Some("d#0".into());

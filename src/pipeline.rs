@@ -88,6 +88,113 @@ pub struct BuildRun {
     pub corrections: Option<CorrectionsReport>,
 }
 
+/// Names for the bare points of event tables, each point named once: its governorate and
+/// district from the bundled boundaries (the district up to precision 3, the governorate up
+/// to 4); a name from its precision: the settlement it lies in or is nearest within 25 km
+/// ("near X" when outside it, or at precision 2), else its district ("X district"); the
+/// district at precision 3, the governorate at precision 4, none coarser.
+struct PointNamer<'g> {
+    settlements: gazetteer::nearby::Settlements<'g>,
+    done: crate::util::hash::FnvHashMap<String, NamedPoint>,
+}
+
+/// What a point was given.
+#[derive(Clone)]
+struct NamedPoint {
+    name: Option<String>,
+    kind: Option<crate::model::PlaceKind>,
+    admin1: Option<String>,
+    admin2: Option<String>,
+}
+
+impl<'g> PointNamer<'g> {
+    fn new(gaz: &'g Gazetteer) -> PointNamer<'g> {
+        PointNamer {
+            settlements: gazetteer::nearby::Settlements::of(gaz),
+            done: Default::default(),
+        }
+    }
+
+    /// Fills what `p` lacks of its name, governorate and district.
+    fn name(&mut self, p: &mut crate::model::Place) {
+        let (Some(lat), Some(lon)) = (p.lat, p.lon) else {
+            return;
+        };
+        let key = format!(
+            "{}|{}",
+            p.gazetteer_id.as_deref().unwrap_or_default(),
+            p.precision.map_or(0, crate::model::Precision::code)
+        );
+        let named = match self.done.get(&key) {
+            Some(n) => n.clone(),
+            None => {
+                let n = self.named(lat, lon, p.precision);
+                self.done.insert(key, n.clone());
+                n
+            }
+        };
+        if p.name.is_none() {
+            p.name = named.name;
+            p.kind = p.kind.or(named.kind);
+        }
+        p.admin1 = p.admin1.take().or(named.admin1);
+        p.admin2 = p.admin2.take().or(named.admin2);
+    }
+
+    fn named(&self, lat: f64, lon: f64, precision: Option<crate::model::Precision>) -> NamedPoint {
+        use crate::model::{PlaceKind, Precision};
+        let (adm1, adm2) = crate::admin::bundled();
+        let code = precision.map_or(1, Precision::code);
+        // A point that stands for a governorate (or more) is not in the district it falls
+        // in; one that stands for more than a governorate is in none.
+        let admin1 = (code <= 4)
+            .then(|| crate::admin::locate(adm1, lon, lat).map(|a| a.name.clone()))
+            .flatten();
+        let admin2 = (code <= 3)
+            .then(|| crate::admin::locate(adm2, lon, lat).map(|a| a.name.clone()))
+            .flatten();
+        // Where a point is exact, the settlement it lies in (else "near" the nearest); where
+        // it is known within 25 km, "near" the nearest town.
+        let settlement = |km: f64, exact: bool| {
+            let found = if exact {
+                self.settlements.nearest(lat, lon, km)
+            } else {
+                self.settlements
+                    .nearest_town(lat, lon, km)
+                    .or_else(|| self.settlements.nearest(lat, lon, km))
+            };
+            found.map(|(e, d)| {
+                if exact && d <= gazetteer::nearby::extent_km(e) {
+                    e.name.clone()
+                } else {
+                    format!("near {}", e.name)
+                }
+            })
+        };
+        // Far from any settlement (the desert), a point is named by its district.
+        let district = || admin2.as_ref().map(|a| format!("{a} district"));
+        let (name, kind) = match code {
+            0 | 1 => (settlement(25.0, true).or_else(district), None),
+            2 => (settlement(25.0, false).or_else(district), None),
+            3 => (
+                admin2.as_ref().map(|a| format!("{a} district")),
+                Some(PlaceKind::District),
+            ),
+            4 => (
+                admin1.as_ref().map(|a| format!("{a} governorate")),
+                Some(PlaceKind::Governorate),
+            ),
+            _ => (None, None),
+        };
+        NamedPoint {
+            name,
+            kind,
+            admin1,
+            admin2,
+        }
+    }
+}
+
 impl Pipeline {
     /// A pipeline with the bundled gazetteer, monthly periods and no default publication date.
     pub fn new() -> Result<Pipeline, Error> {
@@ -212,8 +319,10 @@ impl Pipeline {
 
     /// `table_claims`, taking the claims instead of copying them.
     /// `placed[i]` true leaves claim `i` as it is (`Ingested::claims_placed`).
+    /// A table's bare points get a name, governorate and district (`name_point`).
     pub fn resolve_table_claims(&self, mut claims: Vec<Claim>, placed: &[bool]) -> Vec<Claim> {
         let ctx = gazetteer::Context::default();
+        let mut namer: Option<PointNamer<'_>> = None;
         for (i, c) in claims.iter_mut().enumerate() {
             if placed.get(i).copied().unwrap_or(false) {
                 continue;
@@ -221,6 +330,12 @@ impl Pipeline {
             for p in &mut c.places {
                 if p.lat.is_none() {
                     *p = self.gazetteer.place(&p.mention, p.role, &ctx);
+                } else if p.is_table_point()
+                    && (p.name.is_none() || p.admin1.is_none() || p.admin2.is_none())
+                {
+                    namer
+                        .get_or_insert_with(|| PointNamer::new(&self.gazetteer))
+                        .name(p);
                 }
             }
             // Judged once placed, as a text's claims are.

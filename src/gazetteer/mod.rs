@@ -5,6 +5,7 @@
 
 pub(crate) mod index;
 pub mod landmarks;
+pub mod nearby;
 pub(crate) mod normalize;
 mod overlay;
 mod world;

@@ -47,7 +47,15 @@ pub fn claims_layer<'a>(
         // An empty title, address or outlet is none (as a table of the claims reads it).
         let text = |t: Option<&'a str>| Prop::opt(t.filter(|t| !t.trim().is_empty()));
         props.insert(names::TITLE, text(doc.and_then(|d| d.title.as_deref())));
-        props.insert(names::URL, text(doc.and_then(|d| d.url.as_deref())));
+        // A coded event without a document of its own links to its source's event page.
+        let url = doc.and_then(|d| d.url.as_deref());
+        props.insert(
+            names::URL,
+            match (url, crate::model::Provenance::event_url(&c.doc)) {
+                (None, Some(page)) => Prop::Text(page),
+                _ => text(url),
+            },
+        );
         props.insert(names::OUTLET, text(doc.and_then(|d| d.outlet.as_deref())));
         props.insert(names::PUBLISHED, Prop::date(c.published));
         props.insert(names::QUOTE, Prop::Str(&c.quote));

@@ -163,10 +163,16 @@ pub fn claims_table(
         field(&mut w, &number(Some(c.span[0] as u64)))?;
         field(&mut w, &number(Some(c.span[1] as u64)))?;
         let doc = docs.get(c.doc.as_str());
+        // A coded event without a document of its own links to its source's event page.
+        let page = doc
+            .and_then(|d| d.url.as_ref())
+            .is_none()
+            .then(|| crate::model::Provenance::event_url(&c.doc))
+            .flatten();
         for text in [
             doc.and_then(|d| d.title.as_deref()),
             doc.and_then(|d| d.outlet.as_deref()),
-            doc.and_then(|d| d.url.as_deref()),
+            doc.and_then(|d| d.url.as_deref()).or(page.as_deref()),
         ] {
             w.write_field(spreadsheet_safe(text.unwrap_or_default()).as_bytes())?;
         }

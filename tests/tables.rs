@@ -1,0 +1,76 @@
+//! Event tables on the map (issue 21): a row's bare point gets a name from its precision (the
+//! settlement it lies in or is near, its district, its governorate), its governorate and
+//! district from the bundled boundaries, and a UCDP row links to UCDP's page of its event.
+
+mod common;
+
+use common::tollmap;
+use serde_json::Value;
+
+#[test]
+fn table_points_are_named_located_and_linked() {
+    let dir = tempfile::tempdir().unwrap();
+    let table = dir.path().join("ged.csv");
+    // Written for the test, in UCDP GED's columns: Aleppo's centre (precision 1), a point
+    // 8 km east of Jableh (2), a governorate's point (4), a point in the eastern desert (1).
+    std::fs::write(
+        &table,
+        "id,year,latitude,longitude,where_prec,best,date_start,date_end,side_a,side_b\n\
+         901,2016,36.20124,37.16117,1,12,2016-08-04,2016-08-04,Government of Syria,Syrian insurgents\n\
+         902,2016,35.36,36.01,2,3,2016-08-05,2016-08-05,Government of Syria,Syrian insurgents\n\
+         903,2016,36.0,37.5,4,20,2016-08-06,2016-08-06,Government of Syria,IS\n\
+         904,2016,34.0,38.8,1,2,2016-08-07,2016-08-07,Government of Syria,IS\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let o = tollmap(&[
+        "-q",
+        "build",
+        table.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--no-tiles",
+        "--no-web",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let claims: Value =
+        serde_json::from_slice(&std::fs::read(out.join("claims.geojson")).unwrap()).unwrap();
+    let row = |doc: &str| -> Value {
+        claims["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["properties"]["doc"] == doc)
+            .unwrap()["properties"]
+            .clone()
+    };
+    let cases: &[(&str, &str, Option<&str>, Option<&str>)] = &[
+        ("ucdp:901", "Aleppo", Some("Aleppo"), Some("Jebel Saman")),
+        ("ucdp:902", "near Jablah", Some("Lattakia"), Some("Jablah")),
+        ("ucdp:903", "Aleppo governorate", Some("Aleppo"), None),
+    ];
+    for &(doc, name, admin1, admin2) in cases {
+        let p = row(doc);
+        assert_eq!(p["place_name"], name, "{doc}: {p:#?}");
+        assert_eq!(p["admin1"].as_str(), admin1, "{doc}");
+        assert_eq!(p["admin2"].as_str(), admin2, "{doc}");
+        let id = doc.trim_start_matches("ucdp:");
+        assert_eq!(p["url"], format!("https://ucdp.uu.se/event/{id}"));
+    }
+    // Far from any settlement: its district.
+    let desert = row("ucdp:904");
+    let name = desert["place_name"].as_str().unwrap();
+    assert!(name.ends_with(" district"), "{desert:#?}");
+    assert_eq!(
+        name.trim_end_matches(" district"),
+        desert["admin2"].as_str().unwrap()
+    );
+    // The places layer carries the names too.
+    let places: Value =
+        serde_json::from_slice(&std::fs::read(out.join("places.geojson")).unwrap()).unwrap();
+    assert!(places["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["properties"]["name"].is_string() && f["properties"]["admin1"].is_string()));
+}
