@@ -65,6 +65,29 @@ fn table_points_are_named_located_and_linked() {
         name.trim_end_matches(" district"),
         desert["admin2"].as_str().unwrap()
     );
+    // Every governorate and district in every period, zeros included: one period here.
+    for (layer, bundled) in [
+        ("admin1", "gazetteer/admin1.geojson"),
+        ("admin2", "gazetteer/admin2.geojson"),
+    ] {
+        let areas: Value = serde_json::from_slice(&std::fs::read(bundled).unwrap()).unwrap();
+        let n = areas["features"].as_array().unwrap().len();
+        let rows: Value =
+            serde_json::from_slice(&std::fs::read(out.join(format!("{layer}.geojson"))).unwrap())
+                .unwrap();
+        let rows = rows["features"].as_array().unwrap();
+        assert_eq!(rows.len(), n, "{layer}");
+        let killed: Vec<i64> = rows
+            .iter()
+            .map(|f| f["properties"]["killed_low"].as_i64().unwrap())
+            .collect();
+        assert!(
+            killed.iter().filter(|&&k| k == 0).count() >= n - 4,
+            "{layer}: {killed:?}"
+        );
+        assert_eq!(killed.iter().sum::<i64>(), 12 + 3 + 20 + 2, "{layer}");
+        assert!(rows.iter().all(|f| f["properties"]["period"] == "2016-08"));
+    }
     // The places layer carries the names too.
     let places: Value =
         serde_json::from_slice(&std::fs::read(out.join("places.geojson")).unwrap()).unwrap();

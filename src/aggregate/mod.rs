@@ -1421,12 +1421,14 @@ pub(crate) fn by_place_and_period_in<'c>(
     rows.into_iter().map(|(_, r)| r).collect()
 }
 
-/// Sums events by area and period, with `area_of` naming each event's area (index into the
-/// caller's list of areas); events in no area are left out and counted in the answer.
-/// `by_area_and_period`, with the events' periods worked out.
+/// Sums events by area and period, with `area_of` naming each event's area (an index into
+/// the caller's `areas` areas); events in no area are left out and counted in the answer.
+/// Every area has a row in every period of the events, zeros included, so that a map of one
+/// period has no holes where nobody died.
 pub(crate) fn by_area_and_period_in<'c>(
     events: &[Event<'c>],
     periods: &EventPeriods,
+    areas: usize,
     mut area_of: impl FnMut(&Event<'c>) -> Option<usize>,
 ) -> (Vec<(usize, PlacePeriod<'c>)>, usize) {
     let mut rows: BTreeMap<(usize, u32), PlacePeriod<'c>> = BTreeMap::new();
@@ -1440,6 +1442,15 @@ pub(crate) fn by_area_and_period_in<'c>(
         rows.entry((a, k))
             .or_insert_with(|| PlacePeriod::new(e.place, period.clone()))
             .add(i, e, None);
+    }
+    // The rows of no event: an area's row stands for the area, not a place.
+    static NOWHERE: std::sync::OnceLock<Place> = std::sync::OnceLock::new();
+    let nowhere = NOWHERE.get_or_init(|| Place::unresolved("", PlaceRole::Event));
+    for a in 0..areas {
+        for (k, period) in periods.list.iter().enumerate() {
+            rows.entry((a, k as u32))
+                .or_insert_with(|| PlacePeriod::new(nowhere, period.clone()));
+        }
     }
     (
         rows.into_iter().map(|((a, _), r)| (a, r)).collect(),

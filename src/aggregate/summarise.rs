@@ -95,8 +95,8 @@ pub fn summarise<'c>(claims: &'c [Claim], period: Granularity, rules: &EventRule
         },
         || {
             rayon::join(
-                || by_area_and_period_in(events_ref, periods, |e| locate(e).0),
-                || by_area_and_period_in(events_ref, periods, |e| locate(e).1),
+                || by_area_and_period_in(events_ref, periods, adm1.len(), |e| locate(e).0),
+                || by_area_and_period_in(events_ref, periods, adm2.len(), |e| locate(e).1),
             )
         },
     );
