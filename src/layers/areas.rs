@@ -7,7 +7,7 @@ use crate::admin::Area;
 use crate::aggregate::{Event, PlacePeriod};
 
 use super::places::totals;
-use super::{names, Feature, FeatureSink, Geom, Prop, PropOrder, Props};
+use super::{names, Feature, FeatureSink, Geom, Prop, Props};
 
 /// `admin1.geojson` / `admin2.geojson`: one polygon per area and period with totals.
 pub fn areas_layer<'a>(
@@ -24,7 +24,6 @@ pub fn areas_layer<'a>(
         })
         .collect();
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut order = PropOrder::default();
     for (id, a, r) in keyed {
         let mut props = Props::with_capacity(39);
         props.insert(names::PCODE, Prop::Str(&a.pcode));
@@ -37,7 +36,7 @@ pub fn areas_layer<'a>(
         sink.feature(Feature {
             id: Cow::Owned(id),
             geom: Geom::Area(a),
-            props: props.sorted(&mut order),
+            props,
         });
     }
 }

@@ -6,7 +6,7 @@ use crate::aggregate::Event;
 use crate::model::{Claim, Document, Place, Scope};
 use crate::util::hash::FnvHashMap as HashMap;
 
-use super::{names, Feature, FeatureSink, Geom, Prop, PropOrder, Props};
+use super::{names, Feature, FeatureSink, Geom, Prop, Props};
 
 /// `claims.geojson`: every event-scope claim with a resolved event place, as a point there,
 /// with the event it was counted in (`event_id`, empty when it was not counted), in id order
@@ -22,7 +22,6 @@ pub fn claims_layer<'a>(
     let sorted = by_id
         .iter()
         .filter_map(|&i| Some((claims.get(i as usize)?, i as usize)));
-    let mut order = PropOrder::default();
     for (c, i) in sorted {
         if c.scope != Scope::Event {
             continue;
@@ -59,16 +58,6 @@ pub fn claims_layer<'a>(
         props.insert(names::OUTLET, text(doc.and_then(|d| d.outlet.as_deref())));
         props.insert(names::PUBLISHED, Prop::date(c.published));
         props.insert(names::QUOTE, Prop::Str(&c.quote));
-        props.insert(names::CONFIDENCE, Prop::Real(c.confidence));
-        // 1 when a corrections file changed the claim (`corrections` in claims.csv says how).
-        props.insert(
-            names::CORRECTED,
-            Prop::Int(i64::from(!c.corrections.is_empty())),
-        );
-        props.insert(
-            names::REASONS,
-            Prop::Text(crate::confidence::words(&c.reasons)),
-        );
         props.insert(names::COUNT_LOW, Prop::count(c.count.low));
         props.insert(names::COUNT_HIGH, Prop::opt_count(c.count.high));
         props.insert(names::COUNT_TEXT, Prop::Str(&c.count.text));
@@ -92,10 +81,20 @@ pub fn claims_layer<'a>(
             Prop::opt_count(p.precision.map(u64::from)),
         );
         site_props(p, true, &mut props);
+        props.insert(names::CONFIDENCE, Prop::Real(c.confidence));
+        props.insert(
+            names::REASONS,
+            Prop::Text(crate::confidence::words(&c.reasons)),
+        );
+        // 1 when a corrections file changed the claim (`corrections` in claims.csv says how).
+        props.insert(
+            names::CORRECTED,
+            Prop::Int(i64::from(!c.corrections.is_empty())),
+        );
         sink.feature(Feature {
             id: Cow::Borrowed(&c.id),
             geom: Geom::Point { lon, lat },
-            props: props.sorted(&mut order),
+            props,
         });
     }
 }

@@ -4,13 +4,13 @@ use std::borrow::Cow;
 
 use crate::aggregate::Event;
 
-use super::{in_parallel, names, Feature, FeatureSink, Geom, Prop, PropOrder, Props};
+use super::{in_parallel, names, Feature, FeatureSink, Geom, Prop, Props};
 
 /// `events.geojson`: one point per event, with its range and the claims it holds.
 pub fn events_layer<'a>(events: &'a [Event], sink: &mut dyn FeatureSink<'a>) {
     let mut sorted: Vec<&Event> = events.iter().collect();
     sorted.sort_by(|a, b| a.id.cmp(&b.id));
-    let feature = |e: &&'a Event, order: &mut PropOrder| {
+    let feature = |e: &&'a Event| {
         let (Some(lat), Some(lon)) = (e.place.lat, e.place.lon) else {
             return None;
         };
@@ -41,15 +41,15 @@ pub fn events_layer<'a>(events: &'a [Event], sink: &mut dyn FeatureSink<'a>) {
             ),
         );
         props.insert(names::CLAIMS, Prop::count(e.claims.len() as u64));
-        props.insert(names::CORRECTED, Prop::count(e.corrected as u64));
         props.insert(names::CLAIM_IDS, Prop::Text(e.claims.join(" ")));
         props.insert(names::RESTATED_IDS, Prop::Text(e.restated.join(" ")));
         props.insert(names::DOCUMENTS, Prop::count(e.documents.len() as u64));
         props.insert(names::CLAIMANTS, Prop::Text(e.claimants.join("; ")));
+        props.insert(names::CORRECTED, Prop::count(e.corrected as u64));
         Some(Feature {
             id: Cow::Borrowed(&e.id),
             geom: Geom::Point { lon, lat },
-            props: props.sorted(order),
+            props,
         })
     };
     in_parallel(&sorted, feature, sink);

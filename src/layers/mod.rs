@@ -111,8 +111,9 @@ pub enum Geom<'a> {
     Area(&'a Area),
 }
 
-/// A feature's properties: names and values, sorted by name (every feature of a layer has
-/// the same names).
+/// A feature's properties: names and values in the order the layer gives them (every
+/// feature of a layer has the same names in the same order: the order README's "Layer
+/// fields" documents, which the GeoJSON, the GeoPackage's columns and the tiles keep).
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct Props<'a>(Vec<(&'static str, Prop<'a>)>);
 
@@ -121,39 +122,12 @@ impl<'a> Props<'a> {
         Props(Vec::with_capacity(n))
     }
 
-    /// Adds a property (names are sorted when the feature is handed over).
+    /// Adds a property, after those added before.
     pub fn insert(&mut self, name: &'static str, value: Prop<'a>) {
         self.0.push((name, value));
     }
 
-    /// The properties sorted by name. A layer's features give their names in the same order:
-    /// the order is worked out once (`order` keeps it) and applied to the others.
-    pub(crate) fn sorted(mut self, order: &mut PropOrder) -> Props<'a> {
-        let same = order.names.len() == self.0.len()
-            && self
-                .0
-                .iter()
-                .zip(&order.names)
-                .all(|((k, _), &(ptr, len))| k.as_ptr() as usize == ptr && k.len() == len);
-        if !same {
-            let mut perm: Vec<usize> = (0..self.0.len()).collect();
-            perm.sort_by(|&a, &b| self.0[a].0.cmp(self.0[b].0).then(a.cmp(&b)));
-            order.names = self
-                .0
-                .iter()
-                .map(|(k, _)| (k.as_ptr() as usize, k.len()))
-                .collect();
-            order.perm = perm;
-        }
-        let mut out = Vec::with_capacity(self.0.len());
-        for &i in &order.perm {
-            let (k, v) = &mut self.0[i];
-            out.push((*k, std::mem::replace(v, Prop::Null)));
-        }
-        Props(out)
-    }
-
-    /// The properties in name order.
+    /// The properties in the layer's order.
     pub fn iter(&self) -> impl Iterator<Item = &(&'static str, Prop<'a>)> {
         self.0.iter()
     }
@@ -164,14 +138,6 @@ impl<'a> Props<'a> {
     }
 }
 
-/// The order that sorts a layer's property names (see `Props::sorted`): the names'
-/// addresses and lengths as given, and the permutation.
-#[derive(Debug, Default)]
-pub(crate) struct PropOrder {
-    names: Vec<(usize, usize)>,
-    perm: Vec<usize>,
-}
-
 /// One feature as a layer function makes it: made once, handed to every output.
 #[derive(Debug, Clone)]
 pub struct Feature<'a> {
@@ -179,7 +145,7 @@ pub struct Feature<'a> {
     pub id: Cow<'a, str>,
     /// Where it is.
     pub geom: Geom<'a>,
-    /// Its properties, sorted by name.
+    /// Its properties, in the layer's order.
     pub props: Props<'a>,
 }
 
@@ -193,7 +159,7 @@ pub trait FeatureSink<'a> {
 /// to `sink` in row order (a row's totals gather its events' ids: the slow part of a layer).
 pub(crate) fn in_parallel<'a, T: Sync>(
     rows: &[T],
-    feature: impl Fn(&T, &mut PropOrder) -> Option<Feature<'a>> + Sync,
+    feature: impl Fn(&T) -> Option<Feature<'a>> + Sync,
     sink: &mut dyn FeatureSink<'a>,
 ) {
     use rayon::prelude::*;
@@ -201,13 +167,7 @@ pub(crate) fn in_parallel<'a, T: Sync>(
     for window in rows.chunks(WINDOW) {
         let made: Vec<Vec<Feature<'a>>> = window
             .par_chunks(WINDOW / 8)
-            .map(|chunk| {
-                let mut order = PropOrder::default();
-                chunk
-                    .iter()
-                    .filter_map(|r| feature(r, &mut order))
-                    .collect()
-            })
+            .map(|chunk| chunk.iter().filter_map(&feature).collect())
             .collect();
         for f in made.into_iter().flatten() {
             sink.feature(f);
@@ -242,7 +202,16 @@ impl FieldKind {
             END,
         ];
         const COUNTS: &[&str] = &[
-            CLAIMS, DOCUMENTS, EVENTS, SPANNING, PRECISION, LOW, HIGH, CORRECTED,
+            CLAIMS,
+            DOCUMENTS,
+            EVENTS,
+            SPANNING,
+            PRECISION,
+            LOW,
+            HIGH,
+            CORRECTED,
+            RADIUS_M,
+            WEAK_SOURCE,
         ];
         if DATES.contains(&name) {
             FieldKind::Date

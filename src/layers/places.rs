@@ -7,7 +7,7 @@ use crate::aggregate::{Event, PlacePeriod};
 use crate::model::{Outcome, Victims};
 
 use super::claims::site_props;
-use super::{in_parallel, names, Feature, FeatureSink, Geom, Prop, PropOrder, Props};
+use super::{in_parallel, names, Feature, FeatureSink, Geom, Prop, Props};
 
 /// The `<outcome>_low` / `<outcome>_high` columns of place and area layers.
 const OUTCOME_COLUMNS: [(Outcome, &str, &str); 5] = [
@@ -100,11 +100,6 @@ pub(super) fn totals<'a>(r: &'a PlacePeriod, events: &'a [Event], props: &mut Pr
     props.insert(names::EVENT_IDS, Prop::Text(event_ids));
     props.insert(names::SPANNING, Prop::count(r.spanning as u64));
     props.insert(names::CLAIMS, Prop::count(n_claims as u64));
-    // The corrected claims of its events.
-    props.insert(
-        names::CORRECTED,
-        Prop::count(r.events_of(events).map(|e| e.corrected as u64).sum()),
-    );
     props.insert(names::CLAIM_IDS, Prop::Text(claim_ids));
     props.insert(
         names::RESTATED_IDS,
@@ -117,6 +112,11 @@ pub(super) fn totals<'a>(r: &'a PlacePeriod, events: &'a [Event], props: &mut Pr
     props.insert(
         names::CLAIMANTS,
         Prop::Text(join(&mut r.claimants(events).into_iter(), "; ").1),
+    );
+    // The corrected claims of its events.
+    props.insert(
+        names::CORRECTED,
+        Prop::count(r.events_of(events).map(|e| e.corrected as u64).sum()),
     );
 }
 
@@ -134,7 +134,7 @@ pub fn places_layer<'a>(
         })
         .collect();
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
-    let feature = |(id, r): &(String, &'a PlacePeriod), order: &mut PropOrder| {
+    let feature = |(id, r): &(String, &'a PlacePeriod)| {
         let (Some(lat), Some(lon), Some(pid)) = (r.place.lat, r.place.lon, &r.place.gazetteer_id)
         else {
             return None;
@@ -154,7 +154,7 @@ pub fn places_layer<'a>(
         Some(Feature {
             id: Cow::Owned(id.clone()),
             geom: Geom::Point { lon, lat },
-            props: props.sorted(order),
+            props,
         })
     };
     in_parallel(&keyed, feature, sink);

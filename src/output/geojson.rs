@@ -1,8 +1,8 @@
 //! GeoJSON layers (RFC 7946): the features of `layers` written as feature collections.
 //!
 //! Longitude first, WGS 84, no `crs` member, coordinates rounded to 6 decimals, properties
-//! with sorted keys, features sorted, one feature per line: the same inputs give the same
-//! bytes.
+//! in the layer's documented order, features sorted, one feature per line: the same inputs
+//! give the same bytes.
 
 use crate::util::geodesy::round6;
 use crate::util::hash::FnvHashMap as HashMap;
