@@ -36,6 +36,7 @@ pub struct Pipeline {
     period: Granularity,
     events: aggregate::EventRules,
     tiles: Option<output::TileOptions>,
+    mbtiles: bool,
     web: Option<output::web::WebOptions>,
     progress: Option<crate::util::progress::Progress>,
     corrections: Option<std::sync::Arc<crate::corrections::Corrections>>,
@@ -212,6 +213,7 @@ impl Pipeline {
             tiles: Some(output::build_tile_options(12)),
             #[cfg(not(feature = "tiles"))]
             tiles: None,
+            mbtiles: false,
             #[cfg(feature = "web")]
             web: Some(output::web::WebOptions::default()),
             #[cfg(not(feature = "web"))]
@@ -243,6 +245,12 @@ impl Pipeline {
     /// The vector tiles `build` writes (`tiles.pmtiles`), or none.
     pub fn tiles(mut self, tiles: Option<output::TileOptions>) -> Pipeline {
         self.tiles = tiles;
+        self
+    }
+
+    /// Whether `build` writes the tiles as `tiles.mbtiles` too.
+    pub fn mbtiles(mut self, mbtiles: bool) -> Pipeline {
+        self.mbtiles = mbtiles;
         self
     }
 
@@ -475,6 +483,7 @@ impl Pipeline {
             period: self.period,
             rules: &self.events,
             tiles: self.tiles.as_ref(),
+            mbtiles: self.mbtiles,
             web: self.web.as_ref(),
         };
         std::thread::scope(|s| -> Result<BuildFiles, Error> {

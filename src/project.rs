@@ -117,6 +117,7 @@ const KEYS: &[(&str, &[(&str, Kind)])] = &[
             ("no_district_events", Kind::Word),
             ("tiles_max_zoom", Kind::Word),
             ("no_tiles", Kind::Word),
+            ("mbtiles", Kind::Word),
             ("no_web", Kind::Word),
             ("web_assets", Kind::Path),
             ("corrections", Kind::Path),
@@ -358,6 +359,7 @@ event_days = 1
 no_district_events = false
 tiles_max_zoom = 12
 no_tiles = false
+mbtiles = false       # tiles.mbtiles too (QGIS 3.22 opens MBTiles, not PMTiles)
 no_web = false
 strict = false
 # max_unresolved = 100

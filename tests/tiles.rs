@@ -441,6 +441,69 @@ fn build_writes_claims_places_and_governorates_as_tiles_with_totals_kept() {
         "1",
     ));
     assert!(!bare.join("tiles.pmtiles").exists());
+    // --mbtiles writes the same tiles as MBTiles too (for QGIS 3.22 and older GDAL).
+    let both = dir.path().join("both");
+    ok(&tollmap(
+        &[
+            "-q",
+            "build",
+            examples,
+            "--out",
+            both.to_str().expect("utf-8"),
+            "--mbtiles",
+        ],
+        "2",
+    ));
+    let pm = read_pmtiles(&both.join("tiles.pmtiles")).expect("tiles.pmtiles reads");
+    let mb = read_mbtiles(&both.join("tiles.mbtiles")).expect("tiles.mbtiles reads");
+    let mut a = pm.tiles.clone();
+    let mut b = mb.clone();
+    a.sort();
+    b.sort();
+    assert!(!a.is_empty() && a == b, "the same tiles in both archives");
+    let manifest = std::fs::read_to_string(both.join("manifest.json")).expect("manifest");
+    assert!(manifest.contains("\"tiles.mbtiles\""));
+    // A build without it removes the one an earlier build wrote.
+    ok(&tollmap(
+        &[
+            "-q",
+            "build",
+            examples,
+            "--out",
+            both.to_str().expect("utf-8"),
+        ],
+        "2",
+    ));
+    assert!(!both.join("tiles.mbtiles").exists());
+}
+
+#[test]
+fn include_and_exclude_choose_the_fields_of_the_tiles() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let input = dir.path().join("points.geojson");
+    std::fs::write(&input, points(200).0).expect("write");
+    let fields = |extra: &[&str]| -> std::collections::BTreeSet<String> {
+        let out = dir.path().join("t.pmtiles");
+        ok(&tile(&input, &out, extra, "2"));
+        let archive = read_pmtiles(&out).expect("reads");
+        inside(&archive.tiles, 14, "points")
+            .into_iter()
+            .flat_map(|(_, _, f)| f.props.keys().cloned().collect::<Vec<_>>())
+            .collect()
+    };
+    let all = fields(&[]);
+    assert!(all.contains("count") && all.contains("name"), "{all:?}");
+    assert_eq!(
+        fields(&["--exclude", "name"])
+            .into_iter()
+            .collect::<Vec<_>>(),
+        ["count"]
+    );
+    assert_eq!(
+        fields(&["-y", "name"]).into_iter().collect::<Vec<_>>(),
+        ["name"]
+    );
+    assert!(fields(&["-x", "count,name"]).is_empty());
 }
 
 #[test]

@@ -566,6 +566,9 @@ pub struct BuildOptions<'a> {
     pub rules: &'a EventRules,
     /// The vector tiles to make, or none.
     pub tiles: Option<&'a TileOptions>,
+    /// With the tiles, `tiles.mbtiles` too (the same tiles as MBTiles, which QGIS 3.22 and
+    /// GDAL before 3.8 read; they do not read PMTiles).
+    pub mbtiles: bool,
     /// The web page to make, or none.
     pub web: Option<&'a web::WebOptions>,
 }
@@ -672,7 +675,7 @@ pub fn stage_build(
     } else {
         &[]
     };
-    let written = write_layers(&layers, &counts, opts.tiles, web_layers)?;
+    let written = write_layers(&layers, &counts, opts.tiles, opts.mbtiles, web_layers)?;
     std::thread::scope(|s| -> Result<Vec<Staged>, OutputError> {
         let LayersWritten {
             mut files,
@@ -685,7 +688,7 @@ pub fn stage_build(
             .map(|gpkg| spawn(s, "hash", move || staged_file(GPKG_NAME, gpkg)))
             .transpose()?;
         files.extend(tables()?);
-        files.extend(tiles);
+        files.extend(tiles.into_iter().flatten());
         tick("GeoJSON, GeoPackage, CSV and tiles");
         if let Some(web_opts) = opts.web {
             let mut features = |name: &str| web_values.remove(name).unwrap_or_default();
@@ -704,7 +707,7 @@ pub fn stage_build(
 struct LayersWritten {
     files: Vec<Staged>,
     gpkg: Option<tempfile::TempPath>,
-    tiles: Option<Staged>,
+    tiles: Option<Vec<Staged>>,
     web_values: HashMap<&'static str, Vec<serde_json::Value>>,
 }
 
@@ -716,6 +719,7 @@ fn write_layers(
     layers: &[LayerSpec<'_>],
     counts: &Counts,
     tiles: Option<&TileOptions>,
+    mbtiles: bool,
     web_layers: &[&str],
 ) -> Result<LayersWritten, OutputError> {
     let t0 = std::time::Instant::now();
@@ -771,7 +775,7 @@ fn write_layers(
             if let Some(opts) = tiles.filter(|_| tile_layers.len() == TILE_LAYERS.len()) {
                 let layers = std::mem::take(&mut tile_layers);
                 tiles_job = Some(spawn(s, "tiles", move || {
-                    let staged = stage_tiles(layers, opts);
+                    let staged = stage_tiles(layers, opts, mbtiles);
                     tick("tiles");
                     staged
                 })?);
@@ -1003,6 +1007,7 @@ pub const BUILD_FILES: &[&str] = &[
     "unresolved.csv",
     GPKG_NAME,
     "tiles.pmtiles",
+    "tiles.mbtiles",
     "index.html",
     "map.js",
     "map.css",

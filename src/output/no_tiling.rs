@@ -34,6 +34,7 @@ pub(super) fn push_tile_feature(layer: &mut TileLayer, _f: &crate::layers::Featu
 pub(super) fn stage_tiles(
     _layers: Vec<TileLayer>,
     opts: &TileOptions,
-) -> Result<Staged, OutputError> {
+    _mbtiles: bool,
+) -> Result<Vec<Staged>, OutputError> {
     match *opts {}
 }

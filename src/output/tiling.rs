@@ -125,10 +125,21 @@ pub(super) fn push_tile_feature(layer: &mut Layer, f: &crate::layers::Feature<'_
     layer.push(None, shape, f.props.iter().map(|(k, v)| (*k, value(v))));
 }
 
-/// Tiles the claims, places and admin1 layers into a staged `tiles.pmtiles`.
-pub(super) fn stage_tiles(layers: Vec<Layer>, opts: &TileOptions) -> Result<Staged, OutputError> {
+/// Tiles the claims, places and admin1 layers into a staged `tiles.pmtiles`, and with
+/// `mbtiles` the same tiles as `tiles.mbtiles`.
+pub(super) fn stage_tiles(
+    layers: Vec<Layer>,
+    opts: &TileOptions,
+    mbtiles: bool,
+) -> Result<Vec<Staged>, OutputError> {
     use crate::tiles::{archive, make_tiles};
     let ts = make_tiles(layers, opts)?;
+    let mut out = Vec::new();
+    if mbtiles {
+        let tmp = temp_file("tiles.mbtiles")?.into_temp_path();
+        archive::write_mbtiles(&ts, &tmp)?;
+        out.push(staged_file("tiles.mbtiles", tmp)?);
+    }
     let mut tmp = temp_file("tiles.pmtiles")?;
     archive::write_pmtiles_to(&ts, std::io::BufWriter::new(tmp.as_file_mut())).map_err(|e| {
         OutputError::Tiles(crate::tiles::TilesError::Output {
@@ -136,5 +147,6 @@ pub(super) fn stage_tiles(layers: Vec<Layer>, opts: &TileOptions) -> Result<Stag
             source: e,
         })
     })?;
-    staged_file("tiles.pmtiles", tmp.into_temp_path())
+    out.push(staged_file("tiles.pmtiles", tmp.into_temp_path())?);
+    Ok(out)
 }

@@ -172,6 +172,10 @@ pub struct TileOptions {
     pub description: String,
     /// The attribution shown by viewers.
     pub attribution: String,
+    /// Only these properties go into the tiles of `tile_files` (empty: every one).
+    pub include: Vec<String>,
+    /// These properties are left out of the tiles of `tile_files` (tippecanoe's `-x`).
+    pub exclude: Vec<String>,
 }
 
 impl Default for TileOptions {
@@ -186,6 +190,8 @@ impl Default for TileOptions {
             name: "tollmap".into(),
             description: String::new(),
             attribution: String::new(),
+            include: Vec::new(),
+            exclude: Vec::new(),
         }
     }
 }
@@ -713,6 +719,16 @@ pub fn tile_files(
 ) -> Result<(Vec<LayerSummary>, TileStats), TilesError> {
     let archive = Archive::of(out)?;
     let mut layers: Vec<Layer> = Vec::new();
+    let new_layer = |name: &str| {
+        let mut l = Layer::new(name);
+        if !opts.include.is_empty() {
+            l.keep_only(&opts.include.iter().map(String::as_str).collect::<Vec<_>>());
+        }
+        if !opts.exclude.is_empty() {
+            l.omit(&opts.exclude.iter().map(String::as_str).collect::<Vec<_>>());
+        }
+        l
+    };
     for input in inputs {
         let name = match layer {
             Some(n) => n.to_string(),
@@ -724,7 +740,7 @@ pub fn tile_files(
         let at = match layers.iter().position(|l| l.name == name) {
             Some(i) => i,
             None => {
-                layers.push(Layer::new(&name));
+                layers.push(new_layer(&name));
                 layers.len() - 1
             }
         };

@@ -44,6 +44,7 @@ pub fn pipeline_of(args: &BuildArgs) -> Result<Pipeline> {
             .tiles(
                 (!args.no_tiles).then(|| tollmap::output::build_tile_options(args.tiles_max_zoom)),
             )
+            .mbtiles(args.mbtiles)
             .web((!args.no_web).then(|| tollmap::output::web::WebOptions {
                 assets: args.web_assets.clone(),
             }))

@@ -132,6 +132,14 @@ pub struct TilesArgs {
     /// Attribution stored in the metadata.
     #[arg(long, value_name = "TEXT", default_value = "")]
     pub attribution: String,
+    /// Only these properties go into the tiles (tippecanoe's -y); repeatable or
+    /// comma-separated.
+    #[arg(short = 'y', long, value_name = "FIELD", value_delimiter = ',')]
+    pub include: Vec<String>,
+    /// Leave these properties out of the tiles (tippecanoe's -x), such as the id lists of an
+    /// area layer; repeatable or comma-separated.
+    #[arg(short = 'x', long, value_name = "FIELD", value_delimiter = ',')]
+    pub exclude: Vec<String>,
 }
 
 /// Options shared by the commands that read documents.
@@ -215,6 +223,10 @@ pub struct BuildArgs {
     /// Do not write tiles.pmtiles.
     #[arg(long)]
     pub no_tiles: bool,
+    /// Write the tiles as tiles.mbtiles too: QGIS 3.22 and GDAL before 3.8 open MBTiles,
+    /// not PMTiles.
+    #[arg(long, conflicts_with = "no_tiles")]
+    pub mbtiles: bool,
     /// Copy Leaflet (leaflet.js and leaflet.css, or the npm package `leaflet` holding them in
     /// dist/) next to index.html instead of loading it from its pinned CDN URL: for offline use.
     #[arg(long, value_name = "DIR")]

@@ -18,6 +18,8 @@ pub fn run(args: &TilesArgs, quiet: bool) -> Result<ExitCode> {
         max_tile_bytes: args.max_tile_bytes,
         accumulate: args.accumulate.clone(),
         attribution: args.attribution.clone(),
+        include: args.include.clone(),
+        exclude: args.exclude.clone(),
         ..Default::default()
     };
     let started = std::time::Instant::now();
