@@ -110,4 +110,31 @@ fn fields_come_in_the_documented_order() {
             assert_eq!(geojson_keys(layer), got, "{layer}.geojson keeps the order");
         }
     }
+    // Each layer has a default style QGIS opens it with, and the project lists them all.
+    let styles: Vec<(String, String, i64)> = db
+        .prepare("SELECT f_table_name, styleQML, useAsDefault FROM layer_styles ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut styled: Vec<&str> = styles.iter().map(|s| s.0.as_str()).collect();
+    styled.sort_unstable();
+    assert_eq!(
+        styled,
+        ["admin1", "admin2", "claims", "events", "origins", "places"]
+    );
+    assert!(styles
+        .iter()
+        .all(|(_, qml, default)| *default == 1 && qml.contains("<renderer-v2 type=\"")));
+    let project = std::fs::read_to_string(out.join("tollmap.qgs")).unwrap();
+    for layer in ["claims", "events", "places", "origins", "admin1", "admin2"] {
+        assert!(
+            project.contains(&format!(
+                "<datasource>./tollmap.gpkg|layername={layer}</datasource>"
+            )),
+            "{layer}"
+        );
+    }
+    assert!(project.contains("<ProjectTimeSettings"));
 }

@@ -30,9 +30,22 @@ pub fn column_type(name: &str) -> &'static str {
     }
 }
 
-/// A GeoPackage being written; each layer is one table.
+/// A GeoPackage being written; each layer is one table, with its default style in
+/// `layer_styles` (`styles`).
 pub struct Gpkg {
     conn: Connection,
+    /// Each finished layer and the values of its class field (`styles::class_field`).
+    styled: std::cell::RefCell<Vec<(String, Vec<i64>)>>,
+    /// The first and last day of the layers' periods.
+    days: std::cell::RefCell<Option<([u8; 10], [u8; 10])>>,
+}
+
+/// A written GeoPackage's layer styles (by table) and the days its periods cover.
+pub struct Finished {
+    /// Each layer's default style, in the order the layers were written.
+    pub styles: Vec<(String, super::styles::Style)>,
+    /// The first and last day of the periods, `YYYY-MM-DD`.
+    pub days: Option<(String, String)>,
 }
 
 /// A GeoPackage error, with the layer it concerns.
@@ -89,7 +102,11 @@ impl Gpkg {
                CONSTRAINT fk_gc_srs FOREIGN KEY (srs_id) REFERENCES gpkg_spatial_ref_sys (srs_id));"
         ))
         .map_err(err)?;
-        Ok(Gpkg { conn })
+        Ok(Gpkg {
+            conn,
+            styled: Default::default(),
+            days: Default::default(),
+        })
     }
 
     /// Starts a layer's table; its features come through the returned sink, and
@@ -108,6 +125,10 @@ impl Gpkg {
             })?;
         Ok(Table {
             conn: &self.conn,
+            styled: &self.styled,
+            days: &self.days,
+            class_field: super::styles::class_field(name),
+            values: Vec::new(),
             name,
             geometry_type,
             description,
@@ -120,12 +141,61 @@ impl Gpkg {
         })
     }
 
-    /// Closes the file.
-    pub fn finish(self) -> Result<(), GpkgError> {
+    /// Writes each layer's default style into `layer_styles` (QGIS opens a layer with it) and
+    /// closes the file.
+    pub fn finish(self) -> Result<Finished, GpkgError> {
+        let styles = self.write_styles().map_err(|cause| GpkgError {
+            layer: "layer_styles".into(),
+            cause,
+        })?;
+        let text = |d: [u8; 10]| String::from_utf8_lossy(&d).into_owned();
+        let days = self.days.borrow().map(|(a, b)| (text(a), text(b)));
         self.conn.close().map_err(|(_, cause)| GpkgError {
             layer: "(close)".into(),
             cause,
-        })
+        })?;
+        Ok(Finished { styles, days })
+    }
+}
+
+impl Gpkg {
+    /// The `layer_styles` table (as QGIS makes it, registered as attributes), one default
+    /// style per layer, its time fixed as `last_change` is.
+    fn write_styles(&self) -> rusqlite::Result<Vec<(String, super::styles::Style)>> {
+        let styled = self.styled.borrow();
+        let mut out = Vec::new();
+        if styled.is_empty() {
+            return Ok(out);
+        }
+        self.conn.execute_batch(
+            "BEGIN;
+             CREATE TABLE layer_styles (
+               id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, f_table_catalog TEXT(256),
+               f_table_schema TEXT(256), f_table_name TEXT(256), f_geometry_column TEXT(256),
+               styleName TEXT(30), styleQML TEXT, styleSLD TEXT, useAsDefault BOOLEAN,
+               description TEXT, owner TEXT(30), ui TEXT(30),
+               update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')));",
+        )?;
+        self.conn.execute(
+            "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change)
+             VALUES ('layer_styles', 'attributes', 'layer_styles', 'default styles (QGIS)', ?1)",
+            [LAST_CHANGE],
+        )?;
+        for (layer, values) in styled.iter() {
+            let Some(style) = super::styles::style(layer, values) else {
+                continue;
+            };
+            self.conn.execute(
+                "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name,
+                   f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description,
+                   owner, ui, update_time)
+                 VALUES ('', '', ?1, 'geom', ?1, ?2, ?3, 1, ?4, '', NULL, ?5)",
+                rusqlite::params![layer, style.qml, style.sld, style.description, LAST_CHANGE],
+            )?;
+            out.push((layer.clone(), style));
+        }
+        self.conn.execute_batch("COMMIT")?;
+        Ok(out)
     }
 }
 
@@ -137,6 +207,12 @@ const ROWS_PER_INSERT: usize = 32;
 /// One layer's table as features arrive.
 pub struct Table<'c> {
     conn: &'c Connection,
+    /// Where the layer's class values go when it is finished.
+    styled: &'c std::cell::RefCell<Vec<(String, Vec<i64>)>>,
+    days: &'c std::cell::RefCell<Option<([u8; 10], [u8; 10])>>,
+    /// The field its style's classes are drawn on, and its values so far.
+    class_field: Option<&'static str>,
+    values: Vec<i64>,
     name: &'c str,
     geometry_type: &'c str,
     description: &'c str,
@@ -291,6 +367,9 @@ impl<'c> Table<'c> {
             )
             .map_err(err)?;
         self.conn.execute_batch("COMMIT").map_err(err)?;
+        self.styled
+            .borrow_mut()
+            .push((self.name.to_string(), std::mem::take(&mut self.values)));
         Ok(())
     }
 }
@@ -305,6 +384,26 @@ impl Table<'_> {
     pub fn add_all(&mut self, features: &[Feature<'_>]) {
         if self.error.is_some() {
             return;
+        }
+        for f in features {
+            use crate::layers::{names, Prop};
+            if let (Some(Prop::Day(a)), Some(Prop::Day(b))) = (
+                f.props.get(names::PERIOD_START),
+                f.props.get(names::PERIOD_END),
+            ) {
+                let mut days = self.days.borrow_mut();
+                *days = Some(match *days {
+                    None => (*a, *b),
+                    Some((x, y)) => (x.min(*a), y.max(*b)),
+                });
+            }
+        }
+        if let Some(field) = self.class_field {
+            self.values
+                .extend(features.iter().map(|f| match f.props.get(field) {
+                    Some(crate::layers::Prop::Int(n)) => *n,
+                    _ => 0,
+                }));
         }
         if let Err(e) = self.insert_all(features) {
             self.error = Some(e);

@@ -4,6 +4,7 @@ mod csv;
 mod geojson;
 #[cfg(feature = "gpkg")]
 mod gpkg;
+pub mod styles;
 #[cfg(not(feature = "tiles"))]
 #[path = "no_tiling.rs"]
 mod tiling;
@@ -675,7 +676,14 @@ pub fn stage_build(
     } else {
         &[]
     };
-    let written = write_layers(&layers, &counts, opts.tiles, opts.mbtiles, web_layers)?;
+    let written = write_layers(
+        &layers,
+        &counts,
+        opts.tiles,
+        opts.mbtiles,
+        opts.period,
+        web_layers,
+    )?;
     std::thread::scope(|s| -> Result<Vec<Staged>, OutputError> {
         let LayersWritten {
             mut files,
@@ -685,7 +693,10 @@ pub fn stage_build(
         } = written;
         // The page while the GeoPackage is hashed.
         let hash = gpkg
-            .map(|gpkg| spawn(s, "hash", move || staged_file(GPKG_NAME, gpkg)))
+            .map(|(gpkg, project)| {
+                files.push(project);
+                spawn(s, "hash", move || staged_file(GPKG_NAME, gpkg))
+            })
             .transpose()?;
         files.extend(tables()?);
         files.extend(tiles.into_iter().flatten());
@@ -706,7 +717,8 @@ pub fn stage_build(
 /// yet hashed), the tiles, and the features the page takes, by layer.
 struct LayersWritten {
     files: Vec<Staged>,
-    gpkg: Option<tempfile::TempPath>,
+    /// The GeoPackage and the QGIS project that opens it.
+    gpkg: Option<(tempfile::TempPath, Staged)>,
     tiles: Option<Vec<Staged>>,
     web_values: HashMap<&'static str, Vec<serde_json::Value>>,
 }
@@ -720,6 +732,7 @@ fn write_layers(
     counts: &Counts,
     tiles: Option<&TileOptions>,
     mbtiles: bool,
+    period: Granularity,
     web_layers: &[&str],
 ) -> Result<LayersWritten, OutputError> {
     let t0 = std::time::Instant::now();
@@ -735,7 +748,7 @@ fn write_layers(
             write_geojson(geojson_rx, names, &tick)
         })?;
         let gpkg = spawn(s, "gpkg", move || {
-            write_gpkg(gpkg_rx, layers, gpkg_tmp, &tick)
+            write_gpkg(gpkg_rx, layers, gpkg_tmp, period, &tick)
         })?;
         let mut tile_layers = Vec::new();
         let mut tiles_job = None;
@@ -840,8 +853,9 @@ fn write_gpkg(
     rx: std::sync::mpsc::Receiver<Batch<'_>>,
     _layers: &[LayerSpec<'_>],
     _path: tempfile::TempPath,
+    _period: Granularity,
     _tick: &(dyn Fn(&str) + Sync),
-) -> Result<Option<tempfile::TempPath>, OutputError> {
+) -> Result<Option<(tempfile::TempPath, Staged)>, OutputError> {
     rx.into_iter().for_each(drop);
     Ok(None)
 }
@@ -853,9 +867,10 @@ fn write_gpkg(
     rx: std::sync::mpsc::Receiver<Batch<'_>>,
     layers: &[LayerSpec<'_>],
     path: tempfile::TempPath,
+    period: Granularity,
     tick: &(dyn Fn(&str) + Sync),
-) -> Result<Option<tempfile::TempPath>, OutputError> {
-    let fill = || -> Result<(), gpkg::GpkgError> {
+) -> Result<Option<(tempfile::TempPath, Staged)>, OutputError> {
+    let fill = || -> Result<gpkg::Finished, gpkg::GpkgError> {
         let g = gpkg::Gpkg::create(&path)?;
         {
             let mut table = None;
@@ -880,12 +895,56 @@ fn write_gpkg(
         }
         g.finish()
     };
-    fill().map_err(|source| OutputError::Gpkg {
+    let finished = fill().map_err(|source| OutputError::Gpkg {
         path: staging_dir().join(GPKG_NAME),
         source,
     })?;
     tick("GeoPackage");
-    Ok(Some(path))
+    let project = stage(PROJECT_NAME, |w| {
+        w.write_all(project_of(&finished, period).as_bytes())
+    })?;
+    Ok(Some((path, project)))
+}
+
+/// The QGIS project's file name in the output folder.
+pub const PROJECT_NAME: &str = "tollmap.qgs";
+
+/// The QGIS project of a GeoPackage's layers: the places and governorates shown, the others
+/// listed; the temporal controller over the build's periods, a step of one period.
+#[cfg(feature = "gpkg")]
+fn project_of(finished: &gpkg::Finished, period: Granularity) -> String {
+    // The layer tree from the top: points over polygons.
+    const ORDER: [(&str, bool, bool); 6] = [
+        ("places", false, true),
+        ("events", false, false),
+        ("claims", false, false),
+        ("origins", false, false),
+        ("admin2", true, false),
+        ("admin1", true, true),
+    ];
+    let layers: Vec<styles::ProjectLayer<'_>> = ORDER
+        .iter()
+        .filter_map(|&(name, polygons, visible)| {
+            let (_, style) = finished.styles.iter().find(|(n, _)| n == name)?;
+            Some(styles::ProjectLayer {
+                name,
+                polygons,
+                visible,
+                style,
+            })
+        })
+        .collect();
+    let step = match period {
+        Granularity::Day => "d",
+        Granularity::Week => "wk",
+        Granularity::Month => "mon",
+        Granularity::Year => "y",
+    };
+    let days = finished
+        .days
+        .as_ref()
+        .map(|(a, b)| (a.as_str(), b.as_str()));
+    styles::project(GPKG_NAME, &layers, days, step)
 }
 
 /// The build's `manifest.json`: the tool, the gazetteer, the options, the inputs, the
@@ -1006,6 +1065,7 @@ pub const BUILD_FILES: &[&str] = &[
     "cumulative.csv",
     "unresolved.csv",
     GPKG_NAME,
+    PROJECT_NAME,
     "tiles.pmtiles",
     "tiles.mbtiles",
     "index.html",
