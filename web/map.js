@@ -66,6 +66,25 @@
   var minConfidence = 0;
   function sure(i) { var c = D.claims[i]; return !c || typeof c.confidence !== 'number' || c.confidence >= minConfidence; }
 
+  // The outcomes of a row: low and high keys, and their words.
+  var OUTCOMES = [['kl', 'kh', 'killed'], ['wl', 'wh', 'wounded'], ['ol', 'oh', 'killed or wounded'],
+    ['cl', 'ch', 'captured'], ['ml', 'mh', 'missing']];
+
+  function emptyTotals() {
+    return { kl: 0, kh: 0, wl: 0, wh: 0, ol: 0, oh: 0, cl: 0, ch: 0, ml: 0, mh: 0, vk: {}, c: [] };
+  }
+
+  // Adds row `r` into totals `t` (a high is null, unbounded, once any part is).
+  function addRow(t, r) {
+    OUTCOMES.forEach(function (o) {
+      if (r[o[0]] === undefined) { return; }
+      t[o[0]] += r[o[0]];
+      t[o[1]] = (t[o[1]] === null || r[o[1]] === null) ? null : t[o[1]] + (r[o[1]] || 0);
+    });
+    Object.keys(r.vk).forEach(function (k) { t.vk[k] = (t.vk[k] || 0) + r.vk[k]; });
+    t.c = t.c.concat(r.c);
+  }
+
   // Totals of one place in the chosen period (index into D.periods) or in all of them (-1);
   // a place-period none of whose claims is at least `minConfidence` sure is left out.
   function totals(rows, period) {
@@ -73,15 +92,20 @@
     rows.forEach(function (r) {
       if (period >= 0 && r.p !== period) { return; }
       if (minConfidence > 0 && !r.c.some(sure)) { return; }
-      if (!t) { t = { kl: 0, kh: 0, wl: 0, wh: 0, vk: {}, c: [] }; }
-      t.kl += r.kl;
-      t.kh = (t.kh === null || r.kh === null) ? null : t.kh + r.kh;
-      t.wl += r.wl;
-      t.wh = (t.wh === null || r.wh === null) ? null : t.wh + r.wh;
-      Object.keys(r.vk).forEach(function (k) { t.vk[k] = (t.vk[k] || 0) + r.vk[k]; });
-      t.c = t.c.concat(r.c);
+      if (!t) { t = emptyTotals(); }
+      addRow(t, r);
     });
     return t;
+  }
+
+  // Every outcome counted: "12 killed; 100+ killed or wounded; 60 captured".
+  function outcomeText(t) {
+    var parts = [];
+    OUTCOMES.forEach(function (o) {
+      var low = t[o[0]], high = t[o[1]];
+      if (low > 0 || high === null || high > 0) { parts.push(range(low, high) + ' ' + o[2]); }
+    });
+    return parts.length ? parts.join('; ') : 'no one counted';
   }
 
   function dominant(vk) {
@@ -123,7 +147,7 @@
     box.appendChild(el('h3', nameOf(place) + (place.site ? ' (' + place.site + ')' : '')));
     var when = period >= 0 ? D.periods[period].id : 'all periods';
     var line = role === 'origin' ? 'dead from here, ' : '';
-    box.appendChild(el('p', line + when + ': killed ' + range(t.kl, t.kh) + ', wounded ' + range(t.wl, t.wh), 'totals'));
+    box.appendChild(el('p', line + when + ': ' + outcomeText(t), 'totals'));
     if (place.precision >= 2) {
       box.appendChild(el('p', '\u26a0 Approximate location (precision ' + place.precision + ': ' +
         (PRECISION[place.precision] || 'coarse') + ')', 'warn'));
@@ -173,7 +197,20 @@
     var t = totals(p.rows, -1);
     if (t && t.kl > maxKilled) { maxKilled = t.kl; }
   });
-  function radius(n) { return Math.max(R_MIN, R_MAX * Math.sqrt(n / maxKilled)); }
+  // Circles are scaled to the period shown: its largest place has the largest circle.
+  var scale = maxKilled;
+  function periodMax(period) {
+    var m = 0;
+    D.places.concat(D.origins).forEach(function (p) {
+      var t = totals(p.rows, period);
+      if (t && t.kl > m) { m = t.kl; }
+    });
+    return Math.max(1, m);
+  }
+  function radius(n) { return Math.max(R_MIN, R_MAX * Math.sqrt(n / scale)); }
+  var radii = [];
+  var markers = {};
+  var panel = document.getElementById('panel');
 
   function draw(group, list, period, role) {
     group.clearLayers();
@@ -202,34 +239,85 @@
         dashArray: p.precision >= 2 ? '3 2' : null,
         className: 'tollmap-' + role
       });
-      m.bindPopup(function () { return popup(p, t, period, role); }, { maxWidth: 380 });
+      // Popups pan clear of the panel in the top left corner.
+      m.bindPopup(function () { return popup(p, t, period, role); }, {
+        maxWidth: 380,
+        autoPanPaddingTopLeft: L.point(panel.offsetLeft + panel.offsetWidth + 10, 10)
+      });
       // An element, never a string: Leaflet sets a string tooltip as HTML.
-      m.bindTooltip(el('span', nameOf(p) + ': ' + range(t.kl, t.kh) + ' killed' + (p.precision >= 2 ? ' \u26a0' : '')));
+      m.bindTooltip(el('span', nameOf(p) + ': ' + outcomeText(t) + (p.precision >= 2 ? ' \u26a0' : '')));
       m.addTo(group);
+      if (role === 'place') { markers[p.id] = m; radii.push(r); }
     });
     return shown.length;
   }
 
-  var STEPS = [0, 10, 100, 1000, 10000];
-  var RAMP = ['#fff5f0', '#fcbba1', '#fb6a4a', '#cb181d', '#67000d'];
+  // The choropleth: none killed, then five quantile classes of the period's governorates.
+  var RAMP = ['#f7f7f7', '#fee0d2', '#fcbba1', '#fb6a4a', '#cb181d', '#67000d'];
+  var breaks = [];
+  function quantileBreaks(values) {
+    var v = values.filter(function (x) { return x > 0; }).sort(function (a, b) { return a - b; });
+    var out = [];
+    for (var k = 1; k <= 5 && v.length; k += 1) {
+      var b = v[Math.min(v.length - 1, Math.ceil(v.length * k / 5) - 1)];
+      if (out[out.length - 1] !== b) { out.push(b); }
+    }
+    return out;
+  }
   function shade(n) {
-    var c = RAMP[0];
-    STEPS.forEach(function (s, i) { if (n > s) { c = RAMP[i]; } });
-    return c;
+    if (n <= 0) { return RAMP[0]; }
+    var shades = RAMP.slice(RAMP.length - Math.max(1, breaks.length));
+    for (var i = 0; i < breaks.length; i += 1) { if (n <= breaks[i]) { return shades[i]; } }
+    return RAMP[RAMP.length - 1];
   }
 
   function drawAreas(period) {
     choropleth.clearLayers();
+    breaks = quantileBreaks(D.areas.map(function (a) { var t = totals(a.rows, period); return t ? t.kl : 0; }));
     D.areas.forEach(function (a, i) {
-      var t = totals(a.rows, period) || { kl: 0, kh: 0, wl: 0, wh: 0, vk: {}, c: [] };
+      var t = totals(a.rows, period) || emptyTotals();
       var layer = L.geoJSON(areaShapes[i], {
         style: { color: '#444', weight: 1, fillColor: shade(t.kl), fillOpacity: 0.7, className: 'tollmap-area' }
       });
-      layer.bindTooltip(el('span', a.name + ': ' + range(t.kl, t.kh) + ' killed'));
+      layer.bindTooltip(el('span', a.name + ': ' + outcomeText(t)));
       layer.addTo(choropleth);
     });
+    if (areaLegendBox) { fillAreaLegend(period); }
   }
 
+  // The choropleth's legend, shown with the choropleth.
+  var areaLegend = L.control({ position: 'bottomleft' });
+  var areaLegendBox = null;
+  function fillAreaLegend(period) {
+    var box = areaLegendBox;
+    box.textContent = '';
+    box.appendChild(el('div', 'Governorates: killed, ' + (period >= 0 ? D.periods[period].id : 'all periods')));
+    var rows = [['0', RAMP[0]]];
+    var shades = RAMP.slice(RAMP.length - Math.max(1, breaks.length));
+    var low = 1;
+    breaks.forEach(function (b, i) {
+      rows.push([low === b ? String(b) : low.toLocaleString('en') + '\u2013' + b.toLocaleString('en'), shades[i]]);
+      low = b + 1;
+    });
+    rows.forEach(function (r) {
+      var row = el('div');
+      var sw = el('i', null, 'sq');
+      sw.style.background = r[1];
+      row.appendChild(sw);
+      row.appendChild(document.createTextNode(r[0]));
+      box.appendChild(row);
+    });
+  }
+  areaLegend.onAdd = function () {
+    areaLegendBox = el('div', null, 'tm-legend tm-area-legend');
+    fillAreaLegend(currentPeriod);
+    return areaLegendBox;
+  };
+  var currentPeriod = -1;
+  map.on('overlayadd', function (e) { if (e.layer === choropleth) { areaLegend.addTo(map); } writeHash(); });
+  map.on('overlayremove', function (e) { if (e.layer === choropleth) { areaLegend.remove(); areaLegendBox = null; } writeHash(); });
+
+  var scaleNote = null;
   var legend = L.control({ position: 'bottomright' });
   legend.onAdd = function () {
     var box = el('div', null, 'tm-legend');
@@ -246,7 +334,8 @@
     ring.appendChild(el('i', null, 'ring'));
     ring.appendChild(document.createTextNode('high end of the range (dashed: open-ended)'));
     box.appendChild(ring);
-    box.appendChild(el('div', 'Circle area \u221d killed (largest: ' + maxKilled.toLocaleString('en') + ')'));
+    scaleNote = el('div', 'Circle area \u221d killed');
+    box.appendChild(scaleNote);
     box.appendChild(el('div', 'Dashed outline, \u26a0: approximate place'));
     return box;
   };
@@ -328,25 +417,168 @@
   var slider = document.getElementById('period');
   var label = document.getElementById('period-label');
   var play = document.getElementById('play');
+  var totalsLine = document.getElementById('totals');
   slider.max = String(D.periods.length);
   var current = { places: 0, origins: 0 };
 
+  // Killed per period (the event places' rows), stacked by victims: the chart's bars.
+  var perPeriod = D.periods.map(function () { return emptyTotals(); });
+  D.places.forEach(function (p) {
+    p.rows.forEach(function (r) { if (r.p !== null && perPeriod[r.p]) { addRow(perPeriod[r.p], r); } });
+  });
+  var bars = [];
+  (function chart() {
+    var box = document.getElementById('chart');
+    if (!D.periods.length) { return; }
+    var NS = 'http://www.w3.org/2000/svg';
+    var W = 300, H = 60;
+    var top = Math.max(1, Math.max.apply(null, perPeriod.map(function (t) { return t.kl; })));
+    var svg = document.createElementNS(NS, 'svg');
+    svg.setAttribute('viewBox', '0 0 ' + W + ' ' + H);
+    svg.setAttribute('preserveAspectRatio', 'none');
+    svg.setAttribute('role', 'group');
+    svg.setAttribute('aria-label', 'Killed per period, by victims; choose a bar to show its period');
+    var w = W / D.periods.length;
+    perPeriod.forEach(function (t, i) {
+      var g = document.createElementNS(NS, 'g');
+      g.setAttribute('tabindex', '0');
+      g.setAttribute('role', 'button');
+      g.setAttribute('data-period', String(i));
+      g.setAttribute('data-killed', String(t.kl));
+      g.setAttribute('aria-label', D.periods[i].id + ': ' + range(t.kl, t.kh) + ' killed');
+      var title = document.createElementNS(NS, 'title');
+      title.textContent = D.periods[i].id + ': ' + outcomeText(t);
+      g.appendChild(title);
+      var y = H;
+      Object.keys(COLORS).forEach(function (k) {
+        var n = t.vk[k] || 0;
+        if (!n) { return; }
+        var h = H * n / top;
+        var rect = document.createElementNS(NS, 'rect');
+        rect.setAttribute('x', String(i * w));
+        rect.setAttribute('width', String(Math.max(0.5, w * 0.85)));
+        rect.setAttribute('y', String(y - h));
+        rect.setAttribute('height', String(h));
+        rect.setAttribute('fill', COLORS[k]);
+        rect.setAttribute('data-victims', k);
+        rect.setAttribute('data-killed', String(n));
+        g.appendChild(rect);
+        y -= h;
+      });
+      // The whole column answers clicks, even a short bar's.
+      var hit = document.createElementNS(NS, 'rect');
+      hit.setAttribute('class', 'hit');
+      hit.setAttribute('x', String(i * w));
+      hit.setAttribute('width', String(Math.max(0.5, w * 0.85)));
+      hit.setAttribute('y', '0');
+      hit.setAttribute('height', String(H));
+      hit.setAttribute('fill', 'transparent');
+      g.appendChild(hit);
+      var choose = function () { show(i + 1); writeHash(); };
+      g.addEventListener('click', choose);
+      g.addEventListener('keydown', function (e) {
+        if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); choose(); }
+      });
+      svg.appendChild(g);
+      bars.push(g);
+    });
+    box.appendChild(svg);
+  }());
+
+  // Search: the place names, and the marker of the place found.
+  var names = document.getElementById('place-names');
+  var seen = {};
+  D.places.map(nameOf).sort().forEach(function (n) {
+    if (seen[n]) { return; }
+    seen[n] = true;
+    var o = document.createElement('option');
+    o.value = n;
+    names.appendChild(o);
+  });
+  var search = document.getElementById('search');
+  function find(text) {
+    var q = String(text || '').trim().toLowerCase();
+    if (!q) { return null; }
+    var exact = D.places.filter(function (p) { return nameOf(p).toLowerCase() === q; });
+    var hits = exact.length ? exact : D.places.filter(function (p) { return nameOf(p).toLowerCase().indexOf(q) === 0; });
+    if (!hits.length) { return null; }
+    // The place with the most killed of that name.
+    hits.sort(function (a, b) { return (totals(b.rows, -1) || emptyTotals()).kl - (totals(a.rows, -1) || emptyTotals()).kl; });
+    return hits[0];
+  }
+  function goTo(p) {
+    if (!markers[p.id]) { show(0); }
+    map.setView([p.lat, p.lon], Math.max(map.getZoom(), 9), { animate: false });
+    var m = markers[p.id];
+    if (m) { m.openPopup(); }
+    writeHash();
+  }
+  search.addEventListener('keydown', function (e) {
+    if (e.key !== 'Enter') { return; }
+    e.preventDefault();
+    var p = find(search.value);
+    if (p) { goTo(p); } else { say('No place called \u201c' + search.value + '\u201d on this map.'); }
+  });
+  search.addEventListener('change', function () { var p = find(search.value); if (p) { goTo(p); } });
+
   function show(index) {
     var period = index - 1;
+    currentPeriod = period;
     slider.value = String(index);
     label.textContent = period >= 0 ? D.periods[period].id : 'all periods';
+    scale = periodMax(period);
+    if (scaleNote) { scaleNote.textContent = 'Circle area \u221d killed (largest here: ' + scale.toLocaleString('en') + ')'; }
+    radii = [];
+    markers = {};
     current.places = draw(places, D.places, period, 'place');
     current.origins = draw(origins, D.origins, period, 'origin');
     drawAreas(period);
+    bars.forEach(function (g, i) { g.setAttribute('class', i === period ? 'sel' : ''); });
+    // The country's totals for the period: every event place's rows.
+    var t = emptyTotals();
+    D.places.forEach(function (p) { var pt = totals(p.rows, period); if (pt) { addRow(t, pt); } });
+    totalsLine.textContent = 'Syria, ' + (period >= 0 ? D.periods[period].id : 'all periods') + ': ' + outcomeText(t);
     if (tiled) {
       tiledPeriod = period;
       tiled.rerenderTiles();
       say(D.place_rows.toLocaleString('en') + ' place-periods from ' + D.tiles +
         (period >= 0 ? ' (this period: zoom in, clusters cover all periods)' : ''));
     } else if (D.mode !== 'tiles') {
-      say(current.places + ' places, ' + D.claims.length + ' claims' +
+      var claims = {};
+      D.places.forEach(function (p) { var pt = totals(p.rows, period); if (pt) { pt.c.forEach(function (c) { claims[c] = 1; }); } });
+      var n = Object.keys(claims).length;
+      say(current.places + (current.places === 1 ? ' place, ' : ' places, ') + n + (n === 1 ? ' claim' : ' claims') +
         (minConfidence > 0 ? '; only places with a claim at least ' + minConfidence.toFixed(2) + ' sure' : ''));
     }
+  }
+
+  // The view in the address: #period=2016-08&z=7&lat=35.1&lon=38.2&layers=places,areas&sure=0.5
+  var LAYER_KEYS = [['places', places], ['origins', origins], ['areas', choropleth], ['outlines', outlines]];
+  var restoring = true;
+  function writeHash() {
+    if (restoring !== false) { return; }
+    var c = map.getCenter();
+    var on = LAYER_KEYS.filter(function (k) { return map.hasLayer(k[1]); }).map(function (k) { return k[0]; });
+    var parts = [
+      'period=' + encodeURIComponent(currentPeriod >= 0 ? D.periods[currentPeriod].id : 'all'),
+      'z=' + map.getZoom(),
+      'lat=' + c.lat.toFixed(4),
+      'lon=' + c.lng.toFixed(4),
+      'layers=' + on.join(',')
+    ];
+    if (minConfidence > 0) { parts.push('sure=' + minConfidence.toFixed(2)); }
+    var hash = '#' + parts.join('&');
+    if (location.hash !== hash) {
+      try { history.replaceState(null, '', hash); } catch (e) { location.hash = hash; }
+    }
+  }
+  function readHash() {
+    var out = {};
+    location.hash.replace(/^#/, '').split('&').forEach(function (kv) {
+      var i = kv.indexOf('=');
+      if (i > 0) { out[kv.slice(0, i)] = decodeURIComponent(kv.slice(i + 1)); }
+    });
+    return out;
   }
 
   function setMinConfidence(x) {
@@ -354,35 +586,65 @@
     sureSlider.value = String(minConfidence);
     sureLabel.textContent = minConfidence > 0 ? minConfidence.toFixed(2) : 'any';
     show(Number(slider.value));
+    writeHash();
   }
   sureSlider.addEventListener('input', function () { setMinConfidence(sureSlider.value); });
 
-  slider.addEventListener('input', function () { show(Number(slider.value)); });
+  slider.addEventListener('input', function () { show(Number(slider.value)); writeHash(); });
   var timer = null;
   play.addEventListener('click', function () {
     if (timer) {
       clearInterval(timer);
       timer = null;
       play.textContent = '\u25b6';
+      play.setAttribute('aria-pressed', 'false');
       return;
     }
     play.textContent = '\u23f8';
+    play.setAttribute('aria-pressed', 'true');
     timer = setInterval(function () {
       var next = Number(slider.value) + 1;
       show(next > D.periods.length ? 0 : next);
+      writeHash();
     }, 1200);
   });
 
-  show(0);
+  // The view the address asks for, else all periods over the whole map.
+  (function restore() {
+    var h = readHash();
+    if (h.sure) { minConfidence = Math.max(0, Math.min(1, Number(h.sure) || 0)); sureSlider.value = String(minConfidence); sureLabel.textContent = minConfidence > 0 ? minConfidence.toFixed(2) : 'any'; }
+    if (h.layers !== undefined) {
+      var want = h.layers.split(',');
+      LAYER_KEYS.forEach(function (k) {
+        var on = want.indexOf(k[0]) >= 0;
+        if (on && !map.hasLayer(k[1])) { k[1].addTo(map); }
+        if (!on && map.hasLayer(k[1])) { map.removeLayer(k[1]); }
+      });
+    }
+    var index = 0;
+    if (h.period && h.period !== 'all') {
+      var i = D.periods.map(function (p) { return p.id; }).indexOf(h.period);
+      if (i >= 0) { index = i + 1; }
+    }
+    show(index);
+    var z = Number(h.z), lat = Number(h.lat), lon = Number(h.lon);
+    if (h.z !== undefined && isFinite(z) && isFinite(lat) && isFinite(lon)) {
+      map.setView([lat, lon], z, { animate: false });
+    }
+    restoring = false;
+    map.on('moveend', writeHash);
+  }());
   // For tests and scripts: what is drawn, and a way to choose the period.
   window.tollmap = {
     map: map,
     ready: true,
     periods: D.periods.map(function (p) { return p.id; }),
     drawn: function () { return { places: current.places, origins: current.origins }; },
+    radii: function () { return radii.slice(); },
+    maxRadius: R_MAX,
     home: home,
     tiled: function () { return tiled; },
-    setPeriod: function (index) { show(index); },
+    setPeriod: function (index) { show(index); writeHash(); },
     setMinConfidence: setMinConfidence
   };
 }());

@@ -107,17 +107,15 @@ fn periods_of(layers: &[&[Value]]) -> Vec<(String, String, String)> {
     out
 }
 
-/// One row of a place or an area: its period's totals, killed by victims and claims.
+/// One row of a place or an area: its period's totals, killed by victims and claims; the
+/// other outcomes (`ol`/`oh` killed or wounded, `cl`/`ch` captured, `ml`/`mh` missing) only
+/// when there are any.
 fn row(p: &Value, period: &FnvHashMap<&str, usize>, claim_ix: &FnvHashMap<&str, usize>) -> Value {
     let mut vk = Map::new();
-    for (k, v) in p.as_object().into_iter().flatten() {
-        if let Some(cat) = k
-            .strip_prefix("killed_")
-            .and_then(|k| k.strip_suffix("_low"))
-        {
-            if let Some(n) = v.as_i64().filter(|n| *n > 0) {
-                vk.insert(cat.to_string(), n.into());
-            }
+    for v in crate::model::Victims::ALL {
+        let key = format!("killed_{}_low", v.as_str());
+        if let Some(n) = p[key.as_str()].as_i64().filter(|n| *n > 0) {
+            vk.insert(v.as_str().to_string(), n.into());
         }
     }
     let claims: Vec<usize> = p[names::CLAIM_IDS]
@@ -126,7 +124,7 @@ fn row(p: &Value, period: &FnvHashMap<&str, usize>, claim_ix: &FnvHashMap<&str, 
         .split_whitespace()
         .filter_map(|id| claim_ix.get(id).copied())
         .collect();
-    json!({
+    let mut row = json!({
         "p": p[names::PERIOD].as_str().and_then(|id| period.get(id)).copied(),
         "kl": p[names::KILLED_LOW].as_i64().unwrap_or(0),
         "kh": num(&p[names::KILLED_HIGH]),
@@ -134,7 +132,24 @@ fn row(p: &Value, period: &FnvHashMap<&str, usize>, claim_ix: &FnvHashMap<&str, 
         "wh": num(&p[names::WOUNDED_HIGH]),
         "vk": vk,
         "c": claims,
-    })
+    });
+    for (low, high, l, h) in [
+        (
+            names::KILLED_OR_WOUNDED_LOW,
+            names::KILLED_OR_WOUNDED_HIGH,
+            "ol",
+            "oh",
+        ),
+        (names::CAPTURED_LOW, names::CAPTURED_HIGH, "cl", "ch"),
+        (names::MISSING_LOW, names::MISSING_HIGH, "ml", "mh"),
+    ] {
+        let n = p[low].as_i64().unwrap_or(0);
+        if n > 0 || p[high].is_null() || p[high].as_i64().unwrap_or(0) > 0 {
+            row[l] = n.into();
+            row[h] = num(&p[high]);
+        }
+    }
+    row
 }
 
 /// Places (or origins) grouped by place id, each with its rows.

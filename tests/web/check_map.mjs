@@ -64,6 +64,66 @@ try {
   await page.$eval('#min-confidence', (el) => { el.value = '0'; el.dispatchEvent(new Event('input')); });
   check((await circles()) === all, 'the filter off: every place again');
 
+  // The chart: a bar per period whose stacks add up to places.geojson's killed in that
+  // period; choosing a bar shows its period, with circles scaled to it; the address keeps
+  // the view, and opening it again gives the same view.
+  const bars = page.locator('#chart g[data-period]');
+  check((await bars.count()) === periods.length, `${await bars.count()} bars for ${periods.length} periods`);
+  for (let i = 0; i < periods.length; i += 1) {
+    const want = places.filter((f) => f.properties.period === periods[i])
+      .reduce((n, f) => n + f.properties.killed_low, 0);
+    const stacks = await bars.nth(i).locator('rect[data-victims]').evaluateAll(
+      (rs) => rs.reduce((n, r) => n + Number(r.getAttribute('data-killed')), 0));
+    const bar = Number(await bars.nth(i).getAttribute('data-killed'));
+    check(bar === want && stacks === want, `bar ${periods[i]}: ${bar} (stacks ${stacks}), places.geojson ${want}`);
+  }
+  const pick = periods.length - 1;
+  await bars.nth(pick).dispatchEvent('click');
+  check((await page.textContent('#period-label')) === periods[pick], 'a bar selects its period');
+  const radii = await page.evaluate(() => window.tollmap.radii());
+  const maxR = await page.evaluate(() => window.tollmap.maxRadius);
+  check(radii.length > 0 && Math.abs(Math.max(...radii) - maxR) < 1e-9,
+    `circles scaled to the period: largest ${Math.max(...radii)}, scale ${maxR}`);
+  const totalsText = await page.textContent('#totals');
+  check(totalsText.startsWith(`Syria, ${periods[pick]}:`), `national totals: ${totalsText}`);
+  await page.evaluate(() => window.tollmap.map.setView([35.5, 37.5], 8, { animate: false }));
+  await page.waitForTimeout(300);
+  const hash = await page.evaluate(() => location.hash);
+  check(hash.includes(`period=${encodeURIComponent(periods[pick])}`) && hash.includes('z=8'), `the view in the address: ${hash}`);
+  const again = await page.context().newPage();
+  await again.goto(url.split('#')[0] + hash);
+  await again.waitForFunction(() => window.tollmap && window.tollmap.ready, null, { timeout: 15000 });
+  const view = await again.evaluate(() => [document.getElementById('period-label').textContent,
+    window.tollmap.map.getZoom(), window.tollmap.map.getCenter().lat.toFixed(2)]);
+  check(view[0] === periods[pick] && view[1] === 8 && view[2] === '35.50', `the address reopens the view: ${view}`);
+  await again.close();
+  // Keyboard: a focused bar is chosen with Enter.
+  await bars.nth(0).focus();
+  await page.keyboard.press('Enter');
+  check((await page.textContent('#period-label')) === periods[0], 'Enter on a bar selects its period');
+  await page.$eval('#period', (el) => { el.value = '0'; el.dispatchEvent(new Event('input')); });
+  await page.evaluate(() => window.tollmap.home());
+
+  // Search: a place's name opens its popup.
+  const target = [...places].sort((a, b) => b.properties.killed_low - a.properties.killed_low)[0].properties;
+  if (target.name) {
+    await page.fill('#search', target.name);
+    await page.press('#search', 'Enter');
+    await page.waitForSelector('.leaflet-popup-content .tm-popup', { timeout: 5000 });
+    const title = await page.textContent('.leaflet-popup-content h3');
+    check(title.startsWith(target.name), `search for ${target.name} opened ${title}`);
+    await page.evaluate(() => window.tollmap.map.closePopup());
+  }
+  // Tooltips give every outcome: none says "0 killed" alone.
+  const tips = [];
+  for (let i = 0; i < Math.min(all, 25); i += 1) {
+    const circle = page.locator('path.tollmap-place').nth(i);
+    await circle.dispatchEvent('mouseover');
+    tips.push(...await page.$$eval('.leaflet-tooltip', (ts) => ts.map((t) => t.textContent)));
+    await circle.dispatchEvent('mouseout');
+  }
+  check(tips.every((t) => !/: 0 killed$/.test(t)), `a tooltip with nothing but 0 killed: ${tips.filter((t) => /: 0 killed$/.test(t))}`);
+
   // Play steps through the periods; pause stops.
   await page.click('#play');
   await page.waitForFunction(() => document.getElementById('period-label').textContent !== 'all periods',
