@@ -534,6 +534,7 @@
     current.origins = draw(origins, D.origins, period, 'origin');
     drawAreas(period);
     bars.forEach(function (g, i) { g.setAttribute('class', i === period ? 'sel' : ''); });
+    fillTable();
     // The country's totals for the period: every event place's rows.
     var t = emptyTotals();
     D.places.forEach(function (p) { var pt = totals(p.rows, period); if (pt) { addRow(t, pt); } });
@@ -551,6 +552,55 @@
         (minConfidence > 0 ? '; only places with a claim at least ' + minConfidence.toFixed(2) + ' sure' : ''));
     }
   }
+
+  // The table of the places in view in the period shown, sortable by any column.
+  var tableBody = document.querySelector('#places-table tbody');
+  var sortKey = 'kl', sortDown = true;
+  function fillTable() {
+    if (!tableBody || !document.getElementById('table-box').open) { return; }
+    var bounds = map.getBounds();
+    var rows = [];
+    D.places.forEach(function (p) {
+      if (!markers[p.id] || !bounds.contains([p.lat, p.lon])) { return; }
+      var t = totals(p.rows, currentPeriod);
+      if (!t) { return; }
+      rows.push({ p: p, name: nameOf(p), admin1: p.admin1 || '', kl: t.kl, kh: t.kh, claims: t.c.length, t: t });
+    });
+    rows.sort(function (a, b) {
+      var x = a[sortKey], y = b[sortKey];
+      var c = (typeof x === 'number') ? x - y : String(x).localeCompare(String(y));
+      return (sortDown ? -c : c) || a.name.localeCompare(b.name);
+    });
+    tableBody.textContent = '';
+    rows.slice(0, 300).forEach(function (r) {
+      var tr = document.createElement('tr');
+      var name = document.createElement('td');
+      var go = el('button', r.name);
+      go.type = 'button';
+      go.addEventListener('click', function () { goTo(r.p); });
+      name.appendChild(go);
+      tr.appendChild(name);
+      tr.appendChild(el('td', r.admin1));
+      var k = el('td', range(r.kl, r.kh), 'num');
+      k.title = outcomeText(r.t);
+      tr.appendChild(k);
+      tr.appendChild(el('td', r.claims, 'num'));
+      tableBody.appendChild(tr);
+    });
+    document.querySelectorAll('#places-table th').forEach(function (th) {
+      var b = th.querySelector('button');
+      th.setAttribute('aria-sort', b && b.getAttribute('data-sort') === sortKey ? (sortDown ? 'descending' : 'ascending') : 'none');
+    });
+  }
+  document.querySelectorAll('#places-table th button').forEach(function (b) {
+    b.addEventListener('click', function () {
+      var key = b.getAttribute('data-sort');
+      if (key === sortKey) { sortDown = !sortDown; } else { sortKey = key; sortDown = key === 'kl' || key === 'claims'; }
+      fillTable();
+    });
+  });
+  document.getElementById('table-box').addEventListener('toggle', fillTable);
+  map.on('moveend', fillTable);
 
   // The view in the address: #period=2016-08&z=7&lat=35.1&lon=38.2&layers=places,areas&sure=0.5
   var LAYER_KEYS = [['places', places], ['origins', origins], ['areas', choropleth], ['outlines', outlines]];

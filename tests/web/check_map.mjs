@@ -114,6 +114,16 @@ try {
     check(title.startsWith(target.name), `search for ${target.name} opened ${title}`);
     await page.evaluate(() => window.tollmap.map.closePopup());
   }
+  // The table of places in view: every drawn place, sortable by killed.
+  await page.evaluate(() => { window.tollmap.home(); document.getElementById('table-box').open = true; });
+  await page.waitForTimeout(300);
+  const tableRows = await page.locator('#places-table tbody tr').count();
+  check(tableRows === Math.min(all, 300), `table rows ${tableRows}, places drawn ${all}`);
+  await page.click('#places-table th button[data-sort="name"]');
+  const sorted = await page.$$eval('#places-table tbody tr td:first-child', (tds) => tds.map((t) => t.textContent));
+  check(sorted.every((n, i) => i === 0 || sorted[i - 1].localeCompare(n) <= 0), `sorted by name: ${sorted}`);
+  await page.evaluate(() => { document.getElementById('table-box').open = false; });
+
   // Tooltips give every outcome: none says "0 killed" alone.
   const tips = [];
   for (let i = 0; i < Math.min(all, 25); i += 1) {

@@ -69,17 +69,8 @@ pub fn run(args: &RefreshArgs, quiet: bool) -> Result<ExitCode> {
         Err(e) => return Err(e.into()),
     };
     let counts = format!(
-        "{} new, {} changed, {} unchanged {}; {} extracted, {} in the archive",
-        report.added,
-        report.changed,
-        report.unchanged,
-        if report.unchanged == 1 {
-            "document"
-        } else {
-            "documents"
-        },
-        report.extracted,
-        counted(report.documents, "document")
+        "{} new, {} changed, {} unchanged documents; {} extracted, {} in the archive",
+        report.added, report.changed, report.unchanged, report.extracted, report.documents
     );
     if args.check {
         archive.roll_back()?;
