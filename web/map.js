@@ -345,6 +345,7 @@
   // requests; clusters at low zooms carry the summed totals and point_count.
   var tiled = null;
   var tiledPeriod = -1;
+  var tileRadii = [];
   function victimsOfProps(props) {
     var vk = {};
     Object.keys(COLORS).forEach(function (k) {
@@ -383,10 +384,18 @@
     } else if (typeof protomapsL === 'undefined') {
       say('protomaps-leaflet did not load: the places in ' + D.tiles + ' cannot be drawn.');
     } else {
+      // Clusters hold up to the whole country's dead: sizes on a log scale of the total, so
+      // that a cluster of thousands and one of tens differ.
+      var logTop = Math.log(1 + Math.max(1, D.killed_total || maxKilled));
+      var tileRadius = function (f) {
+        var r = R_MIN + (R_MAX - R_MIN) * Math.log(1 + (f.props.killed_low || 0)) / logTop;
+        if (tileRadii.length < 20000) { tileRadii.push(r); }
+        return Math.min(R_MAX, r);
+      };
       var rule = {
         dataLayer: 'places',
         symbolizer: new protomapsL.CircleSymbolizer({
-          radius: function (z, f) { return Math.min(R_MAX, Math.max(R_MIN, R_MAX * Math.sqrt((f.props.killed_low || 0) / maxKilled))); },
+          radius: function (z, f) { return tileRadius(f); },
           fill: function (z, f) { return COLORS[dominant(victimsOfProps(f.props))] || COLORS.unknown; },
           stroke: '#222', width: 1, opacity: 0.65
         }),
@@ -420,6 +429,12 @@
   var totalsLine = document.getElementById('totals');
   slider.max = String(D.periods.length);
   var current = { places: 0, origins: 0 };
+
+  // A map drawn from tiles has no rows in the page: no chart, totals, search or table.
+  if (D.mode === 'tiles') {
+    ['chart', 'totals', 'table-box'].forEach(function (id) { document.getElementById(id).hidden = true; });
+    document.querySelector('.tm-search').hidden = true;
+  }
 
   // Killed per period (the event places' rows), stacked by victims: the chart's bars.
   var perPeriod = D.periods.map(function () { return emptyTotals(); });
@@ -527,7 +542,11 @@
     slider.value = String(index);
     label.textContent = period >= 0 ? D.periods[period].id : 'all periods';
     scale = periodMax(period);
-    if (scaleNote) { scaleNote.textContent = 'Circle area \u221d killed (largest here: ' + scale.toLocaleString('en') + ')'; }
+    if (scaleNote && D.mode === 'tiles') {
+      scaleNote.textContent = 'Circle size: killed, on a log scale (clusters add up their places)';
+    } else if (scaleNote) {
+      scaleNote.textContent = 'Circle area \u221d killed (largest here: ' + scale.toLocaleString('en') + ')';
+    }
     radii = [];
     markers = {};
     current.places = draw(places, D.places, period, 'place');
@@ -691,6 +710,7 @@
     periods: D.periods.map(function (p) { return p.id; }),
     drawn: function () { return { places: current.places, origins: current.origins }; },
     radii: function () { return radii.slice(); },
+    tileRadii: function () { return tileRadii.slice(); },
     maxRadius: R_MAX,
     home: home,
     tiled: function () { return tiled; },

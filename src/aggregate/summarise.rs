@@ -41,6 +41,15 @@ pub struct Summary<'c> {
 }
 
 impl Summary<'_> {
+    /// The killed of every place row (low ends): the scale of the clusters of a tiled map.
+    pub fn killed_total(&self) -> u64 {
+        self.places
+            .iter()
+            .filter_map(|r| r.outcomes.get(&crate::model::Outcome::Killed))
+            .map(|r| r.low)
+            .sum()
+    }
+
     /// The largest number killed in any place or origin row (its low end): the scale of the
     /// map's circles.
     pub fn max_killed(&self) -> u64 {

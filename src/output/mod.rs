@@ -554,6 +554,8 @@ pub struct MapShape {
     pub place_rows: usize,
     /// The largest killed (low) of one place-period: the circles' scale.
     pub max_killed: u64,
+    /// The killed of every place row: what the largest cluster of the tiles can hold.
+    pub killed_total: u64,
     /// The tile archive and its highest zoom, when `build` writes one.
     pub tiles: Option<(&'static str, u8)>,
 }
@@ -669,6 +671,7 @@ pub fn stage_build(
     let shape = MapShape {
         place_rows: counts.place_periods + counts.origin_periods,
         max_killed: summary.max_killed(),
+        killed_total: summary.killed_total(),
         tiles: opts.tiles.map(|t| ("tiles.pmtiles", max_zoom(t))),
     };
     let web_layers: &[&str] = if opts.web.is_some() {

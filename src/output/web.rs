@@ -259,6 +259,7 @@ fn data(layer: LayerFeatures<'_>, inline: bool, shape: &MapShape) -> Value {
         "mode": if inline { "geojson" } else { "tiles" },
         "place_rows": shape.place_rows,
         "max_killed": shape.max_killed,
+        "killed_total": shape.killed_total,
         "tiles": shape.tiles.map(|t| t.0),
         "tiles_max_zoom": shape.tiles.map(|t| t.1),
         "periods": periods.iter().map(|(id, s, e)| json!({"id": id, "start": s, "end": e})).collect::<Vec<_>>(),

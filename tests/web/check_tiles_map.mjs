@@ -62,6 +62,9 @@ try {
   await page.waitForLoadState('networkidle');
   await page.$eval('#period', (el) => { el.value = '0'; el.dispatchEvent(new Event('input')); });
   await page.waitForTimeout(800);
+  // Clusters of distinct sizes, not every one at the largest circle.
+  const sizes = new Set((await page.evaluate(() => window.tollmap.tileRadii())).map((r) => Math.round(r)));
+  check(sizes.size >= 4, `clusters of ${sizes.size} sizes: ${[...sizes].sort((a, b) => a - b)}`);
   await page.screenshot({ path: shot });
   check(errors.length === 0, `console errors: ${errors.join(' | ')}`);
   console.log(`ok  ${base}: ${data.place_rows} place-periods drawn from tiles.pmtiles (${ranges.length} range requests, ` +
