@@ -31,8 +31,13 @@
   map.attributionControl.addAttribution(
     'Claims: tollmap; places: GeoNames, Who\u2019s On First, OCHA; boundaries: OCHA (CC BY-IGO)');
 
+  // The outlines and the choropleth in a pane under the circles (Leaflet's overlay pane is
+  // at z-index 400), the outlines first.
+  map.createPane('areas');
+  map.getPane('areas').style.zIndex = 390;
   // The bundled governorate outlines: drawn under everything, so the map reads offline.
   var outlines = L.geoJSON(null, {
+    pane: 'areas',
     interactive: false,
     style: { color: '#6b6b6b', weight: 1, fill: true, fillColor: '#fafafa', fillOpacity: 0.35 }
   });
@@ -277,6 +282,7 @@
     D.areas.forEach(function (a, i) {
       var t = totals(a.rows, period) || emptyTotals();
       var layer = L.geoJSON(areaShapes[i], {
+        pane: 'areas',
         style: { color: '#444', weight: 1, fillColor: shade(t.kl), fillOpacity: 0.7, className: 'tollmap-area' }
       });
       layer.bindTooltip(el('span', a.name + ': ' + outcomeText(t)));
