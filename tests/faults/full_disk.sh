@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# A full disk, for real: small tmpfs mounts (needs root, as CI runs). A build that runs out
+# A full disk, for real: small tmpfs mounts (needs root, as CI runs; the disk holds one build
+# of the examples, not a second beside it). A build that runs out
 # of space exits 2 naming the file, leaves the previous build whole and no debris; a full
 # TMPDIR is named as such. Usage: bash tests/faults/full_disk.sh TOLLMAP_BINARY
 set -euo pipefail
@@ -9,7 +10,7 @@ work=$(mktemp -d)
 cleanup() { umount "$work/disk" 2>/dev/null || true; umount "$work/tmp" 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 mkdir "$work/disk" "$work/tmp"
-mount -t tmpfs -o size=2m tmpfs "$work/disk" || { echo "cannot mount a tmpfs (not root?)"; exit 1; }
+mount -t tmpfs -o size=6m tmpfs "$work/disk" || { echo "cannot mount a tmpfs (not root?)"; exit 1; }
 fail() { echo "FAIL: $*"; exit 1; }
 
 echo "-- a build that fills the disk keeps the previous one"
