@@ -951,8 +951,17 @@ fn group(
     // in Syria's latitudes).
     let reach = ((rules.distance_km / 17.0).ceil() as i32).clamp(1, 20);
     let mut candidates: Vec<usize> = Vec::new();
+    // A coded row joins only an event of texts' claims: with no text among the items (an
+    // event table alone), every row is its own event and nothing need be looked up or filed.
+    let texts = which.iter().any(|&k| !items[k].coded);
     for &k in which {
         let it = &items[k];
+        if !texts {
+            let mut e = Open::starting(it, rules);
+            e.take(items, k, rules);
+            open.push(e);
+            continue;
+        }
         candidates.clear();
         let alive = |e: &Open| match (e.common, it.days) {
             (Some(c), Some(d)) => c.1 >= d.0 - rules.window_days,
