@@ -443,17 +443,18 @@ fn build_writes_claims_places_and_governorates_as_tiles_with_totals_kept() {
     assert!(!bare.join("tiles.pmtiles").exists());
     // --mbtiles writes the same tiles as MBTiles too (for QGIS 3.22 and older GDAL).
     let both = dir.path().join("both");
-    ok(&tollmap(
-        &[
+    let build = |extra: &[&str]| {
+        let mut args = vec![
             "-q",
             "build",
             examples,
             "--out",
             both.to_str().expect("utf-8"),
-            "--mbtiles",
-        ],
-        "2",
-    ));
+        ];
+        args.extend_from_slice(extra);
+        ok(&tollmap(&args, "2"));
+    };
+    build(&["--mbtiles"]);
     let pm = read_pmtiles(&both.join("tiles.pmtiles")).expect("tiles.pmtiles reads");
     let mb = read_mbtiles(&both.join("tiles.mbtiles")).expect("tiles.mbtiles reads");
     let mut a = pm.tiles.clone();
@@ -464,16 +465,7 @@ fn build_writes_claims_places_and_governorates_as_tiles_with_totals_kept() {
     let manifest = std::fs::read_to_string(both.join("manifest.json")).expect("manifest");
     assert!(manifest.contains("\"tiles.mbtiles\""));
     // A build without it removes the one an earlier build wrote.
-    ok(&tollmap(
-        &[
-            "-q",
-            "build",
-            examples,
-            "--out",
-            both.to_str().expect("utf-8"),
-        ],
-        "2",
-    ));
+    build(&[]);
     assert!(!both.join("tiles.mbtiles").exists());
 }
 

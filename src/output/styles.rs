@@ -262,14 +262,14 @@ fn dominant_colour_expression() -> String {
     e
 }
 
-fn marker(name: usize, size: f64, fill: &str, outline: &str, dashed: bool, dd: &str) -> String {
+fn marker(name: usize, size: f64, fill: &str, outline: &str, dd: &str) -> String {
     format!(
         "<symbol name=\"{name}\" type=\"marker\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\"><layer class=\"SimpleMarker\" enabled=\"1\" locked=\"0\" pass=\"0\">{}{dd}</layer></symbol>",
         props(&[
             ("name", "circle".into()),
             ("color", rgba(fill, 170)),
             ("outline_color", rgba(outline, 255)),
-            ("outline_style", if dashed { "dash" } else { "solid" }.into()),
+            ("outline_style", "solid".into()),
             ("outline_width", "0.3".into()),
             ("outline_width_unit", "MM".into()),
             ("size", format!("{size}")),
@@ -331,6 +331,16 @@ fn label_above(values: &[i64]) -> i64 {
     }
 }
 
+/// A graduated renderer's class `i`.
+fn range_xml(i: usize, r: &Range) -> String {
+    format!(
+        "<range symbol=\"{i}\" lower=\"{}\" upper=\"{}\" label=\"{}\" render=\"true\"/>",
+        r.lower,
+        r.upper,
+        xml(&r.label)
+    )
+}
+
 fn points_qml(layer: &str, field: &str, ranges: &[Range], above: i64) -> (String, bool) {
     let origin = layer == "origins";
     let colour = dominant_colour_expression();
@@ -342,22 +352,17 @@ fn points_qml(layer: &str, field: &str, ranges: &[Range], above: i64) -> (String
     let mut ranges_xml = String::new();
     let mut symbols = String::new();
     for (i, r) in ranges.iter().enumerate() {
-        ranges_xml.push_str(&format!(
-            "<range symbol=\"{i}\" lower=\"{}\" upper=\"{}\" label=\"{}\" render=\"true\"/>",
-            r.lower,
-            r.upper,
-            xml(&r.label)
-        ));
+        ranges_xml.push_str(&range_xml(i, r));
         let (fill_colour, outline) = if origin {
             ("#ffffff", "#5b2a86")
         } else {
             (r.colour, "#222222")
         };
-        symbols.push_str(&marker(i, r.size, fill_colour, outline, false, &dd));
+        symbols.push_str(&marker(i, r.size, fill_colour, outline, &dd));
     }
     let renderer = format!(
         "<renderer-v2 type=\"graduatedSymbol\" attr=\"{field}\" graduatedMethod=\"GraduatedSize\" symbollevels=\"0\" forceraster=\"0\" enableorderby=\"1\" referencescale=\"-1\"><ranges>{ranges_xml}</ranges><symbols>{symbols}</symbols><source-symbol>{}</source-symbol><orderby><orderByClause asc=\"0\" nullsFirst=\"0\">\"{field}\"</orderByClause></orderby><rotation/><sizescale/></renderer-v2>",
-        marker(0, 4.0, "#d62728", "#222222", false, "")
+        marker(0, 4.0, "#d62728", "#222222", "")
     );
     let (start, end) = if layer == "events" {
         ("start", "end")
@@ -382,11 +387,11 @@ fn claims_qml() -> (String, bool) {
             v.as_str(),
             v.as_str().replace('_', " ")
         ));
-        symbols.push_str(&marker(i, 2.4, colour, "#222222", false, ""));
+        symbols.push_str(&marker(i, 2.4, colour, "#222222", ""));
     }
     let renderer = format!(
         "<renderer-v2 type=\"categorizedSymbol\" attr=\"victims\" symbollevels=\"0\" forceraster=\"0\" enableorderby=\"0\" referencescale=\"-1\"><categories>{categories}</categories><symbols>{symbols}</symbols><source-symbol>{}</source-symbol><rotation/><sizescale/></renderer-v2>",
-        marker(0, 2.4, "#8c8c8c", "#222222", false, "")
+        marker(0, 2.4, "#8c8c8c", "#222222", "")
     );
     (
         format!("{renderer}{}", temporal("date_start", "date_end")),
@@ -398,12 +403,7 @@ fn areas_qml(layer: &str, ranges: &[Range]) -> (String, bool) {
     let mut ranges_xml = String::new();
     let mut symbols = String::new();
     for (i, r) in ranges.iter().enumerate() {
-        ranges_xml.push_str(&format!(
-            "<range symbol=\"{i}\" lower=\"{}\" upper=\"{}\" label=\"{}\" render=\"true\"/>",
-            r.lower,
-            r.upper,
-            xml(&r.label)
-        ));
+        ranges_xml.push_str(&range_xml(i, r));
         symbols.push_str(&fill(i, r.colour));
     }
     let renderer = format!(
