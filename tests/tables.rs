@@ -97,3 +97,68 @@ fn table_points_are_named_located_and_linked() {
         .iter()
         .all(|f| f["properties"]["name"].is_string() && f["properties"]["admin1"].is_string()));
 }
+
+/// The claims of `extract --format jsonl` built again, with their documents described by
+/// lines without text, give the very layers of a build of the documents (issues 20 and 22).
+#[test]
+fn claims_as_json_lines_build_the_same_layers() {
+    let dir = tempfile::tempdir().unwrap();
+    let docs = [
+        ("ariha", "2019-05-14", "Shelling of Ariha", "https://example.org/a", "Shelling killed 12 civilians in Ariha on Monday, local medics said. Four of them were children."),
+        ("jableh", "2019-05-12", "Clashes near Jableh", "https://example.org/j", "At least 20 people were killed in Jableh on Saturday, a monitor said. The dead included 15 soldiers and five civilians. Eight of them came from Qardaha."),
+    ];
+    let line = |text: &str, d: &(&str, &str, &str, &str, &str)| {
+        serde_json::json!({"id": d.0, "published": d.1, "title": d.2, "url": d.3, "text": text})
+            .to_string()
+            + "\n"
+    };
+    let with_text = dir.path().join("docs.jsonl");
+    std::fs::write(
+        &with_text,
+        docs.iter().map(|d| line(d.4, d)).collect::<String>(),
+    )
+    .unwrap();
+    let described = dir.path().join("described.jsonl");
+    std::fs::write(
+        &described,
+        docs.iter().map(|d| line("", d)).collect::<String>(),
+    )
+    .unwrap();
+    let o = tollmap(&[
+        "-q",
+        "extract",
+        with_text.to_str().unwrap(),
+        "--format",
+        "jsonl",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let claims = dir.path().join("claims.jsonl");
+    std::fs::write(&claims, &o.stdout).unwrap();
+    assert!(String::from_utf8_lossy(&o.stdout).contains("\"part_of\":\"jableh#"));
+    let build = |inputs: &[&std::path::Path], out: &std::path::Path| {
+        let mut args = vec!["-q", "build"];
+        args.extend(inputs.iter().map(|p| p.to_str().unwrap()));
+        args.extend(["--out", out.to_str().unwrap(), "--no-tiles", "--no-web"]);
+        let o = tollmap(&args);
+        assert_eq!(o.status.code(), Some(0), "{o:?}");
+    };
+    let direct = dir.path().join("direct");
+    let again = dir.path().join("again");
+    build(&[&with_text], &direct);
+    build(&[&claims, &described], &again);
+    for f in [
+        "claims.geojson",
+        "events.geojson",
+        "places.geojson",
+        "origins.geojson",
+        "admin1.geojson",
+        "admin2.geojson",
+        "claims.csv",
+        "tollmap.gpkg",
+    ] {
+        assert!(
+            std::fs::read(direct.join(f)).unwrap() == std::fs::read(again.join(f)).unwrap(),
+            "{f} differs"
+        );
+    }
+}

@@ -778,7 +778,18 @@ fn read_file_bytes(
     })?;
     let before = out.documents.len();
     match kind_of(path) {
-        Some(Kind::Jsonl) => read_jsonl(path, &text, &mut out.documents)?,
+        Some(Kind::Jsonl) => {
+            let mut claims = Vec::new();
+            read_jsonl(path, &text, &mut out.documents, &mut claims)?;
+            if !claims.is_empty() {
+                // Claims as `extract --format jsonl` wrote them: every field kept, their
+                // places never resolved again.
+                out.claims_placed.resize(out.claims.len(), false);
+                out.claims_placed
+                    .extend(std::iter::repeat_n(true, claims.len()));
+                out.claims.extend(claims);
+            }
+        }
         Some(Kind::Text) => out
             .documents
             .push(read_text(path, file_id(path, root), &text, opts)?),
@@ -918,7 +929,14 @@ fn read_text(
     Ok(doc)
 }
 
-fn read_jsonl(path: &Path, text: &str, docs: &mut Vec<Document>) -> Result<(), IngestError> {
+/// The lines of a JSON Lines file: documents (`id`, `text` ...), and claims in the claim JSON
+/// of `extract --format jsonl` (a line with `quote` and `count`), each kept whole.
+fn read_jsonl(
+    path: &Path,
+    text: &str,
+    docs: &mut Vec<Document>,
+    claims: &mut Vec<crate::model::Claim>,
+) -> Result<(), IngestError> {
     for (i, line) in text.lines().enumerate() {
         let line_no = i + 1;
         if line.trim().is_empty() {
@@ -934,6 +952,12 @@ fn read_jsonl(path: &Path, text: &str, docs: &mut Vec<Document>) -> Result<(), I
         let obj = v
             .as_object()
             .ok_or_else(|| err("expected a JSON object".into()))?;
+        if obj.contains_key("quote") && obj.contains_key("count") {
+            let claim: crate::model::Claim = serde_json::from_value(v.clone())
+                .map_err(|e| err(format!("not a claim of the claim JSON: {e}")))?;
+            claims.push(claim);
+            continue;
+        }
         let string = |k: &str| -> Result<Option<String>, IngestError> {
             match obj.get(k) {
                 None | Some(Value::Null) => Ok(None),
@@ -1000,16 +1024,30 @@ mod tests {
 
     #[test]
     fn jsonl_errors_name_the_line() {
-        let mut docs = Vec::new();
+        let (mut docs, mut claims) = (Vec::new(), Vec::new());
         let text = "{\"id\":\"a\",\"text\":\"x\"}\n\n{\"id\":\"b\"}\n";
-        let e = read_jsonl(Path::new("in.jsonl"), text, &mut docs).unwrap_err();
+        let e = read_jsonl(Path::new("in.jsonl"), text, &mut docs, &mut claims).unwrap_err();
         assert_eq!(e.to_string(), "in.jsonl:3: missing required field `text`");
         let e = read_jsonl(
             Path::new("in.jsonl"),
             "{\"id\": 1, \"text\": \"x\"}\n{oops\n",
             &mut docs,
+            &mut claims,
         )
         .unwrap_err();
         assert!(e.to_string().starts_with("in.jsonl:2: invalid JSON"), "{e}");
+        // A claim line missing a field of the claim JSON is named by its line too.
+        let e = read_jsonl(
+            Path::new("in.jsonl"),
+            "{\"id\":\"d#1\",\"quote\":\"q\",\"count\":{\"low\":3}}\n",
+            &mut docs,
+            &mut claims,
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("in.jsonl:1: not a claim of the claim JSON"),
+            "{e}"
+        );
     }
 }
