@@ -146,16 +146,7 @@ fn claims_as_json_lines_build_the_same_layers() {
     let again = dir.path().join("again");
     build(&[&with_text], &direct);
     build(&[&claims, &described], &again);
-    for f in [
-        "claims.geojson",
-        "events.geojson",
-        "places.geojson",
-        "origins.geojson",
-        "admin1.geojson",
-        "admin2.geojson",
-        "claims.csv",
-        "tollmap.gpkg",
-    ] {
+    for f in common::LAYER_FILES.iter().chain(&["tollmap.gpkg"]) {
         assert!(
             std::fs::read(direct.join(f)).unwrap() == std::fs::read(again.join(f)).unwrap(),
             "{f} differs"

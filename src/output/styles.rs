@@ -127,56 +127,56 @@ fn label(lower: i64, upper: i64, first: bool) -> String {
     }
 }
 
-/// The classes of a point layer: none killed (a small grey dot), then up to five quantile
-/// classes with circles of growing area.
-fn point_ranges(values: &[i64]) -> Vec<Range> {
+/// A class per quantile break of `values` after `zero` (the class of none killed), each
+/// given its size and colour by `look(i, n)` (class `i` of `n`).
+fn ranges(
+    values: &[i64],
+    zero: Range,
+    look: impl Fn(usize, usize) -> (f64, &'static str),
+) -> Vec<Range> {
     let b = breaks(values, 5);
-    let mut out = vec![Range {
-        lower: 0,
-        upper: 0,
-        label: "0 (wounded, captured or missing only)".into(),
-        size: 1.6,
-        colour: "#8c8c8c",
-    }];
+    let mut out = vec![zero];
     let mut lower = 0;
     for (i, &upper) in b.iter().enumerate() {
-        // Area growing with the class: diameters from 2 to 8 mm.
-        let size = 2.0 + 6.0 * ((i + 1) as f64 / b.len() as f64).sqrt();
+        let (size, colour) = look(i, b.len());
         out.push(Range {
             lower,
             upper,
             label: label(lower, upper, false),
-            size: (size * 10.0).round() / 10.0,
-            colour: "#d62728",
+            size,
+            colour,
         });
         lower = upper;
     }
     out
 }
 
+/// The classes of a point layer: none killed (a small grey dot), then up to five quantile
+/// classes with circles of growing area (diameters from 2 to 8 mm).
+fn point_ranges(values: &[i64]) -> Vec<Range> {
+    let zero = Range {
+        lower: 0,
+        upper: 0,
+        label: "0 (wounded, captured or missing only)".into(),
+        size: 1.6,
+        colour: "#8c8c8c",
+    };
+    ranges(values, zero, |i, n| {
+        let size = 2.0 + 6.0 * ((i + 1) as f64 / n as f64).sqrt();
+        ((size * 10.0).round() / 10.0, "#d62728")
+    })
+}
+
 /// The classes of an area layer: none killed, then up to five quantile classes of reds.
 fn area_ranges(values: &[i64]) -> Vec<Range> {
-    let b = breaks(values, 5);
-    let mut out = vec![Range {
+    let zero = Range {
         lower: 0,
         upper: 0,
         label: "0".into(),
         size: 0.0,
         colour: REDS[0],
-    }];
-    let mut lower = 0;
-    let shades = &REDS[REDS.len() - b.len().max(1)..];
-    for (i, &upper) in b.iter().enumerate() {
-        out.push(Range {
-            lower,
-            upper,
-            label: label(lower, upper, false),
-            size: 0.0,
-            colour: shades[i],
-        });
-        lower = upper;
-    }
-    out
+    };
+    ranges(values, zero, |i, n| (0.0, REDS[REDS.len() - n.max(1) + i]))
 }
 
 /// `s` escaped for an XML attribute or text.
