@@ -1,5 +1,5 @@
 #![deny(missing_docs)]
-// Unsafe code lives in `util::sys` alone, each use with its reasons.
+// Unsafe code lives in `util::sys` and `cli::signals` alone, each use with its reasons.
 #![deny(unsafe_code)]
 //! tollmap turns reports of war casualties into maps.
 //!
@@ -21,6 +21,8 @@ pub mod aggregate;
 #[cfg(feature = "archive")]
 pub mod archive;
 pub mod bundle;
+#[cfg(feature = "cli")]
+pub mod cli;
 pub mod confidence;
 pub mod corrections;
 pub mod extract;

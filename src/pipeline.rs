@@ -89,6 +89,49 @@ pub struct BuildRun {
     pub corrections: Option<CorrectionsReport>,
 }
 
+/// Claims read whole from JSON Lines (`extract --format jsonl`'s, or a Spark job's split by
+/// month) put in the order of their documents, each document's in the order read, as
+/// extracting the documents would give them: the outputs do not depend on how the claims
+/// were split into files. Stable; other rows of event tables keep their order, after them.
+fn in_document_order(ingested: &mut Ingested) {
+    if ingested.documents.is_empty() || !ingested.claims_placed.iter().any(|p| *p) {
+        return;
+    }
+    let position: crate::util::hash::FnvHashMap<&str, usize> = ingested
+        .documents
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect();
+    let keys: Vec<usize> = ingested
+        .claims
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let placed = ingested.claims_placed.get(i).copied().unwrap_or(false);
+            match position.get(c.doc.as_str()) {
+                Some(p) if placed => *p,
+                _ => usize::MAX,
+            }
+        })
+        .collect();
+    if keys.windows(2).all(|w| w[0] <= w[1]) {
+        return;
+    }
+    let mut order: Vec<usize> = (0..keys.len()).collect();
+    order.sort_by_key(|i| keys[*i]);
+    let mut claims: Vec<Option<Claim>> = std::mem::take(&mut ingested.claims)
+        .into_iter()
+        .map(Some)
+        .collect();
+    let placed = std::mem::take(&mut ingested.claims_placed);
+    ingested.claims = order.iter().filter_map(|i| claims[*i].take()).collect();
+    ingested.claims_placed = order
+        .iter()
+        .map(|i| placed.get(*i).copied().unwrap_or(false))
+        .collect();
+}
+
 /// Names for the bare points of event tables, each point named once: its governorate and
 /// district from the bundled boundaries (the district up to precision 3, the governorate up
 /// to 4); a name from its precision: the settlement it lies in or is nearest within 25 km
@@ -411,6 +454,7 @@ impl Pipeline {
         mut ingested: Ingested,
         mut claims: Vec<Claim>,
     ) -> Result<BuildRun, Error> {
+        in_document_order(&mut ingested);
         // The table rows move into the claims (`ingested.claims` is left empty): a large
         // table is held once.
         let table = self.resolve_table_claims(

@@ -107,6 +107,31 @@ pub enum IngestError {
     },
 }
 
+impl IngestError {
+    /// The input the error is about (a path, a URL, or `path:line` of a JSON Lines record) and
+    /// the line, when the error has them.
+    pub fn location(&self) -> (Option<String>, Option<usize>) {
+        match self {
+            IngestError::Io { path, .. } | IngestError::Unsupported { path } => {
+                (Some(path.display().to_string()), None)
+            }
+            IngestError::Line { path, line, .. } => (Some(path.display().to_string()), Some(*line)),
+            IngestError::Url { url, .. } => (Some(url.clone()), None),
+            IngestError::TooLong { path, .. } | IngestError::DuplicateId { path, .. } => {
+                (Some(path.clone()), None)
+            }
+            IngestError::Fetch(_) | IngestError::RepeatedClaims { .. } => (None, None),
+        }
+    }
+}
+
+/// Scraped text as every reader leaves it: leading labels ("Logo", "Share") and a trailing
+/// block of links go; a text with no prose is unchanged. The Python package's `extract`
+/// reads its texts through it, as `tollmap extract` reads a file's.
+pub fn trim_boilerplate(text: &str) -> &str {
+    boilerplate::trim(text)
+}
+
 /// Options for reading inputs.
 #[derive(Debug, Clone, Default)]
 pub struct IngestOptions {

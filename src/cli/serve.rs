@@ -1,12 +1,12 @@
-//! `tollmap serve`: runs the library's preview server (`tollmap::serve`) on a folder.
+//! `tollmap serve`: runs the library's preview server (`crate::serve`) on a folder.
 
 use std::io::Write;
 use std::process::ExitCode;
 
-use tollmap::serve::serve;
+use crate::serve::serve;
 
-use crate::cli::ServeArgs;
-use crate::say;
+use super::args::ServeArgs;
+use super::say;
 
 /// Runs `serve`.
 pub fn run(args: &ServeArgs, quiet: bool) -> anyhow::Result<ExitCode> {

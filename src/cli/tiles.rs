@@ -4,13 +4,13 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use crate::cli::TilesArgs;
-use crate::say;
-use tollmap::util::report::counted;
+use super::args::TilesArgs;
+use super::say;
+use crate::util::report::counted;
 
 /// Runs `tiles`.
 pub fn run(args: &TilesArgs, quiet: bool) -> Result<ExitCode> {
-    let opts = tollmap::tiles::TileOptions {
+    let opts = crate::tiles::TileOptions {
         min_zoom: args.min_zoom,
         max_zoom: args.max_zoom,
         cluster_distance: args.cluster_distance,
@@ -24,7 +24,7 @@ pub fn run(args: &TilesArgs, quiet: bool) -> Result<ExitCode> {
     };
     let started = std::time::Instant::now();
     let (layers, stats) =
-        tollmap::tiles::tile_files(&args.inputs, args.layer.as_deref(), &args.output, &opts)?;
+        crate::tiles::tile_files(&args.inputs, args.layer.as_deref(), &args.output, &opts)?;
     for l in &layers {
         if l.skipped > 0 {
             say(

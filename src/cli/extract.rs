@@ -5,16 +5,16 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 
-use tollmap::Pipeline;
+use crate::Pipeline;
 
-use crate::cli::{ExtractArgs, Format};
-use crate::{fetch_options, gazetteer_of, say, warned};
-use tollmap::util::report::counted;
+use super::args::{ExtractArgs, Format};
+use super::{fetch_options, gazetteer_of, say, warned};
+use crate::util::report::counted;
 
 /// Runs `extract`.
 pub fn run(args: &ExtractArgs, quiet: bool) -> Result<ExitCode> {
-    crate::require_inputs(&args.input)?;
-    let (progress, bar) = crate::progress_bar(quiet);
+    super::require_inputs(&args.input)?;
+    let (progress, bar) = super::progress_bar(quiet);
     let pipeline = Pipeline::with_gazetteer(gazetteer_of(&args.input.gazetteer)?)
         .published(args.input.published)
         .fetch(fetch_options(&args.input))
@@ -35,7 +35,7 @@ pub fn run(args: &ExtractArgs, quiet: bool) -> Result<ExitCode> {
         // Lines are written as each document is done: memory holds one document's
         // claims, not the corpus's.
         format => {
-            let mut write = |claims: &[tollmap::model::Claim]| {
+            let mut write = |claims: &[crate::model::Claim]| {
                 for c in claims {
                     if format == Format::Jsonl {
                         serde_json::to_writer(&mut out, c)?;

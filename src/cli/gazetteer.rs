@@ -6,10 +6,10 @@ use std::process::ExitCode;
 use anyhow::Result;
 use serde_json::json;
 
-use tollmap::gazetteer::Gazetteer;
+use crate::gazetteer::Gazetteer;
 
-use crate::cli::{Format, GazetteerArgs};
-use crate::{gazetteer_of, say};
+use super::args::{Format, GazetteerArgs};
+use super::{gazetteer_of, say};
 
 /// Runs `gazetteer stats`.
 pub fn stats(format: Format) -> Result<ExitCode> {
@@ -45,7 +45,7 @@ pub fn stats(format: Format) -> Result<ExitCode> {
 /// Runs `gazetteer import geonames`.
 pub fn import_geonames(file: &str, out: &Path, quiet: bool) -> Result<ExitCode> {
     let started = std::time::Instant::now();
-    let report = tollmap::bundle::import::import_geonames(file, out)?;
+    let report = crate::bundle::import::import_geonames(file, out)?;
     say(
         quiet,
         &format!(
@@ -96,7 +96,7 @@ pub fn check(gazetteer: &GazetteerArgs, format: Format, quiet: bool) -> Result<E
 
 /// Runs `gazetteer build`.
 pub fn build(data: &Path, out: &Path, quiet: bool) -> Result<ExitCode> {
-    let report = tollmap::bundle::build::write_bundle(data, out)?;
+    let report = crate::bundle::build::write_bundle(data, out)?;
     say(
         quiet,
         &format!(

@@ -4,22 +4,22 @@ use std::process::ExitCode;
 
 use anyhow::{Context as _, Result};
 
-use tollmap::review::{self, ReviewOptions};
-use tollmap::Pipeline;
+use crate::review::{self, ReviewOptions};
+use crate::Pipeline;
 
-use crate::cli::ReviewArgs;
-use crate::{fetch_options, gazetteer_of, say, warned};
-use tollmap::util::report::counted;
+use super::args::ReviewArgs;
+use super::{fetch_options, gazetteer_of, say, warned};
+use crate::util::report::counted;
 
 /// Runs `review`.
 pub fn run(args: &ReviewArgs, quiet: bool) -> Result<ExitCode> {
-    crate::require_inputs(&args.input)?;
+    super::require_inputs(&args.input)?;
     let corrections = args
         .corrections
         .as_deref()
-        .map(tollmap::corrections::Corrections::read)
+        .map(crate::corrections::Corrections::read)
         .transpose()?;
-    let (progress, bar) = crate::progress_bar(quiet);
+    let (progress, bar) = super::progress_bar(quiet);
     let pipeline = Pipeline::with_gazetteer(gazetteer_of(&args.input.gazetteer)?)
         .published(args.input.published)
         .fetch(fetch_options(&args.input))
@@ -37,12 +37,12 @@ pub fn run(args: &ReviewArgs, quiet: bool) -> Result<ExitCode> {
     let mut unmatched_csv = None;
     if let Some(c) = &corrections {
         let applied = c.apply(&mut claims, pipeline.gazetteer());
-        report = Some(tollmap::pipeline::CorrectionsReport::of(c, &applied));
+        report = Some(crate::pipeline::CorrectionsReport::of(c, &applied));
         let mut csv = Vec::new();
-        tollmap::corrections::unmatched_csv(&applied.not_applied, &mut csv)?;
+        crate::corrections::unmatched_csv(&applied.not_applied, &mut csv)?;
         unmatched_csv = Some(csv);
     }
-    let docs: Vec<&tollmap::model::Document> = ingested
+    let docs: Vec<&crate::model::Document> = ingested
         .documents
         .iter()
         .chain(&ingested.table_documents)
@@ -54,8 +54,8 @@ pub fn run(args: &ReviewArgs, quiet: bool) -> Result<ExitCode> {
     let sheet = review::sheet(&claims, &docs, &opts);
     review::write(&args.out, &sheet).context("writing the review sheet")?;
     if let Some(csv) = unmatched_csv {
-        let path = args.out.join(tollmap::corrections::UNMATCHED_FILE);
-        tollmap::util::atomic::write(&path, &csv)
+        let path = args.out.join(crate::corrections::UNMATCHED_FILE);
+        crate::util::atomic::write(&path, &csv)
             .with_context(|| format!("writing {}", path.display()))?;
     }
     say(
@@ -68,7 +68,7 @@ pub fn run(args: &ReviewArgs, quiet: bool) -> Result<ExitCode> {
         ),
     );
     let warned = warned(&ingested.warnings);
-    let unmatched = crate::build::corrections_said(report.as_ref(), quiet);
+    let unmatched = super::build::corrections_said(report.as_ref(), quiet);
     Ok(if warned || unmatched {
         ExitCode::from(1)
     } else {

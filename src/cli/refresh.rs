@@ -1,18 +1,18 @@
 //! `tollmap refresh`: the sources into the archive, the layers from the whole archive, and
 //! `changes.json` / `changes.md` saying what moved.
 
+use crate::util::report::counted;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use tollmap::util::report::counted;
 
 use anyhow::{Context as _, Result};
 
-use tollmap::archive::Archive;
-use tollmap::refresh::{layers_differ, refresh, Changes, RefreshError, Snapshot};
+use crate::archive::Archive;
+use crate::refresh::{layers_differ, refresh, Changes, RefreshError, Snapshot};
 
-use crate::cli::RefreshArgs;
-use crate::{say, warned};
+use super::args::RefreshArgs;
+use super::{say, warned};
 
 /// Exit code: `--check` found the layers would change.
 const CHANGED: u8 = 3;
@@ -25,27 +25,27 @@ pub fn run(args: &RefreshArgs, quiet: bool) -> Result<ExitCode> {
     let archive_path = args
         .archive
         .clone()
-        .unwrap_or_else(|| PathBuf::from(tollmap::project::DEFAULT_ARCHIVE));
+        .unwrap_or_else(|| PathBuf::from(crate::project::DEFAULT_ARCHIVE));
     let mut archive = Archive::open(&archive_path)?;
     // The output folder is taken (and staged into) only when it will be written.
     let _lock = (!args.check)
-        .then(|| tollmap::output::OutputLock::take(&b.out))
+        .then(|| crate::output::OutputLock::take(&b.out))
         .transpose()?;
     let staging = (!args.check)
-        .then(|| tollmap::output::Staging::create(&b.out))
+        .then(|| crate::output::Staging::create(&b.out))
         .transpose()?;
     if let Some(s) = &staging {
-        crate::signals::remove_on_stop(s.path().to_path_buf())?;
+        super::signals::remove_on_stop(s.path().to_path_buf())?;
     }
-    let (progress, bar) = crate::progress_bar(quiet);
-    let pipeline = crate::build::pipeline_of(b)?.progress(progress);
+    let (progress, bar) = super::progress_bar(quiet);
+    let pipeline = super::build::pipeline_of(b)?.progress(progress);
     let now = jiff::Timestamp::now().to_string();
     let t0 = std::time::Instant::now();
     // The previous layers are read while the sources are fetched and the archive read.
     let (before, refreshed) = std::thread::scope(|s| {
         let before = s.spawn(|| {
             let snapshot = Snapshot::of_folder(&b.out);
-            tollmap::util::timing::phase("the previous layers read", t0);
+            crate::util::timing::phase("the previous layers read", t0);
             snapshot
         });
         let refreshed = refresh(&pipeline, &mut archive, &b.input.inputs, args.offline, &now);
@@ -62,7 +62,7 @@ pub fn run(args: &RefreshArgs, quiet: bool) -> Result<ExitCode> {
                 std::io::stderr(),
                 "tollmap: error: every source failed and {} holds no documents: {}",
                 archive_path.display(),
-                tollmap::util::report::chain(&e)
+                crate::util::report::chain(&e)
             );
             return Ok(ExitCode::from(NOTHING));
         }
@@ -92,22 +92,22 @@ pub fn run(args: &RefreshArgs, quiet: bool) -> Result<ExitCode> {
         .write(&b.out)
         .with_context(|| format!("writing outputs to {}", b.out.display()))?;
     let run_corrections = run.corrections.clone();
-    tollmap::util::timing::phase("written", t0);
+    crate::util::timing::phase("written", t0);
     let after = Snapshot::of_folder(&b.out);
     let changes = Changes::between(&before, &after, &report, archive.not_seen_at(&now)?);
-    tollmap::util::timing::phase("changes", t0);
+    crate::util::timing::phase("changes", t0);
     let json = serde_json::to_vec_pretty(&changes).context("changes.json")?;
     for (name, bytes) in [
         ("changes.json", json),
         ("changes.md", changes.markdown().into_bytes()),
     ] {
         let path = b.out.join(name);
-        tollmap::util::atomic::write(&path, &bytes).with_context(|| path.display().to_string())?;
+        crate::util::atomic::write(&path, &bytes).with_context(|| path.display().to_string())?;
     }
     // The archive keeps the run only once its layers are in place: a run killed before
     // this leaves the archive as it was.
     archive.commit()?;
-    tollmap::util::timing::phase("archive committed", t0);
+    crate::util::timing::phase("archive committed", t0);
     say(
         quiet,
         &format!(
@@ -119,7 +119,7 @@ pub fn run(args: &RefreshArgs, quiet: bool) -> Result<ExitCode> {
         ),
     );
     drop(staging);
-    let unmatched = crate::build::corrections_said(run_corrections.as_ref(), quiet);
+    let unmatched = super::build::corrections_said(run_corrections.as_ref(), quiet);
     Ok(ExitCode::from(u8::from(
         warned(&report.warnings) | unmatched,
     )))

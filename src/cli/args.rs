@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use tollmap::aggregate::Granularity;
+use crate::aggregate::Granularity;
 
 /// Turn reports of war casualties into maps.
 #[derive(Debug, Parser)]
@@ -122,7 +122,7 @@ pub struct TilesArgs {
     /// How clusters combine a field: FIELD:OP with OP sum, min, max, count, or upper (a sum
     /// that is null when a member has none: for unbounded upper bounds). Repeatable.
     #[arg(long, value_name = "FIELD:OP")]
-    pub accumulate: Vec<tollmap::tiles::Accumulate>,
+    pub accumulate: Vec<crate::tiles::Accumulate>,
     /// Pixels (of a 256-pixel tile) drawn around each tile.
     #[arg(long, value_name = "PIXELS", default_value_t = 5.0, value_parser = between(0.0, 128.0))]
     pub buffer: f64,
@@ -402,8 +402,7 @@ fn between(low: f64, high: f64) -> impl Fn(&str) -> Result<f64, String> + Clone 
 }
 
 fn parse_date_arg(s: &str) -> Result<jiff::civil::Date, String> {
-    tollmap::ingest::parse_date(s)
-        .ok_or_else(|| format!("`{s}` is not a date (expected YYYY-MM-DD)"))
+    crate::ingest::parse_date(s).ok_or_else(|| format!("`{s}` is not a date (expected YYYY-MM-DD)"))
 }
 
 /// `--period`: the names of `Granularity`, listed in the help.

@@ -9,14 +9,15 @@ use std::process::ExitCode;
 use anyhow::{bail, Context as _, Result};
 use clap::{CommandFactory, FromArgMatches, Parser};
 
-use tollmap::project::{Project, Value};
+use crate::project::{Project, Value};
 
-use crate::cli::{Cli, Command, InitArgs};
+use super::args::{Cli, Command, InitArgs};
 
-/// The command line, with the project's settings when `--project` names one.
-pub fn parse() -> Result<Cli> {
-    let raw: Vec<OsString> = std::env::args_os().collect();
-    let cli = Cli::parse_from(&raw);
+/// The command line `raw` (the program's name first), with the project's settings when
+/// `--project` names one. A usage error, `--help` and `--version` come back as a
+/// `clap::Error` in the chain.
+pub fn parse(raw: Vec<OsString>) -> Result<Cli> {
+    let cli = Cli::try_parse_from(&raw)?;
     let (sub, input) = match &cli.command {
         Command::Build(a) => ("build", &a.input),
         Command::Extract(a) => ("extract", &a.input),
@@ -37,7 +38,7 @@ pub fn parse() -> Result<Cli> {
     let mut merged: Vec<OsString> = raw[..=at].to_vec();
     merged.extend(flags.into_iter().map(OsString::from));
     merged.extend_from_slice(&raw[at + 1..]);
-    let matches = command().get_matches_from(merged);
+    let matches = command().try_get_matches_from(merged)?;
     Ok(Cli::from_arg_matches(&matches)?)
 }
 
@@ -113,8 +114,8 @@ fn flags_of(project: &Project, sub: &str, has_inputs: bool) -> Result<Vec<String
 
 /// Runs `init`: writes the example project, never over a file unless `--force`.
 pub fn init(args: &InitArgs, quiet: bool) -> Result<ExitCode> {
-    write_new(&args.file, tollmap::project::EXAMPLE, args.force)?;
-    crate::say(
+    write_new(&args.file, crate::project::EXAMPLE, args.force)?;
+    super::say(
         quiet,
         &format!(
             "tollmap: wrote {}; edit its sources, then run `tollmap refresh --project {}`",

@@ -1,0 +1,242 @@
+#!/usr/bin/env python3
+"""Extracts tollmap's claims from a corpus on Apache Spark, then builds the map layers.
+
+    extract_claims.py INPUT OUTPUT [--master local[*]] [--build-arg=--period=week ...]
+
+INPUT is a file or folder of JSON Lines documents (one object per line: `id`, `text`, and
+optionally `title`, `url`, `outlet`, `published`, as `tollmap extract` reads them) or of
+Parquet with those columns (`--format parquet`, or a path ending in `.parquet`). The
+executors extract the claims with `tollmap.extract_many` inside `mapInPandas` (the package's
+wheel must be installed on them; its gazetteer loads once per Python worker process). OUTPUT
+receives:
+
+    claims.parquet/month=YYYY-MM/   the claims, one row each: flat columns for queries and the
+                                    whole claim (`claim`, the claim JSON)
+    claims-jsonl/month=YYYY-MM/     the claims as JSON Lines (`tollmap extract --format jsonl`)
+    documents-jsonl/                each document's id, title, url, outlet and date, no text
+    layers/                         `tollmap build` of the two JSON Lines folders: the same
+                                    layers as `tollmap build INPUT` (skip with --no-build)
+
+The month is the document's publication month (`undated` without one). On a cluster, give
+OUTPUT on a file system the driver also sees (the build runs on the driver), or pass
+--no-build and run `tollmap build` on the JSON Lines where they land.
+"""
+import argparse
+import glob
+import json
+import os
+import subprocess
+import sys
+
+from pyspark.sql import SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+#: What `mapInPandas` returns: documents (kind "document") and claims (kind "claim").
+SCHEMA = T.StructType(
+    [
+        T.StructField("kind", T.StringType(), False),
+        T.StructField("doc_index", T.LongType(), False),
+        T.StructField("seq", T.IntegerType(), False),
+        T.StructField("month", T.StringType(), False),
+        T.StructField("doc", T.StringType(), False),
+        T.StructField("id", T.StringType(), True),
+        T.StructField("published", T.StringType(), True),
+        T.StructField("outcome", T.StringType(), True),
+        T.StructField("low", T.LongType(), True),
+        T.StructField("high", T.LongType(), True),
+        T.StructField("victims", T.StringType(), True),
+        T.StructField("scope", T.StringType(), True),
+        T.StructField("claimant", T.StringType(), True),
+        T.StructField("place", T.StringType(), True),
+        T.StructField("gazetteer_id", T.StringType(), True),
+        T.StructField("lat", T.DoubleType(), True),
+        T.StructField("lon", T.DoubleType(), True),
+        T.StructField("admin1", T.StringType(), True),
+        T.StructField("admin2", T.StringType(), True),
+        T.StructField("date_start", T.StringType(), True),
+        T.StructField("date_end", T.StringType(), True),
+        T.StructField("confidence", T.DoubleType(), True),
+        T.StructField("json", T.StringType(), False),
+    ]
+)
+
+#: Document fields `tollmap build` reads from a line with an empty `text`.
+DOCUMENT_FIELDS = ("id", "title", "url", "outlet", "published")
+
+
+def month_of(published):
+    """`YYYY-MM` of an ISO date, or `undated`."""
+    if isinstance(published, str) and len(published) >= 7 and published[4] == "-":
+        return published[:7]
+    return "undated"
+
+
+def compact(value):
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def extract_batches(batches):
+    """mapInPandas: lines of JSON documents (`value`, `doc_index`) in, a row per document and
+    per claim out. Runs on the executors."""
+    import pandas as pd
+
+    import tollmap
+
+    columns = [f.name for f in SCHEMA.fields]
+    for frame in batches:
+        docs, indexes = [], []
+        for value, doc_index in zip(frame["value"], frame["doc_index"]):
+            if value is None or not value.strip():
+                continue
+            record = json.loads(value)
+            if "quote" in record and "count" in record:
+                continue  # a claim line, not a document
+            docs.append(record)
+            indexes.append(int(doc_index))
+        if not docs:
+            continue
+        claims = tollmap.extract_many(docs, threads=1)
+        rows = []
+        where = {}
+        for doc, doc_index in zip(docs, indexes):
+            doc_id = str(doc["id"])
+            published = doc.get("published")
+            if published is not None and not isinstance(published, str):
+                published = published.isoformat()
+            where[doc_id] = (doc_index, month_of(published))
+            line = {k: doc.get(k) for k in DOCUMENT_FIELDS}
+            line["id"], line["published"], line["text"] = doc_id, published, ""
+            rows.append(("document", doc_index, 0, month_of(published), doc_id) + (None,) * 17
+                        + (compact(line),))
+        seq = {}
+        for c in claims:
+            doc_index, month = where[c["doc"]]
+            n = seq[c["doc"]] = seq.get(c["doc"], -1) + 1
+            place = next((p for p in c["places"] if p["role"] == "event"), None) or {}
+            date = c.get("date") or {}
+            rows.append((
+                "claim", doc_index, n, month, c["doc"], c["id"], c.get("published"),
+                c["outcome"], c["count"]["low"], c["count"].get("high"), c["victims"],
+                c["scope"], c.get("claimant"), place.get("name"), place.get("gazetteer_id"),
+                place.get("lat"), place.get("lon"), place.get("admin1"), place.get("admin2"),
+                date.get("start"), date.get("end"), c.get("confidence"), compact(c),
+            ))
+        yield pd.DataFrame.from_records(rows, columns=columns)
+
+
+def read_documents(spark, path, fmt):
+    """The input as lines of JSON (`value`) numbered in input order (`doc_index`)."""
+    if fmt == "auto":
+        fmt = "parquet" if path.rstrip("/").endswith(".parquet") else "jsonl"
+    if fmt == "jsonl":
+        lines = spark.read.text(path)
+    else:
+        frame = spark.read.parquet(path)
+        present = set(frame.columns)
+        missing = {"id", "text"} - present
+        if missing:
+            raise SystemExit(f"{path}: Parquet input lacks the column(s) {sorted(missing)}")
+        cols = [
+            (F.col(k).cast("string") if k in present else F.lit(None).cast("string")).alias(k)
+            for k in ("id", "text", "title", "url", "outlet", "published")
+        ]
+        lines = frame.select(F.to_json(F.struct(*cols)).alias("value"))
+    return lines.withColumn("doc_index", F.monotonically_increasing_id())
+
+
+def rename_parts(folder):
+    """Spark names its text parts `part-*.txt`; tollmap reads JSON Lines by `.jsonl`. Their
+    checksums and markers go."""
+    for path in sorted(glob.glob(os.path.join(folder, "**", "*"), recursive=True)):
+        name = os.path.basename(path)
+        if name.endswith(".crc") or name == "_SUCCESS":
+            os.remove(path)
+        elif name.startswith("part-") and name.endswith(".txt"):
+            target = path[: -len(".txt")] + ".jsonl"
+            os.replace(path, target)
+    for path in sorted(glob.glob(os.path.join(folder, "**", ".*.crc"), recursive=True)):
+        os.remove(path)
+
+
+def local_path(uri):
+    """The local path of OUTPUT, or None for a remote file system (hdfs:, s3a: ...)."""
+    if uri.startswith("file://"):
+        return uri[len("file://"):]
+    if "://" in uri:
+        return None
+    return os.path.abspath(uri)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("input", help="JSON Lines or Parquet documents (a file or a folder)")
+    ap.add_argument("output", help="the folder to write (claims, documents, layers)")
+    ap.add_argument("--master", default=None,
+                    help="Spark master (default: local[*], or what spark-submit was given)")
+    ap.add_argument("--format", choices=("auto", "jsonl", "parquet"), default="auto")
+    ap.add_argument("--partitions", type=int, default=None,
+                    help="split the input into this many tasks (default: Spark's)")
+    ap.add_argument("--no-build", action="store_true", help="stop after writing the claims")
+    ap.add_argument("--tollmap", default=None,
+                    help="the tollmap program for the build (default: this Python's tollmap package)")
+    ap.add_argument("--build-arg", action="append", default=[],
+                    help="a flag for `tollmap build`, e.g. --build-arg=--period=week (repeatable)")
+    args = ap.parse_args(argv)
+
+    builder = SparkSession.builder.appName("tollmap extract_claims")
+    under_submit = "PYSPARK_GATEWAY_PORT" in os.environ
+    if args.master or not under_submit:
+        builder = builder.master(args.master or "local[*]")
+    if (args.master or "local").startswith("local") and not under_submit:
+        # Local workers run this Python, which has the tollmap package.
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    spark = (
+        builder.config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.python.worker.reuse", "true")
+        .config("spark.hadoop.mapreduce.fileoutputcommitter.marksuccessfuljobs", "false")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("WARN")
+
+    out = args.output.rstrip("/")
+    lines = read_documents(spark, args.input, args.format)
+    if args.partitions:
+        # Ranges keep the input's order across tasks (a hash repartition would not).
+        lines = lines.repartitionByRange(args.partitions, "doc_index")
+    rows = lines.mapInPandas(extract_batches, SCHEMA).persist()
+
+    claims = rows.where(F.col("kind") == "claim")
+    documents = rows.where(F.col("kind") == "document")
+    # Each month's files hold its claims in input order, each document's in the order
+    # extracted: tollmap build puts them in document order all the same.
+    ordered = claims.sortWithinPartitions("month", "doc_index", "seq")
+    (ordered.drop("kind", "doc_index", "seq").withColumnRenamed("json", "claim")
+        .write.mode("overwrite").partitionBy("month").parquet(f"{out}/claims.parquet"))
+    (ordered.select("month", "json").write.mode("overwrite").partitionBy("month")
+        .text(f"{out}/claims-jsonl"))
+    (documents.coalesce(1).sortWithinPartitions("doc_index").select("json")
+        .write.mode("overwrite").text(f"{out}/documents-jsonl"))
+    n_claims, n_docs = claims.count(), documents.count()
+    rows.unpersist()
+    spark.stop()
+    print(f"extract_claims: {n_docs} documents, {n_claims} claims -> {out}", file=sys.stderr)
+
+    local = local_path(out)
+    if local is None:
+        print("extract_claims: OUTPUT is not on this machine: run `tollmap build` on its "
+              "documents-jsonl and claims-jsonl folders (part files renamed to .jsonl)",
+              file=sys.stderr)
+        return 0
+    for folder in ("documents-jsonl", "claims-jsonl", "claims.parquet"):
+        rename_parts(f"{local}/{folder}")
+    if args.no_build:
+        return 0
+    program = [args.tollmap] if args.tollmap else [sys.executable, "-m", "tollmap"]
+    build = program + ["build", f"{local}/documents-jsonl", f"{local}/claims-jsonl",
+                       "--out", f"{local}/layers", *args.build_arg]
+    return subprocess.run(build).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,4 @@
+"""``python -m tollmap ...`` is the ``tollmap`` command."""
+from ._cli import run
+
+run()
