@@ -15,6 +15,9 @@ use crate::gazetteer::Gazetteer;
 
 use args::{Cli, Command, GazetteerCommand, ImportCommand};
 
+// mimalloc's C interface: with `signals`, the library's only unsafe code outside `util::sys`.
+#[allow(unsafe_code)]
+pub mod alloc;
 mod args;
 mod build;
 pub use build::{build_quietly, BuildReport};

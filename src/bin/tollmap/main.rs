@@ -4,20 +4,15 @@
 //! Exit codes: 0 success; 1 finished, but a `--strict`/`--max-unresolved` policy was breached
 //! (or, for `geocode`, some name did not resolve); 2 usage or fatal error.
 
-// Unsafe code lives in `alloc` alone, with its reasons.
-#![deny(unsafe_code)]
+#![forbid(unsafe_code)]
 
 use std::process::ExitCode;
 
-use tollmap::cli::Invocation;
+use tollmap::cli::{alloc, Invocation};
 
-#[allow(unsafe_code)]
-mod alloc;
-
-/// mimalloc: the extractor and the layer writers allocate many small strings; glibc's
-/// allocator spent about a tenth of extraction time in malloc and free.
+/// mimalloc (`tollmap::cli::alloc`).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: alloc::MiMalloc = alloc::MiMalloc;
 
 fn main() -> ExitCode {
     let invocation = match Invocation::parse(std::env::args_os()) {
