@@ -25,6 +25,7 @@ import argparse
 import glob
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -32,32 +33,40 @@ from pyspark.sql import SparkSession
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
-#: What `mapInPandas` returns: documents (kind "document") and claims (kind "claim").
+#: What `mapInPandas` returns: documents (kind "document") and claims (kind "claim"), each
+#: with its line of JSON (the claim JSON, or a document's fields with an empty text).
 SCHEMA = T.StructType(
     [
         T.StructField("kind", T.StringType(), False),
         T.StructField("doc_index", T.LongType(), False),
         T.StructField("seq", T.IntegerType(), False),
         T.StructField("month", T.StringType(), False),
-        T.StructField("doc", T.StringType(), False),
-        T.StructField("id", T.StringType(), True),
-        T.StructField("published", T.StringType(), True),
-        T.StructField("outcome", T.StringType(), True),
-        T.StructField("low", T.LongType(), True),
-        T.StructField("high", T.LongType(), True),
-        T.StructField("victims", T.StringType(), True),
-        T.StructField("scope", T.StringType(), True),
-        T.StructField("claimant", T.StringType(), True),
-        T.StructField("place", T.StringType(), True),
-        T.StructField("gazetteer_id", T.StringType(), True),
-        T.StructField("lat", T.DoubleType(), True),
-        T.StructField("lon", T.DoubleType(), True),
-        T.StructField("admin1", T.StringType(), True),
-        T.StructField("admin2", T.StringType(), True),
-        T.StructField("date_start", T.StringType(), True),
-        T.StructField("date_end", T.StringType(), True),
-        T.StructField("confidence", T.DoubleType(), True),
         T.StructField("json", T.StringType(), False),
+    ]
+)
+
+#: What the Parquet columns take from the claim JSON (parsed in the JVM, not in Python).
+CLAIM_FIELDS = T.StructType(
+    [
+        T.StructField("id", T.StringType()),
+        T.StructField("doc", T.StringType()),
+        T.StructField("published", T.StringType()),
+        T.StructField("count", T.StructType([
+            T.StructField("low", T.LongType()), T.StructField("high", T.LongType()),
+            T.StructField("qualifier", T.StringType())])),
+        T.StructField("outcome", T.StringType()),
+        T.StructField("victims", T.StringType()),
+        T.StructField("claimant", T.StringType()),
+        T.StructField("scope", T.StringType()),
+        T.StructField("part_of", T.StringType()),
+        T.StructField("date", T.StructType([
+            T.StructField("start", T.StringType()), T.StructField("end", T.StringType())])),
+        T.StructField("places", T.ArrayType(T.StructType([
+            T.StructField("role", T.StringType()), T.StructField("name", T.StringType()),
+            T.StructField("gazetteer_id", T.StringType()), T.StructField("lat", T.DoubleType()),
+            T.StructField("lon", T.DoubleType()), T.StructField("admin1", T.StringType()),
+            T.StructField("admin2", T.StringType()), T.StructField("precision", T.IntegerType())]))),
+        T.StructField("confidence", T.DoubleType()),
     ]
 )
 
@@ -72,18 +81,13 @@ def month_of(published):
     return "undated"
 
 
-def compact(value):
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
 def extract_batches(batches):
     """mapInPandas: lines of JSON documents (`value`, `doc_index`) in, a row per document and
-    per claim out. Runs on the executors."""
+    per claim out. Runs on the executors; the claims' JSON is made in Rust."""
     import pandas as pd
 
     import tollmap
 
-    columns = [f.name for f in SCHEMA.fields]
     for frame in batches:
         docs, indexes = [], []
         for value, doc_index in zip(frame["value"], frame["doc_index"]):
@@ -96,33 +100,47 @@ def extract_batches(batches):
             indexes.append(int(doc_index))
         if not docs:
             continue
-        claims = tollmap.extract_many(docs, threads=1)
-        rows = []
-        where = {}
-        for doc, doc_index in zip(docs, indexes):
-            doc_id = str(doc["id"])
+        kind, doc_index, seq, month, text = [], [], [], [], []
+        months = []
+        for doc, i in zip(docs, indexes):
             published = doc.get("published")
             if published is not None and not isinstance(published, str):
                 published = published.isoformat()
-            where[doc_id] = (doc_index, month_of(published))
             line = {k: doc.get(k) for k in DOCUMENT_FIELDS}
-            line["id"], line["published"], line["text"] = doc_id, published, ""
-            rows.append(("document", doc_index, 0, month_of(published), doc_id) + (None,) * 17
-                        + (compact(line),))
-        seq = {}
-        for c in claims:
-            doc_index, month = where[c["doc"]]
-            n = seq[c["doc"]] = seq.get(c["doc"], -1) + 1
-            place = next((p for p in c["places"] if p["role"] == "event"), None) or {}
-            date = c.get("date") or {}
-            rows.append((
-                "claim", doc_index, n, month, c["doc"], c["id"], c.get("published"),
-                c["outcome"], c["count"]["low"], c["count"].get("high"), c["victims"],
-                c["scope"], c.get("claimant"), place.get("name"), place.get("gazetteer_id"),
-                place.get("lat"), place.get("lon"), place.get("admin1"), place.get("admin2"),
-                date.get("start"), date.get("end"), c.get("confidence"), compact(c),
-            ))
-        yield pd.DataFrame.from_records(rows, columns=columns)
+            line["id"], line["published"], line["text"] = str(doc["id"]), published, ""
+            months.append(month_of(published))
+            kind.append("document"), doc_index.append(i), seq.append(0)
+            month.append(months[-1]), text.append(json.dumps(line, ensure_ascii=False))
+        n, last = 0, -1
+        for d, claim in tollmap.extract_json(docs, threads=1):
+            n = n + 1 if d == last else 0
+            last = d
+            kind.append("claim"), doc_index.append(indexes[d]), seq.append(n)
+            month.append(months[d]), text.append(claim)
+        yield pd.DataFrame({"kind": kind, "doc_index": doc_index, "seq": seq, "month": month,
+                            "json": text})
+
+
+def claim_columns(claims):
+    """The Parquet columns: the claim JSON's main fields, flat, and the whole claim."""
+    c = F.from_json("json", CLAIM_FIELDS).alias("c")
+    event = F.filter("c.places", lambda p: p["role"] == "event")[0]
+    return claims.select("month", "json", c).select(
+        F.col("c.id").alias("id"), F.col("c.doc").alias("doc"),
+        F.col("c.published").alias("published"),
+        F.col("c.count.low").alias("low"), F.col("c.count.high").alias("high"),
+        F.col("c.count.qualifier").alias("qualifier"),
+        F.col("c.outcome").alias("outcome"), F.col("c.victims").alias("victims"),
+        F.col("c.scope").alias("scope"), F.col("c.part_of").alias("part_of"),
+        F.col("c.claimant").alias("claimant"),
+        F.col("c.date.start").alias("date_start"), F.col("c.date.end").alias("date_end"),
+        event["name"].alias("place"), event["gazetteer_id"].alias("gazetteer_id"),
+        event["lat"].alias("lat"), event["lon"].alias("lon"),
+        event["admin1"].alias("admin1"), event["admin2"].alias("admin2"),
+        event["precision"].alias("precision"),
+        F.col("c.confidence").alias("confidence"),
+        F.col("json").alias("claim"), "month",
+    )
 
 
 def read_documents(spark, path, fmt):
@@ -198,8 +216,17 @@ def main(argv=None):
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("WARN")
+    # Inputs split into a task per core at least (a split ends at a line; the order holds).
+    spark.conf.set("spark.sql.files.minPartitionNum", str(spark.sparkContext.defaultParallelism))
 
     out = args.output.rstrip("/")
+    local = local_path(out)
+    # A local OUTPUT is written into a staging folder inside it and moved into place at the
+    # end: a failed or killed job leaves the previous claims whole.
+    stage = f"{out}/.staging-{os.getpid()}" if local is not None else out
+    if local is not None:
+        for left in glob.glob(f"{local}/.staging-*"):
+            shutil.rmtree(left, ignore_errors=True)  # what a killed job left
     lines = read_documents(spark, args.input, args.format)
     if args.partitions:
         # Ranges keep the input's order across tasks (a hash repartition would not).
@@ -211,25 +238,31 @@ def main(argv=None):
     # Each month's files hold its claims in input order, each document's in the order
     # extracted: tollmap build puts them in document order all the same.
     ordered = claims.sortWithinPartitions("month", "doc_index", "seq")
-    (ordered.drop("kind", "doc_index", "seq").withColumnRenamed("json", "claim")
-        .write.mode("overwrite").partitionBy("month").parquet(f"{out}/claims.parquet"))
+    (claim_columns(ordered).write.mode("overwrite").partitionBy("month")
+        .parquet(f"{stage}/claims.parquet"))
     (ordered.select("month", "json").write.mode("overwrite").partitionBy("month")
-        .text(f"{out}/claims-jsonl"))
+        .text(f"{stage}/claims-jsonl"))
     (documents.coalesce(1).sortWithinPartitions("doc_index").select("json")
-        .write.mode("overwrite").text(f"{out}/documents-jsonl"))
+        .write.mode("overwrite").text(f"{stage}/documents-jsonl"))
     n_claims, n_docs = claims.count(), documents.count()
     rows.unpersist()
     spark.stop()
     print(f"extract_claims: {n_docs} documents, {n_claims} claims -> {out}", file=sys.stderr)
 
-    local = local_path(out)
     if local is None:
         print("extract_claims: OUTPUT is not on this machine: run `tollmap build` on its "
               "documents-jsonl and claims-jsonl folders (part files renamed to .jsonl)",
               file=sys.stderr)
         return 0
+    staged = local_path(stage)
     for folder in ("documents-jsonl", "claims-jsonl", "claims.parquet"):
-        rename_parts(f"{local}/{folder}")
+        rename_parts(f"{staged}/{folder}")
+    for folder in ("documents-jsonl", "claims-jsonl", "claims.parquet"):
+        old = f"{local}/{folder}"
+        if os.path.exists(old):
+            os.replace(old, f"{staged}/{folder}.old")
+        os.replace(f"{staged}/{folder}", old)
+    shutil.rmtree(staged)
     if args.no_build:
         return 0
     program = [args.tollmap] if args.tollmap else [sys.executable, "-m", "tollmap"]

@@ -249,6 +249,48 @@ fn extract_many<'py>(
     threads: Option<usize>,
 ) -> PyResult<Bound<'py, PyList>> {
     let pipeline = pipeline()?;
+    let read = documents_of(py, docs)?;
+    let claims: Vec<Claim> = py
+        .detach(|| extract_all(pipeline, &read, threads))?
+        .into_iter()
+        .flatten()
+        .collect();
+    claims_to_py(py, &claims)
+}
+
+/// The claims of many documents as the lines of `tollmap extract --format jsonl` (the same
+/// bytes), each with the position of its document in `docs`: serialized with the GIL
+/// released, and one string each instead of a tree of dicts.
+#[pyfunction]
+#[pyo3(signature = (docs, *, threads=None))]
+fn extract_json<'py>(
+    py: Python<'py>,
+    docs: &Bound<'py, PyAny>,
+    threads: Option<usize>,
+) -> PyResult<Bound<'py, PyList>> {
+    let pipeline = pipeline()?;
+    let read = documents_of(py, docs)?;
+    let lines: Vec<(usize, String)> = py.detach(|| -> PyResult<Vec<(usize, String)>> {
+        let per_doc = extract_all(pipeline, &read, threads)?;
+        let mut lines = Vec::with_capacity(per_doc.iter().map(Vec::len).sum());
+        for (i, claims) in per_doc.iter().enumerate() {
+            for c in claims {
+                let line = serde_json::to_string(c).map_err(|e| error(&e, None, None))?;
+                lines.push((i, line));
+            }
+        }
+        Ok(lines)
+    })?;
+    let list = PyList::empty(py);
+    for (i, line) in lines {
+        list.append((i, line))?;
+    }
+    Ok(list)
+}
+
+/// Python's documents as the library's, checked as `tollmap extract` checks JSON Lines
+/// records; an error names `docs[i]`.
+fn documents_of<'py>(py: Python<'py>, docs: &Bound<'py, PyAny>) -> PyResult<Vec<Document>> {
     let mut read: Vec<Document> = Vec::new();
     let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for (i, item) in docs.try_iter()?.enumerate() {
@@ -306,31 +348,30 @@ fn extract_many<'py>(
             &input,
         )?);
     }
-    let claims = py.detach(|| extract_all(pipeline, &read, threads))?;
-    claims_to_py(py, &claims)
+    Ok(read)
 }
 
-/// The documents' claims in document order: on the calling thread (`threads=1`), on a pool
-/// of `threads`, or on every core (`None`).
+/// Each document's claims, in document order: on the calling thread (`threads=1`), on a
+/// pool of `threads`, or on every core (`None`).
 fn extract_all(
     pipeline: &Pipeline,
     docs: &[Document],
     threads: Option<usize>,
-) -> PyResult<Vec<Claim>> {
+) -> PyResult<Vec<Vec<Claim>>> {
     match threads {
         Some(0) => Err(PyValueError::new_err("threads must be at least 1")),
         Some(1) => Ok(docs
             .iter()
-            .flat_map(|d| tollmap::extract::claims(d, pipeline.gazetteer()))
+            .map(|d| tollmap::extract::claims(d, pipeline.gazetteer()))
             .collect()),
         Some(n) => {
             let pool = rayon::ThreadPoolBuilder::new()
                 .num_threads(n)
                 .build()
                 .map_err(|e| error(&e, None, None))?;
-            Ok(pool.install(|| pipeline.extract(docs)))
+            Ok(pool.install(|| pipeline.extract_per_document(docs)))
         }
-        None => Ok(pipeline.extract(docs)),
+        None => Ok(pipeline.extract_per_document(docs)),
     }
 }
 
@@ -436,6 +477,7 @@ fn _tollmap(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("TollmapError", m.py().get_type::<TollmapError>())?;
     m.add_function(wrap_pyfunction!(extract, m)?)?;
     m.add_function(wrap_pyfunction!(extract_many, m)?)?;
+    m.add_function(wrap_pyfunction!(extract_json, m)?)?;
     m.add_function(wrap_pyfunction!(read_documents, m)?)?;
     m.add_function(wrap_pyfunction!(geocode, m)?)?;
     m.add_function(wrap_pyfunction!(build_args, m)?)?;

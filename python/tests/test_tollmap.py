@@ -102,6 +102,19 @@ def test_generated_equal_cli(generated):
         assert tollmap.extract_many(docs, threads=threads) == theirs, threads
 
 
+def test_extract_json_gives_the_cli_lines(generated):
+    docs = records(generated)[:300]
+    lines = cli("extract", generated, "--format", "jsonl").splitlines()
+    ours = tollmap.extract_json(docs, threads=1)
+    ids = [d["id"] for d in docs]
+    assert [line for _, line in ours] == lines[: len(ours)]
+    assert [ids[i] for i, _ in ours] == [json.loads(line)["doc"] for _, line in ours]
+    assert tollmap.extract_json(docs) == ours == tollmap.extract_json(docs, threads=2)
+    with pytest.raises(tollmap.TollmapError) as e:
+        tollmap.extract_json([{"id": "x"}])
+    assert e.value.input == "docs[0]"
+
+
 def test_claims_keep_the_contracts_field_order():
     line = cli("extract", REPO / "examples" / "02-at-least-douma.md", "--format", "jsonl").splitlines()[0]
     ours = tollmap.extract_many(tollmap.read_documents(REPO / "examples" / "02-at-least-douma.md"))[0]

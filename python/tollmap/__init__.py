@@ -14,7 +14,7 @@ Claims are dicts in the claim JSON contract (docs/contract.md of the repository)
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import _tollmap
 from ._tollmap import TollmapError
@@ -23,6 +23,7 @@ __all__ = [
     "TollmapError",
     "extract",
     "extract_many",
+    "extract_json",
     "read_documents",
     "geocode",
     "build",
@@ -72,6 +73,19 @@ def extract_many(
     ``TollmapError`` with ``input`` set to ``docs[i]``.
     """
     return _tollmap.extract_many(docs, threads=threads)
+
+
+def extract_json(
+    docs: Iterable[Mapping[str, Any]], *, threads: Optional[int] = None
+) -> List[Tuple[int, str]]:
+    """The claims of many documents as JSON text: for each claim, the position of its
+    document in ``docs`` and its line of ``tollmap extract --format jsonl`` (the same bytes).
+
+    Faster than ``extract_many`` when the claims are to be written, not inspected: the JSON is
+    made with the GIL released, one string per claim instead of a tree of dicts. The Spark
+    job uses it. Documents and errors as ``extract_many``.
+    """
+    return _tollmap.extract_json(docs, threads=threads)
 
 
 def read_documents(
