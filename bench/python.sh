@@ -32,6 +32,7 @@ timed() { # runs "$@" RUNS times; prints the median wall seconds
     echo "$e - $s" | bc
   done | median
 }
+busy() { awk '/^cpu /{print $2 + $3 + $4 + $7 + $8}' /proc/stat; }  # user+nice+system+irq+softirq, in 1/100 s
 rate() { python3 -c "print(f'{$docs / $1:,.0f}')"; }
 
 cat > "$tmp/one.py" <<'PY'
@@ -47,19 +48,42 @@ else:  # Python threads, each extracting its share on its own thread (the GIL re
     [t.join() for t in work]
 PY
 
+cat > "$tmp/steady.py" <<'PY'
+import json, statistics, sys, time, tollmap
+docs = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+runs = int(sys.argv[2])
+for name, f in (("extract_many", tollmap.extract_many), ("extract_json", tollmap.extract_json)):
+    f(docs, threads=1)  # the process's heap grown once, as in a notebook or a Spark worker
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        out = f(docs, threads=1)
+        times.append(time.perf_counter() - t)
+        del out
+    print(name, f"{statistics.median(times):.2f}")
+PY
+
 echo "command: bash bench/python.sh $docs $runs   (commit $(git rev-parse --short HEAD); $(nproc) cores)"
 echo "$docs documents of bench/gen_corpus.py (seed 5), $(du -m "$tmp/docs.jsonl" | cut -f1) MB; median of $runs runs, whole processes"
 cli1=$(timed env RAYON_NUM_THREADS=1 "$bin" -q extract "$tmp/docs.jsonl" --format jsonl)
 py1=$(timed "$PY" "$tmp/one.py" "$tmp/docs.jsonl" 1)
 echo "CLI, 1 thread (RAYON_NUM_THREADS=1, extract --format jsonl): ${cli1} s  $(rate "$cli1") docs/s"
 echo "Python, 1 thread (read the JSON Lines, extract_many(threads=1)): ${py1} s  $(rate "$py1") docs/s  ($(python3 -c "print(f'{($py1 / $cli1 - 1) * 100:+.1f}')")% time against the CLI)"
+steady=$("$PY" "$tmp/steady.py" "$tmp/docs.jsonl" "$runs")
+many=$(echo "$steady" | awk '$1=="extract_many"{print $2}')
+js=$(echo "$steady" | awk '$1=="extract_json"{print $2}')
+echo "Python, 1 thread, a warm process (the call alone, the heap grown by a first call): extract_many ${many} s  $(rate "$many") docs/s  ($(python3 -c "print(f'{($many / $cli1 - 1) * 100:+.1f}')")%); extract_json ${js} s  $(rate "$js") docs/s  ($(python3 -c "print(f'{($js / $cli1 - 1) * 100:+.1f}')")%)"
 cli2=$(timed "$bin" -q extract "$tmp/docs.jsonl" --format jsonl)
 py2=$(timed "$PY" "$tmp/one.py" "$tmp/docs.jsonl" 2)
 echo "CLI, $(nproc) threads: ${cli2} s  $(rate "$cli2") docs/s"
 echo "Python, 2 threads of extract_many(threads=1): ${py2} s  $(rate "$py2") docs/s"
 if command -v java > /dev/null 2>&1; then
+  head -100 "$tmp/docs.jsonl" > "$tmp/docs-100.jsonl"
+  t=$(timed "$PY" integrations/spark/extract_claims.py "$tmp/docs-100.jsonl" "$tmp/spark-100" --master "local[2]" --no-build)
+  echo "Spark local[2] on 100 documents (start-up, the JVM and the Python workers, and writing): ${t} s"
   for cores in 1 2; do
     t=$(timed "$PY" integrations/spark/extract_claims.py "$tmp/docs.jsonl" "$tmp/spark-$cores" --master "local[$cores]" --no-build)
-    echo "Spark local[$cores] (extract_claims.py --no-build: read, extract, write Parquet and JSON Lines): ${t} s  $(rate "$t") docs/s"
+    b0=$(busy); "$PY" integrations/spark/extract_claims.py "$tmp/docs.jsonl" "$tmp/spark-$cores" --master "local[$cores]" --no-build > /dev/null 2>&1; b1=$(busy)
+    echo "Spark local[$cores] (extract_claims.py --no-build: read, extract, write Parquet and JSON Lines): ${t} s  $(rate "$t") docs/s  (the machine's busy CPU in one run: $(python3 -c "print(f'{($b1 - $b0) / 100:.1f}')") s)"
   done
 fi

@@ -1,14 +1,15 @@
 //! Claims into Python objects, as `json.loads` of the claim JSON would give them: structs and
 //! maps as dicts (fields in declaration order), sequences and fixed arrays as lists, unit
-//! variants as their names, `None` as None. Field names are made once per process and shared
-//! (a Python string caches its hash): a corpus's claims are millions of dict keys.
-
-use std::collections::HashMap;
+//! variants as their names, `None` as None. Field names are made once per call and shared (a
+//! Python string caches its hash): a corpus's claims are millions of dict keys. Floats that
+//! repeat (coordinates, confidences) are shared too. (Sharing short string values as well
+//! was measured, and cost more in look-ups than it saved.)
 
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 use pyo3::IntoPyObjectExt;
 use serde::ser::{self, Serialize};
+use tollmap::util::hash::FxHashMap;
 
 /// A Python error carried through serde.
 #[derive(Debug)]
@@ -35,13 +36,29 @@ impl From<PyErr> for Error {
 }
 
 /// Field and variant names, made into Python strings once: keyed by the address and length
-/// of the `&'static str` serde hands over.
+/// of the `&'static str` serde hands over; and the floats made so far, by their bits.
 #[derive(Default)]
 pub struct Names {
-    made: HashMap<(usize, usize), Py<PyString>>,
+    made: FxHashMap<(usize, usize), Py<PyString>>,
+    floats: FxHashMap<u64, Py<PyAny>>,
 }
 
+/// How many distinct floats are kept (a bound on the cache, not a limit: past it, new ones
+/// are made each time).
+const SHARED_MAX: usize = 1 << 16;
+
 impl Names {
+    fn float<'py>(&mut self, py: Python<'py>, v: f64) -> PyResult<Bound<'py, PyAny>> {
+        if let Some(made) = self.floats.get(&v.to_bits()) {
+            return Ok(made.bind(py).clone());
+        }
+        let made = v.into_bound_py_any(py)?;
+        if self.floats.len() < SHARED_MAX {
+            self.floats.insert(v.to_bits(), made.clone().unbind());
+        }
+        Ok(made)
+    }
+
     fn get<'py>(&mut self, py: Python<'py>, name: &'static str) -> Bound<'py, PyString> {
         self.made
             .entry((name.as_ptr() as usize, name.len()))
@@ -133,7 +150,7 @@ impl<'a, 'py> ser::Serializer for Serializer<'a, 'py> {
     fn serialize_f64(self, v: f64) -> Out<'py> {
         // JSON has no NaN or infinity: serde_json writes them as null.
         if v.is_finite() {
-            self.any(v)
+            Ok(self.names.float(self.py, v)?)
         } else {
             Ok(self.py.None().into_bound(self.py))
         }
