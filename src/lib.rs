@@ -1,5 +1,6 @@
 #![deny(missing_docs)]
-// Unsafe code lives in `util::sys` and `cli::signals` alone, each use with its reasons.
+// Unsafe code lives in `util::sys`, `cli::signals` and `cli::alloc` alone, each use with its
+// reasons.
 #![deny(unsafe_code)]
 //! tollmap turns reports of war casualties into maps.
 //!

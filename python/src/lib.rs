@@ -14,9 +14,9 @@ use pyo3::types::{PyDict, PyList, PyString};
 
 use tollmap::cli::alloc;
 use tollmap::model::{Claim, Document};
+use tollmap::Pipeline;
 
 mod topy;
-use tollmap::Pipeline;
 
 /// The extension's allocator is the binary's (mimalloc): the extractor allocates many small
 /// strings, and the system allocator cost it about a tenth of its time.
@@ -388,6 +388,17 @@ fn read_documents<'py>(
     let ingested = py
         .detach(|| pipeline.ingest(&paths))
         .map_err(|e| error(&e, None, None))?;
+    // Inputs left out while others were read (the command's warnings, exit code 1): Python
+    // warnings, each naming its input.
+    for w in &ingested.warnings {
+        let message = std::ffi::CString::new(w.replace('\0', " "))?;
+        PyErr::warn(
+            py,
+            &py.get_type::<pyo3::exceptions::PyUserWarning>(),
+            &message,
+            1,
+        )?;
+    }
     let list = PyList::empty(py);
     for d in &ingested.documents {
         let dict = PyDict::new(py);

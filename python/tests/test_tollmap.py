@@ -215,6 +215,14 @@ def test_bad_input_line_is_named(tmp_path, capfd):
     assert capfd.readouterr() == ("", "")
 
 
+def test_documents_left_out_are_warned(tmp_path):
+    twice = tmp_path / "twice.jsonl"
+    twice.write_text('{"id": "a", "text": "One."}\n{"id": "a", "text": "Two."}\n', encoding="utf-8")
+    with pytest.warns(UserWarning, match="document id `a` already used"):
+        docs = tollmap.read_documents(twice)
+    assert [d["text"] for d in docs] == ["One."]
+
+
 def test_build_errors_raise_and_keep_the_previous_output(tmp_path, capfd):
     out = tmp_path / "out"
     first = tollmap.build(REPO / "examples", out, no_tiles=True, no_web=True)

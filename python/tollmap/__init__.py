@@ -94,7 +94,9 @@ def read_documents(
     """The documents of files and folders as ``tollmap`` reads them (``.txt``/``.md`` with
     front matter, ``.jsonl``, ``.html``, feeds), each a dict with ``id``, ``title``, ``text``,
     ``url``, ``outlet``, ``published`` and ``source``. ``extract_many(read_documents(p))``
-    equals ``tollmap extract p --format jsonl`` for inputs without event tables.
+    equals ``tollmap extract p --format jsonl`` for inputs without event tables. Documents
+    left out (an id read twice, a text over 4 MiB) are each a ``UserWarning``; an input that
+    cannot be read at all raises ``TollmapError``.
     """
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
