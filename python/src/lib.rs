@@ -49,13 +49,7 @@ fn error(
     input: Option<String>,
     line: Option<usize>,
 ) -> PyErr {
-    let mut message = e.to_string();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        message.push_str(": ");
-        message.push_str(&c.to_string());
-        cause = c.source();
-    }
+    let message = tollmap::util::report::chain(e);
     let (mut input, mut line) = (input, line);
     if input.is_none() {
         let mut walk: Option<&(dyn std::error::Error + 'static)> = Some(e);

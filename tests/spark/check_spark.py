@@ -108,8 +108,11 @@ pq.write_table(pa.Table.from_pylist([
 sample_path = os.path.join(work, "sample.jsonl")
 with open(sample_path, "w", encoding="utf-8") as f:
     f.writelines(json.dumps(d) + "\n" for d in sample)
-from_parquet = os.path.join(work, "spark-parquet")
+# Into the first job's OUTPUT: its claims are replaced whole, nothing of the staging left.
+from_parquet = spark_out
 run(sys.executable, JOB, os.path.join(work, "docs.parquet"), from_parquet, "--master", "local[2]", "--no-build")
+assert sorted(os.listdir(from_parquet)) == ["claims-jsonl", "claims.parquet", "documents-jsonl", "layers"], \
+    sorted(os.listdir(from_parquet))
 got = []
 for path in glob.glob(os.path.join(from_parquet, "claims-jsonl", "month=*", "*.jsonl")):
     with open(path, encoding="utf-8") as f:
@@ -118,4 +121,7 @@ want = [json.loads(l) for l in subprocess.run(
     [binary, "-q", "extract", sample_path, "--format", "jsonl"], capture_output=True, text=True,
     check=True).stdout.splitlines()]
 assert canonical(got) == canonical(want), "Parquet input: the claim sets differ"
-print(f"ok  Parquet documents in: the same {len(want)} claims as tollmap extract")
+assert ds.dataset(os.path.join(from_parquet, "claims.parquet"), format="parquet",
+                  partitioning="hive").count_rows() == len(want)
+print(f"ok  Parquet documents in: the same {len(want)} claims as tollmap extract, replacing "
+      "the first job's claims whole")
