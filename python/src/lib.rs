@@ -138,7 +138,7 @@ fn claims_to_py<'py>(py: Python<'py>, claims: &[Claim]) -> PyResult<Bound<'py, P
 /// A `published` value: an ISO 8601 date or date-time string, or anything with
 /// `isoformat()` (`datetime.date`, `datetime.datetime`, `pandas.Timestamp`), or None.
 fn published_of(v: Option<&Bound<'_, PyAny>>, input: &str) -> PyResult<Option<jiff::civil::Date>> {
-    let Some(v) = v.filter(|v| !v.is_none()) else {
+    let Some(v) = v.filter(|v| !missing(v)) else {
         return Ok(None);
     };
     let text: String = if let Ok(s) = v.extract::<String>() {
@@ -164,11 +164,26 @@ fn published_of(v: Option<&Bound<'_, PyAny>>, input: &str) -> PyResult<Option<ji
     }
 }
 
+/// None, or what pandas puts in an empty cell (NaN, NaT, `pd.NA`: a value not equal to
+/// itself, or whose comparison has no truth value).
+fn missing(v: &Bound<'_, PyAny>) -> bool {
+    if v.is_none() {
+        return true;
+    }
+    if v.is_instance_of::<PyString>() {
+        return false;
+    }
+    match v.ne(v) {
+        Ok(differs) => differs,
+        Err(_) => true,
+    }
+}
+
 /// An optional string field of a document.
 fn string_of(v: Option<Bound<'_, PyAny>>, field: &str, input: &str) -> PyResult<Option<String>> {
     match v {
         None => Ok(None),
-        Some(v) if v.is_none() => Ok(None),
+        Some(v) if missing(&v) => Ok(None),
         Some(v) => v.extract::<String>().map(Some).map_err(|_| {
             PyTypeError::new_err(format!("{input}: field `{field}` must be a string"))
         }),
@@ -298,7 +313,7 @@ fn documents_of<'py>(py: Python<'py>, docs: &Bound<'py, PyAny>) -> PyResult<Vec<
             }
         };
         let id = match get("id")? {
-            Some(v) if !v.is_none() => match v.extract::<String>() {
+            Some(v) if !missing(&v) => match v.extract::<String>() {
                 Ok(s) => s,
                 Err(_) => match v.extract::<i64>() {
                     Ok(n) => n.to_string(),

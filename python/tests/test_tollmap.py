@@ -131,6 +131,24 @@ def test_dates_and_numbers_as_python_gives_them(generated):
     assert [c["doc"] for c in tollmap.extract_many(as_ints)][:1] == ["0"]
 
 
+def test_empty_cells_of_pandas_are_missing_fields(generated):
+    pandas = pytest.importorskip("pandas") if not os.environ.get("CI") else __import__("pandas")
+    docs = records(generated)[:40]
+    frame = pandas.DataFrame(docs)
+    frame["published"] = pandas.to_datetime(frame["published"])
+    frame.loc[::3, "title"] = None          # NaN in an object column
+    frame.loc[::4, "published"] = pandas.NaT
+    want = []
+    for i, d in enumerate(docs):
+        d = dict(d)
+        if i % 3 == 0:
+            d["title"] = None
+        if i % 4 == 0:
+            d["published"] = None
+        want.append(d)
+    assert tollmap.extract_many(frame.to_dict("records")) == tollmap.extract_many(want)
+
+
 def test_threads_run_at_once_and_agree(generated):
     """The GIL is released during extraction: threads each extracting a share agree with one
     call (the speed-up is measured in bench/python.sh, not here)."""
