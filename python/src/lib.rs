@@ -173,10 +173,7 @@ fn missing(v: &Bound<'_, PyAny>) -> bool {
     if v.is_instance_of::<PyString>() {
         return false;
     }
-    match v.ne(v) {
-        Ok(differs) => differs,
-        Err(_) => true,
-    }
+    v.ne(v).unwrap_or(true)
 }
 
 /// An optional string field of a document.
