@@ -313,3 +313,23 @@ def test_the_wheel_installs_the_command():
     assert bad.returncode == 2 and "no inputs" in bad.stderr
     usage = subprocess.run([sys.executable, "-m", "tollmap", "--no-such-flag"], capture_output=True, text=True)
     assert usage.returncode == 2 and "--no-such-flag" in usage.stderr
+
+
+def test_the_command_serves_and_stops_on_ctrl_c(tmp_path):
+    """`tollmap serve` from the wheel answers on loopback and ends on SIGINT, as the binary."""
+    import signal
+    import urllib.request
+
+    tollmap.build(REPO / "examples", tmp_path / "out", no_tiles=True)
+    script = Path(sys.executable).parent / "tollmap"
+    server = subprocess.Popen([str(script), "-q", "serve", str(tmp_path / "out"), "--port", "0"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        url = server.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:"), url
+        with urllib.request.urlopen(url + "index.html", timeout=10) as page:
+            assert page.status == 200 and b"<html" in page.read().lower()
+        server.send_signal(signal.SIGINT)
+        assert server.wait(timeout=10) != 0
+    finally:
+        server.kill()
