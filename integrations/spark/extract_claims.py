@@ -6,7 +6,7 @@
 INPUT is a file or folder of JSON Lines documents (one object per line: `id`, `text`, and
 optionally `title`, `url`, `outlet`, `published`, as `tollmap extract` reads them) or of
 Parquet with those columns (`--format parquet`, or a path ending in `.parquet`). The
-executors extract the claims with `tollmap.extract_many` inside `mapInPandas` (the package's
+executors extract the claims with `tollmap.extract_json` inside `mapInPandas` (the package's
 wheel must be installed on them; its gazetteer loads once per Python worker process). OUTPUT
 receives:
 
@@ -20,6 +20,9 @@ receives:
 The month is the document's publication month (`undated` without one). On a cluster, give
 OUTPUT on a file system the driver also sees (the build runs on the driver), or pass
 --no-build and run `tollmap build` on the JSON Lines where they land.
+
+Exit codes: the build's (0, or 1 with warnings); 2 when the job failed (a line that is not a
+JSON object, a document tollmap refuses: each named), the previous OUTPUT left whole.
 """
 import argparse
 import glob
@@ -93,7 +96,14 @@ def extract_batches(batches):
         for value, doc_index in zip(frame["value"], frame["doc_index"]):
             if value is None or not value.strip():
                 continue
-            record = json.loads(value)
+            try:
+                record = json.loads(value)
+            except ValueError as e:
+                raise ValueError(f"extract_claims: a line of the input is not JSON ({e}): "
+                                 f"{value[:120]!r}") from None
+            if not isinstance(record, dict):
+                raise ValueError(f"extract_claims: a line of the input is not a JSON object: "
+                                 f"{value[:120]!r}")
             if "quote" in record and "count" in record:
                 continue  # a claim line, not a document
             docs.append(record)
@@ -112,7 +122,14 @@ def extract_batches(batches):
             kind.append("document"), doc_index.append(i), seq.append(0)
             month.append(months[-1]), text.append(json.dumps(line, ensure_ascii=False))
         n, last = 0, -1
-        for d, claim in tollmap.extract_json(docs, threads=1):
+        try:
+            pairs = tollmap.extract_json(docs, threads=1)
+        except (tollmap.TollmapError, TypeError) as e:
+            where = getattr(e, "input", None) or ""
+            if where.startswith("docs["):
+                where = f"document {docs[int(where[5:-1])].get('id')!r}: "
+            raise ValueError(f"extract_claims: {where}{e}") from None
+        for d, claim in pairs:
             n = n + 1 if d == last else 0
             last = d
             kind.append("claim"), doc_index.append(indexes[d]), seq.append(n)
@@ -238,13 +255,22 @@ def main(argv=None):
     # Each month's files hold its claims in input order, each document's in the order
     # extracted: tollmap build puts them in document order all the same.
     ordered = claims.sortWithinPartitions("month", "doc_index", "seq")
-    (claim_columns(ordered).write.mode("overwrite").partitionBy("month")
-        .parquet(f"{stage}/claims.parquet"))
-    (ordered.select("month", "json").write.mode("overwrite").partitionBy("month")
-        .text(f"{stage}/claims-jsonl"))
-    (documents.coalesce(1).sortWithinPartitions("doc_index").select("json")
-        .write.mode("overwrite").text(f"{stage}/documents-jsonl"))
-    n_claims, n_docs = claims.count(), documents.count()
+    try:
+        (claim_columns(ordered).write.mode("overwrite").partitionBy("month")
+            .parquet(f"{stage}/claims.parquet"))
+        (ordered.select("month", "json").write.mode("overwrite").partitionBy("month")
+            .text(f"{stage}/claims-jsonl"))
+        (documents.coalesce(1).sortWithinPartitions("doc_index").select("json")
+            .write.mode("overwrite").text(f"{stage}/documents-jsonl"))
+        n_claims, n_docs = claims.count(), documents.count()
+    except Exception as e:  # Spark wraps what failed on an executor in a Java error
+        said = [l for l in str(e).splitlines() if "extract_claims: " in l]
+        why = said[-1].split("extract_claims: ", 1)[1] if said else str(e).splitlines()[0]
+        print(f"extract_claims: error: {args.input}: {why}", file=sys.stderr)
+        spark.stop()
+        if local is not None:
+            shutil.rmtree(local_path(stage), ignore_errors=True)
+        return 2
     rows.unpersist()
     spark.stop()
     print(f"extract_claims: {n_docs} documents, {n_claims} claims -> {out}", file=sys.stderr)

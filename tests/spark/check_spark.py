@@ -125,3 +125,18 @@ assert ds.dataset(os.path.join(from_parquet, "claims.parquet"), format="parquet"
                   partitioning="hive").count_rows() == len(want)
 print(f"ok  Parquet documents in: the same {len(want)} claims as tollmap extract, replacing "
       "the first job's claims whole")
+
+# A line that is not JSON: exit 2 naming it, the claims of the run before left whole.
+bad = os.path.join(work, "bad.jsonl")
+with open(bad, "w", encoding="utf-8") as f:
+    f.writelines(lines[:50])
+    f.write('{"id": "broken", "text": "Two were killed in Jableh.",\n')
+before = sorted(glob.glob(os.path.join(from_parquet, "claims-jsonl", "*", "*.jsonl")))
+done = subprocess.run([sys.executable, JOB, bad, from_parquet, "--master", "local[2]", "--no-build"],
+                      capture_output=True, text=True)
+assert done.returncode == 2, (done.returncode, done.stderr[-2000:])
+message = [l for l in done.stderr.splitlines() if l.startswith("extract_claims: error:")]
+assert message and bad in message[0] and "not JSON" in message[0], done.stderr[-2000:]
+assert sorted(glob.glob(os.path.join(from_parquet, "claims-jsonl", "*", "*.jsonl"))) == before
+assert sorted(os.listdir(from_parquet)) == ["claims-jsonl", "claims.parquet", "documents-jsonl", "layers"]
+print(f"ok  a line that is not JSON: exit 2, `{message[0][:100]}…`, the previous claims whole")
