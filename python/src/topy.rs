@@ -276,38 +276,25 @@ impl<'a, 'py> Seq<'a, 'py> {
     }
 }
 
-impl<'a, 'py> ser::SerializeSeq for Seq<'a, 'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.push(value)
-    }
-    fn end(self) -> Out<'py> {
-        Ok(self.list.into_any())
-    }
+/// A sequence, a tuple and a tuple struct are all a list.
+macro_rules! seq_as_list {
+    ($trait:ident, $method:ident) => {
+        impl<'a, 'py> ser::$trait for Seq<'a, 'py> {
+            type Ok = Bound<'py, PyAny>;
+            type Error = Error;
+            fn $method<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
+                self.push(value)
+            }
+            fn end(self) -> Out<'py> {
+                Ok(self.list.into_any())
+            }
+        }
+    };
 }
 
-impl<'a, 'py> ser::SerializeTuple for Seq<'a, 'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = Error;
-    fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.push(value)
-    }
-    fn end(self) -> Out<'py> {
-        Ok(self.list.into_any())
-    }
-}
-
-impl<'a, 'py> ser::SerializeTupleStruct for Seq<'a, 'py> {
-    type Ok = Bound<'py, PyAny>;
-    type Error = Error;
-    fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.push(value)
-    }
-    fn end(self) -> Out<'py> {
-        Ok(self.list.into_any())
-    }
-}
+seq_as_list!(SerializeSeq, serialize_element);
+seq_as_list!(SerializeTuple, serialize_element);
+seq_as_list!(SerializeTupleStruct, serialize_field);
 
 impl<'a, 'py> ser::SerializeMap for Dict<'a, 'py> {
     type Ok = Bound<'py, PyAny>;
