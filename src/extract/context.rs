@@ -654,3 +654,73 @@ pub(super) fn places_from_restatements(out: &mut [Claim]) {
         }
     }
 }
+
+/// A total with no local place of its own whose parts, two or more, account for all of it
+/// (their lows add up to its low at least) and each happened at the same local place,
+/// happened there too: "the battle has killed nearly 50 fighters" over "the fighting in X
+/// killed 14 ... and 35 ...". A part placed only by the document's lead or headline, or not
+/// at all, or at several places, tells nothing, and parts at two places leave the total as
+/// it is.
+pub(super) fn place_from_parts(out: &mut [Claim]) {
+    use crate::model::PlaceRole;
+    let placed_by_story = |c: &Claim| {
+        c.inherited
+            .iter()
+            .any(|i| i.field == "place" && matches!(i.from.as_str(), "lead" | "headline" | "total"))
+    };
+    for t in 0..out.len() {
+        if out[t]
+            .places
+            .iter()
+            .any(|p| p.role == PlaceRole::Event && is_local(p))
+        {
+            continue;
+        }
+        let parts: Vec<usize> = (0..out.len())
+            .filter(|&j| j != t && out[j].part_of.as_deref() == Some(out[t].id.as_str()))
+            .collect();
+        if parts.len() < 2
+            || parts.iter().map(|&j| out[j].count.low).sum::<u64>() < out[t].count.low
+        {
+            continue;
+        }
+        let mut common: Option<&Place> = None;
+        let agree = parts.iter().all(|&j| {
+            // One place each: a part of a list that names several ("three in X, two in Y")
+            // holds them all, and says not which is its own.
+            let mut own = out[j]
+                .places
+                .iter()
+                .filter(|p| p.role == PlaceRole::Event && is_local(p));
+            let (Some(p), None) = (own.next(), own.next()) else {
+                return false;
+            };
+            if placed_by_story(&out[j]) {
+                return false;
+            }
+            match common {
+                None => {
+                    common = Some(p);
+                    p.gazetteer_id.is_some()
+                }
+                Some(q) => q.gazetteer_id == p.gazetteer_id,
+            }
+        });
+        let Some(place) = common.filter(|_| agree).cloned() else {
+            continue;
+        };
+        let c = &mut out[t];
+        for q in c.places.iter_mut() {
+            if q.role == PlaceRole::Event {
+                q.role = PlaceRole::Mentioned;
+            }
+        }
+        c.inherited.retain(|x| x.field != "place");
+        c.places.push(place);
+        c.inherited.push(Inherited {
+            field: "place".into(),
+            from: "parts".into(),
+            span: None,
+        });
+    }
+}

@@ -37,8 +37,8 @@ use words::*;
 
 /// The extractor's revision: raised with every change to the claims it gives (ids included),
 /// so that a refresh extracts again the documents whose claims the archive keeps from an
-/// earlier one. 2: stable claim ids.
-pub const REVISION: u32 = 2;
+/// earlier one. 2: stable claim ids. 3: a total takes the place of its parts.
+pub const REVISION: u32 = 3;
 
 /// A place with the byte span of the sentence that named it.
 type Located = (Place, [usize; 2]);
@@ -53,6 +53,7 @@ pub fn claims(doc: &Document, gaz: &Gazetteer) -> Vec<Claim> {
     let mut out = walk.out;
     context::link_parts_across_sentences(&mut out, &reader.sentences);
     context::places_from_restatements(&mut out);
+    context::place_from_parts(&mut out);
     victims::from_document(&mut out);
     name_generic_claimants(&mut out, &reader.sentences, &reader.analysed);
     stable_ids(&mut out);

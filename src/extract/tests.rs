@@ -731,3 +731,52 @@ fn claims_say_how_sure_they_are_and_why() {
     assert_eq!(extract(cases[0].0)[0].confidence, 1.0);
     assert!(extract(cases[3].0)[0].confidence < 0.5);
 }
+
+/// A total with no place takes the one place its parts all happened at, when they account
+/// for all of it; parts short of the total, or at places of their own, leave it unplaced.
+#[test]
+fn a_total_takes_the_place_of_its_parts() {
+    let lead = "Fighting between Kurdish forces and jihadists has killed {} fighters in two \
+                days, a monitor said on Thursday.\n\n";
+    let cases: [(&str, &str, Option<&str>); 3] = [
+        (
+            "nearly 50",
+            "The clashes around Tal Abyad killed 14 Kurdish fighters and 35 jihadists, the monitor said.",
+            Some("Tell Abiad"),
+        ),
+        (
+            "at least 60",
+            "The clashes around Tal Abyad killed 14 Kurdish fighters and 35 jihadists, the monitor said.",
+            None,
+        ),
+        (
+            "nearly 50",
+            "The clashes killed 14 Kurdish fighters in Tal Abyad and 35 jihadists in Ras al-Ain, the monitor said.",
+            None,
+        ),
+    ];
+    for (total, body, want) in cases {
+        let text = lead.replace("{}", total) + body;
+        let claims = extract(&text);
+        let t = &claims[0];
+        assert_eq!(
+            claims
+                .iter()
+                .filter(|c| c.part_of.as_deref() == Some(&t.id))
+                .count(),
+            2,
+            "{text}: {claims:#?}"
+        );
+        let place = t
+            .places
+            .iter()
+            .find(|p| p.role == crate::model::PlaceRole::Event)
+            .and_then(|p| p.name.as_deref());
+        assert_eq!(place, want, "{text}");
+        let from_parts = t
+            .inherited
+            .iter()
+            .any(|i| i.field == "place" && i.from == "parts");
+        assert_eq!(from_parts, want.is_some(), "{text}");
+    }
+}
