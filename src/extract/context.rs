@@ -638,19 +638,7 @@ pub(super) fn places_from_restatements(out: &mut [Claim]) {
             .filter(|(p, _)| !coarse || weak(&out[i]) || finer_inside(&out[i], p))
         });
         if let Some((place, span)) = found {
-            let c = &mut out[i];
-            for q in c.places.iter_mut() {
-                if q.role == PlaceRole::Event {
-                    q.role = PlaceRole::Mentioned;
-                }
-            }
-            c.inherited.retain(|x| x.field != "place");
-            c.places.push(place);
-            c.inherited.push(Inherited {
-                field: "place".into(),
-                from: "restated".into(),
-                span: Some(span),
-            });
+            take_event_place(&mut out[i], place, "restated", Some(span));
         }
     }
 }
@@ -709,18 +697,24 @@ pub(super) fn place_from_parts(out: &mut [Claim]) {
         let Some(place) = common.filter(|_| agree).cloned() else {
             continue;
         };
-        let c = &mut out[t];
-        for q in c.places.iter_mut() {
-            if q.role == PlaceRole::Event {
-                q.role = PlaceRole::Mentioned;
-            }
-        }
-        c.inherited.retain(|x| x.field != "place");
-        c.places.push(place);
-        c.inherited.push(Inherited {
-            field: "place".into(),
-            from: "parts".into(),
-            span: None,
-        });
+        take_event_place(&mut out[t], place, "parts", None);
     }
+}
+
+/// Makes `place` the claim's event place, taken from its context (`from`, the sentence at
+/// `span`): its own event places become mentions, and an earlier inherited place is dropped.
+fn take_event_place(c: &mut Claim, place: Place, from: &str, span: Option<[usize; 2]>) {
+    use crate::model::PlaceRole;
+    for q in c.places.iter_mut() {
+        if q.role == PlaceRole::Event {
+            q.role = PlaceRole::Mentioned;
+        }
+    }
+    c.inherited.retain(|x| x.field != "place");
+    c.places.push(place);
+    c.inherited.push(Inherited {
+        field: "place".into(),
+        from: from.into(),
+        span,
+    });
 }
